@@ -1,0 +1,36 @@
+"""Heuer's Analysis of Competing Hypotheses: the inconsistency count.
+
+Heuer (1999), *Psychology of Intelligence Analysis*, ch. 8: the most likely hypothesis is the one
+with the *least* evidence against it. Score = Σ over reports of 1 per I and 2 per II (the weighted
+score of PARC's ACH 2.0). With several analysts, each cell's score is the mean over analysts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sevenfold.model import Case
+
+INCONSISTENCY_WEIGHT = {"CC": 0.0, "C": 0.0, "N": 0.0, "NA": 0.0, "I": 1.0, "II": 2.0}
+
+
+def visible_report_ids(case: Case) -> set[str]:
+    """Reports known at ``case.as_of`` (no hindsight): those not surely dated after it."""
+    from sevenfold.model import surely_after
+
+    as_of = case.case.as_of
+    return {r.id for r in case.reports if not surely_after(r.date, as_of)}
+
+
+def inconsistency_scores(case: Case) -> dict[str, float]:
+    """Heuer's weighted inconsistency per hypothesis (0 = nothing against it)."""
+    visible = visible_report_ids(case)
+    cells: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for rt in case.ratings:
+        if rt.report in visible and rt.consistency is not None:
+            cells[(rt.report, rt.hypothesis)].append(INCONSISTENCY_WEIGHT[rt.consistency])
+    scores = {h.id: 0.0 for h in case.hypotheses}
+    for (_, hyp), values in cells.items():
+        if hyp in scores:
+            scores[hyp] += sum(values) / len(values)
+    return scores

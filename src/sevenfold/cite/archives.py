@@ -1,0 +1,125 @@
+"""The table of archives (``archives.yaml``) and a linear-time matcher for their names.
+
+The matcher works on the *match view* of a text (see ``textnorm.match_view``): typographic quotes,
+apostrophes and dashes folded to ASCII one character for one, so offsets are those of the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from sevenfold.cite.textnorm import match_view
+from sevenfold.errors import InputError
+
+
+@dataclass(frozen=True)
+class Archive:
+    code: str
+    name: str
+    country: str
+    system: str
+    aliases: tuple[str, ...]
+
+
+def _strip_accents(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+
+
+def _trie_regex(words: list[str]) -> str:
+    """A regex for a set of literal words, factored by common prefix (no backtracking blow-up)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = []
+        end = False
+        for ch in sorted(node):
+            if ch == "":
+                end = True
+                continue
+            alts.append(re.escape(ch) + emit(node[ch]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if end:
+            return "(?:" + body + ")?"
+        return body
+
+    return emit(trie)
+
+
+@lru_cache(maxsize=1)
+def load_archives() -> tuple[Archive, ...]:
+    """The archive table shipped with sevenfold (``sevenfold/cite/archives.yaml``)."""
+    path = resources.files("sevenfold.cite").joinpath("archives.yaml")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:  # pragma: no cover - packaging error
+        raise InputError(f"{path}: cannot read the archive table: {exc}") from exc
+    out = []
+    for i, row in enumerate(data.get("archives", [])):
+        try:
+            aliases = tuple(dict.fromkeys([row["code"], row["name"], *row.get("aliases", [])]))
+            out.append(Archive(row["code"], row["name"], row.get("country", ""), row.get("system", "fond"),
+                               aliases))
+        except (KeyError, TypeError) as exc:  # pragma: no cover - packaging error
+            raise InputError(f"{path}: archives[{i}]: missing field {exc}") from exc
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> tuple[re.Pattern[str], dict[str, Archive]]:
+    exact: dict[str, Archive] = {}  # acronyms: case-sensitive
+    folded: dict[str, Archive] = {}  # names: case-insensitive
+    for arch in load_archives():
+        for alias in arch.aliases:
+            for variant in {alias, _strip_accents(alias)}:
+                v = match_view(variant)
+                if any(c.islower() for c in v):
+                    folded.setdefault(v.casefold(), arch)
+                else:
+                    exact.setdefault(v, arch)
+    pat = (
+        r"(?<!\w)(?:(?P<exact>" + _trie_regex(sorted(exact)) + r")|(?i:(?P<folded>"
+        + _trie_regex(sorted(folded)) + r")))(?!\w)"
+    )
+    lookup = {**{k: v for k, v in exact.items()}, **{"\0" + k: v for k, v in folded.items()}}
+    return re.compile(pat), lookup
+
+
+@dataclass(frozen=True)
+class ArchiveMention:
+    archive: Archive
+    start: int
+    end: int
+
+
+def find_archives(view: str) -> list[ArchiveMention]:
+    """All archive names in ``view`` (a match view), longest match first at each position."""
+    pat, lookup = _matcher()
+    out = []
+    for m in pat.finditer(view):
+        if m.group("exact") is not None:
+            arch = lookup.get(m.group("exact"))
+        else:
+            arch = lookup.get("\0" + m.group("folded").casefold())
+        if arch is not None:
+            out.append(ArchiveMention(arch, m.start(), m.end()))
+    return out
+
+
+def archive_by_code(code: str) -> Archive | None:
+    for a in load_archives():
+        if a.code == code:
+            return a
+    return None

@@ -1,0 +1,196 @@
+"""Find the footnotes of a text: Markdown ``[^n]:`` notes, superscript-numbered notes of PDF
+extractions, and plain numbered notes ("12. Ibid." / "[12] Ibid.").
+
+Superscript style (the seed): a footnote is a paragraph starting with superscript digits (¹ … ⁴¹) whose
+number follows the last one found; notes are interleaved with the body where the page breaks fell.
+A note whose text stops without a closing full stop was cut by a page break; its continuation is the
+first paragraph of the next page's footnote area, which is recognised by the page layout:
+
+* a paragraph without call markers lying between a body paragraph that stops mid-sentence and a body
+  paragraph that resumes it in lower case (the next page's footnote area holds only the
+  continuation), or
+* the paragraph just before the next block of footnotes, when it has no call markers.
+
+The continuation is joined to the note and never counted as body text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sevenfold.cite.textnorm import SUPERSCRIPT_DIGITS, superscript_to_int
+
+_SUP_START = re.compile(rf"^[ \t]{{0,8}}(?P<num>[{SUPERSCRIPT_DIGITS}]{{1,4}})[ \t]{{0,4}}(?P<body>\S.*)?$")
+_SUP_ANY = re.compile(rf"[{SUPERSCRIPT_DIGITS}]")
+_MD_DEF = re.compile(r"^[ ]{0,3}\[\^(?P<label>[^\]\s]{1,100})\]:[ \t]?(?P<body>.*)$")
+_PLAIN = re.compile(r"^[ \t]{0,4}(?:\[(?P<n1>\d{1,4})\]|(?P<n2>\d{1,4})[.)])[ \t]{1,4}(?P<body>\S.*)$")
+_NOTES_HEADING = re.compile(r"^\s{0,3}#{0,6}\s*(?:notes|endnotes|footnotes|references|примечания)\s*:?\s*$",
+                            re.IGNORECASE)
+_TERMINAL = re.compile(r"[.?!][\"'”’»)\]*]{0,4}\s*$")
+
+
+@dataclass
+class RawNote:
+    n: int
+    text: str
+    line: int
+    label: str | None = None
+    continued_at: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Para:
+    text: str
+    line: int  # 1-based line of its first line
+
+
+def _paragraphs(text: str) -> list[_Para]:
+    """Paragraphs separated by blank lines. Lines of a paragraph are joined with a space."""
+    paras: list[_Para] = []
+    buf: list[str] = []
+    start = 0
+    for i, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            if not buf:
+                start = i
+            buf.append(line.strip())
+        elif buf:
+            paras.append(_Para(" ".join(buf), start))
+            buf = []
+    if buf:
+        paras.append(_Para(" ".join(buf), start))
+    return paras
+
+
+def detect_style(text: str) -> str:
+    if re.search(r"^[ ]{0,3}\[\^[^\]\s]{1,100}\]:", text, re.MULTILINE):
+        return "markdown"
+    if re.search(rf"^[ \t]{{0,8}}[{SUPERSCRIPT_DIGITS}]{{1,4}}[ \t]{{0,4}}\S", text, re.MULTILINE):
+        return "superscript"
+    return "plain"
+
+
+def extract(text: str, style: str = "auto") -> tuple[str, list[RawNote]]:
+    """(style used, notes in order). ``style``: auto | superscript | markdown | plain."""
+    if style == "auto":
+        style = detect_style(text)
+    if style == "superscript":
+        return style, _superscript(text)
+    if style == "markdown":
+        return style, _markdown(text)
+    if style == "plain":
+        return style, _plain(text)
+    from sevenfold.errors import InputError
+
+    raise InputError(f"style: unknown footnote style {style!r} (auto, superscript, markdown, plain)")
+
+
+def _is_terminal(s: str) -> bool:
+    return bool(_TERMINAL.search(s[-12:]))
+
+
+def _superscript(text: str) -> list[RawNote]:
+    paras = _paragraphs(text)
+    kinds: list[int | None] = []  # footnote number or None (body)
+    bodies: list[str] = []
+    last = 0
+    for p in paras:
+        m = _SUP_START.match(p.text)
+        num = superscript_to_int(m.group("num")) if m else None
+        if m and num is not None and last < num <= last + 20:
+            kinds.append(num)
+            bodies.append((m.group("body") or "").strip())
+            last = num
+        else:
+            kinds.append(None)
+            bodies.append(p.text)
+    notes: list[RawNote] = []
+    used: set[int] = set()
+    count = len(paras)
+
+    def has_marker(k: int) -> bool:
+        return bool(_SUP_ANY.search(paras[k].text))
+
+    for idx in range(count):
+        num = kinds[idx]
+        if num is None:
+            continue
+        note = RawNote(n=num, text=bodies[idx], line=paras[idx].line)
+        notes.append(note)
+        if _is_terminal(note.text) or not note.text:
+            continue
+        # the next footnote paragraph after idx
+        nxt = next((k for k in range(idx + 1, count) if kinds[k] is not None), count)
+        if nxt == idx + 1:
+            continue
+        cont = None
+        for k in range(idx + 1, nxt):
+            if k in used or has_marker(k):
+                continue
+            prev_body = kinds[k - 1] is None and k - 1 > idx and not _is_terminal(paras[k - 1].text)
+            follows = k + 1 < count and kinds[k + 1] is None and paras[k + 1].text[:1].islower()
+            if prev_body and follows:
+                cont = k
+                break
+        if cont is None and nxt < count and nxt - 1 > idx and not has_marker(nxt - 1) and (nxt - 1) not in used:
+            cont = nxt - 1
+        if cont is not None:
+            used.add(cont)
+            note.text = f"{note.text} {paras[cont].text}"
+            note.continued_at.append(paras[cont].line)
+    return notes
+
+
+def _markdown(text: str) -> list[RawNote]:
+    lines = text.split("\n")
+    notes: list[RawNote] = []
+    cur: RawNote | None = None
+    order = 0
+    for i, line in enumerate(lines, 1):
+        m = _MD_DEF.match(line)
+        if m:
+            order += 1
+            label = m.group("label")
+            n = int(label) if label.isdigit() and len(label) < 7 else order
+            cur = RawNote(n=n, text=m.group("body").strip(), line=i, label=None if label.isdigit() else label)
+            notes.append(cur)
+            continue
+        if cur is not None:
+            if line.startswith(("    ", "\t")) and line.strip():
+                cur.text = f"{cur.text} {line.strip()}".strip()
+                continue
+            if not line.strip():
+                continue  # a blank line may separate paragraphs of one note; stays open for indented lines
+            cur = None
+    return notes
+
+
+def _plain(text: str) -> list[RawNote]:
+    lines = text.split("\n")
+    # restrict to after a 'Notes' heading when there is one
+    start = 0
+    for i, line in enumerate(lines):
+        if _NOTES_HEADING.match(line):
+            start = i + 1
+    notes: list[RawNote] = []
+    cur: RawNote | None = None
+    last = 0
+    for i in range(start, len(lines)):
+        line = lines[i]
+        m = _PLAIN.match(line)
+        if m:
+            n = int(m.group("n1") or m.group("n2"))
+            if last < n <= last + 20:
+                cur = RawNote(n=n, text=m.group("body").strip(), line=i + 1)
+                notes.append(cur)
+                last = n
+                continue
+        if cur is not None and line.strip():
+            if not line.startswith((" ", "\t")) and _is_terminal(cur.text):
+                cur = None
+                continue
+            cur.text = f"{cur.text} {line.strip()}"
+        elif cur is not None and not line.strip():
+            cur = None
+    return notes

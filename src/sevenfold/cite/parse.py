@@ -1,0 +1,720 @@
+"""Parse the citations in a footnote (or in one citation string) into ``Citation`` objects.
+
+The footnote is split into segments (``segment.split_segments``); each segment is read left to right
+by a cursor: lead-ins ("See also", "Quoted in") are skipped, and at each stop the recognisers are
+tried in order — ibid/idem, op. cit., archival, full book/article, short form. A recognised citation
+moves the cursor past itself ("... p. 114 and V. V. Sokolov, ..." yields two citations); a segment
+with none is prose. Every regular expression is anchored or bounded and each segment gets a bounded
+number of attempts, so parsing is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sevenfold.cite.archives import Archive, ArchiveMention, find_archives
+from sevenfold.cite.locators import (
+    PAGES_RE,
+    RANGES,
+    YEAR_RE,
+    normalize_range,
+    parse_date,
+    split_people,
+    trailing_name_run,
+)
+from sevenfold.cite.models import Citation, Person
+from sevenfold.cite.segment import split_segments
+from sevenfold.cite.textnorm import match_view
+
+MAX_ATTEMPTS = 16  # title delimiters tried per segment
+WINDOW = 600  # how far after a title the publication data may be
+
+LEAD_IN = re.compile(
+    r"(?:(?:see|cf\.?|compare|also|quoted|cited|as\s+quoted|reproduced|reprinted|printed|published|"
+    r"for\s+instance|for\s+example|e\.\s?g\.|esp\.|especially|in|by|and|on\s+this|further)\b[\s,:]{0,3}){1,6}"
+    r"|(?:my|his|her|their|our)\s+(?:essay|article|book|paper|study|chapter|monograph)\b[\s,:]{0,3}",
+    re.IGNORECASE,
+)
+QUOTED_IN = re.compile(r"(?:as\s+)?(?:quoted|cited)\s+(?:in|by)\b", re.IGNORECASE)
+IBID = re.compile(
+    r"(?P<w>ibid(?:em)?|ib|там\s+же|там\s+само|tamże|tamze)(?!\w)\.?", re.IGNORECASE
+)
+IDEM = re.compile(r"(?P<w>idem|eadem|он\s+же|она\s+же|его\s+же)(?!\w)\.?", re.IGNORECASE)
+OP_CIT = re.compile(
+    r"(?P<w>op\.?\s{0,2}cit|loc\.?\s{0,2}cit|ук\.?\s{0,2}соч|указ\.?\s{0,2}соч|цит\.?\s{0,2}соч|dz\.?\s{0,2}cyt)"
+    r"(?!\w)\.?",
+    re.IGNORECASE,
+)
+PUB_PARENS = re.compile(
+    r"\((?P<place>[^()\d\"*]{2,80}?)[,:]?\s{1,3}(?:(?P<publisher>[^()\d\"*]{0,60}),\s{1,3})?"
+    r"(?P<year>1[5-9]\d\d|20\d\d)(?:\s{0,2}-\s{0,2}\d{2,4})?\)"
+)
+VOLUME_RE = re.compile(
+    r",?\s{0,2}(?P<vol>(?:(?:t|v|vol|tom|kn|ch|vyp|т|вып|кн)\.\s{0,2}\d{1,4}[\s,]{0,3}){1,3})", re.IGNORECASE
+)
+TITLE_CUT = re.compile(r",\s{1,3}(?:tr|trans|transl|ed|eds|comp|sost|red|t|v|vol|kn|tom|т|кн)\.?\s", re.IGNORECASE)
+VOL_ISSUE = re.compile(r"(?P<vol>\d{1,4})\s{0,2}:\s{0,2}(?P<issue>\d{1,4}(?:\s{0,2}-\s{0,2}\d{1,4})?)")
+ISSUE_NO = re.compile(r"(?:no|nos|nr|№|vyp|issue)\.?\s{0,2}(?P<issue>\d{1,4}(?:\s{0,2}-\s{0,2}\d{1,4})?)",
+                      re.IGNORECASE)
+LOCATOR_TAIL = re.compile(
+    rf"\s{{0,3}},?\s{{0,3}}(?:(?P<pp>pp?|S|s|с|стр)\.?\s{{0,3}}(?P<pages>{RANGES})|(?P<pages2>{RANGES})(?![\w/:])"
+    rf"|(?P<ch>ch(?:ap)?\.?\s{{0,2}}\d{{1,3}}))"
+)
+FOND_PART = re.compile(
+    r"(?P<key>fond|fonds|f|ф|op|оп|d|д|spr|sprava|спр|ll|l|лл|л|ark|арк|k|str|p)\.?\s{0,3}"
+    r"(?P<val>\d{1,7}[a-zA-Zа-яА-Я]{0,3}(?:\s{0,2}(?:ob\.?|об\.?))?"
+    r"(?:\s{0,2}-\s{0,2}\d{1,7}[a-zA-Zа-я]{0,3}(?:\s{0,2}(?:ob\.?|об\.?))?)?"
+    r"(?:\s{0,2},\s{0,2}\d{1,7}(?:\s{0,2}-\s{0,2}\d{1,7})?(?!\s{0,2}[a-zA-Zа-яА-Я]{1,5}\.)){0,20})",
+)
+PAREN_NOTE = re.compile(r"\s{0,3}\((?P<note>[^()]{1,200})\)")
+POLISH_SIG = re.compile(r"[,\s]{0,4}(?:sygn\.\s{0,2})?(?P<sig>[IVX]{1,4}\.\d{1,5}(?:\.\d{1,6}){0,4}(?:/\d{1,6})?)"
+                        r"(?:\s{0,2},\s{0,2}(?:k\.\s{0,2})?(?P<page>\d{1,6}(?:\s{0,2}-\s{0,2}\d{1,6})?))?")
+NARA_LOC = re.compile(
+    r"[,\s]{0,4}(?:(?P<rg>RG\s{0,2}\d{1,4})\s{0,2},\s{0,2})?(?:(?:microfilm|Microfilm)\s{0,2})?"
+    r"(?P<series>[A-Z]{1,2}\s?\d{2,5})\s{0,2},\s{0,2}(?:roll|reel|Roll|Reel)\s{0,2}(?P<roll>\d{1,5})"
+    r"(?:\s{0,2},\s{0,2}(?:frames?\s{0,2})?(?P<item>[\w][\w./-]{0,40}))?"
+)
+JACAR_CODE = re.compile(r"(?<![\w])(?:Ref(?:erence)?\.?\s{0,2}(?:code|no\.?|number)?\s{0,2}:?\s{0,2})?"
+                        r"(?P<code>[A-F]\d{11})(?!\d)")
+SIGNATURE = re.compile(r"[,:\s]{0,4}(?P<sig>(?:[A-Z]{0,4}[\d][\w]*|[A-Z]{1,4})(?:[./-]\w{1,12}){1,8})")
+SKIP_PARENS = re.compile(r"\s{0,3}\((?P<inside>[^()]{1,80})\)")
+FOND_START = re.compile(r"(?:f|ф|fond|op|оп|d|д|spr|спр)\.\s{0,3}\d", re.IGNORECASE)
+
+
+class _Seg:
+    """A segment of the footnote: original text, its match view, and its offset in the note."""
+
+    def __init__(self, text: str, offset: int) -> None:
+        self.text = text
+        self.view = match_view(text)
+        self.offset = offset
+
+
+def parse_citations(text: str) -> list[Citation]:
+    """All citations found in a footnote text, in order. A text with none gives ``[]``."""
+    out: list[Citation] = []
+    for a, b in split_segments(text):
+        seg = _Seg(text[a:b], a)
+        out.extend(_parse_segment(seg, out))
+    return out
+
+
+def parse_citation(text: str) -> Citation:
+    """The first citation in ``text``; ``kind='unparsed'`` (raw = the text) when there is none."""
+    found = parse_citations(text)
+    if found:
+        return found[0]
+    return Citation(raw=text.strip(), kind="unparsed", start=0)
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+def _skip_ws(view: str, i: int) -> int:
+    n = len(view)
+    while i < n and (view[i].isspace() or view[i] in ",;:"):
+        i += 1
+    return i
+
+
+def _parse_segment(seg: _Seg, previous: list[Citation]) -> list[Citation]:
+    view = seg.view
+    found: list[Citation] = []
+    pos = 0
+    attempts = 0
+    mentions = find_archives(view[:20000]) if len(view) < 20000 else find_archives(view[:20000])
+    while pos < len(view) and attempts < MAX_ATTEMPTS:
+        attempts += 1
+        start = _skip_ws(view, pos)
+        lead = LEAD_IN.match(view, start)
+        quoted_in = False
+        if lead:
+            quoted_in = bool(QUOTED_IN.match(view, start))
+            start = lead.end()
+        ctx = previous + found
+        cit = (
+            _try_ibid(seg, start, ctx)
+            or _try_op_cit(seg, start)
+            or _try_archival(seg, start, mentions, ctx)
+            or _try_full(seg, start, pos, ctx)
+            or _try_short(seg, start)
+        )
+        if cit is None:
+            break
+        c, end = cit
+        if quoted_in:
+            c.quoted_in = True
+        found.append(c)
+        if end <= pos:
+            break
+        pos = end
+        # what follows must be a connector to another citation, else it is prose: stop
+        rest = view[pos: pos + 40]
+        if not re.match(r"\s{0,3}(?:[.;,]\s{0,3})?(?:and\b|&|;|see\b|also\b|cf\b|\.\s{0,3}[A-Z*\"(])", rest,
+                        re.IGNORECASE):
+            break
+    return found
+
+
+def _mk(seg: _Seg, a: int, b: int, **kw: object) -> Citation:
+    raw = seg.text[a:b].strip().rstrip(",;: ")
+    return Citation(raw=raw, start=seg.offset + a, **kw)  # type: ignore[arg-type]
+
+
+def _pages(view: str, i: int) -> tuple[str | None, int | None, int | None, str | None, int]:
+    """Pages (or a chapter locator) right at ``i``: (pages, first, last, locator, end)."""
+    m = LOCATOR_TAIL.match(view, i, min(len(view), i + 200))
+    if not m:
+        return None, None, None, None, i
+    if m.group("ch"):
+        return None, None, None, " ".join(m.group("ch").split()), m.end()
+    pages = m.group("pages") or m.group("pages2")
+    if m.group("pages2") and not m.group("pp"):
+        # bare numbers after a title are pages only when followed by the end of the citation
+        after = view[m.end(): m.end() + 2]
+        if after[:1].isalnum():
+            return None, None, None, None, i
+    norm, first, last = normalize_range(pages, expand=False)
+    return norm, first, last, None, m.end()
+
+
+def _authors_text(people: list[Person]) -> str:
+    return " and ".join(str(p) for p in people)
+
+
+def _try_ibid(seg: _Seg, i: int, ctx: list[Citation]) -> tuple[Citation, int] | None:
+    view = seg.view
+    m = IBID.match(view, i)
+    form = "ibid"
+    if not m:
+        m = IDEM.match(view, i)
+        form = "idem"
+        if not m:
+            return None
+        # 'Idem, *Title* (Place, Year)': a new work by the previous author
+        full = _try_full(seg, m.end(), m.end(), ctx, inherit_author=True)
+        if full is not None:
+            c, end = full
+            c.raw = seg.text[i:end].strip().rstrip(",;: ")
+            c.start = seg.offset + i
+            return c, end
+    j = m.end()
+    k = _skip_ws(view, j)
+    if FOND_START.match(view, k):
+        loc = _fond_parts(view, k)
+        if loc:
+            parts, end = loc
+            return _mk(seg, i, end, kind="ibid", form=form, fond=parts.get("fond"), opis=parts.get("opis"),
+                       delo=parts.get("delo"), list=parts.get("list")), end
+    pages, first, last, locator, end = _pages(view, j)
+    if pages is None and locator is None:
+        end = j
+    return _mk(seg, i, end, kind="ibid", form=form, pages=pages, first_page=first, last_page=last,
+               locator=locator), end
+
+
+def _try_op_cit(seg: _Seg, i: int) -> tuple[Citation, int] | None:
+    view = seg.view
+    # Name[, Title], op. cit.[, p. N]
+    window = view[i: i + 200]
+    m = OP_CIT.search(window)
+    if not m:
+        return None
+    before = window[: m.start()].rstrip().rstrip(",").rstrip()
+    names, off = trailing_name_run(before)
+    if not names or off != 0 and before[:off].strip():
+        # allow "Sidorov, *Title*, op. cit."? keep to the plain 'Name, op. cit.' form
+        return None
+    end = i + m.end()
+    pages, first, last, locator, end2 = _pages(view, end)
+    people = split_people(names)
+    return _mk(seg, i, end2, kind="op_cit", form="op_cit", author=names, authors=people, pages=pages,
+               first_page=first, last_page=last, locator=locator), end2
+
+
+# ---- archival ---------------------------------------------------------------------------------------
+
+
+def _fond_parts(view: str, i: int) -> tuple[dict[str, str], int] | None:
+    parts: dict[str, str] = {}
+    pos = i
+    n = 0
+    keymap = {"fond": "fond", "fonds": "fond", "f": "fond", "ф": "fond", "op": "opis", "оп": "opis",
+              "d": "delo", "д": "delo", "spr": "delo", "sprava": "delo", "спр": "delo",
+              "l": "list", "ll": "list", "л": "list", "лл": "list", "ark": "list", "арк": "list",
+              "k": "list", "str": "list", "p": "list"}
+    while n < 8:
+        k = _skip_ws(view, pos) if n else pos
+        m = FOND_PART.match(view, k, min(len(view), k + 400))
+        if not m:
+            break
+        key = keymap[m.group("key").casefold()]
+        if key in parts:
+            break
+        if key == "list" and "delo" not in parts and "fond" not in parts:
+            break
+        val = " ".join(m.group("val").split())
+        if key == "list":
+            val = normalize_range(val.replace("об", "ob"), expand=True)[0]
+        parts[key] = val
+        pos = m.end()
+        n += 1
+    if "fond" not in parts and "delo" not in parts:
+        return None
+    if len(parts) < 2:
+        return None
+    return parts, pos
+
+
+def _after_mention(view: str, end: int) -> int:
+    """Skip '(RGVA)', '(Warsaw)', '(Tokyo)' after an archive name."""
+    for _ in range(3):
+        m = SKIP_PARENS.match(view, end)
+        if not m or re.search(r"\d{3}", m.group("inside")):
+            break
+        end = m.end()
+    return end
+
+
+def _trailing_note(seg: _Seg, end: int, c: Citation) -> int:
+    m = PAREN_NOTE.match(seg.view, end)
+    if m:
+        note = seg.text[m.start("note"): m.end("note")]
+        c.note = note
+        date, year = parse_date(seg.view[m.start("note"): m.end("note")])
+        if date:
+            c.date = date
+        if year and c.year is None:
+            c.year = year
+        end = m.end()
+    c.raw = seg.text[c.start - seg.offset: end].strip().rstrip(",;: ") if c.start is not None else c.raw
+    return end
+
+
+def _try_archival(seg: _Seg, i: int, mentions: list[ArchiveMention],
+                  ctx: list[Citation]) -> tuple[Citation, int] | None:
+    view = seg.view
+    # 'd. 7, l. 8' continuing the previous archival citation in the same note
+    if FOND_START.match(view, i) and ctx and ctx[-1].kind == "archival" and ctx[-1].archive:
+        loc = _fond_parts(view, i)
+        if loc:
+            parts, end = loc
+            prev = ctx[-1]
+            base = {"fond": prev.fond, "opis": prev.opis, "delo": prev.delo, "list": None}
+            order = ["fond", "opis", "delo", "list"]
+            first_given = min(order.index(k) for k in parts)
+            for k in order[first_given:]:
+                base[k] = None
+            base.update(parts)
+            c = _mk(seg, i, end, kind="archival", archive=prev.archive, country=prev.country,
+                    csl_type="manuscript", **base)
+            return c, _trailing_note(seg, end, c)
+    for men in mentions:
+        if men.start < i:
+            continue
+        if men.start - i > 400:
+            break
+        c_end = _archival_at(seg, men)
+        if c_end is not None:
+            return c_end
+    # a JACAR reference code on its own
+    m = JACAR_CODE.search(view, i, min(len(view), i + 200))
+    if m and m.group().lower().startswith("ref"):
+        from sevenfold.cite.archives import archive_by_code
+
+        arch = archive_by_code("JACAR")
+        c = _mk(seg, m.start(), m.end(), kind="archival", archive="JACAR", reference_code=m.group("code"),
+                country=arch.country if arch else "JP", csl_type="manuscript")
+        return c, _trailing_note(seg, m.end(), c)
+    return None
+
+
+def _archival_at(seg: _Seg, men: ArchiveMention) -> tuple[Citation, int] | None:
+    view = seg.view
+    arch: Archive = men.archive
+    j = _after_mention(view, men.end)
+    k = _skip_ws(view, j)
+    common = {"kind": "archival", "archive": arch.code, "country": arch.country, "csl_type": "manuscript"}
+    if arch.system == "fond" or FOND_START.match(view, k):
+        loc = _fond_parts(view, k)
+        if loc:
+            parts, end = loc
+            c = _mk(seg, men.start, end, **common, **parts)
+            return c, _trailing_note(seg, end, c)
+    if arch.system == "polish":
+        m = POLISH_SIG.match(view, j)
+        if m:
+            page = m.group("page")
+            c = _mk(seg, men.start, m.end(), **common, signature=m.group("sig"),
+                    list=normalize_range(page, expand=True)[0] if page else None)
+            return c, _trailing_note(seg, m.end(), c)
+    if arch.system == "nara":
+        m = NARA_LOC.match(view, j)
+        if m:
+            series = m.group("series").replace(" ", "")
+            c = _mk(seg, men.start, m.end(), **common, series=series, roll=m.group("roll"),
+                    item=m.group("item"), locator=m.group("rg"))
+            return c, _trailing_note(seg, m.end(), c)
+    if arch.system == "jacar":
+        m = JACAR_CODE.search(view, j, min(len(view), j + 120))
+        if m:
+            c = _mk(seg, men.start, m.end(), **common, reference_code=m.group("code"))
+            return c, _trailing_note(seg, m.end(), c)
+    m = JACAR_CODE.match(view, k)
+    if m:  # 'Bōeishō Bōei Kenkyūjo, Ref. C01004123400' style
+        c = _mk(seg, men.start, m.end(), **common, reference_code=m.group("code"))
+        return c, _trailing_note(seg, m.end(), c)
+    m = SIGNATURE.match(view, j)
+    if m and any(ch.isdigit() for ch in m.group("sig")):
+        c = _mk(seg, men.start, m.end(), **common, signature=m.group("sig"))
+        return c, _trailing_note(seg, m.end(), c)
+    return None
+
+
+# ---- books and articles -----------------------------------------------------------------------------
+
+
+def _delimited_spans(seg: _Seg, i: int, limit: int) -> list[tuple[int, int, str]]:
+    """Title candidates from i: (start, end, 'italic'|'quote'), end past the closing delimiter."""
+    text, view = seg.text, seg.view
+    out = []
+    pos = i
+    n = min(len(view), i + limit)
+    while pos < n and len(out) < MAX_ATTEMPTS:
+        ch = view[pos]
+        if ch == "*":
+            close = view.find("*", pos + 1, min(len(view), pos + 400))
+            if close < 0:
+                pos += 1
+                continue
+            out.append((pos, close + 1, "italic"))
+            pos = close + 1
+            continue
+        if ch == '"' or ch == "«" or ch == "„":
+            opener = text[pos]
+            if opener == "\u201d":  # a stray closing quote
+                pos += 1
+                continue
+            closer = {"«": "»", "„": "\u201c"}.get(opener, "\u201d" if opener == "\u201c" else '"')
+            close = _find_close(text, view, pos + 1, closer, min(len(view), pos + 400))
+            if close < 0:
+                pos += 1
+                continue
+            out.append((pos, close + 1, "quote"))
+            pos = close + 1
+            continue
+        pos += 1
+    return out
+
+
+def _find_close(text: str, view: str, start: int, closer: str, stop: int) -> int:
+    if closer == '"':
+        return view.find('"', start, stop)
+    return text.find(closer, start, stop)
+
+
+def _clean_title(s: str) -> str:
+    s = s.replace("*", "").strip()
+    # strip one pair of enclosing quotes and a trailing comma/full stop inside them
+    if len(s) >= 2 and s[0] in "\"“«„" and s[-1] in "\"”»“":
+        inner = s[1:-1].strip()
+        if inner.count("“") <= inner.count("”") and inner.count('"') % 2 == 0:
+            s = inner
+    s = s.rstrip(",.;: ").strip()
+    return " ".join(s.split())
+
+
+def _prefix_author(seg: _Seg, lo: int, title_start: int, strict: bool) -> tuple[str | None, int] | None:
+    """Author text between lo and the title. None = prose in the way (when strict)."""
+    before = seg.view[lo:title_start]
+    stripped = before.strip().rstrip(",").strip()
+    if not stripped:
+        return "", title_start
+    names, off = trailing_name_run(seg.text[lo:title_start].rstrip().rstrip(",").rstrip())
+    if not names:
+        return None if strict else ("", title_start)
+    if strict and seg.view[lo: lo + off].strip():
+        return None
+    return names, lo + off
+
+
+def _try_full(seg: _Seg, i: int, lo: int, ctx: list[Citation],
+              inherit_author: bool = False) -> tuple[Citation, int] | None:
+    view = seg.view
+    spans = _delimited_spans(seg, i, WINDOW * 4)
+    for s0, s1, kind in spans:
+        res = _full_at(seg, i, s0, s1, kind, ctx, inherit_author)
+        if res is not None:
+            return res
+    if not spans:
+        # undelimited book: 'Stenogrammy zasedanii ... gg., t. 3 (Moscow, 2007), p. 695.'
+        m = PUB_PARENS.search(view, i, min(len(view), i + WINDOW))
+        if m and not _is_month(m.group("place")):
+            title_text = view[i: m.start()]
+            vol = None
+            cut = TITLE_CUT.search(title_text)
+            if cut:
+                vol = title_text[cut.start():].strip(" ,")
+                title_text = title_text[: cut.start()]
+            title = _clean_title(seg.text[i: i + len(title_text)])
+            if not title or len(title) > 300:
+                return None
+            return _book_tail(seg, i, m, title=title, people=[], volume=vol, ctx=ctx)
+    return None
+
+
+def _is_month(place: str) -> bool:
+    from sevenfold.cite.locators import MONTHS
+
+    words = re.findall(r"[A-Za-z]+", place)
+    return bool(words) and all(w.casefold() in MONTHS for w in words)
+
+
+def _book_tail(seg: _Seg, a: int, m: re.Match[str], *, title: str, people: list[Person], volume: str | None,
+               ctx: list[Citation], extra: str | None = None, editors: list[Person] | None = None,
+               container: str | None = None, kind: str = "book", csl_type: str = "book",
+               author_text: str | None = None) -> tuple[Citation, int]:
+    view = seg.view
+    pages, first, last, locator, end = _pages(view, m.end())
+    place = " ".join(seg.text[m.start("place"): m.end("place")].split()).strip(" ,:")
+    c = _mk(seg, a, end, kind=kind, csl_type=csl_type, title=title, authors=people,
+            author=author_text if author_text is not None else (_authors_text(people) or None),
+            year=int(m.group("year")), place=place or None, volume=volume, pages=pages, first_page=first,
+            last_page=last, locator=locator, note=extra, editors=editors or [], container=container)
+    return c, end
+
+
+def _full_at(seg: _Seg, i: int, s0: int, s1: int, kind: str, ctx: list[Citation],
+             inherit_author: bool) -> tuple[Citation, int] | None:
+    view = seg.view
+    after = view[s1: s1 + WINDOW]
+    pub = PUB_PARENS.search(view, s1, min(len(view), s1 + WINDOW))
+    if pub and _is_month(pub.group("place")):
+        pub = None
+    strict = True
+    pa = _prefix_author(seg, i, s0, strict=False)
+    if pa is None:
+        return None
+    author_text, a = pa
+    if author_text == "" and view[i:s0].strip().rstrip(","):
+        # prose before the title: acceptable only with strong publication data (parens) right after
+        strict_ok = pub is not None and pub.start() - s1 < 200 and "." not in view[s1: pub.start()].replace(
+            "tr.", "").replace("ed.", "")
+        if not strict_ok:
+            return None
+        a = s0
+    if not author_text:
+        a = s0 if view[i:s0].strip() else i
+    people = split_people(author_text) if author_text else []
+    if inherit_author and not people:
+        prev = next((c for c in reversed(ctx) if c.authors), None)
+        if prev is not None:
+            people = list(prev.authors)
+            author_text = prev.author or _authors_text(people)
+    title_raw = seg.text[s0:s1]
+
+    # -- article / chapter: quoted title followed by a container and a year --------------------------
+    if kind == "quote":
+        rest_start = s1
+        mm = re.match(r"\s{0,3},?\s{0,3}(?:(?P<in>in)\s+)?", after)
+        rest_start = s1 + (mm.end() if mm else 0)
+        is_in = bool(mm and mm.group("in"))
+        # book whose title starts with a quote: '“*Stalinskii pitomets*” – Nikolai Ezhov (Moscow, 2008)'
+        if pub is not None and not is_in and "*" not in view[s1: pub.start()] and pub.start() - s1 < 120 \
+                and '"' not in view[s1: pub.start()]:
+            seg_title = view[s0: pub.start()]
+            cut = TITLE_CUT.search(seg_title)
+            vol = None
+            t_end = pub.start()
+            if cut:
+                vol = seg_title[cut.start():].strip(" ,")
+                t_end = s0 + cut.start()
+            title = _clean_title(seg.text[s0:t_end])
+            return _book_tail(seg, a, pub, title=title, people=people, volume=vol, ctx=ctx,
+                              author_text=author_text or None)
+        ym = YEAR_RE.search(view, rest_start, min(len(view), rest_start + 300))
+        if not ym:
+            return None
+        title = _clean_title(title_raw)
+        if not title:
+            return None
+        # container: an italic span, or the text up to the first digit group
+        container = None
+        editors: list[Person] = []
+        cm = re.compile(r"\*(?P<c>[^*]{1,300})\*").search(view, rest_start, min(len(view), rest_start + 300))
+        csl_type = "article-journal"
+        note = None
+        if is_in:
+            csl_type = "chapter"
+            ed = re.match(r"(?P<eds>[^*\"(]{2,120}?)\s{0,2}\((?:ed|eds|d|red|sost|comp)\.?\)\s{0,2},?\s{0,2}",
+                          view[rest_start: rest_start + 200])
+            if ed:
+                editors = split_people(seg.text[rest_start: rest_start + ed.end("eds")])
+        if cm and cm.start() < ym.start() + 10:
+            c_end = cm.end()
+            # '*The* Journal of Strategic Studies': words after the italics belong to the container
+            tail = re.match(r"[ \t]{1,2}(?P<t>[A-Z][^,()\d]{0,120}?)(?=,|\s\()", view[c_end: c_end + 140])
+            container = seg.text[cm.start("c"): cm.end("c")]
+            if tail:
+                container = f"{container} {seg.text[c_end + tail.start('t'): c_end + tail.end('t')]}"
+                c_end += tail.end()
+            container = " ".join(container.split())
+            lead = view[rest_start: cm.start()].strip(" ,")
+            if lead and not is_in:
+                note = " ".join(seg.text[rest_start: cm.start()].split()).strip(" ,")
+            pos = c_end
+        else:
+            # e.g. 'paper prepared for “Stalin and Stalinism,” Hamburger Institut ..., October 29-30, 2009'
+            container = " ".join(seg.text[rest_start: ym.start()].split()).strip(" ,")
+            container = re.sub(r"(?:,?\s*[A-Z][a-z]+\.?\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?,?)$", "", container).strip(" ,")
+            if "paper" in container.casefold():
+                csl_type = "paper-conference"
+            pos = ym.start()
+        if container is not None and len(container) > 300:
+            return None
+        # volume:issue, (date), year, no., pages
+        win_end = min(len(view), pos + 200)
+        vol = iss = None
+        year = None
+        date = None
+        vi = VOL_ISSUE.search(view, pos, win_end)
+        ym2 = YEAR_RE.search(view, pos, win_end)
+        if vi and (ym2 is None or vi.start() < ym2.start()) and vi.start() - pos < 20:
+            vol, iss = vi.group("vol"), vi.group("issue")
+            pos = vi.end()
+        vm = VOLUME_RE.match(view, pos, win_end)
+        if vm:
+            vol = vm.group("vol").strip(" ,")
+            pos = vm.end()
+        pm = re.match(r"\s{0,3},?\s{0,3}\((?P<d>[^()]{0,40}?(?P<y>1[5-9]\d\d|20\d\d))\)", view[pos:win_end])
+        if pm:
+            year = int(pm.group("y"))
+            d, _ = parse_date(pm.group("d"))
+            date = d
+            pos += pm.end()
+        else:
+            dm = re.match(r"\s{0,3},?\s{0,3}(?:(?P<d>[A-Z][a-z]{2,8}\.?\s{1,3}\d{1,2}(?:\s{0,2}-\s{0,2}\d{1,2})?,"
+                          r"\s{0,3})?(?P<y>1[5-9]\d\d|20\d\d)(?!\d)", view[pos:win_end])
+            if dm:
+                year = int(dm.group("y"))
+                if dm.group("d"):
+                    date, _ = parse_date(view[pos + dm.start("d"): pos + dm.end()])
+                pos += dm.end()
+            elif is_in:
+                pass
+            else:
+                year = int(ym.group())
+                pos = max(pos, ym.end())
+        im = re.match(r"\s{0,3},\s{0,3}", view[pos:win_end])
+        if im:
+            inm = ISSUE_NO.match(view, pos + im.end(), win_end)
+            if inm:
+                iss = inm.group("issue").replace(" ", "")
+                pos = inm.end()
+        if is_in:
+            vm = VOLUME_RE.match(view, pos, win_end)
+            if vm:
+                vol = vm.group("vol").strip(" ,")
+                pos = vm.end()
+            pub2 = PUB_PARENS.match(view, _skip_ws(view, pos) if view[pos:pos + 1] in ", " else pos)
+            if pub2 is None:
+                pub2 = re.compile(PUB_PARENS.pattern).match(view, pos + len(view[pos:]) - len(view[pos:].lstrip()))
+            if pub2 is not None:
+                c, end = _book_tail(seg, a, pub2, title=title, people=people, volume=vol, ctx=ctx,
+                                    editors=editors, container=container, kind="article", csl_type="chapter",
+                                    author_text=author_text or None)
+                return c, end
+            if year is None:
+                year = int(ym.group())
+        pages, first, last, locator, end = _pages(view, pos)
+        if year is None:
+            return None
+        c = _mk(seg, a, end, kind="article", csl_type=csl_type, title=title, authors=people,
+                author=author_text or None, container=container, volume=vol, issue=iss, year=year, date=date,
+                pages=pages, first_page=first, last_page=last, locator=locator, note=note, editors=editors)
+        return c, end
+
+    # -- italic title --------------------------------------------------------------------------------
+    title = _clean_title(title_raw)
+    if not title:
+        return None
+    if pub is not None and pub.start() - s1 < 200 and "*" not in view[s1: pub.start()]:
+        between = view[s1: pub.start()]
+        vol = None
+        extra = None
+        vm = VOLUME_RE.match(between)
+        if vm:
+            vol = vm.group("vol").strip(" ,")
+            rest = between[vm.end():].strip(" ,")
+        else:
+            rest = between.strip(" ,")
+        if rest:
+            extra = " ".join(seg.text[pub.start() - len(between) + (between.find(rest)): pub.start()].split())
+            extra = extra.strip(" ,") or None
+            if extra and extra.startswith(("-", "–", "—")):
+                title = f"{title} {extra}"
+                extra = None
+        return _book_tail(seg, a, pub, title=title, people=people, volume=vol, ctx=ctx, extra=extra,
+                          author_text=author_text or None)
+    # newspaper / periodical: '*Japan Chronicle*, March 12, 1937.'  '*Pravda*, 1937, no. 5'
+    dm = re.match(r"\s{0,3},\s{0,3}(?:(?P<d>[A-Z][a-z]{2,8}\.?\s{1,3}\d{1,2},\s{0,3})?(?P<y>1[5-9]\d\d|20\d\d))"
+                  r"(?!\d)", after)
+    if dm and not author_text:
+        date = None
+        if dm.group("d"):
+            date, _ = parse_date(after[dm.start("d"): dm.end()])
+        pos = s1 + dm.end()
+        iss = None
+        im = re.match(r"\s{0,3},\s{0,3}", view[pos: pos + 10])
+        if im:
+            inm = ISSUE_NO.match(view, pos + im.end(), min(len(view), pos + 60))
+            if inm:
+                iss = inm.group("issue")
+                pos = inm.end()
+        pages, first, last, locator, end = _pages(view, pos)
+        c = _mk(seg, a, end, kind="article", csl_type="article-newspaper" if date else "article-journal",
+                container=title, title=None, year=int(dm.group("y")), date=date, issue=iss, pages=pages,
+                first_page=first, last_page=last, locator=locator)
+        return c, end
+    return None
+
+
+# ---- short forms --------------------------------------------------------------------------------------
+
+_SHORT_AUTHOR_PAGES = re.compile(r"(?P<name>[^,;()\"*\d]{2,80}?),\s{0,3}(?=(?:pp?|S|с|стр)\.?\s{0,3}\d)")
+
+
+def _try_short(seg: _Seg, i: int) -> tuple[Citation, int] | None:
+    view = seg.view
+    # 'Kershaw, p. 16'
+    m = _SHORT_AUTHOR_PAGES.match(view, i, min(len(view), i + 120))
+    if m:
+        names, off = trailing_name_run(seg.text[i: m.end("name")])
+        if names and off == 0:
+            pages, first, last, locator, end = _pages(view, m.end())
+            if pages is not None:
+                return _mk(seg, i, end, kind="short", form="short", author=names,
+                           authors=split_people(names), pages=pages, first_page=first, last_page=last), end
+    # 'Kuromiya, “Accounting for the Great Terror.”' / '*Russko-kitaiskie ...*, p. 156'
+    spans = _delimited_spans(seg, i, 200)
+    if not spans:
+        return None
+    s0, s1, _kind = spans[0]
+    before = seg.text[i:s0].strip().rstrip(",").strip()
+    names = ""
+    if before:
+        names, off = trailing_name_run(before)
+        if not names or off != 0:
+            return None
+    title = _clean_title(seg.text[s0:s1])
+    if not title:
+        return None
+    pages, first, last, locator, end = _pages(view, s1)
+    if not names and pages is None and locator is None:
+        return None  # a bare quoted phrase is prose, not a reference
+    # a year or publication data after the title means a full citation we could not read: not a short form
+    if YEAR_RE.match(view[end: end + 8].strip(" ,")):
+        return None
+    return _mk(seg, i, end, kind="short", form="short", author=names or None,
+               authors=split_people(names) if names else [], title=title, pages=pages, first_page=first,
+               last_page=last, locator=locator), end

@@ -1,0 +1,115 @@
+"""Split a footnote into sentence-like segments without cutting inside titles.
+
+A boundary is a full stop (or ?, !, ;) at quote depth 0 and outside ``*italics*``, followed by white
+space and an upper-case letter, an opening quote, ``*`` or ``(``, where the word before the stop is not
+an abbreviation or an initial ("A. Sidorov", "pp.", "Ill.", "Kn."). Only significant characters are
+visited (one regex pass), so the cost is linear in the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sevenfold.cite.textnorm import match_view
+
+ABBREVIATIONS = frozenset(
+    """p pp ll l ff f op d ed eds tr trans transl vol vols no nos ch chap kn t v ob gg g st mr mrs dr
+    ill mich mass calif conn wis ind pa fla tex va md wash jan feb mar apr jun jul aug sep sept oct nov dec
+    al cf vs etc ibid ib e i eg ie nr s ser rev repr comp ibid esp fol fols col cols fig figs pt pts sec
+    vyp izd red sost t ст стр с л лл д оп ф тт вып изд ред сост гг г им арк спр""".split()
+)
+# "ibid" is listed so "Ibid. p. 5" stays whole; "Ibid. See" still splits on the upper-case rule below?
+# No: an abbreviation never ends a segment. Ibid at the end of a sentence is followed by prose rarely.
+ABBREVIATIONS = ABBREVIATIONS - {"ibid", "ib"}
+
+_TOKENS = re.compile(r"[*\"«»„]|[.?!;][\"')\]]*(?=\s)")
+_OPEN = {"«", "„"}
+_CLOSE = {"»"}
+
+
+def _word_before(view: str, i: int) -> str:
+    """The word ending just before index i (the stop)."""
+    j = i
+    lim = max(0, i - 20)
+    while j > lim and (view[j - 1].isalnum()):
+        j -= 1
+    return view[j:i]
+
+
+def split_segments(text: str, max_segments: int = 100_000) -> list[tuple[int, int]]:
+    """(start, end) offsets of the segments of ``text``, white space trimmed, empty ones dropped."""
+    view = match_view(text)
+    n = len(view)
+    depth = 0
+    italic = False
+    straight_open = False  # state of straight double quotes (toggle)
+    cuts: list[int] = []
+    for m in _TOKENS.finditer(view):
+        tok = m.group()
+        pos = m.start()
+        if tok == "*":
+            italic = not italic
+            continue
+        if tok == '"':
+            orig = text[pos]
+            if orig == "\u201c":  # “ opens
+                depth += 1
+            elif orig == "\u201d":  # ” closes
+                depth = max(0, depth - 1)
+            else:  # straight " toggles
+                if straight_open:
+                    depth = max(0, depth - 1)
+                else:
+                    depth += 1
+                straight_open = not straight_open
+            continue
+        if tok in _OPEN:
+            depth += 1
+            continue
+        if tok in _CLOSE:
+            depth = max(0, depth - 1)
+            continue
+        # a stop, possibly followed by closers; the closers may close quotes
+        closers = tok[1:]
+        for c, o in zip(closers, text[pos + 1: pos + len(tok)]):
+            if c == '"':
+                if o == "\u201c":
+                    depth += 1
+                elif o == "\u201d" or straight_open:
+                    depth = max(0, depth - 1)
+                    if o == '"':
+                        straight_open = False
+                else:
+                    depth += 1
+                    straight_open = True
+        if depth or italic:
+            continue
+        end = m.end()
+        k = end
+        while k < n and view[k].isspace():
+            k += 1
+        if k >= n:
+            continue
+        nxt = view[k]
+        if not (nxt.isupper() or nxt in "\"*(«„'[" or nxt.isdigit() and tok[0] == ";"):
+            if tok[0] != ";":
+                continue
+        if tok[0] == ".":
+            w = _word_before(view, pos)
+            if w.casefold() in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
+                continue
+        cuts.append(end)
+        if len(cuts) >= max_segments:
+            break
+    out: list[tuple[int, int]] = []
+    start = 0
+    for c in [*cuts, n]:
+        a, b = start, c
+        while a < b and view[a].isspace():
+            a += 1
+        while b > a and view[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+        start = c
+    return out

@@ -1,0 +1,175 @@
+"""The estimator contract every fusion method follows (scikit-learn style).
+
+``Method(**params).fit(claims)`` returns the estimator with learned attributes:
+
+* ``truths_``        value chosen for each item (aligned with ``claims_.item_object``/``item_attribute``)
+* ``truth_index_``   the chosen candidate id per item
+* ``confidence_``    per item, in [0, 1]: the method's belief in the chosen value
+* ``belief_``        per candidate value, in [0, 1]
+* ``source_trust_``  per source (aligned with ``claims_.source_labels``), in [0, 1]
+* ``n_iter_``, ``converged_``, ``stop_reason_`` (``"tolerance"``, ``"max_iter"``, ``"single-pass"``
+  or ``"degenerate"``: the update became undefined, e.g. a zero investment; the last finite state is kept)
+* copy-aware methods add ``dependence_`` (see :mod:`sevenfold.fusion.copying`).
+
+Methods are written once against :class:`~sevenfold.fusion.matrix.ClaimMatrix` primitives and run by a
+backend (:mod:`sevenfold.fusion.backends`); ``backend="numpy"`` is the default.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+import scipy.sparse as sp
+
+from sevenfold.errors import InputError
+from sevenfold.fusion.matrix import ClaimMatrix, as_claim_matrix
+
+ProgressCallback = Callable[[int, int, float], None]
+"""Called after every iteration with ``(iteration, max_iter, change)``."""
+
+
+@dataclass
+class FitResult:
+    """What a backend hands back to the estimator (all NumPy arrays, aligned with the ClaimMatrix)."""
+
+    truth_index: np.ndarray
+    confidence: np.ndarray
+    belief: np.ndarray
+    source_trust: np.ndarray
+    n_iter: int
+    converged: bool
+    stop_reason: str
+    dependence: sp.csr_matrix | None = None
+    extra: dict[str, Any] | None = None
+
+
+class IterationControl:
+    """Counts iterations and decides when to stop: at ``tol`` (converged) or ``max_iter`` (not)."""
+
+    def __init__(self, max_iter: int, tol: float, callback: ProgressCallback | None = None) -> None:
+        self.max_iter, self.tol, self.callback = int(max_iter), float(tol), callback
+        self.n_iter = 0
+        self.converged = False
+        self.stop_reason = "max_iter"
+
+    def done(self, change: float) -> bool:
+        """Record one iteration whose state moved by ``change``; True when the loop should stop."""
+        self.n_iter += 1
+        if self.callback is not None:
+            self.callback(self.n_iter, self.max_iter, float(change))
+        if np.isfinite(change) and change <= self.tol:
+            self.converged, self.stop_reason = True, "tolerance"
+            return True
+        if self.n_iter >= self.max_iter:
+            self.converged, self.stop_reason = False, "max_iter"
+            return True
+        return False
+
+    def single_pass(self) -> None:
+        self.n_iter, self.converged, self.stop_reason = 1, True, "single-pass"
+        if self.callback is not None:
+            self.callback(1, 1, 0.0)
+
+    def degenerate(self) -> None:
+        self.converged, self.stop_reason = False, "degenerate"
+
+
+def max_abs_change(new: np.ndarray, old: np.ndarray) -> float:
+    return float(np.max(np.abs(new - old))) if new.size else 0.0
+
+
+def scale_to_max(x: np.ndarray) -> np.ndarray:
+    """Divide by the maximum when it is positive (keeps an all-zero vector at zero)."""
+    m = float(np.max(x)) if x.size else 0.0
+    return x / m if m > 0 else x
+
+
+class FusionEstimator:
+    """Base class: parameters in ``__init__``, learning in ``_fit_numpy`` (one per backend)."""
+
+    name: ClassVar[str] = ""
+    copy_aware: ClassVar[bool] = False
+    iterative: ClassVar[bool] = True
+    default_max_iter: ClassVar[int] = 100
+    default_tol: ClassVar[float] = 1e-6
+
+    def __init__(self, *, max_iter: int | None = None, tol: float | None = None, backend: str = "numpy") -> None:
+        self.max_iter = self.default_max_iter if max_iter is None else max_iter
+        self.tol = self.default_tol if tol is None else tol
+        self.backend = backend
+        if int(self.max_iter) < 1:
+            raise InputError(f"{self.name}: max_iter must be at least 1, not {self.max_iter}")
+        if not float(self.tol) >= 0:
+            raise InputError(f"{self.name}: tol must be a non-negative number, not {self.tol}")
+
+    # -- scikit-learn-style parameter access
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        names: list[str] = []
+        for klass in cls.__mro__:
+            if klass is object or "__init__" not in klass.__dict__:
+                continue
+            for p in inspect.signature(klass.__init__).parameters.values():
+                if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and p.name not in names:
+                    names.append(p.name)
+        return names
+
+    def get_params(self) -> dict[str, Any]:
+        return {n: getattr(self, n) for n in self._param_names()}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    # -- the contract
+    def fit(self, claims: Any, *, callback: ProgressCallback | None = None) -> FusionEstimator:
+        """Learn truths and source trust from ``claims`` (a ClaimMatrix, claims file, Arrow table or case)."""
+        from sevenfold.fusion.backends import get_backend
+
+        cm = as_claim_matrix(claims)
+        result = get_backend(self.backend).fit(self, cm, callback)
+        self.claims_ = cm
+        self.truth_index_ = result.truth_index
+        self.truths_ = cm.cand_value[result.truth_index]
+        self.confidence_ = np.clip(result.confidence, 0.0, 1.0)
+        self.belief_ = np.clip(result.belief, 0.0, 1.0)
+        self.source_trust_ = np.clip(result.source_trust, 0.0, 1.0)
+        self.n_iter_ = result.n_iter
+        self.converged_ = result.converged
+        self.stop_reason_ = result.stop_reason
+        if self.copy_aware:
+            self.dependence_ = result.dependence
+        for key, value in (result.extra or {}).items():
+            setattr(self, f"{key}_", value)
+        return self
+
+    def _fit_numpy(self, cm: ClaimMatrix, ctl: IterationControl) -> FitResult:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- conveniences over the learned state
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "truths_"):
+            raise InputError(f"{self.name}: call fit(claims) first")
+
+    def truth_table(self) -> pa.Table:
+        """``object, attribute, value, confidence``: one row per item."""
+        self._check_fitted()
+        return self.claims_.truth_table(self.truth_index_, self.confidence_)
+
+    def trust_table(self) -> pa.Table:
+        self._check_fitted()
+        cm = self.claims_
+        return pa.table({"source": pa.array(cm.source_labels, pa.string()),
+                         "trust": pa.array(self.source_trust_),
+                         "claims": pa.array(cm.source_n_claims.astype(np.int64))})
+
+    # helper for subclasses: per-item decision from per-candidate scores
+    @staticmethod
+    def _decide(cm: ClaimMatrix, score: np.ndarray, belief: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        truths = cm.item_argmax(score)
+        return truths, belief[truths]

@@ -1,0 +1,386 @@
+"""The shared sparse claim matrix every fusion method reads.
+
+A *claim* is one source stating one value for one *item* (an ``(object, attribute)`` pair). The
+distinct normalised values stated for an item are its *candidates*. ``ClaimMatrix`` holds
+
+* index arrays, one entry per claim: ``claim_source``, ``claim_item``, ``claim_cand``;
+* ``cand_item``: candidate → item, with candidates of one item contiguous (``item_ptr`` delimits them,
+  and within an item they are ordered by first appearance in the input, which is how ties break);
+* sparse incidence matrices ``sc`` (sources × candidates) and ``sc_t``, built once and shared.
+
+Build it with :meth:`ClaimMatrix.read` (a file), :meth:`ClaimMatrix.from_table` (an Arrow table),
+:meth:`ClaimMatrix.from_arrays` or :meth:`ClaimMatrix.from_case`.
+
+Duplicate policy: a source stating the same item more than once keeps only one statement —
+``duplicates="latest"`` (default) keeps the one with the latest ``date`` (rows without a date count
+as oldest; equal dates fall back to file order, later wins), ``"first"``/``"last"`` keep by file order,
+``"error"`` refuses when the statements disagree. Missing values (null, empty, or empty after
+normalisation) raise :class:`InputError` naming the row unless ``missing="drop"``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+
+from sevenfold.errors import InputError
+from sevenfold.fusion.normalize import Normalizer, ValueNormalizer, identity_key, resolve_normalizer
+from sevenfold.fusion.table_io import read_claims
+
+DuplicatePolicy = Literal["latest", "first", "last", "error"]
+MissingPolicy = Literal["error", "drop"]
+
+
+def _as_string_array(values: Any) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not isinstance(values, pa.Array):
+        values = pa.array(values if isinstance(values, list) else list(values), type=pa.string(), from_pandas=True)
+    if not pa.types.is_string(values.type):
+        values = pc.cast(values, pa.string())
+    return values
+
+
+def _encode(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    enc = pc.dictionary_encode(arr)
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    labels = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype="O")
+    return codes, labels
+
+
+@dataclass(eq=False)
+class ClaimMatrix:
+    """Claims indexed for vectorised fusion. See the module docstring for the layout and policies."""
+
+    source_labels: np.ndarray
+    item_object: np.ndarray
+    item_attribute: np.ndarray
+    cand_value: np.ndarray
+    cand_item: np.ndarray
+    claim_source: np.ndarray
+    claim_item: np.ndarray
+    claim_cand: np.ndarray
+    claim_date: np.ndarray | None = None
+    claim_report: np.ndarray | None = None
+    n_duplicates_dropped: int = 0
+    n_missing_dropped: int = 0
+    origin: str = "claims"
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ sizes
+    @property
+    def n_sources(self) -> int:
+        return len(self.source_labels)
+
+    @property
+    def n_items(self) -> int:
+        return len(self.item_object)
+
+    @property
+    def n_cands(self) -> int:
+        return len(self.cand_item)
+
+    @property
+    def n_claims(self) -> int:
+        return len(self.claim_source)
+
+    def __repr__(self) -> str:
+        return (f"ClaimMatrix({self.n_claims} claims, {self.n_sources} sources, {self.n_items} items, "
+                f"{self.n_cands} candidate values)")
+
+    # ------------------------------------------------------------ derived, cached
+    @cached_property
+    def item_ptr(self) -> np.ndarray:
+        """Candidates of item ``i`` are ``item_ptr[i]:item_ptr[i+1]``."""
+        return np.searchsorted(self.cand_item, np.arange(self.n_items + 1)).astype(np.int64)
+
+    @cached_property
+    def sc(self) -> sp.csr_matrix:
+        """Sources × candidates incidence (1 where the source states the candidate)."""
+        data = np.ones(self.n_claims)
+        return sp.csr_matrix((data, (self.claim_source, self.claim_cand)), shape=(self.n_sources, self.n_cands))
+
+    @cached_property
+    def sc_t(self) -> sp.csr_matrix:
+        """Candidates × sources (``sc`` transposed, stored row-major for fast matvecs)."""
+        return self.sc.T.tocsr()
+
+    @cached_property
+    def source_n_claims(self) -> np.ndarray:
+        return np.bincount(self.claim_source, minlength=self.n_sources).astype(np.float64)
+
+    @cached_property
+    def cand_votes(self) -> np.ndarray:
+        return np.bincount(self.claim_cand, minlength=self.n_cands).astype(np.float64)
+
+    @cached_property
+    def item_n_claims(self) -> np.ndarray:
+        return np.bincount(self.claim_item, minlength=self.n_items).astype(np.float64)
+
+    @cached_property
+    def item_n_cands(self) -> np.ndarray:
+        return np.diff(self.item_ptr).astype(np.float64)
+
+    # ------------------------------------------------------------ group operations
+    def item_sum(self, x: np.ndarray) -> np.ndarray:
+        """Per-item sum of a per-candidate array."""
+        return np.add.reduceat(x, self.item_ptr[:-1]) if self.n_items else np.zeros(0)
+
+    def item_max(self, x: np.ndarray) -> np.ndarray:
+        return np.maximum.reduceat(x, self.item_ptr[:-1]) if self.n_items else np.zeros(0)
+
+    def item_argmax(self, x: np.ndarray) -> np.ndarray:
+        """Per item, the candidate with the largest score (ties: first appearance in the input)."""
+        m = self.item_max(x)
+        idx = np.where(x >= m[self.cand_item], np.arange(self.n_cands), self.n_cands)
+        return np.minimum.reduceat(idx, self.item_ptr[:-1]).astype(np.int64)
+
+    def item_normalize(self, x: np.ndarray) -> np.ndarray:
+        """Scale non-negative per-candidate scores to sum to 1 within each item (uniform if all 0)."""
+        tot = self.item_sum(x)[self.cand_item]
+        uniform = 1.0 / self.item_n_cands[self.cand_item]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(tot > 0, x / np.where(tot > 0, tot, 1.0), uniform)
+
+    def item_softmax(self, logits: np.ndarray, extra_mass: np.ndarray | float = 0.0) -> np.ndarray:
+        """Per-item softmax; ``extra_mass`` (per item, in units of exp(0)) stands for unstated values."""
+        m = np.maximum(self.item_max(logits), 0.0 if np.any(np.asarray(extra_mass) > 0) else -np.inf)
+        e = np.exp(logits - m[self.cand_item])
+        denom = self.item_sum(e) + np.asarray(extra_mass) * np.exp(-m)
+        return e / denom[self.cand_item]
+
+    # ------------------------------------------------------------ output
+    def truth_table(self, truths: np.ndarray, confidence: np.ndarray) -> pa.Table:
+        """``object, attribute, value, confidence`` for one chosen candidate per item."""
+        return pa.table({
+            "object": pa.array(self.item_object, pa.string()),
+            "attribute": pa.array(self.item_attribute, pa.string()),
+            "value": pa.array(self.cand_value[truths], pa.string()),
+            "confidence": pa.array(np.asarray(confidence, dtype=np.float64)),
+        })
+
+    def item_index(self) -> dict[tuple[str, str], int]:
+        return {(o, a): i for i, (o, a) in enumerate(zip(self.item_object, self.item_attribute, strict=True))}
+
+    # ------------------------------------------------------------ builders
+    @classmethod
+    def read(cls, path: str | os.PathLike[str], **kwargs: Any) -> ClaimMatrix:
+        """Read a CSV / TSV / Parquet / JSON-lines claims file (see :func:`read_claims`)."""
+        kwargs.setdefault("origin", str(path))
+        return cls.from_table(read_claims(path), **kwargs)
+
+    @classmethod
+    def from_table(cls, table: pa.Table, **kwargs: Any) -> ClaimMatrix:
+        cols = {c: table.column(c) for c in ("source", "object", "attribute", "value", "date", "report")
+                if c in table.column_names}
+        missing = [c for c in ("source", "object", "attribute", "value") if c not in cols]
+        if missing:
+            raise InputError(f"{kwargs.get('origin', 'claims')}: missing column(s) {', '.join(missing)}")
+        return cls.from_arrays(cols["source"], cols["object"], cols["attribute"], cols["value"],
+                               date=cols.get("date"), report=cols.get("report"), **kwargs)
+
+    @classmethod
+    def from_case(cls, case: Any, **kwargs: Any) -> ClaimMatrix:
+        """Claims of a case: one per ``case.reports[i].claims[j]``, stated by ``case.reports[i].source``.
+
+        Works on :class:`sevenfold.model.Case` or any object of the same shape. Non-string values are
+        written as JSON (``true``, ``3``, ``["a", "b"]``); the report's ``date`` orders duplicates.
+        A source with no claims does not appear in the matrix.
+        """
+        src: list[str] = []
+        obj: list[str] = []
+        att: list[str] = []
+        val: list[str | None] = []
+        dates: list[str | None] = []
+        reps: list[str | None] = []
+        for report in getattr(case, "reports", None) or []:
+            d = getattr(report, "date", None)
+            for claim in getattr(report, "claims", None) or []:
+                v = claim.value
+                src.append(str(report.source))
+                obj.append(str(claim.object))
+                att.append(str(claim.attribute))
+                val.append(v if isinstance(v, str) or v is None else json.dumps(v, sort_keys=True))
+                dates.append(None if d is None else str(d))
+                reps.append(str(getattr(report, "id", "")) or None)
+        case_id = getattr(getattr(case, "case", None), "id", None) or "case"
+        if not src:
+            raise InputError(f"{case_id}: reports: no report has claims, nothing to fuse")
+        kwargs.setdefault("origin", str(case_id))
+        return cls.from_arrays(src, obj, att, val, date=dates, report=reps, **kwargs)
+
+    @classmethod
+    def from_arrays(
+        cls,
+        source: Any,
+        object: Any,  # noqa: A002 - the column is called object
+        attribute: Any,
+        value: Any,
+        *,
+        date: Any = None,
+        report: Any = None,
+        normalizer: ValueNormalizer | Normalizer | None = None,
+        duplicates: DuplicatePolicy = "latest",
+        missing: MissingPolicy = "error",
+        origin: str = "claims",
+    ) -> ClaimMatrix:
+        """Index claims given as parallel columns (lists or Arrow arrays)."""
+        if duplicates not in ("latest", "first", "last", "error"):
+            raise InputError(f"duplicates policy must be latest, first, last or error, not {duplicates!r}")
+        cols = {"source": _as_string_array(source), "object": _as_string_array(object),
+                "attribute": _as_string_array(attribute), "value": _as_string_array(value)}
+        n = len(cols["source"])
+        if any(len(c) != n for c in cols.values()):
+            raise InputError(f"{origin}: columns have different lengths")
+        if n == 0:
+            raise InputError(f"{origin}: no claims")
+        bad = np.zeros(n, dtype=bool)
+        for name, col in cols.items():
+            empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(col), ""), True)
+            mask = empty.to_numpy(zero_copy_only=False)
+            if name != "value" and mask.any():
+                row = int(np.argmax(mask))
+                raise InputError(f"{origin}: row {row + 1}: field '{name}' is empty or missing")
+            bad |= mask
+        if bad.any() and missing == "error":
+            row = int(np.argmax(bad))
+            raise InputError(f"{origin}: row {row + 1}: field 'value' is empty, missing or NaN "
+                             "(use missing='drop' / --drop-missing to skip such rows)")
+
+        s, s_lab = _encode(cols["source"])
+        o, o_lab = _encode(cols["object"])
+        a, a_lab = _encode(cols["attribute"])
+        v, v_lab = _encode(cols["value"])
+        na = max(len(a_lab), 1)
+
+        # -- normalised value keys, computed once per distinct (attribute, value) pair
+        norm = resolve_normalizer(normalizer)
+        if norm.default is identity_key and not norm.per_attribute:
+            key = v
+            key_empty = bad
+        else:
+            nv = max(len(v_lab), 1)
+            pair = a * nv + v
+            pairs_u, pair_inv = np.unique(pair, return_inverse=True)
+            pa_attr = pairs_u // nv
+            keys = np.empty(len(pairs_u), dtype="O")
+            bounds = np.searchsorted(pa_attr, np.arange(na + 1))
+            for ai in range(na):  # one call per attribute name, not per claim
+                lo, hi = bounds[ai], bounds[ai + 1]
+                if hi > lo:
+                    raw = v_lab[pairs_u[lo:hi] % nv]
+                    raw = np.where(raw == None, "", raw)  # noqa: E711 - elementwise None test
+                    keys[lo:hi] = norm.for_attribute(str(a_lab[ai]))(raw)
+            kcodes, klab = _encode(pa.array(keys, pa.string()))
+            key = kcodes[pair_inv]
+            empty_keys = np.asarray([k is None or k == "" for k in klab], dtype=bool)
+            key_empty = bad | (empty_keys[key] if len(klab) else False)
+        n_missing = 0
+        keep = np.ones(n, dtype=bool)
+        if key_empty.any():
+            if missing == "error":
+                row = int(np.argmax(key_empty))
+                raise InputError(f"{origin}: row {row + 1}: field 'value' is empty after normalisation "
+                                 "(use missing='drop' / --drop-missing to skip such rows)")
+            keep &= ~key_empty
+            n_missing = int(key_empty.sum())
+
+        items_code = o * na + a
+        rows = np.flatnonzero(keep)
+        if rows.size == 0:
+            raise InputError(f"{origin}: no claims left after dropping missing values")
+        items_u, item_inv = np.unique(items_code[rows], return_inverse=True)
+        n_items = len(items_u)
+        s_r, key_r = s[rows], key[rows]
+
+        # -- duplicates: one statement per (source, item)
+        sk = s_r * n_items + item_inv
+        date_arr = None
+        if date is not None:
+            date_arr = _as_string_array(date)
+            if len(date_arr) != n:
+                raise InputError(f"{origin}: column 'date' has a different length")
+        if duplicates == "latest" and date_arr is not None:
+            # missing dates become "" and so sort first (oldest); ISO dates sort as text
+            dfilled = pc.utf8_trim_whitespace(pc.fill_null(date_arr, ""))
+            drank = pc.rank(dfilled, sort_keys="ascending", tiebreaker="dense").to_numpy(
+                zero_copy_only=False)[rows]
+            order = np.lexsort((np.arange(rows.size), drank, sk))
+            take_last = True
+        else:
+            order = np.argsort(sk, kind="stable")
+            take_last = duplicates in ("latest", "last")
+        sk_sorted = sk[order]
+        if rows.size > 1 and np.any(sk_sorted[1:] == sk_sorted[:-1]):
+            if duplicates == "error":
+                dup = np.flatnonzero((sk_sorted[1:] == sk_sorted[:-1]) & (key_r[order][1:] != key_r[order][:-1]))
+                if dup.size:
+                    r = rows[order[dup[0] + 1]]
+                    raise InputError(
+                        f"{origin}: row {r + 1}: source '{s_lab[s[r]]}' states '{o_lab[o[r]]}'/"
+                        f"'{a_lab[a[r]]}' more than once with different values (duplicates='error')")
+            if take_last:
+                last = np.r_[sk_sorted[1:] != sk_sorted[:-1], True]
+            else:
+                last = np.r_[True, sk_sorted[1:] != sk_sorted[:-1]]
+            sel = np.sort(order[last])
+        else:
+            sel = np.arange(rows.size)
+        n_dups = rows.size - sel.size
+        rows, item_inv, s_r, key_r = rows[sel], item_inv[sel], s_r[sel], key_r[sel]
+
+        # -- candidates: (item, key), contiguous per item, ordered by first appearance
+        nk = int(key_r.max()) + 1
+        cand_code = item_inv * nk + key_r
+        cu, first_idx, cand_inv = np.unique(cand_code, return_index=True, return_inverse=True)
+        cand_item = cu // nk
+        perm = np.lexsort((first_idx, cand_item))
+        rank = np.empty_like(perm)
+        rank[perm] = np.arange(perm.size)
+        claim_cand = rank[cand_inv.ravel()]
+        cand_item = cand_item[perm]
+        cand_value = v_lab[v[rows[first_idx[perm]]]]
+
+        # -- sources actually present (ids stay dense)
+        src_u, src_inv = np.unique(s_r, return_inverse=True)
+        report_arr = None
+        if report is not None:
+            report_arr = np.asarray(_as_string_array(report).to_numpy(zero_copy_only=False), dtype="O")[rows]
+        return cls(
+            source_labels=s_lab[src_u],
+            item_object=o_lab[items_u // na],
+            item_attribute=a_lab[items_u % na],
+            cand_value=cand_value,
+            cand_item=cand_item.astype(np.int64),
+            claim_source=src_inv.ravel().astype(np.int64),
+            claim_item=item_inv.ravel().astype(np.int64),
+            claim_cand=claim_cand.astype(np.int64),
+            claim_date=None if date_arr is None else
+            np.asarray(date_arr.to_numpy(zero_copy_only=False), dtype="O")[rows],
+            claim_report=report_arr,
+            n_duplicates_dropped=int(n_dups),
+            n_missing_dropped=n_missing,
+            origin=origin,
+        )
+
+
+def as_claim_matrix(claims: Any) -> ClaimMatrix:
+    """Accept a ClaimMatrix, a path, an Arrow table, or a case object."""
+    if isinstance(claims, ClaimMatrix):
+        return claims
+    if isinstance(claims, (str, os.PathLike)):
+        return ClaimMatrix.read(claims)
+    if isinstance(claims, pa.Table):
+        return ClaimMatrix.from_table(claims)
+    if hasattr(claims, "reports"):
+        return ClaimMatrix.from_case(claims)
+    raise InputError(f"cannot fuse a {type(claims).__name__}: give a ClaimMatrix, a claims file, "
+                     "an Arrow table or a case")

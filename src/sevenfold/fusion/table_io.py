@@ -1,0 +1,131 @@
+"""Reading claims and gold tables (CSV / Parquet / JSON-lines) and writing truths, with Arrow.
+
+Every failure becomes an :class:`~sevenfold.errors.InputError` naming the file, and where it can,
+the row and the column.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.json as pajson
+import pyarrow.parquet as pq
+
+from sevenfold.errors import InputError
+
+CLAIM_COLUMNS = ("source", "object", "attribute", "value")
+OPTIONAL_CLAIM_COLUMNS = ("date", "report")
+GOLD_COLUMNS = ("object", "attribute", "value")
+
+
+def _format_of(path: Path) -> str:
+    name = path.name.lower()
+    for suffix in (".gz", ".bz2", ".zst"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    if name.endswith(".parquet") or name.endswith(".pq"):
+        return "parquet"
+    if name.endswith(".jsonl") or name.endswith(".ndjson") or name.endswith(".json"):
+        return "jsonl"
+    if name.endswith(".tsv") or name.endswith(".tab"):
+        return "tsv"
+    return "csv"
+
+
+def read_table(path: str | os.PathLike[str], required: tuple[str, ...], optional: tuple[str, ...] = ()) -> pa.Table:
+    """Read a table whose ``required`` columns must exist; all wanted columns come back as strings."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, expected a claims file")
+    if p.stat().st_size == 0:
+        raise InputError(f"{p}: the file is empty (expected a header with columns {', '.join(required)})")
+    fmt = _format_of(p)
+    try:
+        if fmt == "parquet":
+            table = pq.read_table(p)
+        elif fmt == "jsonl":
+            table = pajson.read_json(p)
+        else:
+            delim = "\t" if fmt == "tsv" else ","
+            table = pacsv.read_csv(
+                p,
+                parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.string() for c in (*required, *optional)},
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=False,
+                ),
+                read_options=pacsv.ReadOptions(block_size=1 << 24),
+            )
+    except pa.ArrowInvalid as exc:
+        msg = str(exc)
+        if "UTF8" in msg or "utf8" in msg or "utf-8" in msg.lower():
+            raise InputError(f"{p}: text is not valid UTF-8 ({msg.splitlines()[0]}); re-encode it as UTF-8") from None
+        if "Empty CSV file" in msg:
+            raise InputError(f"{p}: the file is empty (expected a header with columns {', '.join(required)})") from None
+        raise InputError(f"{p}: cannot be read as {fmt}: {msg.splitlines()[0]}") from None
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(f"{p}: cannot be read as {fmt}: {str(exc).splitlines()[0]}") from None
+    missing = [c for c in required if c not in table.column_names]
+    if missing:
+        raise InputError(
+            f"{p}: missing column(s) {', '.join(missing)}; found {', '.join(table.column_names) or 'none'}"
+        )
+    keep = [c for c in (*required, *optional) if c in table.column_names]
+    table = table.select(keep)
+    cols = []
+    for name in keep:
+        col = table.column(name)
+        if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
+            if pa.types.is_floating(col.type):
+                # NaN in a numeric column is a missing value, not a statement: make it null so the
+                # missing-value check below reports it.
+                col = pc.if_else(pc.is_nan(col), pa.scalar(None, col.type), col)
+            try:
+                col = pc.cast(col, pa.string())
+            except pa.ArrowException:
+                col = pa.chunked_array([pa.array([None if v is None else str(v) for v in col.to_pylist()],
+                                                 pa.string())])
+        cols.append(col)
+    return pa.table(cols, names=keep)
+
+
+def read_claims(path: str | os.PathLike[str]) -> pa.Table:
+    """Claims table with string columns ``source, object, attribute, value`` (+ ``date``, ``report``)."""
+    table = read_table(path, CLAIM_COLUMNS, OPTIONAL_CLAIM_COLUMNS)
+    if table.num_rows == 0:
+        raise InputError(f"{path}: has a header but no claims")
+    return table
+
+
+def read_gold(path: str | os.PathLike[str]) -> pa.Table:
+    """Gold table with string columns ``object, attribute, value``."""
+    table = read_table(path, GOLD_COLUMNS)
+    if table.num_rows == 0:
+        raise InputError(f"{path}: has a header but no gold rows")
+    return table
+
+
+def write_table(table: pa.Table, path: str | os.PathLike[str]) -> None:
+    """Write by extension: ``.parquet``, ``.jsonl``, anything else CSV."""
+    p = Path(path)
+    fmt = _format_of(p)
+    try:
+        if fmt == "parquet":
+            pq.write_table(table, p)
+        elif fmt == "jsonl":
+            import json
+
+            with open(p, "w", encoding="utf-8") as fh:
+                for row in table.to_pylist():
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            pacsv.write_csv(table, p)
+    except OSError as exc:
+        raise InputError(f"{p}: cannot write: {exc.strerror or exc}") from None

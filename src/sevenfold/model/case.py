@@ -1,0 +1,147 @@
+"""The ``Case``: a whole ``sevenfold/1`` file, with cross-reference checks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sevenfold.errors import Problem
+from sevenfold.model.entries import (
+    FORMAT,
+    Actor,
+    AliasEntry,
+    Burn,
+    CaseMeta,
+    Document,
+    Hypothesis,
+    Outcome,
+    Rating,
+    Report,
+    Source,
+)
+
+# Kinds with ids, in file order; used for duplicate checks and error locations.
+ID_KINDS = ("actors", "sources", "documents", "reports", "hypotheses", "burns")
+
+
+class Case(BaseModel):
+    """A case: the question, who reports, what they report, the hypotheses and the ACH matrix."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["sevenfold/1"] = FORMAT
+    case: CaseMeta
+    actors: list[Actor] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
+    reports: list[Report] = Field(default_factory=list)
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    ratings: list[Rating] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(default_factory=list)
+    burns: list[Burn] = Field(default_factory=list)
+    aliases: list[AliasEntry] = Field(default_factory=list)
+
+    # ---- lookups -------------------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self.case.id
+
+    def source(self, source_id: str) -> Source:
+        return _by_id(self.sources, source_id, "source")
+
+    def report(self, report_id: str) -> Report:
+        return _by_id(self.reports, report_id, "report")
+
+    def hypothesis(self, hypothesis_id: str) -> Hypothesis:
+        return _by_id(self.hypotheses, hypothesis_id, "hypothesis")
+
+    def actor(self, actor_id: str) -> Actor:
+        return _by_id(self.actors, actor_id, "actor")
+
+    def reference_problems(self, file: str = "<case>") -> list[Problem]:
+        """Every duplicate id and dangling reference, one :class:`Problem` each."""
+        return check_references(self, file)
+
+    def warnings(self) -> list[str]:
+        """Non-fatal remarks (priors not summing to 1, ...), shown by validate/import."""
+        out: list[str] = []
+        priors = [h.prior for h in self.hypotheses]
+        given = [p for p in priors if p is not None]
+        if given and len(given) == len(priors) and abs(sum(given) - 1.0) > 1e-6:
+            out.append(f"hypothesis priors sum to {sum(given):.4g}, not 1; they are normalised")
+        if given and len(given) < len(priors) and sum(given) > 1.0 + 1e-9:
+            out.append(f"given priors already sum to {sum(given):.4g} > 1; unset priors get nothing")
+        return out
+
+
+def _by_id(entries: list[Any], entry_id: str, kind: str) -> Any:
+    for e in entries:
+        if e.id == entry_id:
+            return e
+    from sevenfold.errors import NotFound
+
+    raise NotFound(f"no {kind} {entry_id!r}")
+
+
+def check_references(case: Case, file: str = "<case>") -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(kind: str, entry: str, field: str, message: str) -> None:
+        problems.append(Problem(file, kind, entry, field, message))
+
+    for kind in ID_KINDS:
+        counts = Counter(e.id for e in getattr(case, kind))
+        for entry_id, n in counts.items():
+            if n > 1:
+                add(kind, entry_id, "id", f"duplicate id {entry_id!r} ({n} entries)")
+
+    actors = {a.id for a in case.actors}
+    sources = {s.id for s in case.sources}
+    documents = {d.id for d in case.documents}
+    reports = {r.id for r in case.reports}
+    hypotheses = {h.id for h in case.hypotheses}
+
+    for s in case.sources:
+        if s.controlled_by is not None and s.controlled_by not in actors:
+            add("sources", s.id, "controlled_by", f"unknown actor {s.controlled_by!r}")
+    for r in case.reports:
+        if r.source not in sources:
+            add("reports", r.id, "source", f"unknown source {r.source!r}")
+        if r.document is not None and r.document not in documents:
+            add("reports", r.id, "document", f"unknown document {r.document!r}")
+        for i, v in enumerate(r.via):
+            if v not in sources:
+                add("reports", r.id, f"via[{i}]", f"unknown source {v!r}")
+        for i, d in enumerate(r.derived_from):
+            if d == r.id:
+                add("reports", r.id, f"derived_from[{i}]", "a report cannot derive from itself")
+            elif d not in reports:
+                add("reports", r.id, f"derived_from[{i}]", f"unknown report {d!r}")
+    for h in case.hypotheses:
+        if h.deception_by is not None and h.deception_by not in actors:
+            add("hypotheses", h.id, "deception_by", f"unknown actor {h.deception_by!r}")
+    seen: set[tuple[str, str, str | None]] = set()
+    for i, rt in enumerate(case.ratings):
+        label = f"{rt.report}/{rt.hypothesis}" + (f"/{rt.analyst}" if rt.analyst else "")
+        if rt.report not in reports:
+            add("ratings", label, "report", f"unknown report {rt.report!r}")
+        if rt.hypothesis not in hypotheses:
+            add("ratings", label, "hypothesis", f"unknown hypothesis {rt.hypothesis!r}")
+        key = (rt.report, rt.hypothesis, rt.analyst)
+        if key in seen:
+            add("ratings", label, "report", "duplicate rating of this report/hypothesis by this analyst")
+        seen.add(key)
+    for i, o in enumerate(case.outcomes):
+        label = f"#{i}"
+        if o.report is not None and o.report not in reports:
+            add("outcomes", label, "report", f"unknown report {o.report!r}")
+        if o.hypothesis is not None and o.hypothesis not in hypotheses:
+            add("outcomes", label, "hypothesis", f"unknown hypothesis {o.hypothesis!r}")
+    for b in case.burns:
+        if b.source not in sources:
+            add("burns", b.id, "source", f"unknown source {b.source!r}")
+        if b.actor is not None and b.actor not in actors:
+            add("burns", b.id, "actor", f"unknown actor {b.actor!r}")
+    return problems

@@ -1,0 +1,296 @@
+"""Reading and writing case files (YAML or JSON), with limits and one message per problem."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from sevenfold import limits as _limits
+from sevenfold.errors import CaseValidationError, InputError, LimitExceeded, Problem
+from sevenfold.model.case import Case
+
+
+class _GuardedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses alias bombs ("billion laughs") and deep nesting before building them.
+
+    Timestamps are not resolved: dates stay text so that the model validates them (partial
+    historical dates such as ``1937-03`` and invalid ones such as ``1937-13-01`` get a clear message).
+    """
+
+    yaml_implicit_resolvers = {
+        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream: Any, limits: _limits.Limits) -> None:
+        super().__init__(stream)
+        self._limits = limits
+        self._aliases = 0
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D401 - PyYAML hook
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > self._limits.yaml_aliases:
+                raise LimitExceeded("yaml_aliases", f"more than {self._limits.yaml_aliases}",
+                                    self._limits.yaml_aliases)
+        self._depth += 1
+        if self._depth > self._limits.nesting_depth:
+            raise LimitExceeded("nesting_depth", f"more than {self._limits.nesting_depth}",
+                                self._limits.nesting_depth)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        expanded = _expanded_size(node, self._limits.yaml_expanded_nodes)
+        if expanded > self._limits.yaml_expanded_nodes:
+            raise LimitExceeded("yaml_expanded_nodes", f"more than {self._limits.yaml_expanded_nodes}",
+                                self._limits.yaml_expanded_nodes)
+        return self.construct_document(node)
+
+
+def _expanded_size(root: yaml.Node, cap: int) -> int:
+    """Number of nodes the document has once aliases are expanded (memoised on shared nodes)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        if not done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+            continue
+        total = 1 + sum(sizes.get(id(c), 1) for c in children)
+        sizes[id(node)] = min(total, cap + 1)
+    return sizes[id(root)]
+
+
+_NO_TIMESTAMPS = _GuardedLoader.yaml_implicit_resolvers
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml-backed loader for files without anchors (so no alias can expand)."""
+
+    yaml_implicit_resolvers = _NO_TIMESTAMPS
+
+
+# An anchor (``&name``) starts a node: after line start, whitespace, a flow indicator or ':'.
+_ANCHOR_RE = re.compile(r"(?:^|[\s\[\{,:])&", re.MULTILINE)
+
+
+def _yaml_load(text: str, file: str, limits: _limits.Limits) -> Any:
+    if not _ANCHOR_RE.search(text):
+        loader: Any = _FastLoader(text)
+    else:
+        loader = _GuardedLoader(text, limits)
+    try:
+        data = loader.get_single_data()
+        if isinstance(loader, _FastLoader) and not _json_depth_ok(data, limits.nesting_depth):
+            raise LimitExceeded("nesting_depth", f"more than {limits.nesting_depth}", limits.nesting_depth)
+        return data
+    except RecursionError:
+        raise LimitExceeded("nesting_depth", "too deep to parse", limits.nesting_depth, file) from None
+    except LimitExceeded as exc:
+        exc.args = (f"{file}: {exc.args[0]}",)
+        raise
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise CaseValidationError([Problem(file, "", "", "", f"YAML syntax error{where}: {problem}")]) from None
+    finally:
+        loader.dispose()
+
+
+def _json_depth_ok(data: Any, limit: int) -> bool:
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return False
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return True
+
+
+def parse_text(text: str, file: str = "<case>", fmt: str | None = None) -> Any:
+    """Parse YAML or JSON text (JSON is YAML, but the JSON parser is faster and exact)."""
+    limits = _limits.current()
+    stripped = text.lstrip()
+    if fmt == "json" or (fmt is None and stripped.startswith("{")):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if fmt == "json":
+                raise CaseValidationError([Problem(file, "", "", "",
+                                                   f"JSON syntax error (line {exc.lineno}, column {exc.colno}): {exc.msg}")]) from None
+            data = _yaml_load(text, file, limits)
+        else:
+            if not _json_depth_ok(data, limits.nesting_depth):
+                raise LimitExceeded("nesting_depth", f"more than {limits.nesting_depth}", limits.nesting_depth, file)
+        return data
+    return _yaml_load(text, file, limits)
+
+
+def read_text(path: str | Path) -> str:
+    """Read a UTF-8 file with the file-size limit applied; clear errors for missing/binary files."""
+    p = Path(path)
+    limits = _limits.current()
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read: {exc.strerror}") from None
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, not a case file")
+    if size > limits.file_bytes:
+        raise LimitExceeded("file_bytes", size, limits.file_bytes, str(p))
+    try:
+        return p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+
+
+def _entry_label(data: Any, kind: str, index: int) -> str:
+    try:
+        entry = data[kind][index]
+    except (KeyError, IndexError, TypeError):
+        return f"#{index}"
+    if isinstance(entry, dict):
+        if kind == "ratings" and "report" in entry and "hypothesis" in entry:
+            label = f"{entry['report']}/{entry['hypothesis']}"
+            return label + (f"/{entry['analyst']}" if entry.get("analyst") else "")
+        if entry.get("id") not in (None, ""):
+            return str(entry["id"])
+    return f"#{index}"
+
+
+def _problems_from_validation(exc: ValidationError, data: Any, file: str) -> list[Problem]:
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = list(err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden" and len(loc) == 1:
+            out.append(Problem(file, "", "", str(loc[0]), f"unknown top-level key {loc[0]!r}"))
+            continue
+        if not loc:
+            out.append(Problem(file, "", "", "", msg))
+            continue
+        kind = str(loc[0])
+        if kind == "case":
+            entry = str(data.get("case", {}).get("id", "")) if isinstance(data, dict) and isinstance(data.get("case"), dict) else ""
+            rest = loc[1:]
+        elif len(loc) >= 2 and isinstance(loc[1], int):
+            entry = _entry_label(data, kind, loc[1])
+            rest = loc[2:]
+        else:
+            entry, rest = "", loc[1:]
+        # drop pydantic's union-branch tags (e.g. 'str', 'list[any]') from the field path
+        field = ""
+        for part in rest:
+            if isinstance(part, int):
+                field += f"[{part}]"
+            elif "[" in str(part) or str(part) in {"str", "bool", "int", "float", "function-after[_finite(), union]"}:
+                continue
+            else:
+                field += ("." if field else "") + str(part)
+        if err["type"] == "missing":
+            msg = "required field is missing"
+        elif err["type"] == "literal_error" and "expected" in err.get("ctx", {}):
+            msg = f"{err['input']!r} is not one of {err['ctx']['expected']}"
+        out.append(Problem(file, kind, entry, field, msg))
+    # the union of claim value types reports one error per branch: keep one per location
+    unique: dict[tuple[str, str, str], Problem] = {}
+    for p in out:
+        unique.setdefault((p.kind, p.entry, p.field), p)
+    return list(unique.values())
+
+
+def case_from_data(data: Any, file: str = "<case>") -> Case:
+    """Validate parsed data into a :class:`Case`; raise CaseValidationError listing every problem."""
+    if not isinstance(data, dict):
+        raise CaseValidationError([Problem(file, "", "", "", "a case file must be a mapping with 'format' and 'case'")])
+    fmt = data.get("format")
+    if fmt != "sevenfold/1":
+        raise CaseValidationError([Problem(file, "", "", "format",
+                                           f"unsupported format {fmt!r}; expected 'sevenfold/1'")])
+    limits = _limits.current()
+    for kind, value in data.items():
+        if isinstance(value, list) and len(value) > limits.entries:
+            raise LimitExceeded("entries", len(value), limits.entries, f"{file}: {kind}")
+    _check_text_sizes(data, file, limits)
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        raise CaseValidationError(_problems_from_validation(exc, data, file)) from None
+    problems = case.reference_problems(file)
+    if problems:
+        raise CaseValidationError(problems)
+    return case
+
+
+def _check_text_sizes(data: Any, file: str, limits: _limits.Limits) -> None:
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if len(node) > limits.text_chars:
+                raise LimitExceeded("text_chars", len(node), limits.text_chars, file)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def load_case(path: str | Path) -> Case:
+    """Load and validate a case file (YAML or JSON). Raises CaseValidationError / InputError."""
+    p = Path(path)
+    text = read_text(p)
+    fmt = "json" if p.suffix.lower() == ".json" else None
+    return case_from_data(parse_text(text, str(p), fmt), str(p))
+
+
+def loads_case(text: str, file: str = "<case>") -> Case:
+    return case_from_data(parse_text(text, file), file)
+
+
+def case_to_data(case: Case) -> dict[str, Any]:
+    """Plain data for a case, as written to files: no nulls, no empty lists."""
+    data = case.model_dump(mode="json", exclude_none=True)
+    return _prune(data)
+
+
+def _prune(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _prune(v) for k, v in node.items() if not (isinstance(v, list) and not v)}
+    if isinstance(node, list):
+        return [_prune(v) for v in node]
+    return node
+
+
+def dump_case(case: Case, fmt: str = "yaml") -> str:
+    data = case_to_data(case)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "yaml":
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    raise InputError(f"unknown case format {fmt!r}; use yaml or json")

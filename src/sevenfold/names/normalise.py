@@ -1,0 +1,201 @@
+"""Normalising a name in any script into the matching forms that :mod:`compare` scores.
+
+``normalise_name("Ген. В. М. Зарубин")`` → tokens ``('v', 'm', 'zarubin')`` with the first two marked
+as initials, title "Ген." stripped, key ``'v m zarubin'``, compact key ``'vmzarubin'``.
+
+Bad input is handled, never fatal: empty or punctuation/digit-only names normalise to an *empty* form
+(which matches nothing), bidirectional control characters are dropped, mixed scripts are romanised run
+by run, and names longer than :func:`max_name_chars` are truncated with a :class:`NameTruncatedWarning`.
+Only a value that is not a string raises (:class:`~sevenfold.errors.InputError`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import jellyfish
+import yaml
+
+from sevenfold.errors import InputError
+from sevenfold.names.fold import ascii_base, fold_ascii
+from sevenfold.names.romanise import romanise
+from sevenfold.names.scripts import RIGHT_TO_LEFT, scripts_of
+from sevenfold.names.wadegiles import wade_giles_to_pinyin
+
+DEFAULT_MAX_NAME_CHARS = 256
+
+
+class NameTruncatedWarning(UserWarning):
+    """A name longer than the limit was cut before matching."""
+
+
+def max_name_chars() -> int:
+    """Longest name compared in full (``SEVENFOLD_LIMIT_NAME_CHARS``, default 256 characters)."""
+    raw = os.environ.get("SEVENFOLD_LIMIT_NAME_CHARS", "")
+    try:
+        value = int(raw) if raw else DEFAULT_MAX_NAME_CHARS
+    except ValueError:
+        raise InputError(f"SEVENFOLD_LIMIT_NAME_CHARS: not an integer: {raw!r}") from None
+    if value < 1:
+        raise InputError(f"SEVENFOLD_LIMIT_NAME_CHARS: must be at least 1, got {value}")
+    return value
+
+
+@lru_cache(maxsize=1)
+def titles() -> frozenset[str]:
+    """Folded titles and ranks that are stripped (bundled ``data/names/titles.yaml``)."""
+    text = resources.files("sevenfold").joinpath("data/names/titles.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return frozenset(fold_ascii(ascii_base(romanise(str(t)))) for t in data["titles"])
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """A name reduced to matching keys. ``tokens`` are folded; ``initials[i]`` marks an initial."""
+
+    raw: str
+    romanised: str
+    scripts: tuple[str, ...]
+    tokens: tuple[str, ...]
+    initials: tuple[bool, ...]
+    alt_tokens: tuple[str, ...]  # pinyin reading when the Latin name is Wade-Giles, else == tokens
+    stripped: tuple[str, ...] = ()
+    truncated: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not self.tokens
+
+    @property
+    def key(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def compact(self) -> str:
+        return "".join(self.tokens)
+
+    @property
+    def alt_compact(self) -> str:
+        return "".join(self.alt_tokens)
+
+    @property
+    def sorted_compact(self) -> str:
+        """Tokens in sorted order, joined: order-free (family-name-first vs last)."""
+        return "".join(sorted(self.tokens))
+
+    @property
+    def phonetic(self) -> str:
+        """Metaphone of the compact key (jellyfish); '' for an empty name."""
+        return jellyfish.metaphone(self.compact) if self.compact.isalpha() else ""
+
+    @property
+    def has_initials(self) -> bool:
+        return any(self.initials)
+
+
+_CONTROL_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn"}
+# Separators between tokens; hyphens and apostrophes *join* (Tse-tung, Ch'ang-ch'un, Kuz'kina).
+_SEPARATORS = re.compile(r"[\s,;:/\\|()\[\]{}<>«»\"“”„·・_+=*&^%$#@!?~.]+")
+_JOINERS = re.compile(r"[-‐‑‒–—'’ʹʺʼ`]")
+_INITIALS_RUN = re.compile(r"^(?:[^\W\d_]{1,2}\.){2,}$")
+
+
+def _clean(raw: str) -> str:
+    text = unicodedata.normalize("NFKC", raw)
+    # Bidi controls (RLO, LRM, ...), zero-width characters and other invisibles are dropped; any
+    # control character becomes a space so that words do not merge.
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text
+                   if unicodedata.category(ch) not in _CONTROL_CATEGORIES - {"Cc"})
+
+
+def _reorder_comma(text: str) -> str:
+    """'Zarubin, V. M.' → 'V. M. Zarubin' (one comma, family name first)."""
+    if text.count(",") == 1:
+        family, given = (part.strip() for part in text.split(","))
+        if family and given and len(family.split()) <= 2:
+            return f"{given} {family}"
+    return text
+
+
+def _raw_tokens(text: str) -> list[tuple[str, bool]]:
+    """(token, is_initial) pairs from romanised text; 'V.M.' splits into two initials."""
+    out: list[tuple[str, bool]] = []
+    for chunk in text.split():
+        if _INITIALS_RUN.match(chunk):
+            out.extend((part, True) for part in chunk.split(".") if part)
+            continue
+        is_initial = bool(re.fullmatch(r"[^\W\d_]{1,2}\.?", chunk)) and (
+            len(chunk.rstrip(".")) == 1 or chunk.endswith(".")
+        )
+        for piece in _SEPARATORS.split(_JOINERS.sub("", chunk)):
+            if piece:
+                out.append((piece, is_initial))
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _normalise_cached(raw: str, limit: int) -> NameForm:
+    notes: list[str] = []
+    text = _clean(raw)
+    truncated = len(text) > limit
+    if truncated:
+        text = text[:limit]
+        notes.append(f"truncated to {limit} characters")
+    scripts = scripts_of(text)
+    if RIGHT_TO_LEFT & set(scripts):
+        notes.append("right-to-left script romanised")
+    if len(scripts) > 1:
+        notes.append("mixed scripts: " + ", ".join(scripts))
+    text = _reorder_comma(text)
+    latin = romanise(text)
+    base: list[tuple[str, bool]] = []
+    for tok, is_initial in _raw_tokens(latin):
+        b = ascii_base(tok)
+        if b:
+            base.append((b[0] if is_initial else b, is_initial))
+    title_set = titles()
+    kept = [(b, i) for b, i in base if fold_ascii(b) not in title_set or i]
+    stripped = tuple(fold_ascii(b) for b, i in base if (b, i) not in kept)
+    if not kept:  # a name that is only titles ("General") keeps them
+        kept, stripped = base, ()
+    tokens = tuple(fold_ascii(b) for b, _ in kept)
+    wg = wade_giles_to_pinyin(tuple(b for b, i in kept if not i)) if kept and not any(
+        i for _, i in kept) else None
+    alt = tuple(fold_ascii(t) for t in wg) if wg else tokens
+    if not any(ch.isalpha() for t in tokens for ch in t):
+        # Punctuation- or digit-only names carry no name to match ("123", "!!!", "--").
+        tokens, alt = (), ()
+        notes.append("nothing to match after normalisation (no letters)")
+    return NameForm(
+        raw=raw,
+        romanised=" ".join(latin.split()),
+        scripts=scripts,
+        tokens=tokens,
+        initials=tuple(i for _, i in kept) if tokens else (),
+        alt_tokens=alt,
+        stripped=stripped,
+        truncated=truncated,
+        notes=tuple(notes),
+    )
+
+
+def normalise_name(raw: object) -> NameForm:
+    """Normalise one name (any script). Raises :class:`InputError` only for a non-string value."""
+    if not isinstance(raw, str):
+        raise InputError(f"name must be text, got {type(raw).__name__}: {raw!r:.60}")
+    limit = max_name_chars()
+    form = _normalise_cached(raw, limit)
+    if form.truncated:
+        warnings.warn(
+            f"name of {len(raw)} characters truncated to {limit} for matching: {raw[:40]!r}...",
+            NameTruncatedWarning,
+            stacklevel=2,
+        )
+    return form

@@ -1,0 +1,280 @@
+"""The case store: import, load, list, update and delete cases as transactions.
+
+Every write is one transaction: a case is wholly present or wholly absent, and a failed write
+leaves the store as it was. ``revision`` numbers give optimistic concurrency for edits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from sevenfold.errors import CaseValidationError, Conflict, InputError, NotFound, StoreError
+from sevenfold.model import Case, case_from_data
+from sevenfold.store.engine import make_engine, migrate, redact, resolve_db_url
+from sevenfold.store.tables import ENTRY_KINDS, cases, claims, entry_tables
+
+_BATCH = 20_000  # rows per executemany call
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case_id: str
+    title: str
+    revision: int
+    updated_at: dt.datetime
+    counts: dict[str, int]
+
+
+def _entry_key(kind: str, entry: Any) -> str:
+    if kind == "ratings":
+        return f"{entry.report}/{entry.hypothesis}/{entry.analyst or ''}"
+    if kind in ("outcomes", "aliases"):
+        return ""  # positional; filled with the position below
+    return entry.id
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Store:
+    """A sevenfold store on SQLite (default) or PostgreSQL.
+
+    >>> store = Store("sqlite:///:memory:")   # doctest: +SKIP
+    """
+
+    def __init__(self, db: str | None = None, *, engine: Engine | None = None) -> None:
+        self.url = resolve_db_url(db) if engine is None else str(engine.url)
+        self.engine = engine or make_engine(self.url)
+        try:
+            migrate(self.engine)
+        except StoreError:
+            raise
+        except DBAPIError as exc:
+            raise StoreError(f"cannot open store {redact(self.url)}: {exc.orig}") from None
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- transactions --------------------------------------------------------------------------
+    @contextmanager
+    def write(self, retries: int = 8) -> Iterator[Connection]:
+        """A write transaction (SQLite: BEGIN IMMEDIATE, waits on busy_timeout)."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(sevenfold_write=True)
+            with conn.begin():
+                yield conn
+
+    def _retrying(self, fn: Callable[[Connection], Any], retries: int = 8) -> Any:
+        """Run a write, retrying when the database is busy; never show 'database is locked'."""
+        for attempt in range(retries):
+            try:
+                with self.write() as conn:
+                    return fn(conn)
+            except OperationalError as exc:
+                msg = str(exc.orig).lower()
+                transient = "locked" in msg or "busy" in msg or "deadlock" in msg or "could not serialize" in msg
+                if not transient:
+                    raise StoreError(f"store {redact(self.url)}: {exc.orig}") from None
+                if attempt == retries - 1:
+                    raise StoreError("the store stayed busy (other writers) for too long; nothing was "
+                                     "changed, try again") from None
+                time.sleep(min(2.0, 0.05 * 2**attempt))
+        raise AssertionError("unreachable")
+
+    # ---- queries -------------------------------------------------------------------------------
+    def has_case(self, case_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(cases.c.pk).where(cases.c.case_id == case_id)).first() is not None
+
+    def list_cases(self) -> list[CaseSummary]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(cases).order_by(cases.c.case_id)).all()
+            counts: dict[int, dict[str, int]] = {r.pk: {} for r in rows}
+            for kind in ("sources", "reports", "hypotheses"):
+                t = entry_tables[kind]
+                for pk, n in conn.execute(select(t.c.case_pk, func.count()).group_by(t.c.case_pk)):
+                    if pk in counts:
+                        counts[pk][kind] = n
+        return [CaseSummary(r.case_id, r.title, r.revision, r.updated_at, counts[r.pk]) for r in rows]
+
+    def revision(self, case_id: str) -> int:
+        with self.engine.connect() as conn:
+            rev = conn.execute(select(cases.c.revision).where(cases.c.case_id == case_id)).scalar()
+        if rev is None:
+            raise NotFound(f"no case {case_id!r} in {redact(self.url)}")
+        return int(rev)
+
+    def load_case(self, case_id: str) -> Case:
+        with self.engine.connect() as conn:
+            with conn.begin():  # one consistent snapshot
+                return self._load(conn, case_id)[0]
+
+    def load_case_with_revision(self, case_id: str) -> tuple[Case, int]:
+        with self.engine.connect() as conn:
+            with conn.begin():
+                return self._load(conn, case_id)
+
+    def _load(self, conn: Connection, case_id: str) -> tuple[Case, int]:
+        row = conn.execute(select(cases).where(cases.c.case_id == case_id)).first()
+        if row is None:
+            raise NotFound(f"no case {case_id!r} in {redact(self.url)} (see `sevenfold list`)")
+        data: dict[str, Any] = {"format": row.format, "case": row.meta}
+        for kind, table in entry_tables.items():
+            bodies = conn.execute(select(table.c.body).where(table.c.case_pk == row.pk)
+                                  .order_by(table.c.pos)).scalars().all()
+            if bodies:
+                data[kind] = list(bodies)
+        if data.get("reports"):
+            per_report: dict[int, list[Any]] = {}
+            q = (select(claims.c.report_pos, claims.c.object, claims.c.attribute, claims.c.value, claims.c.extra)
+                 .where(claims.c.case_pk == row.pk).order_by(claims.c.report_pos, claims.c.pos))
+            for rpos, obj, attr, value, extra in conn.execute(q):
+                claim = {"object": obj, "attribute": attr, "value": value}
+                if extra:
+                    claim.update(extra)
+                per_report.setdefault(rpos, []).append(claim)
+            for rpos, cl in per_report.items():
+                data["reports"][rpos]["claims"] = cl
+        return case_from_data(data, f"store:{case_id}"), int(row.revision)
+
+    # ---- writes --------------------------------------------------------------------------------
+    def import_case(self, case: Case, *, replace: bool = False,
+                    progress: Callable[[int], None] | None = None) -> int:
+        """Write a validated case in one transaction; returns its revision."""
+
+        def run(conn: Connection) -> int:
+            existing = conn.execute(select(cases.c.pk, cases.c.revision)
+                                    .where(cases.c.case_id == case.id)).first()
+            revision = 1
+            if existing is not None:
+                if not replace:
+                    raise InputError(f"case {case.id!r} is already in the store; use --replace to "
+                                     "overwrite it (the old version is kept until the new one is complete)")
+                revision = existing.revision + 1
+                conn.execute(delete(cases).where(cases.c.pk == existing.pk))
+                self._delete_rows(conn, existing.pk)
+            return self._insert(conn, case, revision, progress)
+
+        try:
+            return self._retrying(run)
+        except IntegrityError as exc:
+            if self.has_case(case.id) and not replace:
+                raise InputError(f"case {case.id!r} is already in the store") from None
+            raise StoreError(f"cannot import case {case.id!r}: {exc.orig}") from None
+
+    def _delete_rows(self, conn: Connection, pk: int) -> None:
+        # explicit deletes: SQLite enforces ON DELETE CASCADE only with foreign_keys on, which
+        # we set, but PostgreSQL and older files are handled the same way here
+        conn.execute(delete(claims).where(claims.c.case_pk == pk))
+        for table in entry_tables.values():
+            conn.execute(delete(table).where(table.c.case_pk == pk))
+
+    def _insert(self, conn: Connection, case: Case, revision: int,
+                progress: Callable[[int], None] | None) -> int:
+        now = _now()
+        meta = case.case.model_dump(mode="json", exclude_none=True)
+        pk = conn.execute(insert(cases).values(case_id=case.id, format=case.format, title=case.case.title,
+                                               meta=meta, revision=revision, created_at=now,
+                                               updated_at=now).returning(cases.c.pk)).scalar_one()
+        for kind, extra_cols in ENTRY_KINDS.items():
+            entries = getattr(case, kind)
+            if not entries:
+                continue
+            table = entry_tables[kind]
+            rows = []
+            claim_rows = []
+            for pos, entry in enumerate(entries):
+                if kind == "reports":
+                    body = entry.model_dump(mode="json", exclude_none=True, exclude={"claims"})
+                    for cpos, c in enumerate(entry.claims):
+                        cd = c.model_dump(mode="json")
+                        extra = {k: v for k, v in cd.items() if k not in ("object", "attribute", "value")}
+                        claim_rows.append({"case_pk": pk, "report_pos": pos, "pos": cpos, "source_id": entry.source,
+                                           "object": c.object, "attribute": c.attribute, "value": cd["value"],
+                                           "extra": extra or None})
+                else:
+                    body = entry.model_dump(mode="json", exclude_none=True)
+                row = {"case_pk": pk, "pos": pos, "key": _entry_key(kind, entry) or f"#{pos}", "body": body}
+                if kind == "reports":
+                    row["source_id"], row["date"] = entry.source, entry.date
+                elif kind == "ratings":
+                    row["report_id"], row["hypothesis_id"] = entry.report, entry.hypothesis
+                elif kind == "burns":
+                    row["source_id"] = entry.source
+                rows.append(row)
+                if len(rows) >= _BATCH:
+                    conn.execute(insert(table), rows)
+                    if progress and kind == "reports":
+                        progress(len(rows))
+                    rows = []
+                if len(claim_rows) >= _BATCH:
+                    conn.execute(insert(claims), claim_rows)
+                    claim_rows = []
+            if rows:
+                conn.execute(insert(table), rows)
+                if progress and kind == "reports":
+                    progress(len(rows))
+            if claim_rows:
+                conn.execute(insert(claims), claim_rows)
+        return revision
+
+    def delete_case(self, case_id: str) -> None:
+        def run(conn: Connection) -> None:
+            pk = conn.execute(select(cases.c.pk).where(cases.c.case_id == case_id)).scalar()
+            if pk is None:
+                raise NotFound(f"no case {case_id!r}")
+            self._delete_rows(conn, pk)
+            conn.execute(delete(cases).where(cases.c.pk == pk))
+
+        self._retrying(run)
+
+    def update_case(self, case_id: str, change: Callable[[Case], Case | None], *,
+                    expected_revision: int | None = None) -> tuple[Case, int]:
+        """Read-modify-write a case in one transaction; ``change`` returns the new case (or edits in place).
+
+        The result is validated (references, ids) before anything is written. With
+        ``expected_revision`` a concurrent change raises :class:`Conflict` instead of being overwritten.
+        """
+
+        def run(conn: Connection) -> tuple[Case, int]:
+            current, revision = self._load(conn, case_id)
+            if expected_revision is not None and revision != expected_revision:
+                raise Conflict(f"case {case_id!r} changed (revision {revision}, you had {expected_revision}); "
+                               "reload and try again")
+            candidate = current.model_copy(deep=True)
+            result = change(candidate)
+            new_case = result if result is not None else candidate
+            # re-validate the whole case: an edit must not leave a dangling reference
+            try:
+                new_case = case_from_data(new_case.model_dump(mode="json", exclude_none=True), f"case {case_id}")
+            except CaseValidationError:
+                raise
+            if new_case.id != case_id:
+                raise InputError("a case's id cannot be changed by an edit; export and import it instead")
+            pk = conn.execute(select(cases.c.pk).where(cases.c.case_id == case_id)).scalar_one()
+            self._delete_rows(conn, pk)
+            conn.execute(delete(cases).where(cases.c.pk == pk))
+            new_rev = self._insert(conn, new_case, revision + 1, None)
+            return new_case, new_rev
+
+        return self._retrying(run)
