@@ -12,12 +12,17 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from sevenfold.errors import SevenfoldError
 
 # One line per command module; each module registers its own commands.
 COMMAND_MODULES = [
     "sevenfold.commands.case",
+    "sevenfold.commands.cite",
+    "sevenfold.commands.fusion",
+    "sevenfold.commands.names",
+    "sevenfold.commands.web",
 ]
 
 app = typer.Typer(
@@ -40,26 +45,18 @@ err_console = Console(stderr=True, highlight=False)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, mapping SevenfoldError to exit code 2 with a clear message."""
+    """Entry point: run the app; a SevenfoldError becomes a clear message and its exit code."""
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="sevenfold")  # standalone: click prints usage errors, exits 2
     except SevenfoldError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
         return exc.exit_code
-    except typer.Exit as exc:
-        return exc.exit_code
-    except SystemExit as exc:  # click usage errors in non-standalone mode arrive as this
-        return int(exc.code or 0)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 2)
     except KeyboardInterrupt:
         err_console.print("interrupted; nothing half-written (imports are transactions)")
         return 130
-    except Exception as exc:  # click.UsageError etc.
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return 2
-        raise
     return 0
 
 

@@ -24,7 +24,7 @@ class Limits:
     decompressed_bytes: int = 1024 * 1024 * 1024  # decompressed size of a compressed upload
 
     @classmethod
-    def from_env(cls) -> "Limits":
+    def from_env(cls) -> Limits:
         values = {}
         for f in fields(cls):
             raw = os.environ.get(f"SEVENFOLD_LIMIT_{f.name.upper()}")

@@ -1,41 +1,40 @@
-"""Assessment façade: ``assess_case(case) -> Assessment``.
+"""Assessment façade: ``assess_case(case, *, origins=None, fusion_trust=None, copy_pairs=None) -> Assessment``.
 
-Until the Bayesian engine lands this is Heuer's inconsistency count, labelled as such
-(``method: heuer-inconsistency``); posteriors and other fields it cannot compute are ``None``.
+The engine is Bayesian Analysis of Competing Hypotheses with adversary-controlled channels
+(``method: bayes-ach/1``; see docs/assessment.md). Heuer's inconsistency count stays beside every
+posterior (``inconsistency``) and alone in :func:`inconsistency_scores`.
+
+>>> from sevenfold.model import load_case
+>>> from sevenfold.assess import assess_case
+>>> a = assess_case(load_case("zarubin-1937.yaml"))      # doctest: +SKIP
+>>> a.top, a.confidence, a.hypotheses[0].estimative     # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-from sevenfold.assess.heuer import inconsistency_scores, visible_report_ids
-from sevenfold.assess.result import Alert, Assessment, HypothesisResult, ReportResult, SourceResult
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sevenfold.assess.bayes import METHOD, run
+from sevenfold.assess.heuer import inconsistency_scores
+from sevenfold.assess.language import estimative
+from sevenfold.assess.result import Assessment, OriginResult
 from sevenfold.model import Case
 
-__all__ = ["Assessment", "assess_case", "inconsistency_scores"]
+__all__ = ["METHOD", "Assessment", "OriginResult", "assess_case", "estimative", "inconsistency_scores"]
 
 
-def assess_case(case: Case) -> Assessment:
-    scores = inconsistency_scores(case)
-    ranked = sorted(case.hypotheses, key=lambda h: (scores[h.id], case.hypotheses.index(h)))
-    visible = visible_report_ids(case)
-    alerts: list[Alert] = []
-    rated = {rt.hypothesis for rt in case.ratings if rt.report in visible}
-    for h in case.hypotheses:
-        if h.id not in rated:
-            alerts.append(Alert(kind="unrated_hypothesis", hypothesis=h.id,
-                                message=f"hypothesis {h.id!r} has no rated evidence"))
-    top = None
-    if ranked and (len(ranked) == 1 or scores[ranked[0].id] < scores[ranked[1].id]):
-        top = ranked[0].id
-    return Assessment(
-        case=case.id,
-        title=case.case.title,
-        question=case.case.question,
-        as_of=case.case.as_of,
-        top=top,
-        hypotheses=[HypothesisResult(id=h.id, statement=h.statement, inconsistency=scores[h.id],
-                                     deception_by=h.deception_by) for h in ranked],
-        sources=[SourceResult(id=s.id, name=s.name) for s in case.sources],
-        reports=[ReportResult(id=r.id, source=r.source) for r in case.reports if r.id in visible],
-        alerts=alerts,
-        notes=["Heuer inconsistency count (lower = less evidence against); no posterior probabilities."],
-    )
+def assess_case(case: Case, *, origins: list[OriginResult] | None = None,
+                fusion_trust: Mapping[str, float] | None = None,
+                copy_pairs: Iterable[Any] | None = None, detail: bool = True) -> Assessment:
+    """Assess ``case`` as of ``case.case.as_of``.
+
+    ``origins``: independent evidence units from provenance (reports sharing an origin count once);
+    when ``None``, reports linked by ``derived_from`` share one and every other report is its own.
+    ``fusion_trust``: source id -> trust in [0, 1] learned by fusion, blended into the Beta posterior.
+    ``copy_pairs``: ``(copier, original, probability)`` rows (or ``fusion.CopyPair``): a copier's
+    reports are discounted by ``1 − probability``.
+    ``detail=False`` skips the per-source "what if controlled" sensitivity and verify-next (fields ``None``).
+    Raises :class:`sevenfold.errors.AssessmentError` (listing every problem) before computing anything.
+    """
+    return run(case, origins=origins, fusion_trust=fusion_trust, copy_pairs=copy_pairs, detail=detail)

@@ -78,22 +78,16 @@ def load_archives() -> tuple[Archive, ...]:
 
 
 @lru_cache(maxsize=1)
-def _matcher() -> tuple[re.Pattern[str], dict[str, Archive]]:
-    exact: dict[str, Archive] = {}  # acronyms: case-sensitive
-    folded: dict[str, Archive] = {}  # names: case-insensitive
+def _matcher() -> tuple[re.Pattern[str], dict[str, tuple[Archive, bool]]]:
+    """One prefix-factored, case-insensitive pattern over every alias; acronyms are checked for case after."""
+    lookup: dict[str, tuple[Archive, bool]] = {}
     for arch in load_archives():
         for alias in arch.aliases:
             for variant in {alias, _strip_accents(alias)}:
                 v = match_view(variant)
-                if any(c.islower() for c in v):
-                    folded.setdefault(v.casefold(), arch)
-                else:
-                    exact.setdefault(v, arch)
-    pat = (
-        r"(?<!\w)(?:(?P<exact>" + _trie_regex(sorted(exact)) + r")|(?i:(?P<folded>"
-        + _trie_regex(sorted(folded)) + r")))(?!\w)"
-    )
-    lookup = {**{k: v for k, v in exact.items()}, **{"\0" + k: v for k, v in folded.items()}}
+                acronym = not any(c.islower() for c in v)
+                lookup.setdefault(v.casefold(), (arch, acronym))
+    pat = r"(?<!\w)(?i:(?P<name>" + _trie_regex(sorted(lookup)) + r"))(?!\w)"
     return re.compile(pat), lookup
 
 
@@ -105,16 +99,17 @@ class ArchiveMention:
 
 
 def find_archives(view: str) -> list[ArchiveMention]:
-    """All archive names in ``view`` (a match view), longest match first at each position."""
+    """All archive names in ``view`` (a match view), the longest at each position."""
     pat, lookup = _matcher()
     out = []
     for m in pat.finditer(view):
-        if m.group("exact") is not None:
-            arch = lookup.get(m.group("exact"))
-        else:
-            arch = lookup.get("\0" + m.group("folded").casefold())
-        if arch is not None:
-            out.append(ArchiveMention(arch, m.start(), m.end()))
+        hit = lookup.get(m.group("name").casefold())
+        if hit is None:
+            continue
+        arch, acronym = hit
+        if acronym and m.group("name") != m.group("name").upper():
+            continue  # 'Pro' is not 'PRO'; acronyms must be written in capitals
+        out.append(ArchiveMention(arch, m.start(), m.end()))
     return out
 
 

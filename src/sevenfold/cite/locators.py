@@ -76,10 +76,12 @@ def parse_date(s: str) -> tuple[str | None, int | None]:
 
 # ---- names ---------------------------------------------------------------------------------------
 
-NAME_PARTICLES = frozenset("and & de da di du del della der den van von le la y e и i zu ter ten bin ibn al".split())
+NAME_PARTICLES = frozenset(
+    "and & de da di du del della der den van von le la y e и i zu ter ten bin ibn al".split()  # noqa: SIM905
+)
 NOT_NAMES = frozenset(
     """see also quoted cited cf compare in by for instance note the a an and of on from my his her their our
-    as related esp especially eg ie ibid idem op this that these those it its to with at""".split()
+    as related esp especially eg ie ibid idem op this that these those it its to with at""".split()  # noqa: SIM905
 )
 _NAME_TOKEN = re.compile(r"^(?:[^\W\d_]\.(?:[^\W\d_]\.)*|[^\W\d_][^\W\d_'\-.]*(?:['\-][^\W\d_]+)*)$")
 
@@ -89,6 +91,8 @@ def is_name_token(tok: str) -> bool:
         return False
     if tok.casefold() in NAME_PARTICLES:
         return True
+    if re.match(r"^[^\W\d_]\.(?:[^\W\d_]\.)*$", tok):
+        return tok[0].isupper()  # an initial: 'A.', 'D.B.'
     if tok.casefold().strip(".") in NOT_NAMES:
         return False
     return bool(_NAME_TOKEN.match(tok)) and tok[0].isupper()
@@ -101,23 +105,17 @@ def trailing_name_run(prefix: str, max_tokens: int = 12) -> tuple[str, int]:
     """
     tail = prefix[-300:]
     base = len(prefix) - len(tail)
-    toks = list(re.finditer(r"\S+", tail))
-    start = len(prefix)
-    count = 0
-    for m in reversed(toks):
-        tok = m.group().rstrip(",)")
-        if not is_name_token(tok) or count >= max_tokens:
+    run: list[re.Match[str]] = []
+    for m in reversed(list(re.finditer(r"\S+", tail))):
+        if len(run) >= max_tokens or not is_name_token(m.group().rstrip(",)")):
             break
-        start = base + m.start()
-        count += 1
+        run.insert(0, m)
+    while run and run[0].group().casefold() in NAME_PARTICLES:
+        run.pop(0)
+    if not run:
+        return "", len(prefix)
+    start = base + run[0].start()
     names = prefix[start:].strip().rstrip(",)").strip()
-    while names:
-        first, _, rest = names.partition(" ")
-        if first.casefold() in NAME_PARTICLES:
-            names = rest
-            start = len(prefix) - len(prefix[start:].lstrip()) + len(first) + 1 if rest else len(prefix)
-            continue
-        break
     if not any(t[:1].isupper() and t.casefold() not in NAME_PARTICLES for t in names.split()):
         return "", len(prefix)
     return names, start

@@ -7,6 +7,7 @@ removed.
 
 from __future__ import annotations
 
+import builtins
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -49,8 +50,8 @@ class Citation(BaseModel):
     form: str | None = Field(default=None, description="for ibid/op_cit/short/dangling: the written form")
     reason: str | None = Field(default=None, description="why a reference is dangling")
     quoted_in: bool = Field(default=False, description="'Quoted in ...': the author quotes someone else")
-    authors: list[Person] = Field(default_factory=list)
-    editors: list[Person] = Field(default_factory=list)
+    authors: builtins.list[Person] = Field(default_factory=builtins.list)
+    editors: builtins.list[Person] = Field(default_factory=builtins.list)
     container: str | None = Field(default=None, description="journal, newspaper or edited volume")
     volume: str | None = None
     issue: str | None = None

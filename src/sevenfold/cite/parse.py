@@ -14,7 +14,6 @@ import re
 
 from sevenfold.cite.archives import Archive, ArchiveMention, find_archives
 from sevenfold.cite.locators import (
-    PAGES_RE,
     RANGES,
     YEAR_RE,
     normalize_range,
@@ -26,13 +25,14 @@ from sevenfold.cite.models import Citation, Person
 from sevenfold.cite.segment import split_segments
 from sevenfold.cite.textnorm import match_view
 
-MAX_ATTEMPTS = 16  # title delimiters tried per segment
+MAX_ATTEMPTS = 16  # title delimiters tried per citation
+MAX_PER_SEGMENT = 64  # citations read from one sentence
 WINDOW = 600  # how far after a title the publication data may be
 
 LEAD_IN = re.compile(
     r"(?:(?:see|cf\.?|compare|also|quoted|cited|as\s+quoted|reproduced|reprinted|printed|published|"
-    r"for\s+instance|for\s+example|e\.\s?g\.|esp\.|especially|in|by|and|on\s+this|further)\b[\s,:]{0,3}){1,6}"
-    r"|(?:my|his|her|their|our)\s+(?:essay|article|book|paper|study|chapter|monograph)\b[\s,:]{0,3}",
+    r"for\s+instance|for\s+example|e\.\s?g\.|esp\.|especially|in|by|and|on\s+this|further)\b[\s,:]{0,3}"
+    r"|(?:my|his|her|their|our)\s+(?:essay|article|book|paper|study|chapter|monograph)\b[\s,:]{0,3}){1,6}",
     re.IGNORECASE,
 )
 QUOTED_IN = re.compile(r"(?:as\s+)?(?:quoted|cited)\s+(?:in|by)\b", re.IGNORECASE)
@@ -46,7 +46,7 @@ OP_CIT = re.compile(
     re.IGNORECASE,
 )
 PUB_PARENS = re.compile(
-    r"\((?P<place>[^()\d\"*]{2,80}?)[,:]?\s{1,3}(?:(?P<publisher>[^()\d\"*]{0,60}),\s{1,3})?"
+    r"\((?P<place>[^()\d\"*:]{2,80}?)(?:\s{0,2}:\s{0,2}(?P<publisher>[^()\d\"*]{1,80}?))?[,:]?\s{1,3}"
     r"(?P<year>1[5-9]\d\d|20\d\d)(?:\s{0,2}-\s{0,2}\d{2,4})?\)"
 )
 VOLUME_RE = re.compile(
@@ -61,10 +61,11 @@ LOCATOR_TAIL = re.compile(
     rf"|(?P<ch>ch(?:ap)?\.?\s{{0,2}}\d{{1,3}}))"
 )
 FOND_PART = re.compile(
-    r"(?P<key>fond|fonds|f|ф|op|оп|d|д|spr|sprava|спр|ll|l|лл|л|ark|арк|k|str|p)\.?\s{0,3}"
-    r"(?P<val>\d{1,7}[a-zA-Zа-яА-Я]{0,3}(?:\s{0,2}(?:ob\.?|об\.?))?"
+    r"(?P<key>fond|fonds|f|ф|op|оп|papka|p|п|d|д|spr|sprava|спр|tom|t|т|ll|l|лл|л|ark|арк|k|str)\.?\s{0,3}"
+    r"(?P<val>(?:[A-ZА-Я]{1,2}\s?-\s?)?\d{1,7}[a-zA-Zа-яА-Я]{0,3}(?:\s{0,2}(?:ob\.?|об\.?))?"
     r"(?:\s{0,2}-\s{0,2}\d{1,7}[a-zA-Zа-я]{0,3}(?:\s{0,2}(?:ob\.?|об\.?))?)?"
     r"(?:\s{0,2},\s{0,2}\d{1,7}(?:\s{0,2}-\s{0,2}\d{1,7})?(?!\s{0,2}[a-zA-Zа-яА-Я]{1,5}\.)){0,20})",
+    re.IGNORECASE,
 )
 PAREN_NOTE = re.compile(r"\s{0,3}\((?P<note>[^()]{1,200})\)")
 POLISH_SIG = re.compile(r"[,\s]{0,4}(?:sygn\.\s{0,2})?(?P<sig>[IVX]{1,4}\.\d{1,5}(?:\.\d{1,6}){0,4}(?:/\d{1,6})?)"
@@ -78,6 +79,7 @@ JACAR_CODE = re.compile(r"(?<![\w])(?:Ref(?:erence)?\.?\s{0,2}(?:code|no\.?|numb
                         r"(?P<code>[A-F]\d{11})(?!\d)")
 SIGNATURE = re.compile(r"[,:\s]{0,4}(?P<sig>(?:[A-Z]{0,4}[\d][\w]*|[A-Z]{1,4})(?:[./-]\w{1,12}){1,8})")
 SKIP_PARENS = re.compile(r"\s{0,3}\((?P<inside>[^()]{1,80})\)")
+IBID_FOLIO = re.compile(rf"(?:ll|l|лл|л|ark|арк)\.\s{{0,3}}(?P<val>{RANGES})", re.IGNORECASE)
 FOND_START = re.compile(r"(?:f|ф|fond|op|оп|d|д|spr|спр)\.\s{0,3}\d", re.IGNORECASE)
 
 
@@ -95,7 +97,7 @@ def parse_citations(text: str) -> list[Citation]:
     out: list[Citation] = []
     for a, b in split_segments(text):
         seg = _Seg(text[a:b], a)
-        out.extend(_parse_segment(seg, out))
+        _parse_segment(seg, out)
     return out
 
 
@@ -117,13 +119,14 @@ def _skip_ws(view: str, i: int) -> int:
     return i
 
 
-def _parse_segment(seg: _Seg, previous: list[Citation]) -> list[Citation]:
+def _parse_segment(seg: _Seg, ctx: list[Citation]) -> None:
+    """Append the citations of one segment to ``ctx`` (the note's citations so far)."""
     view = seg.view
-    found: list[Citation] = []
+    first = len(ctx)
     pos = 0
     attempts = 0
-    mentions = find_archives(view[:20000]) if len(view) < 20000 else find_archives(view[:20000])
-    while pos < len(view) and attempts < MAX_ATTEMPTS:
+    mentions = find_archives(view)
+    while pos < len(view) and attempts < MAX_PER_SEGMENT:
         attempts += 1
         start = _skip_ws(view, pos)
         lead = LEAD_IN.match(view, start)
@@ -131,20 +134,25 @@ def _parse_segment(seg: _Seg, previous: list[Citation]) -> list[Citation]:
         if lead:
             quoted_in = bool(QUOTED_IN.match(view, start))
             start = lead.end()
-        ctx = previous + found
         cit = (
             _try_ibid(seg, start, ctx)
             or _try_op_cit(seg, start)
             or _try_archival(seg, start, mentions, ctx)
+            or _try_gost(seg, start)
             or _try_full(seg, start, pos, ctx)
             or _try_short(seg, start)
         )
         if cit is None:
             break
         c, end = cit
+        if len(ctx) > first and c.kind in ("book", "article") and not c.authors and ctx[-1].authors \
+                and re.match(r"\s{0,3}(?:and|&)\s", view[pos: pos + 8]):
+            # '..., 2003) and “Osobaia missiia ...”': same author as the citation just before
+            c.authors = list(ctx[-1].authors)
+            c.author = ctx[-1].author
         if quoted_in:
             c.quoted_in = True
-        found.append(c)
+        ctx.append(c)
         if end <= pos:
             break
         pos = end
@@ -153,7 +161,6 @@ def _parse_segment(seg: _Seg, previous: list[Citation]) -> list[Citation]:
         if not re.match(r"\s{0,3}(?:[.;,]\s{0,3})?(?:and\b|&|;|see\b|also\b|cf\b|\.\s{0,3}[A-Z*\"(])", rest,
                         re.IGNORECASE):
             break
-    return found
 
 
 def _mk(seg: _Seg, a: int, b: int, **kw: object) -> Citation:
@@ -200,6 +207,12 @@ def _try_ibid(seg: _Seg, i: int, ctx: list[Citation]) -> tuple[Citation, int] | 
             return c, end
     j = m.end()
     k = _skip_ws(view, j)
+    while k < len(view) and view[k] in ". ":
+        k += 1
+    fm = IBID_FOLIO.match(view, k)
+    if fm:
+        val = normalize_range(fm.group("val").replace("об", "ob"), expand=True)[0]
+        return _mk(seg, i, fm.end(), kind="ibid", form=form, list=val), fm.end()
     if FOND_START.match(view, k):
         loc = _fond_parts(view, k)
         if loc:
@@ -222,7 +235,7 @@ def _try_op_cit(seg: _Seg, i: int) -> tuple[Citation, int] | None:
         return None
     before = window[: m.start()].rstrip().rstrip(",").rstrip()
     names, off = trailing_name_run(before)
-    if not names or off != 0 and before[:off].strip():
+    if not names or (off != 0 and before[:off].strip()):
         # allow "Sidorov, *Title*, op. cit."? keep to the plain 'Name, op. cit.' form
         return None
     end = i + m.end()
@@ -235,34 +248,47 @@ def _try_op_cit(seg: _Seg, i: int) -> tuple[Citation, int] | None:
 # ---- archival ---------------------------------------------------------------------------------------
 
 
+_FOND_KEYS = {"fond": "fond", "fonds": "fond", "f": "fond", "ф": "fond", "op": "opis", "оп": "opis",
+              "papka": "papka", "p": "papka", "п": "papka", "d": "delo", "д": "delo", "spr": "delo",
+              "sprava": "delo", "спр": "delo", "tom": "tom", "t": "tom", "т": "tom", "l": "list", "ll": "list",
+              "л": "list", "лл": "list", "ark": "list", "арк": "list", "k": "list", "str": "list"}
+
+
 def _fond_parts(view: str, i: int) -> tuple[dict[str, str], int] | None:
+    """'f. 17, op. 163, d. 1217, ll. 51-2' (or 'Ф. 17. Оп. 162. Д. 21. Л. 45-46') -> fields, end."""
     parts: dict[str, str] = {}
+    extra: list[str] = []
     pos = i
     n = 0
-    keymap = {"fond": "fond", "fonds": "fond", "f": "fond", "ф": "fond", "op": "opis", "оп": "opis",
-              "d": "delo", "д": "delo", "spr": "delo", "sprava": "delo", "спр": "delo",
-              "l": "list", "ll": "list", "л": "list", "лл": "list", "ark": "list", "арк": "list",
-              "k": "list", "str": "list", "p": "list"}
     while n < 8:
-        k = _skip_ws(view, pos) if n else pos
+        k = pos
+        while n and k < len(view) and (view[k].isspace() or view[k] in ",;:."):
+            k += 1
         m = FOND_PART.match(view, k, min(len(view), k + 400))
         if not m:
             break
-        key = keymap[m.group("key").casefold()]
-        if key in parts:
-            break
-        if key == "list" and "delo" not in parts and "fond" not in parts:
-            break
+        key = _FOND_KEYS[m.group("key").casefold()]
         val = " ".join(m.group("val").split())
+        if key == "papka" and "delo" in parts:
+            key = "list"  # AVP RF 'p.' is a folder before d., a page after it
+        if key in parts or (key == "list" and "delo" not in parts and "fond" not in parts):
+            break
         if key == "list":
             val = normalize_range(val.replace("об", "ob"), expand=True)[0]
-        parts[key] = val
+        if key in ("papka", "tom"):
+            extra.append(f"{'p.' if key == 'papka' else 't.'} {val}")
+        else:
+            parts[key] = val.replace(" - ", "-").replace(" ", "") if key == "fond" else val
+        parts.setdefault("_seen_" + key, "1")
         pos = m.end()
         n += 1
+    parts = {k: v for k, v in parts.items() if not k.startswith("_seen_")}
     if "fond" not in parts and "delo" not in parts:
         return None
     if len(parts) < 2:
         return None
+    if extra:
+        parts["locator"] = ", ".join(extra)
     return parts, pos
 
 
@@ -334,6 +360,8 @@ def _archival_at(seg: _Seg, men: ArchiveMention) -> tuple[Citation, int] | None:
     arch: Archive = men.archive
     j = _after_mention(view, men.end)
     k = _skip_ws(view, j)
+    while k < len(view) and view[k] in ". ":
+        k += 1
     common = {"kind": "archival", "archive": arch.code, "country": arch.country, "csl_type": "manuscript"}
     if arch.system == "fond" or FOND_START.match(view, k):
         loc = _fond_parts(view, k)
@@ -352,9 +380,15 @@ def _archival_at(seg: _Seg, men: ArchiveMention) -> tuple[Citation, int] | None:
         m = NARA_LOC.match(view, j)
         if m:
             series = m.group("series").replace(" ", "")
-            c = _mk(seg, men.start, m.end(), **common, series=series, roll=m.group("roll"),
-                    item=m.group("item"), locator=m.group("rg"))
-            return c, _trailing_note(seg, m.end(), c)
+            item = m.group("item")
+            end = m.end()
+            if item:
+                stripped = item.rstrip("./-")
+                end -= len(item) - len(stripped)
+                item = stripped or None
+            c = _mk(seg, men.start, end, **common, series=series, roll=m.group("roll"),
+                    item=item, locator=m.group("rg"))
+            return c, _trailing_note(seg, end, c)
     if arch.system == "jacar":
         m = JACAR_CODE.search(view, j, min(len(view), j + 120))
         if m:
@@ -491,7 +525,6 @@ def _full_at(seg: _Seg, i: int, s0: int, s1: int, kind: str, ctx: list[Citation]
     pub = PUB_PARENS.search(view, s1, min(len(view), s1 + WINDOW))
     if pub and _is_month(pub.group("place")):
         pub = None
-    strict = True
     pa = _prefix_author(seg, i, s0, strict=False)
     if pa is None:
         return None
@@ -586,6 +619,19 @@ def _full_at(seg: _Seg, i: int, s0: int, s1: int, kind: str, ctx: list[Citation]
         if vm:
             vol = vm.group("vol").strip(" ,")
             pos = vm.end()
+        if is_in:
+            vm = VOLUME_RE.match(view, pos, win_end)
+            if vm:
+                vol = vm.group("vol").strip(" ,")
+                pos = vm.end()
+            k = pos
+            while k < win_end and view[k] in " ,":
+                k += 1
+            pub2 = PUB_PARENS.match(view, k)
+            if pub2 is not None and not _is_month(pub2.group("place")):
+                return _book_tail(seg, a, pub2, title=title, people=people, volume=vol, ctx=ctx,
+                                  editors=editors, container=container, kind="article", csl_type="chapter",
+                                  author_text=author_text or None)
         pm = re.match(r"\s{0,3},?\s{0,3}\((?P<d>[^()]{0,40}?(?P<y>1[5-9]\d\d|20\d\d))\)", view[pos:win_end])
         if pm:
             year = int(pm.group("y"))
@@ -594,7 +640,7 @@ def _full_at(seg: _Seg, i: int, s0: int, s1: int, kind: str, ctx: list[Citation]
             pos += pm.end()
         else:
             dm = re.match(r"\s{0,3},?\s{0,3}(?:(?P<d>[A-Z][a-z]{2,8}\.?\s{1,3}\d{1,2}(?:\s{0,2}-\s{0,2}\d{1,2})?,"
-                          r"\s{0,3})?(?P<y>1[5-9]\d\d|20\d\d)(?!\d)", view[pos:win_end])
+                          r"\s{0,3}))?(?P<y>1[5-9]\d\d|20\d\d)(?!\d)", view[pos:win_end])
             if dm:
                 year = int(dm.group("y"))
                 if dm.group("d"):
@@ -611,21 +657,8 @@ def _full_at(seg: _Seg, i: int, s0: int, s1: int, kind: str, ctx: list[Citation]
             if inm:
                 iss = inm.group("issue").replace(" ", "")
                 pos = inm.end()
-        if is_in:
-            vm = VOLUME_RE.match(view, pos, win_end)
-            if vm:
-                vol = vm.group("vol").strip(" ,")
-                pos = vm.end()
-            pub2 = PUB_PARENS.match(view, _skip_ws(view, pos) if view[pos:pos + 1] in ", " else pos)
-            if pub2 is None:
-                pub2 = re.compile(PUB_PARENS.pattern).match(view, pos + len(view[pos:]) - len(view[pos:].lstrip()))
-            if pub2 is not None:
-                c, end = _book_tail(seg, a, pub2, title=title, people=people, volume=vol, ctx=ctx,
-                                    editors=editors, container=container, kind="article", csl_type="chapter",
-                                    author_text=author_text or None)
-                return c, end
-            if year is None:
-                year = int(ym.group())
+        if is_in and year is None:
+            year = int(ym.group())
         pages, first, last, locator, end = _pages(view, pos)
         if year is None:
             return None
@@ -718,3 +751,44 @@ def _try_short(seg: _Seg, i: int) -> tuple[Citation, int] | None:
     return _mk(seg, i, end, kind="short", form="short", author=names or None,
                authors=split_people(names) if names else [], title=title, pages=pages, first_page=first,
                last_page=last, locator=locator), end
+
+
+# ---- Russian GOST style -------------------------------------------------------------------------------
+
+GOST = re.compile(
+    r"(?P<fam>[A-ZА-ЯЁ][\w'-]{1,40})\s{1,3}(?P<init>(?:[A-ZА-ЯЁ]\.\s{0,2}){1,3})\s{0,2}"
+    r"(?P<title>[^/\n]{2,300}?)\s{0,2}"
+    r"(?://\s{0,2}(?P<container>[^.\n]{2,200}?)\.\s{0,3}(?:-\s{0,2})?"
+    r"|\.\s{1,3}(?:-\s{0,2})?(?P<place>[A-ZА-ЯЁ][\w-]{0,30}\.?)\s{0,2}[,:]\s{0,3}(?:(?P<publisher>[^,.\n]{1,80}),\s{0,3})?)"
+    r"(?P<year>(?:1[5-9]|20)\d\d)\.?"
+    r"(?:\s{0,3}(?:-\s{0,2})?(?:Т|Vol|Вып|Vyp)\.\s{0,2}(?P<vol>\d{1,4})\.?)?"
+    r"(?:\s{0,3}(?:-\s{0,2})?(?:№|No|Nr)\.?\s{0,2}(?P<issue>\d{1,4}(?:\s?-\s?\d{1,4})?)\.?)?"
+    rf"(?:\s{{0,3}}(?:-\s{{0,2}})?(?:С|S|с|s|P|p)\.\s{{0,2}}(?P<pages>{RANGES}))?"
+)
+_PLACES = {"М": "Moscow", "М.": "Moscow", "Л": "Leningrad", "Л.": "Leningrad", "СПб": "St Petersburg",
+           "СПб.": "St Petersburg", "К": "Kyiv", "К.": "Kyiv"}
+
+
+def _try_gost(seg: _Seg, i: int) -> tuple[Citation, int] | None:
+    """'Хлевнюк О. В. Хозяин. М., 2010. С. 245.' and 'Горбунов Е. Разведка // Свободная мысль. 1998. № 2. С. 103.'"""
+    m = GOST.match(seg.view, i, min(len(seg.view), i + 800))
+    if not m:
+        return None
+    txt = seg.text
+    fam = txt[m.start("fam"): m.end("fam")]
+    init = " ".join(txt[m.start("init"): m.end("init")].split())
+    people = [Person(family=fam, given=init)]
+    title = _clean_title(txt[m.start("title"): m.end("title")])
+    pages = first = last = None
+    end = m.end()
+    if m.group("pages"):
+        pages, first, last = normalize_range(m.group("pages"), expand=False)
+    common = {"authors": people, "author": f"{init} {fam}", "title": title, "year": int(m.group("year")),
+              "pages": pages, "first_page": first, "last_page": last, "volume": m.group("vol")}
+    if m.group("container"):
+        c = _mk(seg, i, end, kind="article", csl_type="article-journal", issue=m.group("issue"),
+                container=" ".join(txt[m.start("container"): m.end("container")].split()), **common)
+    else:
+        place = txt[m.start("place"): m.end("place")]
+        c = _mk(seg, i, end, kind="book", csl_type="book", place=_PLACES.get(place, place.rstrip(".")), **common)
+    return c, end

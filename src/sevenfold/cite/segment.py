@@ -16,13 +16,20 @@ ABBREVIATIONS = frozenset(
     """p pp ll l ff f op d ed eds tr trans transl vol vols no nos ch chap kn t v ob gg g st mr mrs dr
     ill mich mass calif conn wis ind pa fla tex va md wash jan feb mar apr jun jul aug sep sept oct nov dec
     al cf vs etc ibid ib e i eg ie nr s ser rev repr comp ibid esp fol fols col cols fig figs pt pts sec
-    vyp izd red sost t ст стр с л лл д оп ф тт вып изд ред сост гг г им арк спр""".split()
+    vyp izd red sost ref t ст стр с л лл д оп ф тт вып изд ред сост гг г им арк спр""".split()  # noqa: SIM905
 )
-# "ibid" is listed so "Ibid. p. 5" stays whole; "Ibid. See" still splits on the upper-case rule below?
-# No: an abbreviation never ends a segment. Ibid at the end of a sentence is followed by prose rarely.
+# "Ibid." ends a sentence ("Ibid. See also ..." is two segments), so it is not an abbreviation here.
 ABBREVIATIONS = ABBREVIATIONS - {"ibid", "ib"}
 
 _TOKENS = re.compile(r"[*\"«»„]|[.?!;][\"')\]]*(?=\s)")
+_NO_SPLIT_BEFORE = re.compile(
+    r"(?:ф|оп|д|лл|л|спр|арк|f|op|d|ll|l|spr|ark|k|t|т|с|s|p|№|no|vyp|вып|т)\.?\s{0,3}[A-ZА-Я]{0,2}-?\d"
+    r"|[A-F]\d{11}(?!\d)"
+    # GOST: 'Хозяин. М., 2010. С. 245.' / 'Хозяин. Москва: РОССПЭН, 2010.' / '// Вопросы истории. 1991.'
+    r"|[A-ZА-ЯЁ][\w-]{0,20}\.?\s{0,2}[,:]\s{0,3}(?:[^,.\n]{1,60},\s{0,3})?(?:1[5-9]|20)\d\d(?!\d)"
+    r"|(?:1[5-9]|20)\d\d\.|//",
+    re.IGNORECASE,
+)
 _OPEN = {"«", "„"}
 _CLOSE = {"»"}
 
@@ -71,7 +78,7 @@ def split_segments(text: str, max_segments: int = 100_000) -> list[tuple[int, in
             continue
         # a stop, possibly followed by closers; the closers may close quotes
         closers = tok[1:]
-        for c, o in zip(closers, text[pos + 1: pos + len(tok)]):
+        for c, o in zip(closers, text[pos + 1: pos + len(tok)], strict=True):
             if c == '"':
                 if o == "\u201c":
                     depth += 1
@@ -91,9 +98,10 @@ def split_segments(text: str, max_segments: int = 100_000) -> list[tuple[int, in
         if k >= n:
             continue
         nxt = view[k]
-        if not (nxt.isupper() or nxt in "\"*(«„'[" or nxt.isdigit() and tok[0] == ";"):
-            if tok[0] != ";":
-                continue
+        if tok[0] != ";" and not (nxt.isupper() or nxt in "\"*(«„'["):
+            continue
+        if _NO_SPLIT_BEFORE.match(view, k):
+            continue  # 'РГАСПИ. Ф. 17. Оп. 162.', 'Там же. Л. 47.': locator parts, not sentences
         if tok[0] == ".":
             w = _word_before(view, pos)
             if w.casefold() in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):

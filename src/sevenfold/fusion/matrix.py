@@ -255,6 +255,7 @@ class ClaimMatrix:
             raise InputError(f"{origin}: row {row + 1}: field 'value' is empty, missing or NaN "
                              "(use missing='drop' / --drop-missing to skip such rows)")
 
+        cols["value"] = pc.fill_null(cols["value"], "")  # flagged in ``bad`` above; "" keeps codes dense
         s, s_lab = _encode(cols["source"])
         o, o_lab = _encode(cols["object"])
         a, a_lab = _encode(cols["attribute"])

@@ -5,7 +5,14 @@
 """
 
 from sevenfold.model.case import Case, check_references
-from sevenfold.model.dates import HistDate, date_bounds, date_end, date_start, may_be_on_or_after, surely_after
+from sevenfold.model.dates import (
+    HistDate,
+    date_bounds,
+    date_end,
+    date_start,
+    may_be_on_or_after,
+    surely_after,
+)
 from sevenfold.model.entries import (
     FORMAT,
     Actor,
@@ -22,7 +29,15 @@ from sevenfold.model.entries import (
     Source,
     TrackRecord,
 )
-from sevenfold.model.io import case_from_data, case_to_data, dump_case, load_case, loads_case, parse_text, read_text
+from sevenfold.model.io import (
+    case_from_data,
+    case_to_data,
+    dump_case,
+    load_case,
+    loads_case,
+    parse_text,
+    read_text,
+)
 from sevenfold.model.schema import case_json_schema
 
 __all__ = [

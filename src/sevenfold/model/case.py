@@ -123,7 +123,7 @@ def check_references(case: Case, file: str = "<case>") -> list[Problem]:
         if h.deception_by is not None and h.deception_by not in actors:
             add("hypotheses", h.id, "deception_by", f"unknown actor {h.deception_by!r}")
     seen: set[tuple[str, str, str | None]] = set()
-    for i, rt in enumerate(case.ratings):
+    for rt in case.ratings:
         label = f"{rt.report}/{rt.hypothesis}" + (f"/{rt.analyst}" if rt.analyst else "")
         if rt.report not in reports:
             add("ratings", label, "report", f"unknown report {rt.report!r}")

@@ -147,7 +147,7 @@ class Rating(Entry):
         return v
 
     @model_validator(mode="after")
-    def _something_rated(self) -> "Rating":
+    def _something_rated(self) -> Rating:
         if self.consistency is None and self.likelihood is None:
             raise ValueError("a rating needs a consistency (CC|C|N|I|II|NA) or a likelihood")
         return self
@@ -168,7 +168,7 @@ class Outcome(Entry):
     note: str = ""
 
     @model_validator(mode="after")
-    def _one_target(self) -> "Outcome":
+    def _one_target(self) -> Outcome:
         n = sum(x is not None for x in (self.report, self.claim, self.hypothesis))
         if n != 1:
             raise ValueError("an outcome names exactly one of report, claim or hypothesis")

@@ -33,7 +33,7 @@ class _GuardedLoader(yaml.SafeLoader):
         self._aliases = 0
         self._depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D401 - PyYAML hook
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > self._limits.yaml_aliases:
@@ -140,8 +140,8 @@ def parse_text(text: str, file: str = "<case>", fmt: str | None = None) -> Any:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             if fmt == "json":
-                raise CaseValidationError([Problem(file, "", "", "",
-                                                   f"JSON syntax error (line {exc.lineno}, column {exc.colno}): {exc.msg}")]) from None
+                msg = f"JSON syntax error (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+                raise CaseValidationError([Problem(file, "", "", "", msg)]) from None
             data = _yaml_load(text, file, limits)
         else:
             if not _json_depth_ok(data, limits.nesting_depth):
@@ -197,7 +197,8 @@ def _problems_from_validation(exc: ValidationError, data: Any, file: str) -> lis
             continue
         kind = str(loc[0])
         if kind == "case":
-            entry = str(data.get("case", {}).get("id", "")) if isinstance(data, dict) and isinstance(data.get("case"), dict) else ""
+            meta = data.get("case") if isinstance(data, dict) else None
+            entry = str(meta.get("id", "")) if isinstance(meta, dict) else ""
             rest = loc[1:]
         elif len(loc) >= 2 and isinstance(loc[1], int):
             entry = _entry_label(data, kind, loc[1])
@@ -241,11 +242,41 @@ def case_from_data(data: Any, file: str = "<case>") -> Case:
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        raise CaseValidationError(_problems_from_validation(exc, data, file)) from None
+        problems = _problems_from_validation(exc, data, file)
+        raise CaseValidationError(problems + _reference_problems_of_rest(exc, data, file)) from None
     problems = case.reference_problems(file)
     if problems:
         raise CaseValidationError(problems)
     return case
+
+
+def _reference_problems_of_rest(exc: ValidationError, data: dict[str, Any], file: str) -> list[Problem]:
+    """Reference problems among the well-formed entries, so one run reports every problem.
+
+    Entries with schema errors are left out; references to their ids are not reported as dangling.
+    """
+    bad: dict[str, set[int]] = {}
+    for err in exc.errors(include_url=False):
+        loc = err["loc"]
+        if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+            bad.setdefault(loc[0], set()).add(loc[1])
+    reduced: dict[str, Any] = {k: v for k, v in data.items() if k in Case.model_fields}
+    dropped_ids: set[str] = set()
+    for kind, indices in bad.items():
+        entries = reduced.get(kind)
+        if isinstance(entries, list):
+            for i in indices:
+                if i < len(entries) and isinstance(entries[i], dict) and entries[i].get("id") is not None:
+                    dropped_ids.add(str(entries[i]["id"]))
+            reduced[kind] = [e for i, e in enumerate(entries) if i not in indices]
+    if not isinstance(reduced.get("case"), dict) or any(e["loc"][:1] == ("case",) for e in exc.errors()):
+        reduced["case"] = {"id": "case"}
+    try:
+        partial = Case.model_validate(reduced)
+    except ValidationError:
+        return []
+    return [p for p in partial.reference_problems(file)
+            if not any(f"{d!r}" in p.message for d in dropped_ids)]
 
 
 def _check_text_sizes(data: Any, file: str, limits: _limits.Limits) -> None:
@@ -275,16 +306,27 @@ def loads_case(text: str, file: str = "<case>") -> Case:
 
 def case_to_data(case: Case) -> dict[str, Any]:
     """Plain data for a case, as written to files: no nulls, no empty lists."""
-    data = case.model_dump(mode="json", exclude_none=True)
+    # fields never set are left out (defaults apply on reading); extras are kept even when null
+    data = {"format": case.format, **case.model_dump(mode="json", exclude_unset=True)}
     return _prune(data)
 
 
-def _prune(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _prune(v) for k, v in node.items() if not (isinstance(v, list) and not v)}
-    if isinstance(node, list):
-        return [_prune(v) for v in node]
-    return node
+# list-valued fields of the format that are left out of written files when empty
+_OPTIONAL_LISTS = frozenset({"actors", "sources", "documents", "reports", "hypotheses", "ratings", "outcomes",
+                             "burns", "aliases", "interests", "via", "derived_from", "claims", "variants"})
+
+
+def _prune(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty optional lists (top level and inside entries); values inside claims are kept as is."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _OPTIONAL_LISTS and isinstance(value, list):
+            if not value:
+                continue
+            value = [_prune(v) if isinstance(v, dict) else v
+                     for v in value]
+        out[key] = value
+    return out
 
 
 def dump_case(case: Case, fmt: str = "yaml") -> str:

@@ -238,6 +238,22 @@ def add_user_alias(canonical: str, variant: str, kind: str = "other", note: str 
     if kind not in KINDS:
         raise InputError(f"alias add: --kind {kind!r} is not one of {', '.join(KINDS)}")
     p = Path(path) if path else default_user_alias_file()
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(p.with_name(p.name + ".lock"), "a+")  # noqa: SIM115 - held across the rewrite
+    except OSError as exc:
+        raise InputError(f"{p}: cannot create alias file directory or lock: {exc}") from None
+    with lock:
+        try:
+            import fcntl
+
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # concurrent adds: no lost update
+        except (ImportError, OSError):  # pragma: no cover - non-POSIX: atomic replace still holds
+            pass
+        return _add_locked(p, canonical, variant, kind, note)
+
+
+def _add_locked(p: Path, canonical: str, variant: str, kind: str, note: str) -> Path:
     if p.exists():
         load_alias_file(p)  # refuse to extend a file we cannot read back
         data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
@@ -261,7 +277,6 @@ def add_user_alias(canonical: str, variant: str, kind: str = "other", note: str 
         entries.append({"canonical": canonical, "kind": kind, "variants": [variant],
                         **({"note": note} if note else {})})
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".aliases-", suffix=".yaml", dir=p.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             yaml.safe_dump(data, fh, allow_unicode=True, sort_keys=False)

@@ -5,10 +5,12 @@ The score of a pair is the best of four views of it, each in [0, 1]:
 ``whole``    rapidfuzz ``ratio`` of the compact keys (all tokens joined: "Mao Zedong" = "毛泽东");
 ``reading``  the same with the pinyin reading of Wade-Giles names ("Mao Tse-tung" → "mao zedong");
 ``order``    the same with tokens sorted (family-name-first vs given-name-first);
-``structure`` token alignment (Hungarian assignment on a token similarity matrix) where an initial
-             matches any token with that first letter and a missing patronymic or middle name costs
-             little ("V. M. Zarubin" ~ "Vasilii Mikhailovich Zarubin"); used when either name has
-             initials or the two have different numbers of tokens.
+``structure`` token alignment (greedy pairing on a token similarity matrix) where an initial
+             matches any token with that first letter, a missing patronymic or middle name costs
+             little ("V. M. Zarubin" ~ "Vasilii Mikhailovich Zarubin") and one badly matched token
+             pulls the score down.
+
+See :func:`combination_mode` for which views decide which pairs.
 
 An alias table (bundled gazetteer + case aliases + user file) overrides: two listed variants of the
 same entity score 1.0; a name close to a listed variant inherits the variant's link.
@@ -18,21 +20,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
-from scipy.optimize import linear_sum_assignment
 
 from sevenfold.names.normalise import NameForm
 
-# Chosen on the DeezyMatch train+finetune splits only (benchmarks/names_bench.py --choose-threshold);
-# never on a test split.
-DEFAULT_THRESHOLD = 0.8
+# Chosen on the DeezyMatch train+finetune splits only, as the F1-best threshold
+# (benchmarks/names_bench.py --choose-threshold); never on a test split.
+DEFAULT_THRESHOLD = 0.65
+# High-precision operating point for merge *suggestions* (names resolve): the lowest threshold with
+# precision >= 0.93 on the same train+finetune splits. A false merge hides an independent voice.
+SUGGEST_THRESHOLD = 0.9
 
 # An unmatched full token (a patronymic or middle name one source leaves out) costs this much.
 MISSING_TOKEN_PENALTY = 0.05
+# When one name is a single token ("Zarubin") and the other has several, every token the single one
+# leaves unexplained costs more: a bare surname is weaker evidence than a full name with a patronymic.
+SINGLE_TOKEN_PENALTY = 0.1
 # A token must reach this similarity to count as the "anchor" of a structural match.
 ANCHOR_MIN = 0.8
+# Below this similarity a matched token pair drags the whole score down proportionally
+# ("Sergey Prigozhin" vs "Yevgeny Prigozhin": one token right does not make the same person).
+WORST_TOKEN_FLOOR = 0.7
 
 
 @dataclass(frozen=True)
@@ -41,70 +50,131 @@ class Components:
     reading: float
     order: float
     structure: float
+    mode: str = "strings"  # which combination rule applies (see combine())
 
     @property
     def score(self) -> float:
+        if self.mode == "tokens":
+            return self.structure
+        if self.mode == "tokens+strings":
+            return max(self.structure, self.whole, self.reading)
         return max(self.whole, self.reading, self.order, self.structure)
 
     @property
     def best(self) -> str:
+        if self.mode == "tokens":
+            return "structure"
         values = {"whole": self.whole, "reading": self.reading, "order": self.order,
                   "structure": self.structure}
+        if self.mode == "tokens+strings":
+            values.pop("order")
         return max(values, key=lambda k: values[k])
-
-
-def needs_structure(a: NameForm, b: NameForm) -> bool:
-    """Structure alignment is computed only where it can add something over whole-string views."""
-    return (a.has_initials or b.has_initials or len(a.tokens) != len(b.tokens)) and (
-        len(a.tokens) > 1 or len(b.tokens) > 1
-    )
 
 
 def _ratio(x: str, y: str) -> float:
     return float(Indel.normalized_similarity(x, y))
 
 
+def _token_sim(a: NameForm, b: NameForm, i: int, j: int) -> float:
+    x, y = a.tokens[i], b.tokens[j]
+    if a.initials[i] or b.initials[j]:
+        # "I." ~ "Iosif" although the key of Iosif is 'yosif': compare spelled and folded heads.
+        return 1.0 if {x[:1], a.heads[i]} & {y[:1], b.heads[j]} else 0.0
+    s = _ratio(x, y)
+    ax, ay = a.alt_tokens[i], b.alt_tokens[j]
+    if ax != x or ay != y:
+        s = max(s, _ratio(ax, y), _ratio(x, ay), _ratio(ax, ay))
+    return s
+
+
 def structure_score(a: NameForm, b: NameForm) -> float:
-    """Token alignment score; 0 when no full (non-initial) token anchors the match."""
-    ta, tb = a.tokens, b.tokens
-    sim = np.zeros((len(ta), len(tb)))
-    for i, (x, xi) in enumerate(zip(ta, a.initials)):
-        for j, (y, yi) in enumerate(zip(tb, b.initials)):
-            if xi or yi:
-                sim[i, j] = 1.0 if x[:1] == y[:1] else 0.0
-            else:
-                sim[i, j] = _ratio(x, y)
-    rows, cols = linear_sum_assignment(-sim)
-    anchored = any(sim[r, c] >= ANCHOR_MIN and not a.initials[r] and not b.initials[c]
-                   for r, c in zip(rows, cols))
+    """Token alignment score; 0 when no full (non-initial) token anchors the match.
+
+    Tokens are paired greedily by descending similarity (names have few tokens; greedy is exact in
+    all but contrived cases and an order of magnitude cheaper than a general assignment solver).
+    """
+    na, nb = len(a.tokens), len(b.tokens)
+    cells = sorted(((_token_sim(a, b, i, j), i, j) for i in range(na) for j in range(nb)), reverse=True)
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs: list[tuple[float, int, int]] = []
+    for s, i, j in cells:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            pairs.append((s, i, j))
+    anchored = any(s >= ANCHOR_MIN and not a.initials[i] and not b.initials[j] for s, i, j in pairs)
     if not anchored:
         return 0.0
-    # Weighted mean over matched pairs: full tokens weigh by length, initials weigh 1.
-    weights = np.array([
-        (1 if a.initials[r] else len(ta[r])) + (1 if b.initials[c] else len(tb[c]))
-        for r, c in zip(rows, cols)
-    ], dtype=float)
-    mean = float((sim[rows, cols] * weights).sum() / weights.sum())
-    # An initial that contradicts (V. vs Ivan) is a strong negative signal, not just a weak token.
-    if any(sim[r, c] == 0.0 and (a.initials[r] or b.initials[c]) for r, c in zip(rows, cols)):
-        mean *= 0.5
-    unmatched = (len(ta) - len(rows)) + (len(tb) - len(cols))
-    return max(0.0, mean - MISSING_TOKEN_PENALTY * unmatched)
+    total = weight_sum = 0.0
+    worst = 1.0
+    for s, i, j in pairs:
+        w = (1 if a.initials[i] else len(a.tokens[i])) + (1 if b.initials[j] else len(b.tokens[j]))
+        total += s * w
+        weight_sum += w
+        if s == 0.0 and (a.initials[i] or b.initials[j]):
+            worst = 0.0  # contradicting initials (V. vs Ivan): not the same person
+        elif not (a.initials[i] or b.initials[j]):
+            worst = min(worst, s)
+    # Initials keep their order: "I. V. Stalin" (Iosif Vissarionovich) is not "V. I. Stalin".
+    initial_pairs = sorted((i, j) for _, i, j in pairs if a.initials[i] or b.initials[j])
+    if any(j2 < j1 for (_, j1), (_, j2) in zip(initial_pairs, initial_pairs[1:])):
+        worst = 0.0
+    mean = total / weight_sum
+    if worst < WORST_TOKEN_FLOOR:
+        mean *= worst
+    unmatched = (na - len(pairs)) + (nb - len(pairs))
+    penalty = SINGLE_TOKEN_PENALTY if min(na, nb) == 1 else MISSING_TOKEN_PENALTY
+    return max(0.0, mean - penalty * unmatched)
 
 
-def components(a: NameForm, b: NameForm) -> Components:
-    """All four similarity views of a pair of normalised names."""
+def combination_mode(a: NameForm, b: NameForm) -> str:
+    """Which views decide a pair.
+
+    ``tokens``          both names have several tokens and either has initials, or they have the
+                        same number of tokens: every token must find its partner;
+    ``tokens+strings``  both have several tokens but a different number of them (a token may be
+                        split or joined: "Mao Tse-tung" / "Mao Ze Dong"): tokens or whole strings;
+    ``strings``         a one-token name: whole-string views (plus alignment when the other has
+                        several tokens, e.g. "Tjikidang" / "Tji Kidang").
+    """
+    multi_a, multi_b = len(a.tokens) > 1, len(b.tokens) > 1
+    if multi_a and multi_b:
+        if a.has_initials or b.has_initials or len(a.tokens) == len(b.tokens):
+            return "tokens"
+        return "tokens+strings"
+    return "strings"
+
+
+def needs_structure(a: NameForm, b: NameForm) -> bool:
+    return len(a.tokens) > 1 or len(b.tokens) > 1
+
+
+def combine(a: NameForm, b: NameForm, whole: float, reading: float, order: float) -> Components:
+    """Components of a pair given its string views (computed one by one or vectorised)."""
     if a.empty or b.empty:
         return Components(0.0, 0.0, 0.0, 0.0)
+    mode = combination_mode(a, b)
+    structure = structure_score(a, b) if needs_structure(a, b) else 0.0
+    return Components(whole, reading, order, structure, mode)
+
+
+def string_views(a: NameForm, b: NameForm) -> tuple[float, float, float]:
     whole = _ratio(a.compact, b.compact)
     if a.alt_compact != a.compact or b.alt_compact != b.compact:
         reading = max(_ratio(a.alt_compact, b.compact), _ratio(a.compact, b.alt_compact),
                       _ratio(a.alt_compact, b.alt_compact))
     else:
         reading = whole
-    order = _ratio(a.sorted_compact, b.sorted_compact) if len(a.tokens) > 1 else whole
-    structure = structure_score(a, b) if needs_structure(a, b) else 0.0
-    return Components(whole, reading, order, structure)
+    order = _ratio(a.sorted_compact, b.sorted_compact)
+    return whole, reading, order
+
+
+def components(a: NameForm, b: NameForm) -> Components:
+    """All similarity views of a pair of normalised names and the rule that combines them."""
+    if a.empty or b.empty:
+        return Components(0.0, 0.0, 0.0, 0.0)
+    return combine(a, b, *string_views(a, b))
 
 
 def token_set_overlap(a: NameForm, b: NameForm) -> float:

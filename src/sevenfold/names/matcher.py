@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from sevenfold.names.aliases import AliasHit, AliasTable, bundled_aliases
-from sevenfold.names.compare import DEFAULT_THRESHOLD, components, needs_structure, structure_score
+from sevenfold.names.compare import DEFAULT_THRESHOLD, combine, components
 from sevenfold.names.normalise import NameForm, NameTruncatedWarning, normalise_name
 
 
@@ -144,19 +144,22 @@ class NameMatcher:
             return np.asarray(process.cpdist(list(x), list(y), scorer=Indel.normalized_similarity,
                                              workers=workers), dtype=float)
 
-        score = cp(compact[li], compact[ri])
+        whole = cp(compact[li], compact[ri])
+        reading = np.array(whole)
         sel = np.flatnonzero(has_alt[li] | has_alt[ri])
         if len(sel):
             a_c, b_c, a_a, b_a = compact[li[sel]], compact[ri[sel]], alt[li[sel]], alt[ri[sel]]
-            reading = np.maximum.reduce([cp(a_a, b_c), cp(a_c, b_a), cp(a_a, b_a)])
-            score[sel] = np.maximum(score[sel], reading)
-        sel = np.flatnonzero(multi[li])
-        if len(sel):
-            score[sel] = np.maximum(score[sel], cp(srt[li[sel]], srt[ri[sel]]))
-        for k in range(n):
+            reading[sel] = np.maximum.reduce([cp(a_a, b_c), cp(a_c, b_a), cp(a_a, b_a)])
+        score = np.maximum(whole, reading)
+        # Same combination rule as match(); only multi-token pairs need Python work.
+        multi_any = np.flatnonzero(multi[li] | multi[ri])
+        order = np.array(score)
+        if len(multi_any):
+            order[multi_any] = cp(srt[li[multi_any]], srt[ri[multi_any]])
+        for k in multi_any:
             fa, fb = forms[li[k]], forms[ri[k]]
-            if needs_structure(fa, fb) and not (fa.empty or fb.empty):
-                score[k] = max(score[k], structure_score(fa, fb))
+            score_k = combine(fa, fb, float(whole[k]), float(reading[k]), float(order[k])).score
+            score[k] = score_k
         # Alias links: only pairs where a name is listed somewhere need the table.
         listed = [bool(self.aliases.lookup_ids(f)) for f in forms]
         for k in np.flatnonzero(np.array(listed)[li] | np.array(listed)[ri]):

@@ -65,6 +65,7 @@ class NameForm:
     tokens: tuple[str, ...]
     initials: tuple[bool, ...]
     alt_tokens: tuple[str, ...]  # pinyin reading when the Latin name is Wade-Giles, else == tokens
+    heads: tuple[str, ...] = ()  # first letter of each token *before* folding (initials compare to it)
     stripped: tuple[str, ...] = ()
     truncated: bool = False
     notes: tuple[str, ...] = field(default=())
@@ -180,6 +181,7 @@ def _normalise_cached(raw: str, limit: int) -> NameForm:
         tokens=tokens,
         initials=tuple(i for _, i in kept) if tokens else (),
         alt_tokens=alt,
+        heads=tuple(b[:1] for b, _ in kept) if tokens else (),
         stripped=stripped,
         truncated=truncated,
         notes=tuple(notes),

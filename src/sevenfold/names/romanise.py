@@ -5,7 +5,8 @@
 - Chinese characters: ``pypinyin`` (toneless pinyin), one token per run of characters.
 - Japanese: ``cutlet`` (Hepburn, MeCab/UniDic readings of kanji) when installed; otherwise ICU
   ``Katakana-Latin``/``Hiragana-Latin`` for kana and pinyin for kanji; otherwise ``anyascii``.
-- Everything else: ICU ``Any-Latin``; without PyICU, ``anyascii``.
+- Greek: ICU ``Greek-Latin/UNGEGN``; Arabic, Hebrew, Armenian, Georgian, Hangul: ICU ``Any-Latin``;
+  other scripts (Indic, Southeast Asian, ...) and any script without PyICU: ``anyascii``.
 
 Which engines are available is reported by :func:`engines` (``sevenfold names info``).
 """
@@ -28,6 +29,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 _MONGOLIAN_LETTERS = re.compile("[өүӨҮ]")
 _UKRAINIAN_LETTERS = re.compile("[іїєґІЇЄҐ]")
+_ICU_SCRIPTS = frozenset({"Arabic", "Hebrew", "Armenian", "Georgian", "Hangul"})
 _KANA = re.compile("[\u3040-\u30ff\uff66-\uff9f]")
 
 
@@ -111,6 +113,12 @@ def romanise(text: str) -> str:
             parts.append(_cyrillic(run, text))
         elif script == "Han":
             parts.append(" " + "".join(lazy_pinyin(run, style=Style.NORMAL, errors="default")) + " ")
-        else:
+        elif script == "Greek":
+            parts.append(_icu_or_anyascii("Greek-Latin/UNGEGN", run))
+        elif script in _ICU_SCRIPTS:
             parts.append(_icu_or_anyascii("Any-Latin", run))
+        else:
+            # Indic, Southeast Asian and other scripts: anyascii's readings are closer to the usual
+            # Latin spellings than ICU's (which keeps inherent vowels: 'vladimira putina').
+            parts.append(anyascii(run))
     return "".join(parts)

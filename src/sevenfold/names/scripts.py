@@ -47,8 +47,21 @@ def char_script(ch: str) -> str:
 
 
 def script_runs(text: str) -> list[tuple[str, str]]:
-    """Split ``text`` into (script, run) pairs; 'Common' characters stay their own runs."""
-    return [(script, "".join(chars)) for script, chars in groupby(text, key=char_script)]
+    """Split ``text`` into (script, run) pairs; 'Common' characters stay their own runs.
+
+    Combining marks (Indic vowel signs, viramas, accents) belong to the run of the letter they
+    sit on: transliterating a consonant without its vowel sign adds a wrong inherent vowel.
+    """
+    labels: list[str] = []
+    for ch in text:
+        script = char_script(ch)
+        if script == "Common" and labels and unicodedata.category(ch).startswith("M"):
+            script = labels[-1]
+        labels.append(script)
+    runs: list[tuple[str, str]] = []
+    for script, group in groupby(zip(labels, text), key=lambda pair: pair[0]):
+        runs.append((script, "".join(ch for _, ch in group)))
+    return runs
 
 
 def scripts_of(text: str) -> tuple[str, ...]:

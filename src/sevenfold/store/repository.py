@@ -20,7 +20,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sevenfold.errors import CaseValidationError, Conflict, InputError, NotFound, StoreError
 from sevenfold.model import Case, case_from_data
 from sevenfold.store.engine import make_engine, migrate, redact, resolve_db_url
-from sevenfold.store.tables import ENTRY_KINDS, cases, claims, entry_tables
+from sevenfold.store import audit as _audit
+from sevenfold.store.tables import ENTRY_KINDS, case_grants, cases, claims, entry_tables
 
 _BATCH = 20_000  # rows per executemany call
 
@@ -159,10 +160,15 @@ class Store:
 
     # ---- writes --------------------------------------------------------------------------------
     def import_case(self, case: Case, *, replace: bool = False,
-                    progress: Callable[[int], None] | None = None) -> int:
-        """Write a validated case in one transaction; returns its revision."""
+                    progress: Callable[[int], None] | None = None, actor: str | None = None) -> int:
+        """Write a validated case in one transaction; returns its revision.
+
+        With ``actor`` an audit record (``import``) is appended in the same transaction.
+        """
 
         def run(conn: Connection) -> int:
+            if actor is not None:
+                _audit.lock_head(conn)  # serialise audited writes (PostgreSQL row lock)
             existing = conn.execute(select(cases.c.pk, cases.c.revision)
                                     .where(cases.c.case_id == case.id)).first()
             revision = 1
@@ -173,7 +179,12 @@ class Store:
                 revision = existing.revision + 1
                 conn.execute(delete(cases).where(cases.c.pk == existing.pk))
                 self._delete_rows(conn, existing.pk)
-            return self._insert(conn, case, revision, progress)
+            new_rev = self._insert(conn, case, revision, progress)
+            if actor is not None:
+                _audit.append(conn, actor, "import", case.id,
+                              {"revision": existing.revision} if existing is not None else None,
+                              {"revision": new_rev, **_audit.case_digest(case)})
+            return new_rev
 
         try:
             return self._retrying(run)
@@ -192,7 +203,7 @@ class Store:
     def _insert(self, conn: Connection, case: Case, revision: int,
                 progress: Callable[[int], None] | None) -> int:
         now = _now()
-        meta = case.case.model_dump(mode="json", exclude_none=True)
+        meta = case.case.model_dump(mode="json", exclude_unset=True)
         pk = conn.execute(insert(cases).values(case_id=case.id, format=case.format, title=case.case.title,
                                                meta=meta, revision=revision, created_at=now,
                                                updated_at=now).returning(cases.c.pk)).scalar_one()
@@ -205,7 +216,7 @@ class Store:
             claim_rows = []
             for pos, entry in enumerate(entries):
                 if kind == "reports":
-                    body = entry.model_dump(mode="json", exclude_none=True, exclude={"claims"})
+                    body = entry.model_dump(mode="json", exclude_unset=True, exclude={"claims"})
                     for cpos, c in enumerate(entry.claims):
                         cd = c.model_dump(mode="json")
                         extra = {k: v for k, v in cd.items() if k not in ("object", "attribute", "value")}
@@ -213,7 +224,7 @@ class Store:
                                            "object": c.object, "attribute": c.attribute, "value": cd["value"],
                                            "extra": extra or None})
                 else:
-                    body = entry.model_dump(mode="json", exclude_none=True)
+                    body = entry.model_dump(mode="json", exclude_unset=True)
                 row = {"case_pk": pk, "pos": pos, "key": _entry_key(kind, entry) or f"#{pos}", "body": body}
                 if kind == "reports":
                     row["source_id"], row["date"] = entry.source, entry.date
@@ -238,25 +249,39 @@ class Store:
                 conn.execute(insert(claims), claim_rows)
         return revision
 
-    def delete_case(self, case_id: str) -> None:
+    def delete_case(self, case_id: str, *, actor: str | None = None) -> None:
+        """Delete a case (and its access grants); with ``actor`` an audit record is appended."""
+
         def run(conn: Connection) -> None:
-            pk = conn.execute(select(cases.c.pk).where(cases.c.case_id == case_id)).scalar()
-            if pk is None:
+            if actor is not None:
+                _audit.lock_head(conn)
+            row = conn.execute(select(cases.c.pk, cases.c.revision).where(cases.c.case_id == case_id)).first()
+            if row is None:
                 raise NotFound(f"no case {case_id!r}")
+            pk = row.pk
             self._delete_rows(conn, pk)
             conn.execute(delete(cases).where(cases.c.pk == pk))
+            # grants must not outlive the case: a new case with the same id starts with none
+            conn.execute(delete(case_grants).where(case_grants.c.case_id == case_id))
+            if actor is not None:
+                _audit.append(conn, actor, "delete", case_id, {"revision": row.revision}, None)
 
         self._retrying(run)
 
     def update_case(self, case_id: str, change: Callable[[Case], Case | None], *,
-                    expected_revision: int | None = None) -> tuple[Case, int]:
+                    expected_revision: int | None = None, actor: str | None = None,
+                    action: str = "update") -> tuple[Case, int]:
         """Read-modify-write a case in one transaction; ``change`` returns the new case (or edits in place).
 
         The result is validated (references, ids) before anything is written. With
         ``expected_revision`` a concurrent change raises :class:`Conflict` instead of being overwritten.
+        With ``actor`` an audit record (``action``, default ``update``) holding only the entries that
+        changed is appended in the same transaction.
         """
 
         def run(conn: Connection) -> tuple[Case, int]:
+            if actor is not None:
+                _audit.lock_head(conn)  # serialise audited writes (PostgreSQL row lock)
             current, revision = self._load(conn, case_id)
             if expected_revision is not None and revision != expected_revision:
                 raise Conflict(f"case {case_id!r} changed (revision {revision}, you had {expected_revision}); "
@@ -266,7 +291,7 @@ class Store:
             new_case = result if result is not None else candidate
             # re-validate the whole case: an edit must not leave a dangling reference
             try:
-                new_case = case_from_data(new_case.model_dump(mode="json", exclude_none=True), f"case {case_id}")
+                new_case = case_from_data(new_case.model_dump(mode="json", exclude_unset=True), f"case {case_id}")
             except CaseValidationError:
                 raise
             if new_case.id != case_id:
@@ -275,6 +300,10 @@ class Store:
             self._delete_rows(conn, pk)
             conn.execute(delete(cases).where(cases.c.pk == pk))
             new_rev = self._insert(conn, new_case, revision + 1, None)
+            if actor is not None:
+                before, after = _audit.case_diff(current, new_case)
+                before["revision"], after["revision"] = revision, new_rev
+                _audit.append(conn, actor, action, case_id, before, after)
             return new_case, new_rev
 
         return self._retrying(run)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -86,3 +87,68 @@ claims = Table(
 
 Index("ix_entry_reports_source", entry_tables["reports"].c.case_pk, entry_tables["reports"].c.source_id)
 Index("ix_entry_ratings_report", entry_tables["ratings"].c.case_pk, entry_tables["ratings"].c.report_id)
+
+# ---- accounts and audit (revision 0002) -------------------------------------------------------
+# Grants are keyed by the case's id (text), not ``cases.pk``: an import with --replace gives the
+# case a new pk, and its grants must survive that. Deleting a case deletes its grants.
+users = Table(
+    "users",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("session_epoch", Integer, nullable=False, default=0),  # bumped by passwd: old sessions die
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("user_pk", Integer, ForeignKey("users.pk", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 hex of the token
+    Column("label", String(200), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+case_grants = Table(
+    "case_grants",
+    metadata,
+    Column("case_id", String(200), primary_key=True),
+    Column("user_pk", Integer, ForeignKey("users.pk", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(20), nullable=False),  # owner | analyst | reader
+    Index("ix_case_grants_user", "user_pk"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("who", String(300), nullable=False),
+    Column("at", String(40), nullable=False),  # ISO 8601 UTC text: hashed exactly as stored
+    Column("action", String(60), nullable=False),
+    Column("case_id", String(200), nullable=True),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+    Index("ix_audit_log_case", "case_id", "seq"),
+)
+
+# one row (id 1): the newest record's seq and hash. Appenders lock it (SELECT ... FOR UPDATE on
+# PostgreSQL) so that audited writes are serialised and seq numbers never collide.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)

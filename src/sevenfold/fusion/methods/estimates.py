@@ -2,8 +2,10 @@
 information from disagreeing views", WSDM 2010.
 
 Every source that states a value for an item votes *for* that value and *against* every other value
-stated for the item (mutual exclusion). Estimates are re-scaled linearly to [0, 1] after each step
-(the paper's normalisation that keeps the fixpoint away from the trivial all-true/all-false solution).
+stated for the item (mutual exclusion). Truth estimates are re-scaled linearly to [0, 1] after each
+step (the paper's normalisation, which keeps the fixpoint away from the trivial all-true/all-false
+solution). 2-Estimates leaves error rates un-scaled: re-scaling them too gives the worst source ε = 1,
+which turns its every vote into support for the values it did *not* state.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class TwoEstimates(FusionEstimator):
             truth = _rescale((pos + (err_item - err_claimers)) / n_votes_item)
             t_item = cm.item_sum(truth)[item]
             miss = (1.0 - truth[cand]) + (t_item - truth[cand])
-            new_err = _rescale(np.bincount(src, miss, minlength=cm.n_sources) / votes_per_source)
+            new_err = np.bincount(src, miss, minlength=cm.n_sources) / votes_per_source
             change = max_abs_change(new_err, err)
             err = new_err
             if ctl.done(change):

@@ -1,0 +1,119 @@
+"""Bias checks, reported as alerts (kinds documented in docs/assessment.md).
+
+Kinds raised here: no_deception_hypothesis, unrated_hypothesis, prior_contradicted, coerced_only,
+interested_only, analyst_disagreement, overlapping_hypotheses, priors_normalised. Provenance raises
+single_origin, common_origin, hearsay_depth, controlled_source and burned_source; they are not repeated.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from sevenfold.assess.evidence import ANY_ACTOR, Evidence, compromise_entries
+from sevenfold.assess.result import Alert
+from sevenfold.model import Case
+
+PRIOR_CONTRADICTED_BAYES_FACTOR = 1 / 3   # evidence odds against the analyst's favourite
+SUPPORT_MARGIN_RAW = 0.05                 # nats: a report "supports" h if it favours h over every rival
+OVERLAP_RATIO = 90                        # rapidfuzz token_set_ratio of two hypothesis statements
+
+
+def _norm_id(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+
+
+def overlapping_hypotheses(case: Case) -> list[Alert]:
+    """Pairs of hypotheses that may not be mutually exclusive: near-identical ids or statements."""
+    hs = case.hypotheses
+    if len(hs) < 2:
+        return []
+    ids = [_norm_id(h.id) for h in hs]
+    texts = [h.statement.strip().casefold() for h in hs]
+    scores = process.cdist(texts, texts, scorer=fuzz.token_set_ratio, dtype=np.uint8)
+    out = []
+    for a in range(len(hs)):
+        for b in range(a + 1, len(hs)):
+            why = None
+            if ids[a] == ids[b]:
+                why = "their ids differ only in case or punctuation"
+            elif texts[a] and texts[b] and scores[a, b] >= OVERLAP_RATIO:
+                why = f"their statements overlap (similarity {scores[a, b]}/100)"
+            if why:
+                out.append(Alert(kind="overlapping_hypotheses", hypothesis=hs[a].id,
+                                 message=f"hypotheses {hs[a].id!r} and {hs[b].id!r} may not be mutually "
+                                         f"exclusive: {why}; posteriors assume exactly one is true"))
+    return out
+
+
+def deception_alerts(case: Case) -> list[Alert]:
+    entries = compromise_entries(case)
+    deceivers = {h.deception_by for h in case.hypotheses if h.deception_by}
+    by_actor: dict[str, list[str]] = {}
+    for sid, es in entries.items():
+        for _since, actor, _why in es:
+            by_actor.setdefault(actor, []).append(sid)
+    out = []
+    for actor, srcs in sorted(by_actor.items()):
+        srcs = sorted(set(srcs))
+        if actor == ANY_ACTOR:
+            if not deceivers:
+                out.append(Alert(kind="no_deception_hypothesis", sources=srcs,
+                                 message=f"source(s) {', '.join(srcs)} are compromised but no hypothesis is a "
+                                         "deception (deception_by); add the one the adversary would want"))
+        elif actor not in deceivers:
+            out.append(Alert(kind="no_deception_hypothesis", sources=srcs,
+                             message=f"{actor} may control {', '.join(srcs)} but no hypothesis has "
+                                     f"deception_by: {actor}; their reports are taken at face value"))
+    return out
+
+
+def unrated_alerts(ev: Evidence) -> list[Alert]:
+    rated_h = ev.cell_rated.any(axis=(0, 1)) if ev.report_ids else np.zeros(ev.n_hyp, dtype=bool)
+    return [Alert(kind="unrated_hypothesis", hypothesis=h,
+                  message=f"hypothesis {h!r} has no rated evidence: its posterior is its prior moved only "
+                          "by evidence about the others")
+            for h, ok in zip(ev.hyp_ids, rated_h, strict=True) if not ok]
+
+
+def prior_alerts(ev: Evidence, post: np.ndarray) -> list[Alert]:
+    out = []
+    if any("normalised" in n or "get 0" in n for n in ev.notes):
+        out.append(Alert(kind="priors_normalised",
+                         message="; ".join(n for n in ev.notes if "prior" in n)))
+    if not ev.prior_explicit or ev.n_hyp < 2 or np.allclose(ev.prior, ev.prior[0]):
+        return out
+    fav = int(np.argmax(ev.prior))
+    p0, p1 = ev.prior[fav], post[fav]
+    if 0 < p0 < 1 and p1 < 1:
+        bf = (p1 / max(1 - p1, 1e-300)) / (p0 / (1 - p0))
+        if bf <= PRIOR_CONTRADICTED_BAYES_FACTOR:
+            out.append(Alert(kind="prior_contradicted", hypothesis=ev.hyp_ids[fav],
+                             message=f"the analyst's favourite {ev.hyp_ids[fav]!r} (prior {p0:.2f}) falls to "
+                                     f"{p1:.2f}: the evidence's odds against it are {1 / max(bf, 1e-12):.1f}:1; "
+                                     "re-examine the prior rather than the evidence"))
+    return out
+
+
+def support_alerts(ev: Evidence, ell_raw: np.ndarray) -> list[Alert]:
+    """coerced_only / interested_only: a hypothesis whose every supporting report is of that kind."""
+    out = []
+    if not ev.report_ids or ev.n_hyp < 2:
+        return out
+    for k, hid in enumerate(ev.hyp_ids):
+        rivals = np.delete(ell_raw, k, axis=1).max(axis=1)
+        support = np.flatnonzero(ell_raw[:, k] - rivals > SUPPORT_MARGIN_RAW)
+        if support.size == 0:
+            continue
+        reps = [ev.report_ids[i] for i in support]
+        if ev.coerced[support].all():
+            out.append(Alert(kind="coerced_only", hypothesis=hid, reports=reps,
+                             message=f"every report supporting {hid!r} is a coerced confession; "
+                                     "they carry almost no evidential weight"))
+        elif (ev.coerced[support] | ev.interested[support]).all():
+            out.append(Alert(kind="interested_only", hypothesis=hid, reports=reps,
+                             message=f"no credible evidence for {hid!r} apart from sources with an interest in "
+                                     "the answer (official statements, declared interests, coerced confessions)"))
+    return out

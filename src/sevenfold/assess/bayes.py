@@ -1,0 +1,253 @@
+"""Bayesian ACH (``bayes-ach/1``): assemble every part of the Assessment from one Evidence build."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from sevenfold.assess.alerts import (
+    deception_alerts,
+    overlapping_hypotheses,
+    prior_alerts,
+    support_alerts,
+    unrated_alerts,
+)
+from sevenfold.assess.analysts import DISAGREEMENT_ALERT_BITS, analyst_view
+from sevenfold.assess.checks import check_case
+from sevenfold.assess.engine import OriginCombiner
+from sevenfold.assess.evidence import Evidence, build_evidence, log_likelihoods, pooled, safe_log
+from sevenfold.assess.language import (
+    CONFIDENCE_RELIABLE,
+    CREDIBILITY_WORDS,
+    SUPPORT_MARGIN,
+    confidence_level,
+    credibility_grade,
+    estimative,
+)
+from sevenfold.assess.result import (
+    Alert,
+    AnalystDisagreement,
+    Assessment,
+    HypothesisResult,
+    OriginResult,
+    ReportResult,
+    SensitivityRow,
+    SourceResult,
+    VerifyItem,
+)
+from sevenfold.assess.sensitivity import controlled_tops, source_rows, top_of, value_of_information
+from sevenfold.model import Case, surely_after
+
+METHOD = "bayes-ach/1"
+MAX_VERIFY = 10
+
+
+def run(case: Case, *, origins: list[OriginResult] | None = None,
+        fusion_trust: Mapping[str, float] | None = None,
+        copy_pairs: Iterable[Any] | None = None, detail: bool = True) -> Assessment:
+    pairs = check_case(case, origins, fusion_trust, copy_pairs)
+    ev = build_evidence(case, origins=origins, fusion_trust=dict(fusion_trust) if fusion_trust else None,
+                        copy_pairs=pairs)
+    H = ev.n_hyp
+    ell_a = log_likelihoods(ev)
+    ell = pooled(ell_a, ev.rated)
+    log_prior = safe_log(ev.prior)
+    comb = OriginCombiner(ell, ev.origin_index, len(ev.origins), log_prior)
+    post = comb.posterior()
+    top_idx = int(top_of(post))
+    reports = {r.id: r for r in case.reports}
+
+    # ---- sensitivity, linchpins, value of information ------------------------------------------
+    via = [reports[r].via for r in ev.report_ids]
+    rows_by_source = source_rows(ev, via)
+    removed_post = comb.posterior(comb.totals_without_each_report())
+    removed_top = top_of(removed_post)
+    linchpins = [ev.report_ids[i] for i in range(len(ev.report_ids)) if removed_top[i] != top_idx]
+    hid = ev.hyp_ids
+
+    def name(k: int) -> str | None:
+        return hid[k] if k >= 0 else None
+
+    sens_rows: list[SensitivityRow] | None = None
+    verify: list[VerifyItem] | None = None
+    if detail:
+        controlled = controlled_tops(ev, comb, rows_by_source)
+        sens_rows = [
+            SensitivityRow(
+                report=rid,
+                if_removed_top=name(int(removed_top[i])),
+                if_removed_posterior={hid[k]: round(float(removed_post[i, k]), 4) for k in range(H)},
+                if_controlled_top={a: name(t) or "tie"
+                                   for a, t in controlled.get(ev.report_source[i], {}).items()} or None,
+            )
+            for i, rid in enumerate(ev.report_ids)
+        ]
+        voi = value_of_information(ev, comb)
+        verify = [VerifyItem(target=it.target, kind=it.kind, value=round(it.value, 4), why=_voi_why(it, hid))
+                  for it in voi if it.value > 1e-6][:MAX_VERIFY]
+
+    # ---- per report: diagnosticity, credibility -------------------------------------------------
+    diag = 1.0 - np.exp(-comb.u)
+    t_wo_origin = comb.totals_without_each_origin()
+    post_wo_origin = comb.posterior(t_wo_origin) if len(ev.origins) else np.zeros((0, H))
+    favours = ell > 1e-9
+    n_fav = favours.sum(axis=1, keepdims=True)
+    n_not = H - n_fav
+    direction = np.where(favours, 1.0 / np.maximum(n_fav, 1), -1.0 / np.maximum(n_not, 1))
+    agreement = comb.contrib @ direction.T if len(ev.report_ids) else np.zeros((0, 0))  # (O, N)
+    corroborating = _corroboration(ev, comb, agreement)
+    n_rep = len(ev.report_ids)
+    q_all = (post_wo_origin[ev.origin_index] * favours).sum(axis=1).tolist() if n_rep else []
+    q0_all = (favours @ ev.prior).tolist() if n_rep else []
+    informative_all = (comb.u > 1e-9).tolist()
+    fav_lists = [[hid[k] for k in row] for row in _row_indices(favours)]
+    origin_all = ev.origin_index.tolist()
+    diag_all, weight_all, corr_all = diag.tolist(), ev.weight.tolist(), corroborating.tolist()
+    report_results = []
+    for i, rid in enumerate(ev.report_ids):
+        o = origin_all[i]
+        informative = informative_all[i]
+        q = q_all[i] if informative else 0.0
+        q0 = q0_all[i] if informative else 0.0
+        bf = _odds(q) / max(_odds(q0), 1e-300) if informative else 1.0
+        corroborated = corr_all[i]
+        grade = credibility_grade(q, bf, informative=informative, corroborated=corroborated,
+                                  outcome=ev.outcome.get(rid))
+        if rid in ev.outcome:
+            why_c = f"outcome: {ev.outcome[rid]} (dated <= as_of)"
+        elif not informative:
+            why_c = "no bearing on any hypothesis as rated"
+        else:
+            fav = ", ".join(fav_lists[i])
+            why_c = (f"P({fav} | other origins) = {q:.2f} (prior {q0:.2f}); "
+                     + ("corroborated by an independent origin" if corroborated else "no independent corroboration"))
+        report_results.append(ReportResult(
+            id=rid, source=ev.report_source[i], origin=ev.origins[o].id, credibility=grade,
+            diagnosticity=round(diag_all[i], 4), weight=round(weight_all[i], 4),
+            reason=f"{grade} ({CREDIBILITY_WORDS[grade]}): {why_c}; {ev.weight_parts[i]}",
+        ))
+
+    # ---- sources --------------------------------------------------------------------------------
+    burned = {b.source for b in case.burns if not surely_after(b.since, case.case.as_of)}
+    source_results = [
+        SourceResult(id=s.id, name=s.name, reliability=round(ev.reliability[s.id].mean, 4),
+                     admiralty=ev.reliability[s.id].admiralty, reason=ev.reliability[s.id].reason(),
+                     fusion_trust=ev.reliability[s.id].fusion_trust, burned=s.id in burned)
+        for s in case.sources
+    ]
+
+    # ---- analysts -------------------------------------------------------------------------------
+    analysts_out = None
+    per_analyst: dict[str, dict[str, float]] = {}
+    alerts: list[Alert] = []
+    if len(ev.analysts) > 1:
+        view = analyst_view(ell_a, ev.rated, ev.L, ev.cell_rated, ev.origin_index, len(ev.origins), log_prior,
+                            ev.analysts, ev.report_ids, hid)
+        labels = [a or "(unnamed)" for a in ev.analysts]
+        for k in range(H):
+            per_analyst[hid[k]] = {labels[a]: round(float(view.posteriors[a, k]), 4) for a in range(len(labels))}
+        analysts_out = AnalystDisagreement(
+            analysts=labels, disagreement=round(view.js_bits, 4), cells=view.cells,
+            pooled={hid[k]: round(float(post[k]), 4) for k in range(H)})
+        tops = {labels[a]: name(int(top_of(view.posteriors[a]))) for a in range(len(labels))}
+        if view.js_bits >= DISAGREEMENT_ALERT_BITS or len(set(tops.values())) > 1:
+            cells = ", ".join(f"{c['report']}/{c['hypothesis']}" for c in view.cells[:3])
+            alerts.append(Alert(kind="analyst_disagreement",
+                                message=f"analysts disagree (Jensen-Shannon {view.js_bits:.3f} bits; tops "
+                                        f"{tops}); most contested cells: {cells or 'none shared'}",
+                                reports=[c["report"] for c in view.cells[:3]]))
+
+    # ---- alerts ---------------------------------------------------------------------------------
+    ell_raw = pooled(log_likelihoods(ev, weight=np.ones(len(ev.report_ids)), fed_by=[frozenset()] * len(ev.report_ids)),
+                     ev.rated)
+    alerts = (overlapping_hypotheses(case) + deception_alerts(case) + unrated_alerts(ev) + prior_alerts(ev, post)
+              + support_alerts(ev, ell_raw) + alerts)
+
+    # ---- confidence -----------------------------------------------------------------------------
+    confidence, confidence_reason = _confidence(ev, comb, post, top_idx, bool(linchpins))
+
+    heuer = _heuer_scores(ev)
+    order = sorted(range(H), key=lambda k: (-post[k], k))
+    hyp_results = [
+        HypothesisResult(id=hid[k], statement=case.hypotheses[k].statement, posterior=round(float(post[k]), 6),
+                         estimative=estimative(float(post[k])), inconsistency=heuer[hid[k]],
+                         prior=round(float(ev.prior[k]), 6), deception_by=ev.deception_by[k],
+                         per_analyst=per_analyst.get(hid[k]))
+        for k in order
+    ]
+    return Assessment(
+        method=METHOD, case=case.id, title=case.case.title, question=case.case.question, as_of=case.case.as_of,
+        top=name(top_idx), confidence=confidence, confidence_reason=confidence_reason, hypotheses=hyp_results,
+        sources=source_results, reports=report_results, origins=ev.origins, linchpins=linchpins,
+        verify_next=verify, alerts=alerts, sensitivity=sens_rows, analysts=analysts_out,
+        notes=[*ev.notes, "inconsistency = Heuer's weighted count (I=1, II=2), shown beside the posterior"],
+    )
+
+
+def _confidence(ev: Evidence, comb: OriginCombiner, post: np.ndarray, top_idx: int,
+                has_linchpin: bool) -> tuple[str, str]:
+    if top_idx < 0:
+        return "low", "no single most likely hypothesis (a tie)"
+    if ev.n_hyp == 1:
+        return "low", "only one hypothesis: nothing competes with it"
+    c = comb.contrib
+    margin = c[:, top_idx] - np.delete(c, top_idx, axis=1).max(axis=1) if len(c) else np.zeros(0)
+    supporting = np.flatnonzero(margin > SUPPORT_MARGIN)
+    best_weight = np.zeros(len(ev.origins))
+    informative = comb.u > 1e-9
+    np.maximum.at(best_weight, ev.origin_index[informative], ev.weight[informative])
+    n_reliable = int((best_weight[supporting] >= CONFIDENCE_RELIABLE).sum())
+    return confidence_level(float(post[top_idx]), int(supporting.size), n_reliable, has_linchpin)
+
+
+def _row_indices(mask: np.ndarray) -> list[list[int]]:
+    """Column indices of True per row, without a NumPy call per row."""
+    rows, cols = np.nonzero(mask)
+    out: list[list[int]] = [[] for _ in range(mask.shape[0])]
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        out[r].append(c)
+    return out
+
+
+def _heuer_scores(ev: Evidence) -> dict[str, float]:
+    """Heuer's weighted inconsistency (as heuer.inconsistency_scores) from the evidence arrays."""
+    cons = ev.consistency
+    n = (~np.isnan(cons)).sum(axis=0)
+    cell = np.where(n > 0, np.nansum(cons, axis=0) / np.maximum(n, 1), 0.0)
+    return {h: float(v) for h, v in zip(ev.hyp_ids, cell.sum(axis=0), strict=True)}
+
+
+def _corroboration(ev: Evidence, comb: OriginCombiner, agreement: np.ndarray) -> np.ndarray:
+    """(N,) bool: another origin, holding an informative report from ANOTHER source, points the same way."""
+    n, n_orig = len(ev.report_ids), len(ev.origins)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    src_codes = {s: k for k, s in enumerate(sorted(set(ev.report_source)))}
+    code = np.array([src_codes[s] for s in ev.report_source])
+    inf = comb.u > 1e-9
+    # per origin: number of distinct informative sources, and the one source if there is exactly one
+    pairs = np.unique(np.stack([ev.origin_index[inf], code[inf]]), axis=1) if inf.any() else np.zeros((2, 0), int)
+    n_src = np.bincount(pairs[0], minlength=n_orig)
+    only = np.full(n_orig, -1)
+    only[pairs[0]] = pairs[1]
+    other_source = (n_src[:, None] > 1) | ((n_src[:, None] == 1) & (only[:, None] != code[None, :]))
+    not_own = ev.origin_index[None, :] != np.arange(n_orig)[:, None]
+    return ((agreement > SUPPORT_MARGIN) & other_source & not_own).any(axis=0)
+
+
+def _odds(p: float) -> float:
+    return p / (1.0 - p) if p < 1.0 else float("inf")
+
+
+def _voi_why(it: Any, hid: list[str]) -> str:
+    def top(k: int, p: float) -> str:
+        return f"{hid[k]} ({p:.0%})" if k >= 0 else "a tie"
+
+    if it.kind == "report":
+        yes, no = "it proves accurate", "it proves false or fed"
+    else:
+        yes, no = "the source proves reliable", "the source proves unreliable"
+    return (f"expected {it.value:.3f} bits less uncertainty: if {yes} (p≈{it.p_yes:.2f}) the top is "
+            f"{top(it.top_yes, it.p_top_yes)}; if {no}, {top(it.top_no, it.p_top_no)}")

@@ -1,0 +1,341 @@
+"""From a case to arrays: priors, per-analyst likelihood matrices, reliability weights, channels, origins.
+
+Notation (docs/assessment.md): reports i, hypotheses h, analysts a.
+
+    L_a[i, h]   rating likelihood (Heuer scale mapped by CONSISTENCY_LIKELIHOOD, or explicit)
+    w_i         effective reliability = r_source · modality · hops · interest · (1 − copy probability)
+    P_a[i, h] = w_i · L_a[i, h] + (1 − w_i) · mean_h L_a[i, ·]      (unreliable -> uninformative)
+    P_a[i, h] = max_h' P_a[i, h']   if h is a deception by A and report i may be fed by A
+    ℓ_a[i, h] = log P_a[i, h] − mean_h log P_a[i, ·]                 (centred log-likelihood)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from sevenfold.assess.reliability import SourceReliability, source_reliabilities
+from sevenfold.assess.result import OriginResult
+from sevenfold.model import Case
+from sevenfold.model import may_be_on_or_after as _may_be_on_or_after
+from sevenfold.model import surely_after as _surely_after
+
+# Date comparisons parse ISO text; cases repeat the same few dates, so cache them.
+surely_after = lru_cache(maxsize=65536)(_surely_after)
+may_be_on_or_after = lru_cache(maxsize=65536)(_may_be_on_or_after)
+
+# Heuer's consistency scale as P(report | hypothesis). Only ratios matter: CC/N = 1.8, N/II = 5.
+CONSISTENCY_LIKELIHOOD: dict[str, float] = {"CC": 0.9, "C": 0.7, "N": 0.5, "I": 0.3, "II": 0.1}
+
+# How far a report's modality shrinks it towards "uninformative" (multiplies reliability).
+MODALITY_WEIGHT: dict[str, float] = {
+    "observation": 1.0,
+    "intercept": 1.0,
+    "document": 0.9,
+    "assessment": 0.7,
+    "hearsay": 0.6,
+    "official_statement": 0.4,
+    "confession": 0.4,
+    "coerced_confession": 0.05,
+}
+HOP_WEIGHT = 0.9          # per source in the report's `via` chain of custody
+INTERESTED_WEIGHT = 0.5   # the source has declared `interests` in the answer
+ANY_ACTOR = "*"           # compromise with no known actor: any deceiver may use the channel
+
+
+@dataclass
+class Evidence:
+    case_id: str
+    hyp_ids: list[str]
+    deception_by: list[str | None]
+    prior: np.ndarray                       # (H,) normalised
+    report_ids: list[str]                   # visible reports, case order
+    report_source: list[str]
+    analysts: list[str]                     # "" = ratings without an analyst name
+    L: np.ndarray                           # (A, N, H) rating likelihoods (missing filled, see below)
+    rated: np.ndarray                       # (A, N) analyst a rated report i
+    cell_rated: np.ndarray                  # (A, N, H) explicit, non-NA cell
+    consistency: np.ndarray                 # (A, N, H) Heuer inconsistency weight per cell (nan = none)
+    weight: np.ndarray                      # (N,) effective reliability w_i
+    weight_parts: list[str]                 # (N,) one-line explanation of w_i
+    fed_by: list[frozenset[str]]            # (N,) actors who may feed report i (ANY_ACTOR = unknown)
+    origin_index: np.ndarray                # (N,) origin of each report
+    origins: list[OriginResult]
+    reliability: dict[str, SourceReliability]
+    interested: np.ndarray                  # (N,) bool
+    coerced: np.ndarray                     # (N,) bool
+    outcome: dict[str, str] = field(default_factory=dict)  # report id -> confirmed/refuted (<= as_of)
+    notes: list[str] = field(default_factory=list)
+    prior_explicit: bool = False
+
+    @property
+    def n_hyp(self) -> int:
+        return len(self.hyp_ids)
+
+    def deception_mask(self, actor: str) -> np.ndarray:
+        return np.array([d == actor for d in self.deception_by], dtype=bool)
+
+
+def visible_reports(case: Case) -> list[str]:
+    as_of = case.case.as_of
+    return [r.id for r in case.reports if not surely_after(r.date, as_of)]
+
+
+def normalised_prior(case: Case) -> tuple[np.ndarray, list[str], bool]:
+    """Priors: given ones kept, unset ones share the rest equally; normalised with a note if needed."""
+    notes: list[str] = []
+    given = [h.prior for h in case.hypotheses]
+    n_unset = sum(p is None for p in given)
+    total_given = sum(p for p in given if p is not None)
+    explicit = n_unset < len(given)
+    if n_unset == len(given):
+        prior = np.full(len(given), 1.0 / len(given))
+    else:
+        rest = max(0.0, 1.0 - total_given)
+        share = rest / n_unset if n_unset else 0.0
+        prior = np.array([share if p is None else p for p in given], dtype=float)
+        if n_unset and rest <= 0:
+            notes.append(f"given priors sum to {total_given:.4g}: hypotheses without a prior get 0")
+        s = prior.sum()
+        if abs(s - 1.0) > 1e-6:
+            notes.append(f"hypothesis priors sum to {s:.4g}, not 1; they were normalised")
+        prior = prior / s
+    return prior, notes, explicit
+
+
+def compromise_entries(case: Case) -> dict[str, list[tuple[str | None, str, str]]]:
+    """Per source: (since, actor or ANY_ACTOR, why) — controlled_by (since None), compromised_since, burns.
+
+    Entries dated surely after as_of are ignored (no hindsight).
+    """
+    as_of = case.case.as_of
+    out: dict[str, list[tuple[str | None, str, str]]] = {}
+    for s in case.sources:
+        if s.controlled_by:
+            out.setdefault(s.id, []).append((None, s.controlled_by, f"suspected controlled by {s.controlled_by}"))
+        if s.compromised_since and not surely_after(s.compromised_since, as_of):
+            out.setdefault(s.id, []).append((s.compromised_since, ANY_ACTOR,
+                                             f"compromised since {s.compromised_since}"))
+    for b in case.burns:
+        if surely_after(b.since, as_of):
+            continue
+        actor = b.actor or ANY_ACTOR
+        who = f" by {b.actor}" if b.actor else ""
+        out.setdefault(b.source, []).append((b.since, actor, f"burned{who} since {b.since} ({b.id})"))
+    return out
+
+
+def report_channels(case: Case, report_ids: list[str],
+                    entries: dict[str, list[tuple[str | None, str, str]]]) -> list[frozenset[str]]:
+    """Actors who may have fed each report: through its source or any source in its `via` chain,
+    if the report may date on/after the compromise (earliest date wins: any entry suffices)."""
+    reports = {r.id: r for r in case.reports}
+    out = []
+    if not entries:
+        return [frozenset()] * len(report_ids)
+    for rid in report_ids:
+        r = reports[rid]
+        actors: set[str] = set()
+        for sid in [r.source, *r.via]:
+            for since, actor, _ in entries.get(sid, []):
+                if since is None or may_be_on_or_after(r.date, since):
+                    actors.add(actor)
+        out.append(frozenset(actors))
+    return out
+
+
+def build_origins(case: Case, report_ids: list[str],
+                  origins: list[OriginResult] | None) -> tuple[np.ndarray, list[OriginResult], str]:
+    """Origin index per visible report. Given origins are used as is (restricted to visible reports);
+    otherwise reports linked by `derived_from` share an origin and every other report is its own."""
+    index = {rid: i for i, rid in enumerate(report_ids)}
+    parent = list(range(len(report_ids)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if origins is not None:
+        how = "origins given by provenance"
+        groups = [(o.id, [r for r in o.reports if r in index], list(o.why)) for o in origins]
+        covered = {r for _, rs, _ in groups for r in rs}
+        groups += [(f"own:{rid}", [rid], ["not in any given origin: its own"])
+                   for rid in report_ids if rid not in covered]
+        groups = [g for g in groups if g[1]]
+    else:
+        how = "each report its own origin, except reports linked by derived_from"
+        for r in case.reports:
+            if r.id not in index:
+                continue
+            for d in r.derived_from:
+                if d in index:
+                    a, b = find(index[r.id]), find(index[d])
+                    if a != b:
+                        parent[max(a, b)] = min(a, b)
+        roots: dict[int, list[str]] = {}
+        for rid in report_ids:
+            roots.setdefault(find(index[rid]), []).append(rid)
+        groups = []
+        for k, (_, members) in enumerate(sorted(roots.items())):
+            why = ["linked by derived_from"] if len(members) > 1 else []
+            groups.append((f"o{k + 1}", members, why))
+    origin_index = np.zeros(len(report_ids), dtype=np.int64)
+    result = []
+    for k, (oid, members, why) in enumerate(groups):
+        for rid in members:
+            origin_index[index[rid]] = k
+        result.append(OriginResult(id=oid, reports=members, why=why))
+    return origin_index, result, how
+
+
+def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_trust: dict[str, float] | None,
+                   copy_pairs: list[tuple[str, str, float]]) -> Evidence:
+    hyp_ids = [h.id for h in case.hypotheses]
+    hidx = {h: k for k, h in enumerate(hyp_ids)}
+    prior, notes, explicit = normalised_prior(case)
+    report_ids = visible_reports(case)
+    ridx = {r: i for i, r in enumerate(report_ids)}
+    reports = {r.id: r for r in case.reports}
+    sources = {s.id: s for s in case.sources}
+    hidden = len(case.reports) - len(report_ids)
+    if hidden:
+        notes.append(f"{hidden} report(s) dated after as_of {case.case.as_of} ignored (no hindsight)")
+
+    entries = compromise_entries(case)
+    fed_by = report_channels(case, report_ids, entries)
+    suspects = {sid: [why for _, _, why in es] for sid, es in entries.items()}
+    rel = source_reliabilities(case, set(report_ids), fusion_trust, suspects)
+
+    analysts = sorted({rt.analyst or "" for rt in case.ratings})
+    if not analysts:
+        analysts = [""]
+    aidx = {a: k for k, a in enumerate(analysts)}
+    A, N, H = len(analysts), len(report_ids), len(hyp_ids)
+    L = np.full((A, N, H), np.nan)
+    cons = np.full((A, N, H), np.nan)
+    from sevenfold.assess.heuer import INCONSISTENCY_WEIGHT
+
+    # One pass over the ratings into index lists, then one fancy assignment (no per-cell NumPy calls).
+    ai, ri, hi, lv, cv = [], [], [], [], []
+    for rt in case.ratings:
+        i = ridx.get(rt.report)
+        if i is None:
+            continue
+        ai.append(aidx[rt.analyst or ""])
+        ri.append(i)
+        hi.append(hidx[rt.hypothesis])
+        c = rt.consistency
+        lv.append(rt.likelihood if rt.likelihood is not None else CONSISTENCY_LIKELIHOOD.get(c, np.nan))
+        cv.append(INCONSISTENCY_WEIGHT[c] if c is not None else np.nan)
+    if ai:
+        L[ai, ri, hi] = lv
+        cons[ai, ri, hi] = cv
+    cell_rated = ~np.isnan(L)
+    rated = cell_rated.any(axis=2)
+    # Missing or NA cells: the mean of the analyst's other cells for that report (neither for nor against).
+    n_cells = cell_rated.sum(axis=2, keepdims=True)
+    row_mean = np.where(cell_rated, L, 0.0).sum(axis=2, keepdims=True) / np.maximum(n_cells, 1)
+    L = np.where(cell_rated, L, np.where(n_cells > 0, row_mean, 1.0))
+
+    copier_prob: dict[str, float] = {}
+    for copier, _original, p in copy_pairs:
+        copier_prob[copier] = max(copier_prob.get(copier, 0.0), p)
+
+    weight = np.zeros(N)
+    parts: list[str] = []
+    interested = np.zeros(N, dtype=bool)
+    coerced = np.zeros(N, dtype=bool)
+    for i, rid in enumerate(report_ids):
+        r = reports[rid]
+        s = sources[r.source]
+        w = rel[s.id].mean
+        why = [f"source r={w:.2f}"]
+        m = MODALITY_WEIGHT[r.modality]
+        if m != 1.0:
+            why.append(f"{r.modality} ×{m:g}")
+        w *= m
+        if r.via:
+            hop = HOP_WEIGHT ** len(r.via)
+            w *= hop
+            why.append(f"{len(r.via)} hop(s) via ×{hop:.2f}")
+        if s.interests:
+            w *= INTERESTED_WEIGHT
+            why.append(f"interested source ×{INTERESTED_WEIGHT:g}")
+        cp = copier_prob.get(s.id, 0.0)
+        if cp > 0:
+            w *= 1.0 - cp
+            why.append(f"copies another source (p={cp:.2f}) ×{1 - cp:.2f}")
+        weight[i] = w
+        parts.append(", ".join(why) + f" -> weight {w:.2f}")
+        interested[i] = bool(s.interests) or r.modality == "official_statement"
+        coerced[i] = r.modality == "coerced_confession"
+
+    origin_index, origin_list, how = build_origins(case, report_ids, origins)
+    notes.append(f"origins: {how}")
+
+    outcome: dict[str, str] = {}
+    for o in case.outcomes:
+        if o.report in ridx and o.verdict != "unresolved" and not surely_after(o.date, case.case.as_of):
+            outcome[o.report] = o.verdict
+
+    return Evidence(
+        case_id=case.id, hyp_ids=hyp_ids, deception_by=[h.deception_by for h in case.hypotheses],
+        prior=prior, report_ids=report_ids, report_source=[reports[r].source for r in report_ids],
+        analysts=analysts, L=L, rated=rated, cell_rated=cell_rated, consistency=cons, weight=weight,
+        weight_parts=parts, fed_by=fed_by, origin_index=origin_index, origins=origin_list, reliability=rel,
+        interested=interested, coerced=coerced, outcome=outcome, notes=notes, prior_explicit=explicit,
+    )
+
+
+def log_likelihoods(ev: Evidence, weight: np.ndarray | None = None,
+                    fed_by: list[frozenset[str]] | None = None) -> np.ndarray:
+    """Centred log-likelihoods ℓ (A, N, H) per analyst; rows an analyst did not rate are 0."""
+    w = (ev.weight if weight is None else weight)[None, :, None]
+    base = ev.L.mean(axis=2, keepdims=True)
+    P = w * ev.L + (1.0 - w) * base
+    P = apply_deception(ev, P, ev.fed_by if fed_by is None else fed_by)
+    logP = np.log(P)
+    ell = logP - logP.mean(axis=2, keepdims=True)
+    return np.where(ev.rated[:, :, None], ell, 0.0)
+
+
+def apply_deception(ev: Evidence, P: np.ndarray, fed_by: list[frozenset[str]]) -> np.ndarray:
+    """Under a deception hypothesis by A, a report A may feed looks as the deceiver wants: the largest
+    likelihood it has under any hypothesis, whatever the truth."""
+    actors = {d for d in ev.deception_by if d is not None}
+    if not actors or not any(fed_by):
+        return P
+    P = P.copy()
+    best = P.max(axis=2)  # (A, N)
+    for actor in actors:
+        rows = np.array([actor in f or ANY_ACTOR in f for f in fed_by], dtype=bool)
+        if rows.any():
+            cols = ev.deception_mask(actor)
+            sub = P[:, rows, :]
+            sub[:, :, cols] = best[:, rows, None]
+            P[:, rows, :] = sub
+    return P
+
+
+def pooled(ell: np.ndarray, rated: np.ndarray) -> np.ndarray:
+    """Log-linear pooling of analysts per report: mean of ℓ over the analysts who rated it. (N, H)"""
+    n = rated.sum(axis=0)
+    total = ell.sum(axis=0)
+    return np.where(n[:, None] > 0, total / np.maximum(n, 1)[:, None], 0.0)
+
+
+def informativeness(ell: np.ndarray) -> np.ndarray:
+    """Spread of a report's centred log-likelihood over hypotheses (nats); 0 = no bearing."""
+    if ell.shape[-1] == 0:
+        return np.zeros(ell.shape[:-1])
+    return ell.max(axis=-1) - ell.min(axis=-1)
+
+
+def safe_log(p: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log(p)
+

@@ -1,0 +1,50 @@
+"""sevenfold.cite — citations and footnotes: parse, extract, resolve, audit, export.
+
+Public API (stable; see docs/citations.md):
+
+* ``parse_citation(text) -> Citation`` — the first citation in a string (``kind='unparsed'`` if none).
+* ``parse_citations(text) -> list[Citation]`` — every citation in a footnote's text.
+* ``extract_footnotes(text, style="auto") -> list[Footnote]`` — notes of plain text, Markdown (``[^1]:``)
+  or superscript-numbered PDF extractions, page-break continuations joined; citations parsed, not resolved.
+* ``audit(text, style="auto") -> AuditResult`` — footnotes, resolved references (ibid, op. cit., short
+  forms, dangling), works and single-source runs: the ``sevenfold cite audit --json`` contract.
+* ``to_csl_json(audit_result | citations) -> list[dict]`` — CSL-JSON items.
+* Models: ``Citation``, ``Footnote``, ``Work``, ``SingleSourceRun``, ``AuditResult``, ``Person``.
+
+Every function raises only ``sevenfold.errors.SevenfoldError`` subclasses (``InputError``,
+``LimitExceeded``) on bad input.
+"""
+
+from __future__ import annotations
+
+from sevenfold.cite.audit import audit as _audit
+from sevenfold.cite.audit import check_text, footnotes_of
+from sevenfold.cite.csl import CslItem, to_csl_json
+from sevenfold.cite.models import AuditResult, Citation, Footnote, Person, SingleSourceRun, Work
+from sevenfold.cite.parse import parse_citation as _parse_citation
+from sevenfold.cite.parse import parse_citations as _parse_citations
+
+__all__ = [
+    "AuditResult", "Citation", "CslItem", "Footnote", "Person", "SingleSourceRun", "Work",
+    "audit", "extract_footnotes", "parse_citation", "parse_citations", "to_csl_json",
+]
+
+
+def parse_citation(text: str) -> Citation:
+    """Parse one citation string, e.g. ``"RGASPI, f. 17, op. 163, d. 1217, ll. 51–2"``."""
+    return _parse_citation(check_text(text, "citation"))
+
+
+def parse_citations(text: str) -> list[Citation]:
+    """All citations in a footnote text, in order (``[]`` if none)."""
+    return _parse_citations(check_text(text, "citation"))
+
+
+def extract_footnotes(text: str, style: str = "auto") -> list[Footnote]:
+    """The footnotes of ``text`` with parsed (unresolved) citations. style: auto|superscript|markdown|plain."""
+    return footnotes_of(text, style)[1]
+
+
+def audit(text: str, style: str = "auto") -> AuditResult:
+    """Audit the footnotes of ``text``: see ``AuditResult`` and docs/citations.md."""
+    return _audit(text, style)

@@ -1,0 +1,264 @@
+"""Case commands: init, validate, import, export, list, show, schema, assess, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from sevenfold.commands._common import (
+    DbOption,
+    JsonOption,
+    console,
+    err,
+    load_case_ref,
+    open_store,
+    print_json,
+)
+from sevenfold.errors import CaseValidationError, InputError
+
+
+def _cells(*values: object) -> list[Text]:
+    """Table cells as plain Text: user data is never parsed as Rich markup."""
+    return [Text("" if v is None else str(v)) for v in values]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("validate")(validate)
+    app.command("import")(import_)
+    app.command("export")(export)
+    app.command("list")(list_)
+    app.command("show")(show)
+    app.command("schema")(schema)
+    app.command("assess")(assess)
+    app.command("demo")(demo)
+
+
+def init(db: DbOption = None) -> None:
+    """Create (or migrate) the store.
+
+    Example: sevenfold init --db team.db
+    """
+    with open_store(db) as store:
+        console.print(f"store ready: {store.url} (schema up to date)")
+
+
+def validate(
+    file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON) in the sevenfold/1 format.")],
+    json_out: JsonOption = False,
+) -> None:
+    """Check a case file; exit 0 when valid, 2 with one message per problem otherwise.
+
+    Example: sevenfold validate zarubin-1937.yaml
+    """
+    from sevenfold.model import load_case
+
+    try:
+        case = load_case(file)
+    except CaseValidationError as exc:
+        if json_out:
+            print_json({"valid": False, "problems": [p.__dict__ for p in exc.problems]})
+            raise typer.Exit(2) from None
+        raise
+    if json_out:
+        print_json({"valid": True, "case": case.id, "warnings": case.warnings(), "problems": []})
+        return
+    for w in case.warnings():
+        err.print(f"warning: {w}")
+    console.print(rf"{escape(str(file))}: valid sevenfold/1 case {case.id!r} — {len(case.sources)} sources, "
+                  f"{len(case.reports)} reports, {len(case.hypotheses)} hypotheses, {len(case.ratings)} ratings")
+
+
+def import_(
+    file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON) to import.")],
+    replace: Annotated[bool, typer.Option("--replace", help="Overwrite a case with the same id.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Import a case file into the store, as one transaction (all or nothing).
+
+    Example: sevenfold import zarubin-1937.yaml --db cases.db
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from sevenfold.model import load_case
+
+    with err.status(f"reading {file}"):
+        case = load_case(file)
+    for w in case.warnings():
+        err.print(f"warning: {w}")
+    with open_store(db) as store:
+        show_bar = len(case.reports) >= 20_000
+        with Progress(TextColumn("importing"), BarColumn(), TextColumn("{task.completed}/{task.total} reports"),
+                      TimeElapsedColumn(), console=err, disable=not show_bar, transient=True) as bar:
+            task = bar.add_task("import", total=len(case.reports))
+            revision = store.import_case(case, replace=replace, progress=lambda n: bar.advance(task, n))
+    console.print(f"imported case {case.id!r} (revision {revision}): {len(case.reports)} reports, "
+                  f"{sum(len(r.claims) for r in case.reports)} claims")
+
+
+def export(
+    case_id: Annotated[str, typer.Argument(help="Case id in the store.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="yaml | json (and stix | csl | ftm | csv | parquet "
+                                     "when the interop extra is installed).")] = "yaml",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default: stdout).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export a stored case (round-trips through `sevenfold import`).
+
+    Example: sevenfold export zarubin-1937 --format json --out zarubin.json
+    """
+    from sevenfold.model import dump_case
+
+    with open_store(db) as store:
+        case = store.load_case(case_id)
+    if fmt in ("yaml", "json"):
+        text = dump_case(case, fmt)
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            _atomic_write(out, text)
+            err.print(f"wrote {out}")
+        return
+    try:
+        from sevenfold.interop import export_case
+    except ImportError:
+        raise InputError(f"unknown export format {fmt!r}; use yaml or json") from None
+    if out is None:
+        raise InputError(f"--format {fmt} needs --out FILE")
+    export_case(case, fmt, out)
+    err.print(f"wrote {out}")
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def list_(db: DbOption = None, json_out: JsonOption = False) -> None:
+    """List the cases in the store.
+
+    Example: sevenfold list
+    """
+    with open_store(db) as store:
+        rows = store.list_cases()
+    if json_out:
+        print_json([{"case": r.case_id, "title": r.title, "revision": r.revision,
+                     "updated_at": r.updated_at.isoformat(), **r.counts} for r in rows])
+        return
+    if not rows:
+        console.print("no cases yet — try `sevenfold demo` or `sevenfold import FILE`")
+        return
+    t = Table("case", "title", "sources", "reports", "hypotheses", "rev")
+    for r in rows:
+        t.add_row(*_cells(r.case_id, r.title, r.counts.get("sources", 0), r.counts.get("reports", 0),
+                          r.counts.get("hypotheses", 0), r.revision))
+    console.print(t)
+
+
+def show(
+    case_ref: Annotated[str, typer.Argument(help="Case id in the store, or a case file.")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Show a case: question, hypotheses, sources and reports.
+
+    Example: sevenfold show zarubin-1937
+    """
+    from sevenfold.model import case_to_data
+
+    case = load_case_ref(case_ref, db)
+    if json_out:
+        print_json(case_to_data(case))
+        return
+    console.rule(f"[bold]{escape(case.id)}[/] — {escape(case.case.title)}")
+    if case.case.question:
+        console.print(f"[bold]Question:[/] {escape(case.case.question)}")
+    if case.case.as_of:
+        console.print(f"[bold]As of:[/] {case.case.as_of}")
+    t = Table("hypothesis", "statement", "prior", "deception by", title="Hypotheses")
+    for h in case.hypotheses:
+        t.add_row(*_cells(h.id, h.statement, "" if h.prior is None else f"{h.prior:.2f}", h.deception_by or ""))
+    console.print(t)
+    t = Table("source", "name", "kind", "access", "controlled by", "compromised since", title="Sources")
+    for s in case.sources:
+        t.add_row(*_cells(s.id, s.name, s.kind, s.access, s.controlled_by or "", s.compromised_since or ""))
+    console.print(t)
+    t = Table("report", "source", "date", "modality", "text", title="Reports")
+    for r in case.reports:
+        text = r.text if len(r.text) <= 90 else r.text[:87] + "…"
+        t.add_row(*_cells(r.id, r.source, r.date or "", r.modality, text))
+    console.print(t)
+
+
+def schema() -> None:
+    """Print the JSON Schema of the sevenfold/1 case format.
+
+    Example: sevenfold schema > sevenfold-1.schema.json
+    """
+    from sevenfold.model import case_json_schema
+
+    typer.echo(json.dumps(case_json_schema(), indent=2))
+
+
+def assess(
+    case_ref: Annotated[str, typer.Argument(help="Case id in the store, or a case file (YAML/JSON).")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Assess a case: ranked hypotheses, source grades, origins, linchpins, what to verify next, alerts.
+
+    Example: sevenfold assess zarubin-1937 --json
+    """
+    from sevenfold.pipeline import run_assessment
+    from sevenfold.render import render_assessment
+
+    case = load_case_ref(case_ref, db)
+    result = run_assessment(case)
+    if json_out:
+        print_json(result.to_json_dict())
+        return
+    render_assessment(result, console)
+
+
+def demo(
+    db: DbOption = None,
+    report_dir: Annotated[Path | None, typer.Option("--report-dir", help="Also write HTML reports here.")] = None,
+) -> None:
+    """The main job on the bundled seed cases: load them into the store, assess, print verdicts.
+
+    Example: sevenfold demo
+    """
+    from sevenfold.data import bundled_case_paths
+    from sevenfold.model import load_case
+    from sevenfold.pipeline import run_assessment
+    from sevenfold.render import render_assessment
+
+    paths = bundled_case_paths()
+    with open_store(db) as store:
+        console.print(f"[dim]store: {store.url}[/]")
+        for path in paths:
+            case = load_case(path)
+            store.import_case(case, replace=True)
+            stored = store.load_case(case.id)
+            result = run_assessment(stored)
+            render_assessment(result, console)
+            if report_dir is not None:
+                _write_report(stored, result, report_dir)
+
+
+def _write_report(case, result, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    try:
+        from sevenfold.report import render_report
+    except ImportError:
+        err.print("reports need the report extra: pip install 'sevenfold[report]'")
+        return
+    report_dir.mkdir(parents=True, exist_ok=True)
+    out = render_report(case, result, "html", report_dir / f"{case.id}.html")
+    console.print(f"report: {out}")

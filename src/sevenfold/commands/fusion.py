@@ -1,0 +1,142 @@
+"""`sevenfold fuse`: truth discovery over a claims table (see docs/fusion.md)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sevenfold.commands._common import JsonOption, console, err, print_json
+from sevenfold.errors import InputError
+
+PROGRESS_MIN_CLAIMS = 100_000  # below this a run takes well under a second: no bar
+
+
+def register(app: typer.Typer) -> None:
+    app.command("fuse")(fuse)
+
+
+def _normalizer(exact: bool, list_attributes: list[str], list_sep: str, numeric_tolerance: float | None) -> Any:
+    from sevenfold.fusion import ValueNormalizer, identity_key, numeric_key, set_key, text_key
+
+    default = identity_key if exact else (numeric_key(numeric_tolerance) if numeric_tolerance is not None
+                                          else text_key)
+    return ValueNormalizer(default=default, per_attribute={a: set_key(list_sep) for a in list_attributes})
+
+
+def fuse(
+    claims: Annotated[Path, typer.Argument(help="Claims table: CSV, TSV, Parquet or JSON-lines with columns "
+                                                "source, object, attribute, value [, date, report].")],
+    method: Annotated[str, typer.Option("--method", "-m", help="Method name: majority-voting, sums, average-log, "
+                                        "investment, pooled-investment, truthfinder, 2-estimates, 3-estimates, "
+                                        "accu, accu-copy, crh, ltm.")] = "accu",
+    backend: Annotated[str, typer.Option("--backend", help="Execution backend: numpy (spark planned).")] = "numpy",
+    gold: Annotated[Path | None, typer.Option("--gold", help="Gold table (object, attribute, value): print "
+                                              "accuracy.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write object,attribute,value,confidence "
+                                             "(.csv, .parquet or .jsonl).")] = None,
+    json_out: JsonOption = False,
+    list_attribute: Annotated[list[str] | None, typer.Option(
+        "--list-attribute", help="Attribute whose values are lists compared as sets (repeatable).")] = None,
+    list_sep: Annotated[str, typer.Option("--list-sep", help="Separator of list values.")] = ";",
+    numeric_tolerance: Annotated[float | None, typer.Option(
+        "--numeric-tolerance", help="Numbers within this absolute tolerance agree.")] = None,
+    exact: Annotated[bool, typer.Option("--exact", help="Compare values byte for byte (default: ignore case "
+                                        "and extra whitespace).")] = False,
+    duplicates: Annotated[str, typer.Option("--duplicates", help="A source stating an item twice: keep latest "
+                                            "(by date), first, last, or error.")] = "latest",
+    drop_missing: Annotated[bool, typer.Option("--drop-missing", help="Skip rows with an empty or NaN value "
+                                               "instead of refusing the file.")] = False,
+    max_iter: Annotated[int | None, typer.Option("--max-iter", help="Iteration cap (method default).")] = None,
+    tol: Annotated[float | None, typer.Option("--tol", help="Convergence tolerance (method default).")] = None,
+    copy_threshold: Annotated[float, typer.Option("--copy-threshold", help="accu-copy: report source pairs at or "
+                                                  "above this dependence probability.")] = 0.5,
+) -> None:
+    """Decide which claims are true, learn how reliable each source is, and (accu-copy) who copies whom.
+
+    Example: sevenfold fuse claims.csv --method accu-copy --gold truth.csv --out truths.csv
+    """
+    from sevenfold.fusion import ClaimMatrix, accuracy, get_backend, make_method, read_claims, read_gold, write_table
+
+    if duplicates not in ("latest", "first", "last", "error"):
+        raise InputError(f"--duplicates must be latest, first, last or error, not {duplicates!r}")
+    params: dict[str, Any] = {"backend": backend}
+    if max_iter is not None:
+        params["max_iter"] = max_iter
+    if tol is not None:
+        params["tol"] = tol
+    if method == "majority-voting":
+        params = {"backend": backend}
+    estimator = make_method(method, **params)
+    get_backend(backend)
+    norm = _normalizer(exact, list_attribute or [], list_sep, numeric_tolerance)
+    started = time.perf_counter()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=err, transient=True, disable=json_out and not err.is_terminal
+                  ) as progress:
+        task = progress.add_task(f"reading {claims.name}", total=None, visible=False)
+        table = read_claims(claims)
+        big = table.num_rows >= PROGRESS_MIN_CLAIMS
+        progress.update(task, description="indexing claims", visible=big)
+        cm = ClaimMatrix.from_table(table, normalizer=norm, duplicates=duplicates,  # type: ignore[arg-type]
+                                    missing="drop" if drop_missing else "error", origin=str(claims))
+        del table
+        progress.update(task, description=f"{method}", total=estimator.max_iter, completed=0)
+
+        def tick(i: int, n: int, change: float) -> None:
+            progress.update(task, completed=i, total=n, description=f"{method} (change {change:.2g})")
+
+        estimator.fit(cm, callback=tick if big else None)
+        if out is not None:
+            progress.update(task, description=f"writing {out.name}", total=None)
+            write_table(estimator.truth_table(), out)
+    seconds = time.perf_counter() - started
+
+    acc = None
+    if gold is not None:
+        acc = accuracy(estimator, read_gold(gold), norm)
+    pairs = estimator.copy_pairs(copy_threshold) if hasattr(estimator, "copy_pairs") else None
+
+    if json_out:
+        data: dict[str, Any] = {
+            "method": method, "backend": backend, "claims": cm.n_claims, "sources": cm.n_sources,
+            "items": cm.n_items, "candidates": cm.n_cands, "duplicates_dropped": cm.n_duplicates_dropped,
+            "missing_dropped": cm.n_missing_dropped, "n_iter": estimator.n_iter_,
+            "converged": estimator.converged_, "stop_reason": estimator.stop_reason_,
+            "seconds": round(seconds, 3), "out": str(out) if out else None,
+            "accuracy": None if acc is None else {"accuracy": acc.accuracy, "correct": acc.correct,
+                                                  "evaluated": acc.evaluated, "not_covered": acc.not_covered},
+            "source_trust": [{"source": str(s), "trust": float(t), "claims": int(n)} for s, t, n in
+                             zip(cm.source_labels, estimator.source_trust_, cm.source_n_claims, strict=True)],
+            "copy_pairs": None if pairs is None else [p.__dict__ for p in pairs],
+        }
+        if out is None:
+            data["truths"] = estimator.truth_table().to_pylist()
+        print_json(data)
+        return
+
+    console.print(f"{method}: {cm.n_claims:,} claims, {cm.n_sources:,} sources, {cm.n_items:,} items — "
+                  f"{estimator.n_iter_} iteration(s), stopped at {estimator.stop_reason_}, {seconds:.2f} s")
+    if cm.n_duplicates_dropped:
+        console.print(f"kept one statement per source and item ({duplicates}); "
+                      f"dropped {cm.n_duplicates_dropped:,} repeated statements")
+    if out is not None:
+        console.print(f"wrote {cm.n_items:,} truths to {out}")
+    else:
+        t = Table("object", "attribute", "value", "confidence", title="truths (first 20; --out for all)")
+        for row in estimator.truth_table().slice(0, 20).to_pylist():
+            t.add_row(row["object"], row["attribute"], row["value"], f"{row['confidence']:.3f}")
+        console.print(t)
+    if pairs is not None:
+        t = Table("copier", "original", "Pr(copies)", "dependence", "shared items",
+                  title=f"likely copying (dependence ≥ {copy_threshold})")
+        for p in pairs[:30]:
+            t.add_row(p.copier, p.original, f"{p.probability:.2f}", f"{p.dependence:.2f}", str(p.shared_items))
+        console.print(t if pairs else "no copying detected")
+    if acc is not None:
+        console.print(f"accuracy: {acc.accuracy:.4f} ({acc.correct}/{acc.evaluated} gold items"
+                      + (f"; {acc.not_covered} gold items no source mentions" if acc.not_covered else "") + ")")

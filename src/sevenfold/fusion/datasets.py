@@ -1,0 +1,148 @@
+"""Loaders for the standard truth-discovery datasets (Book, Flight, Population), as claims and gold tables.
+
+Each loader returns ``(claims, gold, normalizer)``: Arrow tables with the columns of ``sevenfold fuse``
+and the value normaliser that both fusion and scoring use. The normalisations are stated here once:
+
+* **Book** (Dong, Berti-Equille, Srivastava, VLDB 2009): one item per ISBN, attribute ``authors``.
+  Author lists compare as *sets of name words*: HTML entities decoded, parenthesised notes
+  ("(Editor)") and role words dropped, lower-cased, words of one letter (initials) dropped, order and
+  punctuation ignored. "Not Available" and empty cells are no claim.
+* **Flight** (Li, Dong, Lyons, Meng, Srivastava, PVLDB 2012): one item per (day, flight, attribute)
+  for the six attributes. Each source writes times its own way ("2:07 PMDec 01", "1:55pDec 1",
+  "Thu., Dec.01, 2011 1:55 p.m.", "12/1/11 2:06 PM (-05:00)", "2011-12-01 13:52", …); every time is
+  reduced to the first ``h:mm`` with its am/pm marker, as 24-hour ``HH:MM``, ignoring date and time
+  zone (the day is part of the item). Gates are trimmed and upper-cased, a leading "Gate" dropped.
+* **Population** (Pasternack & Roth, COLING 2010): items ``(city, PopulationYYYY)``, values compared
+  as numbers (thousands separators ignored).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from sevenfold.errors import InputError
+from sevenfold.fusion.normalize import ValueNormalizer, identity_key, numeric_key, text_key
+
+FLIGHT_ATTRIBUTES = ("sched_dep", "actual_dep", "dep_gate", "sched_arr", "actual_arr", "arr_gate")
+_ROLE_WORDS = {"and", "by", "editor", "editors", "edited", "ed", "eds", "phd", "jr", "sr", "et", "al",
+               "author", "authors", "illustrator", "translator", "foreword", "introduction", "with", "mr",
+               "dr", "prof", "not", "available", "contributor", "contributors", "compiled", "compiler"}
+_WORD = re.compile(r"[a-z][a-z'\-]+")
+_PAREN = re.compile(r"\([^)]*\)")
+_TIME = r"(?P<h>\d{1,2}):(?P<m>\d{2})(?:\s*(?P<ap>[aApP])\.?\s*[mM]?\.?)?"
+
+
+def _read_tsv(path: Path, names: list[str], encoding: str = "utf8") -> pa.Table:
+    if not path.exists():
+        raise InputError(f"{path}: no such file (see /work/shared/data/README.md)")
+    return pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(column_names=names, encoding=encoding),
+        parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False, invalid_row_handler=lambda r: "skip"),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                             strings_can_be_null=False),
+    )
+
+
+# ------------------------------------------------------------------------------------------ book
+def author_key(values: np.ndarray) -> np.ndarray:
+    """Author list → sorted set of name words (see module docstring)."""
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):  # distinct values only
+        text = _PAREN.sub(" ", html.unescape(v or "").lower())
+        words = {w.strip("'-") for w in _WORD.findall(text)}
+        out[i] = " ".join(sorted(w for w in words if len(w) > 1 and w not in _ROLE_WORDS))
+    return out
+
+
+def load_book(root: str | Path) -> tuple[pa.Table, pa.Table, ValueNormalizer]:
+    root = Path(root)
+    t = _read_tsv(root / "book.txt", ["source", "isbn", "title", "authors"])
+    claims = pa.table({"source": t["source"], "object": t["isbn"],
+                       "attribute": pa.array(np.full(t.num_rows, "authors")), "value": t["authors"]})
+    g = _read_tsv(root / "book_golden.txt", ["isbn", "authors"])
+    gold = pa.table({"object": g["isbn"], "attribute": pa.array(np.full(g.num_rows, "authors")),
+                     "value": g["authors"]})
+    return claims, gold, ValueNormalizer(default=author_key)
+
+
+# ------------------------------------------------------------------------------------------ flight
+def flight_time_key(arr: pa.Array) -> pa.Array:
+    """Vectorised: any source's time text → ``HH:MM`` (24 h), or null when there is no time."""
+    parts = pc.extract_regex(arr, _TIME)
+    h = pc.struct_field(parts, "h").to_numpy(zero_copy_only=False)
+    m = pc.struct_field(parts, "m").to_numpy(zero_copy_only=False)
+    ap = pc.struct_field(parts, "ap").to_numpy(zero_copy_only=False)
+    ok = np.asarray([x is not None for x in h]) if len(h) else np.zeros(0, bool)
+    hh = np.zeros(len(h), dtype=np.int64)
+    mm = np.zeros(len(h), dtype=np.int64)
+    hh[ok] = np.asarray(h[ok], dtype=np.int64)
+    mm[ok] = np.asarray(m[ok], dtype=np.int64)
+    apv = np.asarray([(a or "").lower() for a in ap], dtype=object)
+    pm, am = apv == "p", apv == "a"
+    hh = np.where(pm & (hh < 12), hh + 12, np.where(am & (hh == 12), 0, hh))
+    text = np.char.add(np.char.add(np.char.zfill(hh.astype(str), 2), ":"), np.char.zfill(mm.astype(str), 2))
+    return pa.array(np.where(ok, text, None), pa.string())
+
+
+def flight_gate_key(arr: pa.Array) -> pa.Array:
+    a = pc.utf8_upper(pc.utf8_trim_whitespace(arr))
+    a = pc.replace_substring_regex(a, r"^GATE\s*", "")
+    return pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a)
+
+
+def _flight_long(t: pa.Table, day: str, with_source: bool) -> list[pa.Table]:
+    out = []
+    for attr in FLIGHT_ATTRIBUTES:
+        col = t[attr].combine_chunks()
+        key = flight_gate_key(col) if attr.endswith("gate") else flight_time_key(col)
+        keep = pc.is_valid(key)
+        n = int(pc.sum(keep).as_py() or 0)
+        cols = {"object": pc.binary_join_element_wise(pa.array(np.full(t.num_rows, day)), t["flight"].combine_chunks(),
+                                                      "/").filter(keep),
+                "attribute": pa.array(np.full(n, attr)), "value": key.filter(keep)}
+        if with_source:
+            cols = {"source": t["source"].combine_chunks().filter(keep), **cols}
+        out.append(pa.table(cols))
+    return out
+
+
+def load_flight(root: str | Path, days: int | None = None) -> tuple[pa.Table, pa.Table, ValueNormalizer]:
+    root = Path(root)
+    files = sorted((root / "claims").glob("*.txt"))[:days]
+    if not files:
+        raise InputError(f"{root / 'claims'}: no claim files")
+    claims, gold = [], []
+    for f in files:
+        day = f.stem
+        # a few scraped pages are not UTF-8; times and gates are ASCII, so Latin-1 reads every byte safely
+        claims += _flight_long(_read_tsv(f, ["source", "flight", *FLIGHT_ATTRIBUTES], "latin1"), day, True)
+        gf = root / "gold" / f.name
+        if gf.exists():
+            gold += _flight_long(_read_tsv(gf, ["flight", *FLIGHT_ATTRIBUTES], "latin1"), day, False)
+    return pa.concat_tables(claims), pa.concat_tables(gold), ValueNormalizer(default=identity_key)
+
+
+# ------------------------------------------------------------------------------------------ population
+def load_population(root: str | Path) -> tuple[pa.Table, pa.Table, ValueNormalizer]:
+    root = Path(root)
+    opts = pacsv.ConvertOptions(strings_can_be_null=False, column_types={
+        c: pa.string() for c in ("ObjectID", "PropertyID", "PropertyValue", "SourceID", "TimeStamp")})
+    t = pacsv.read_csv(root / "population_claims.csv", convert_options=opts)
+    claims = pa.table({"source": t["SourceID"], "object": t["ObjectID"], "attribute": t["PropertyID"],
+                       "value": t["PropertyValue"]})
+    g = pacsv.read_csv(root / "population_truth.csv", convert_options=opts)
+    gold = pa.table({"object": g["ObjectID"], "attribute": g["PropertyID"], "value": g["PropertyValue"]})
+    return claims, gold, ValueNormalizer(default=numeric_key(0.0))
+
+
+LOADERS = {"book": load_book, "flight": load_flight, "population": load_population}
+__all__ = ["LOADERS", "author_key", "flight_gate_key", "flight_time_key", "load_book", "load_flight",
+           "load_population", "text_key"]

@@ -1,0 +1,53 @@
+"""Accuracy against a gold table: the share of gold items whose fused value has the same key.
+
+Both sides go through the same normaliser used to build the claim matrix (per attribute), so the
+comparison is exactly the one fusion used to decide which claims agree. Gold items that no source
+mentions are counted separately and excluded from the denominator (they cannot be fused).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from sevenfold.fusion.normalize import ValueNormalizer, resolve_normalizer
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    accuracy: float
+    correct: int
+    evaluated: int
+    gold_items: int
+    not_covered: int
+
+
+def _keys(norm: ValueNormalizer, attributes: np.ndarray, values: np.ndarray) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    for attr in np.unique(attributes):  # one call per attribute name
+        sel = attributes == attr
+        out[sel] = norm.for_attribute(str(attr))(np.asarray(values[sel], dtype=object))
+    return out
+
+
+def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None) -> Accuracy:
+    """Score a fitted estimator against ``gold`` (columns object, attribute, value)."""
+    norm = resolve_normalizer(normalizer)
+    cm = estimator.claims_
+    index = cm.item_index()
+    g_obj = np.asarray(gold.column("object").to_pylist(), dtype=object)
+    g_att = np.asarray(gold.column("attribute").to_pylist(), dtype=object)
+    g_val = np.asarray([v if v is not None else "" for v in gold.column("value").to_pylist()], dtype=object)
+    pos = np.asarray([index.get((o, a), -1) for o, a in zip(g_obj, g_att, strict=True)], dtype=np.int64)
+    covered = pos >= 0
+    if not covered.any():
+        return Accuracy(0.0, 0, 0, len(pos), len(pos))
+    fused = np.asarray(estimator.truths_, dtype=object)[pos[covered]]
+    fk = _keys(norm, g_att[covered], fused)
+    gk = _keys(norm, g_att[covered], g_val[covered])
+    correct = int(np.sum(fk == gk))
+    n = int(covered.sum())
+    return Accuracy(correct / n, correct, n, len(pos), int((~covered).sum()))

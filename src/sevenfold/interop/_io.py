@@ -1,0 +1,85 @@
+"""Small shared helpers of the interop formats: atomic writes, JSON input with limits, id slugs."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sevenfold import limits as _limits
+from sevenfold.errors import InputError
+from sevenfold.model import read_text
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` through a temporary sibling and a rename: never half a file."""
+    out = Path(path)
+    if out.is_dir():
+        raise InputError(f"{out}: is a directory; give a file name")
+    if not out.parent.exists():
+        raise InputError(f"{out}: folder {out.parent} does not exist")
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
+
+
+def read_json_file(path: str | os.PathLike[str], what: str) -> Any:
+    """Parse a JSON file with the size and nesting limits applied; errors name the file and position."""
+    text = read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON ({what}): line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg}") from None
+    limit = _limits.current().nesting_depth
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            from sevenfold.errors import LimitExceeded
+
+            raise LimitExceeded("nesting_depth", f"more than {limit}", limit, str(path))
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return data
+
+
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str, fallback: str, max_len: int = 60) -> str:
+    s = _SLUG_RE.sub("-", text.lower()).strip("-")[:max_len].strip("-")
+    return s or fallback
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``… whichever is not taken yet (and mark it taken)."""
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def require_extra(module: str, what: str) -> Any:
+    """Import an optional dependency of the ``report`` extra, or refuse with the install command."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise InputError(f"{what} needs the Python package {module!r}: "
+                         "pip install 'sevenfold[report]'") from None

@@ -1,0 +1,172 @@
+"""Burning a source: record that it is compromised from a date, and show what falls with it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sevenfold.errors import InputError, NotFound
+from sevenfold.model import Burn, Case, may_be_on_or_after
+from sevenfold.model.dates import parse_hist_date
+from sevenfold.provenance.origins import derived_cycles, partition
+from sevenfold.provenance.rules import OriginRules
+
+#: A hypothesis is listed in a burn's impact when its posterior moves by more than this.
+POSTERIOR_SHIFT = 0.05
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FallenReport(_Out):
+    id: str
+    source: str
+    date: str | None = None
+    why: str
+
+
+class HypothesisShift(_Out):
+    id: str
+    before: float | None = None
+    after: float | None = None
+    change: float | None = None
+
+
+class BurnImpact(_Out):
+    """What falls when a source is burned: its reports from ``since`` and everything resting on them."""
+
+    case: str
+    burn: Burn
+    reports: list[FallenReport] = Field(default_factory=list)
+    derived: list[FallenReport] = Field(default_factory=list)
+    hypotheses: list[HypothesisShift] = Field(default_factory=list)
+    cycles: list[list[str]] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def _check_since(since: str) -> str:
+    try:
+        return parse_hist_date(since)
+    except ValueError as exc:
+        raise InputError(f"--since: {exc}") from None
+
+
+def next_burn_id(case: Case) -> str:
+    taken = {b.id for b in case.burns}
+    n = len(case.burns) + 1
+    while f"burn-{n}" in taken:
+        n += 1
+    return f"burn-{n}"
+
+
+def make_burn(case: Case, source_id: str, since: str, actor: str | None = None, note: str = "",
+              recorded_at: str | None = None) -> Burn:
+    """A validated :class:`Burn` entry for ``case`` (the source and actor must exist)."""
+    case.source(source_id)  # NotFound names the missing source
+    if actor is not None and actor not in {a.id for a in case.actors}:
+        known = ", ".join(a.id for a in case.actors) or "none"
+        raise NotFound(f"case {case.id}: no actor {actor!r} (known actors: {known})")
+    stamp = recorded_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return Burn(id=next_burn_id(case), source=source_id, since=_check_since(since), actor=actor, note=note,
+                recorded_at=stamp)
+
+
+def fallen_reports(case: Case, burn: Burn, copy_pairs: Iterable[Any] | None = None,
+                   rules: OriginRules | None = None) -> tuple[list[FallenReport], list[FallenReport]]:
+    """The burned source's reports on/after ``since`` (undated ones count as possibly after; reports
+    it relayed count too), then every report resting on them: derived_from descendants (followed
+    breadth-first, each report once, so cycles end) and the rest of their origin groups."""
+    part = partition(case, copy_pairs, rules)
+    reports = part.reports
+    direct: list[FallenReport] = []
+    for r in reports:
+        if (r.source == burn.source or burn.source in r.via) and may_be_on_or_after(r.date, burn.since):
+            role = "reported by" if r.source == burn.source else "relayed by"
+            when = f"dated {r.date}" if r.date else "undated, so possibly after"
+            direct.append(FallenReport(id=r.id, source=r.source, date=r.date,
+                                       why=f"{role} {burn.source}, {when} (burned since {burn.since})"))
+    fallen = {f.id for f in direct}
+    children: dict[str, list[str]] = defaultdict(list)
+    for r in reports:
+        for d in r.derived_from:
+            children[d].append(r.id)
+    by_id = {r.id: r for r in reports}
+    derived: list[FallenReport] = []
+    queue = deque(f.id for f in direct)
+    seen = set(fallen)
+    while queue:
+        parent = queue.popleft()
+        for child in children.get(parent, []):
+            if child in seen:
+                continue
+            seen.add(child)
+            queue.append(child)
+            c = by_id[child]
+            derived.append(FallenReport(id=child, source=c.source, date=c.date, why=f"derives from {parent}"))
+    origin_of = part.origin_of()
+    fallen_origin = {}
+    for f in direct:
+        fallen_origin.setdefault(origin_of[f.id], f.id)
+    for r in reports:
+        o = origin_of[r.id]
+        if r.id not in seen and o in fallen_origin:
+            seen.add(r.id)
+            derived.append(FallenReport(id=r.id, source=r.source, date=r.date,
+                                        why=f"shares origin {o} with {fallen_origin[o]}"))
+    return direct, derived
+
+
+def _posteriors(case: Case) -> dict[str, float | None]:
+    from sevenfold.assess import assess_case
+
+    return {h.id: h.posterior for h in assess_case(case).hypotheses}
+
+
+def burn_source(case: Case, source_id: str, since: str, actor: str | None = None, note: str = "", *,
+                copy_pairs: Iterable[Any] | None = None, rules: OriginRules | None = None,
+                recorded_at: str | None = None) -> tuple[Case, BurnImpact]:
+    """Burn ``source_id`` from ``since``: the case with a new :class:`Burn` entry, and its impact.
+
+    The impact lists the fallen reports, the reports resting on them, and each hypothesis whose
+    posterior (``sevenfold.assess.assess_case`` before vs after) moves by more than 0.05. The
+    input case is not changed.
+    """
+    burn = make_burn(case, source_id, since, actor, note, recorded_at)
+    new_case = case.model_copy(update={"burns": [*case.burns, burn]})
+    direct, derived = fallen_reports(new_case, burn, copy_pairs, rules)
+    impact = BurnImpact(case=case.id, burn=burn, reports=direct, derived=derived, cycles=derived_cycles(case))
+    before, after = _posteriors(case), _posteriors(new_case)
+    missing = [h for h in before if before[h] is None or after.get(h) is None]
+    if missing:
+        impact.notes.append("the assessment gives no posterior for " + ", ".join(missing)
+                            + "; their shifts are not computed")
+    for hid, b in before.items():
+        a = after.get(hid)
+        if b is not None and a is not None and abs(a - b) > POSTERIOR_SHIFT:
+            impact.hypotheses.append(HypothesisShift(id=hid, before=b, after=a, change=a - b))
+    if impact.cycles:
+        impact.notes.append("derived_from has cycles (" + "; ".join(" → ".join(c) for c in impact.cycles)
+                            + "); each report was followed once")
+    if not direct:
+        impact.notes.append(f"{source_id} has no report dated on or after {burn.since}")
+    return new_case, impact
+
+
+def unburn(case: Case, burn_or_source: str) -> tuple[Case, list[Burn]]:
+    """Undo burns: the one with this id, else every burn of the source with this id."""
+    removed = [b for b in case.burns if b.id == burn_or_source]
+    if not removed:
+        removed = [b for b in case.burns if b.source == burn_or_source]
+    if not removed:
+        known = ", ".join(f"{b.id} ({b.source})" for b in case.burns) or "none"
+        raise NotFound(f"case {case.id}: no burn or burned source {burn_or_source!r} (burns: {known})")
+    gone = {id(b) for b in removed}
+    return case.model_copy(update={"burns": [b for b in case.burns if id(b) not in gone]}), removed

@@ -1,0 +1,185 @@
+"""The rules that put two reports in the same origin, and their thresholds.
+
+Each rule yields :class:`Link` records (the reports it joins and a plain-words reason). Links are
+kept per key (one link for all reports resting on one sub-source), not per pair, so that a key
+shared by many reports costs linear, not quadratic, time and memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sevenfold.errors import InputError
+from sevenfold.model import Report
+
+#: Rule names, in the order their reasons are listed in an origin's ``why``.
+RULES = ("derived_from", "via", "document", "copying", "text")
+
+
+@dataclass(frozen=True)
+class OriginRules:
+    """Thresholds of the origin rules (see docs/provenance.md).
+
+    ``copy_threshold``: a fusion copy pair joins reports when Pr(copier copies original) ≥ this.
+    ``text_ratio``: rapidfuzz ``token_set_ratio`` (0–100) at or above which two texts are near-duplicates;
+    ``text_min_tokens``: texts with fewer distinct words are never compared (short answers such as
+    "yes" are not evidence of copying); ``text_min_size_ratio``: the smaller word set must hold at least
+    this share of the larger one's words (token-set ratio is 100 for any subset, so a short sentence
+    quoted inside a long report would otherwise count as a duplicate).
+    ``lsh_permutations`` / ``lsh_band_rows``: MinHash signature length and rows per LSH band for cases
+    with more than ``exact_text_below`` texts (below it every pair is scored directly).
+    """
+
+    derived_from: bool = True
+    via: bool = True
+    document: bool = True
+    copying: bool = True
+    text: bool = True
+    copy_threshold: float = 0.5
+    text_ratio: float = 90.0
+    text_min_tokens: int = 5
+    text_min_size_ratio: float = 0.5
+    exact_text_below: int = 300
+    lsh_permutations: int = 60
+    lsh_band_rows: int = 3
+    lsh_seed: int = 7
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.copy_threshold <= 1.0:
+            raise InputError(f"copy_threshold must lie in [0, 1], got {self.copy_threshold}")
+        if not 0.0 <= self.text_ratio <= 100.0:
+            raise InputError(f"text_ratio must lie in [0, 100], got {self.text_ratio}")
+        if self.lsh_band_rows < 1 or self.lsh_permutations % self.lsh_band_rows:
+            raise InputError("lsh_permutations must be a positive multiple of lsh_band_rows")
+
+
+@dataclass(frozen=True)
+class Link:
+    """Reports (indices into the visible report list) joined by one rule, and why."""
+
+    rule: str
+    members: tuple[int, ...]
+    why: str
+
+
+def derived_links(reports: Sequence[Report], index: dict[str, int]) -> list[Link]:
+    """``derived_from``: a report that copies or restates another shares its origin."""
+    out: list[Link] = []
+    for i, r in enumerate(reports):
+        for d in r.derived_from:
+            j = index.get(d)
+            if j is not None and j != i:
+                out.append(Link("derived_from", (j, i), f"{r.id} derives from {d}"))
+    return out
+
+
+def originating_sub_source(report: Report) -> str | None:
+    """The far end of a report's custody chain (``via`` is listed nearest the reporter first)."""
+    return report.via[-1] if report.via else None
+
+
+def via_links(reports: Sequence[Report]) -> list[Link]:
+    """``via``: relayed reports whose custody chains end at the same sub-source share its origin."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(reports):
+        origin = originating_sub_source(r)
+        if origin is not None:
+            groups[origin].append(i)
+    out = []
+    for sub_source, members in groups.items():
+        if len(members) > 1:
+            ids = _id_list([reports[i].id for i in members])
+            out.append(Link("via", tuple(members), f"{ids} all reached us through sub-source {sub_source} (via)"))
+    return out
+
+
+def document_links(reports: Sequence[Report], document_alias: dict[str, str]) -> list[Link]:
+    """``document``: reports recorded from the same document share its origin.
+
+    ``document_alias`` maps a document to the one it is a short form of (an ``Ibid.`` entry with
+    ``resolves_to``), so that footnotes citing the same work count as one document.
+    """
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(reports):
+        if r.document is not None:
+            groups[_resolve(r.document, document_alias)].append(i)
+    out = []
+    for doc, members in groups.items():
+        if len(members) > 1:
+            ids = _id_list([reports[i].id for i in members])
+            out.append(Link("document", tuple(members), f"{ids} are recorded from the same document {doc}"))
+    return out
+
+
+def _resolve(doc: str, alias: dict[str, str]) -> str:
+    seen = {doc}
+    while doc in alias and alias[doc] not in seen:  # a resolves_to loop stops where it closes
+        doc = alias[doc]
+        seen.add(doc)
+    return doc
+
+
+def normalise_copy_pairs(copy_pairs: Iterable[Any] | None) -> list[tuple[str, str, float]]:
+    """Accept ``(copier, original, probability)`` tuples or objects with those attributes."""
+    out: list[tuple[str, str, float]] = []
+    for k, pair in enumerate(copy_pairs or ()):
+        try:
+            if hasattr(pair, "copier"):
+                copier, original, p = pair.copier, pair.original, pair.probability
+            else:
+                copier, original, p = pair
+            out.append((str(copier), str(original), float(p)))
+        except (TypeError, ValueError):
+            raise InputError(f"copy pair #{k}: expected (copier_source, original_source, probability), "
+                             f"got {pair!r}") from None
+    return out
+
+
+def claim_key(obj: str, attribute: str, value: Any) -> tuple[str, str, str]:
+    if isinstance(value, str):
+        text = value.strip().casefold()
+    else:
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return (obj, attribute, text)
+
+
+def copy_links(reports: Sequence[Report], copy_pairs: list[tuple[str, str, float]], threshold: float) -> list[Link]:
+    """Fusion's copy detection: when source A copies source B (probability ≥ threshold), A's reports
+    that state the same value for the same object and attribute as B's reports share their origin.
+    A copier's report is linked to every report of the original stating that value (which one was
+    copied is unknown, so none of them counts as independent of the copy)."""
+    wanted = {(c, o): p for c, o, p in copy_pairs if p >= threshold and c != o}
+    if not wanted:
+        return []
+    involved = {s for pair in wanted for s in pair}
+    by_source_key: dict[str, dict[tuple[str, str, str], list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, r in enumerate(reports):
+        if r.source in involved:
+            for c in r.claims:
+                by_source_key[r.source][claim_key(c.object, c.attribute, c.value)].append(i)
+    out = []
+    for (copier, original), p in sorted(wanted.items()):
+        copier_keys = by_source_key.get(copier, {})
+        original_keys = by_source_key.get(original, {})
+        for key in sorted(copier_keys.keys() & original_keys.keys()):
+            orig = sorted(set(original_keys[key]))
+            copies = sorted(set(copier_keys[key]) - set(orig))
+            if not copies:
+                continue
+            members = tuple(orig + copies)
+            ids = _id_list([reports[i].id for i in copies])
+            oids = _id_list([reports[i].id for i in orig])
+            out.append(Link("copying", members,
+                            f"{ids} ({copier}) repeat {oids} ({original}) on {key[0]}/{key[1]}: "
+                            f"fusion finds {copier} copies {original} (p={p:.2f})"))
+    return out
+
+
+def _id_list(ids: list[str], limit: int = 6) -> str:
+    if len(ids) <= limit:
+        return ", ".join(ids)
+    return ", ".join(ids[:limit]) + f" and {len(ids) - limit} more"

@@ -1,0 +1,73 @@
+"""Rich rendering of an ``Assessment`` for people (the CLI's default output)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from sevenfold.assess.result import Assessment
+
+
+def _cells(*values: object) -> list[Text]:
+    """Table cells as plain Text: user data is never parsed as Rich markup."""
+    return [Text("" if v is None else str(v)) for v in values]
+
+
+def _fmt(x: float | None, spec: str = ".2f") -> str:
+    return "—" if x is None else format(x, spec)
+
+
+def render_assessment(result: Assessment, console: Console) -> None:
+    console.rule(f"[bold]{escape(result.case)}[/] — {escape(result.title)}")
+    if result.question:
+        console.print(f"[bold]Question:[/] {escape(result.question)}")
+    if result.as_of:
+        console.print(f"[dim]as of {result.as_of}; method {result.method}[/]")
+    top = next((h for h in result.hypotheses if h.id == result.top), None)
+    if top is not None:
+        if top.posterior is not None:
+            line = f"It is [bold]{top.estimative}[/] ({top.posterior:.0%}) that: {escape(top.statement or top.id)}"
+        else:
+            line = (f"Least evidence against (Heuer inconsistency {top.inconsistency:g}): "
+                    f"{escape(top.statement or top.id)}")
+        conf = f" — confidence [bold]{result.confidence}[/]" if result.confidence else ""
+        console.print(f"[bold]Bottom line:[/] {line}{conf}")
+        if result.confidence_reason:
+            console.print(f"[dim]{escape(result.confidence_reason)}[/]")
+    else:
+        console.print("[bold]Bottom line:[/] no hypothesis stands out")
+    t = Table("hypothesis", "posterior", "estimative", "inconsistency", "deception by", title="Hypotheses (ranked)")
+    for h in result.hypotheses:
+        t.add_row(*_cells(h.id, _fmt(h.posterior), h.estimative or "—", _fmt(h.inconsistency, "g"),
+                          h.deception_by or ""))
+    console.print(t)
+    graded = [s for s in result.sources if s.admiralty or s.reliability is not None]
+    if graded:
+        t = Table("source", "grade", "reliability", "why", title="Sources")
+        for s in graded:
+            t.add_row(*_cells(s.id, s.admiralty or "—", _fmt(s.reliability), s.reason or ""))
+        console.print(t)
+    key = sorted((r for r in result.reports if r.diagnosticity is not None),
+                 key=lambda r: -(r.diagnosticity or 0.0))[:8]
+    if key:
+        t = Table("report", "source", "origin", "credibility", "diagnosticity", title="Evidence that matters")
+        for r in key:
+            credibility = str(r.credibility) if r.credibility else "—"
+            t.add_row(*_cells(r.id, r.source or "", r.origin or "—", credibility, _fmt(r.diagnosticity)))
+        console.print(t)
+    if result.linchpins:
+        pins = escape(", ".join(result.linchpins))
+        console.print(f"[bold]Linchpins[/] (removing one changes the verdict): {pins}")
+    if result.verify_next:
+        console.print("[bold]Verify next:[/]")
+        for v in result.verify_next[:5]:
+            console.print(f"  • {escape(v.target)} (value {_fmt(v.value, '.3f')}): {escape(v.why or '')}")
+    if result.alerts:
+        console.print("[bold yellow]Warnings:[/]")
+        for a in result.alerts:
+            console.print(f"  ⚠ [yellow]{a.kind}[/]: {escape(a.message)}")
+    for note in result.notes:
+        console.print(f"[dim]{escape(note)}[/]")
+    console.print()

@@ -1,0 +1,181 @@
+"""The report's plots, drawn with matplotlib's object API (no pyplot state, no display).
+
+Each function returns a :class:`matplotlib.figure.Figure`; :func:`embed` turns it into inline SVG
+(HTML) or a PNG data URI (PDF: static images that WeasyPrint lays out fast).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import textwrap
+
+import networkx as nx
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+from sevenfold.assess.result import Assessment
+from sevenfold.model import Case
+from sevenfold.report.view import CONSISTENCY_SCORE
+
+# Deterministic output: SVG ids and metadata must not change between runs.
+_SVG_META = {"Date": None, "Creator": None}
+_PNG_META = {"Software": None}
+_PALETTE = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB"]
+
+
+def _label(text: str, width: int = 38) -> str:
+    return "\n".join(textwrap.wrap(text, width)[:2]) or text
+
+
+def hypothesis_chart(assessment: Assessment) -> tuple[Figure, str]:
+    """Posterior bars; when every posterior is null, Heuer inconsistency bars, labelled as such."""
+    hyps = assessment.hypotheses
+    have_post = any(h.posterior is not None for h in hyps)
+    n = max(len(hyps), 1)
+    fig = Figure(figsize=(6.5, 0.45 * n + 1.2), dpi=100)
+    ax = fig.add_subplot()
+    labels = [_label(h.id, 28) for h in hyps]
+    y = np.arange(len(hyps))[::-1]
+    if have_post:
+        values = [h.posterior if h.posterior is not None else 0.0 for h in hyps]
+        colors = ["#AA3377" if h.deception_by else "#4477AA" for h in hyps]
+        ax.barh(y, values, color=colors)
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("posterior probability")
+        for yi, h in zip(y, hyps):
+            ax.text((h.posterior or 0) + 0.01, yi, "—" if h.posterior is None else f"{h.posterior:.0%}",
+                    va="center", fontsize=8)
+        title = "Posterior probability by hypothesis (purple: deception hypothesis)"
+    else:
+        values = [h.inconsistency or 0.0 for h in hyps]
+        colors = ["#AA3377" if h.deception_by else "#CCBB44" for h in hyps]
+        ax.barh(y, values, color=colors)
+        ax.set_xlabel("weighted inconsistency (I = 1, II = 2); lower = less evidence against", fontsize=8)
+        top = max(values, default=0.0)
+        ax.set_xlim(0, max(top * 1.15, 1.0))
+        ax.axvline(0, color="#333333", linewidth=0.8)
+        for yi, v, h in zip(y, values, hyps):
+            ax.text(v + top * 0.01 + 0.02, yi, "—" if h.inconsistency is None else f"{v:g}",
+                    va="center", fontsize=8)
+        title = "No posteriors available: Heuer inconsistency, not a probability"
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_title(title, fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    alt = title + ": " + "; ".join(
+        f"{h.id} " + (f"{h.posterior:.2f}" if have_post and h.posterior is not None else
+                      f"{h.inconsistency:g}" if not have_post and h.inconsistency is not None else "—")
+        for h in hyps)
+    return fig, alt
+
+
+def ach_heatmap(case: Case, report_ids: list[str], max_labels: int = 60) -> tuple[Figure, str]:
+    """The ACH matrix: reports (rows) × hypotheses (columns), Heuer codes as colours.
+
+    Several analysts' ratings of one cell are averaged; NA and unrated cells are left blank.
+    """
+    hyps = [h.id for h in case.hypotheses]
+    row_of = {rid: i for i, rid in enumerate(report_ids)}
+    col_of = {h: j for j, h in enumerate(hyps)}
+    total = np.zeros((len(report_ids), len(hyps)))
+    count = np.zeros_like(total)
+    for rt in case.ratings:
+        i, j = row_of.get(rt.report), col_of.get(rt.hypothesis)
+        if i is None or j is None or rt.consistency not in CONSISTENCY_SCORE:
+            continue
+        total[i, j] += CONSISTENCY_SCORE[rt.consistency]
+        count[i, j] += 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        matrix = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    n_rows = max(len(report_ids), 1)
+    height = min(1.2 + 0.22 * n_rows, 10.0)
+    fig = Figure(figsize=(min(2.5 + 1.1 * max(len(hyps), 1), 7.5), height), dpi=100)
+    ax = fig.add_subplot()
+    cmap = ListedColormap(["#B2182B", "#EF8A62", "#F7F7F7", "#67A9CF", "#2166AC"]).with_extremes(bad="white")
+    im = ax.imshow(matrix if matrix.size else np.full((1, 1), np.nan), cmap=cmap, vmin=-2.5, vmax=2.5,
+                   aspect="auto", interpolation="nearest")
+    ax.set_xticks(range(len(hyps)), [_label(h, 16) for h in hyps], fontsize=8)
+    ax.xaxis.tick_top()
+    if len(report_ids) <= max_labels:
+        ax.set_yticks(range(len(report_ids)), report_ids, fontsize=7)
+        if matrix.size and len(report_ids) * len(hyps) <= 600:
+            codes = {2.0: "CC", 1.0: "C", 0.0: "N", -1.0: "I", -2.0: "II"}
+            for (i, j), v in np.ndenumerate(matrix):
+                if not np.isnan(v):
+                    ax.text(j, i, codes.get(float(v), f"{v:.1f}"), ha="center", va="center", fontsize=7)
+    else:
+        ax.set_ylabel(f"{len(report_ids)} reports (labels omitted; see the evidence list)", fontsize=8)
+        ax.set_yticks([])
+    cbar = fig.colorbar(im, ax=ax, ticks=[-2, -1, 0, 1, 2], fraction=0.05, pad=0.02)
+    cbar.ax.set_yticklabels(["II", "I", "N", "C", "CC"], fontsize=7)
+    fig.tight_layout()
+    rated = int(np.count_nonzero(count))
+    alt = (f"ACH matrix heatmap: {len(report_ids)} reports × {len(hyps)} hypotheses, {rated} rated cells "
+           "(red inconsistent, blue consistent, blank not rated/NA)")
+    return fig, alt
+
+
+def provenance_graph(case: Case, origins: dict[str, str], max_labels: int = 40) -> tuple[Figure, str]:
+    """Reports as nodes coloured by origin group; edges are declared ``derived_from`` links.
+
+    Reports of one origin are tied together by invisible layout edges so groups sit together.
+    """
+    g = nx.DiGraph()
+    layout = nx.Graph()
+    for rid in origins:
+        g.add_node(rid)
+        layout.add_node(rid)
+    for r in case.reports:
+        if r.id not in origins:
+            continue
+        for d in r.derived_from:
+            if d in origins:
+                g.add_edge(d, r.id)
+                layout.add_edge(d, r.id)
+    members: dict[str, list[str]] = {}
+    for rid, o in origins.items():
+        members.setdefault(o, []).append(rid)
+    for group in members.values():
+        for a, b in zip(group, group[1:]):
+            layout.add_edge(a, b, weight=2.0)
+    n = g.number_of_nodes()
+    fig = Figure(figsize=(7.0, 4.8 if n > 12 else 3.6), dpi=100)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    if n == 0:
+        ax.text(0.5, 0.5, "no reports", ha="center", va="center")
+        return fig, "provenance graph: no reports"
+    iterations = 50 if n <= 200 else 25
+    pos = nx.spring_layout(layout, seed=7, iterations=iterations, k=1.6 / np.sqrt(n))
+    order = sorted(members, key=lambda o: (-len(members[o]), o))
+    colour = {o: _PALETTE[i % len(_PALETTE)] if len(members[o]) > 1 else "#DDDDDD" for i, o in enumerate(order)}
+    size = 260 if n <= 40 else max(20, 4000 // n)
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=size, node_color=[colour[origins[v]] for v in g.nodes],
+                           edgecolors="#333333", linewidths=0.5)
+    if g.number_of_edges():
+        nx.draw_networkx_edges(g, pos, ax=ax, arrows=True, arrowsize=8, width=0.8, edge_color="#555555",
+                               node_size=size)
+    if n <= max_labels:
+        nx.draw_networkx_labels(g, pos, ax=ax, font_size=7)
+    multi = [o for o in order if len(members[o]) > 1]
+    for o in multi[:6]:
+        ax.plot([], [], "o", color=colour[o], label=f"origin {o} ({len(members[o])} reports)")
+    if multi:
+        ax.legend(loc="lower left", fontsize=7, frameon=False)
+    fig.tight_layout()
+    alt = (f"provenance graph: {n} reports in {len(members)} origin groups, "
+           f"{g.number_of_edges()} derived_from links")
+    return fig, alt
+
+
+def embed(fig: Figure, fmt: str) -> str:
+    """Inline SVG markup (``fmt='svg'``) or a PNG data URI (``fmt='png'``)."""
+    buf = io.BytesIO()
+    if fmt == "svg":
+        fig.savefig(buf, format="svg", metadata=_SVG_META)
+        text = buf.getvalue().decode("utf-8")
+        return text[text.index("<svg"):]  # drop the XML prologue and DOCTYPE for inline use
+    fig.savefig(buf, format="png", dpi=150, metadata=_PNG_META)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

@@ -1,0 +1,204 @@
+"""The report's view model: what the report shows, computed from a Case and its Assessment.
+
+Nothing here invents a number. A field the assessment could not compute (``None``) is shown as
+"—"; when posteriors are absent the ranking is Heuer's inconsistency count and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sevenfold.assess.language import estimative
+from sevenfold.assess.result import Assessment
+from sevenfold.model import Case
+
+DASH = "—"
+
+# Heuer consistency codes as numbers for the matrix heatmap (NA: not applicable, drawn blank).
+CONSISTENCY_SCORE = {"CC": 2.0, "C": 1.0, "N": 0.0, "I": -1.0, "II": -2.0}
+
+def estimative_phrase(posterior: float | None) -> str | None:
+    """ICD 203 phrase for a probability (the assessment's own wording); ``None`` stays ``None``."""
+    if posterior is None:
+        return None
+    return estimative(posterior)
+
+
+def fmt_num(value: float | None, digits: int = 2) -> str:
+    return DASH if value is None else f"{value:.{digits}f}"
+
+
+def fmt_pct(value: float | None) -> str:
+    return DASH if value is None else f"{100 * value:.0f}%"
+
+
+@dataclass
+class HypothesisRow:
+    rank: int
+    id: str
+    statement: str
+    posterior: str
+    estimative: str
+    inconsistency: str
+    prior: str
+    deception_by: str
+
+
+@dataclass
+class EvidenceRow:
+    id: str
+    source: str
+    source_name: str
+    date: str
+    modality: str
+    origin: str
+    credibility: str
+    diagnosticity: str
+    text: str
+    via: str
+    derived_from: str
+    document: str
+    citation: str
+    claims: list[str]
+    ratings: list[tuple[str, str]]
+
+
+@dataclass
+class ReportView:
+    case_id: str
+    title: str
+    question: str
+    as_of: str
+    method: str
+    has_posteriors: bool
+    bottom_line: str
+    confidence: str
+    confidence_reason: str
+    hypotheses: list[HypothesisRow]
+    sources: list[dict[str, str]]
+    linchpins: list[dict[str, str]] | None
+    verify_next: list[dict[str, str]] | None
+    alerts: list[dict[str, str]]
+    evidence: list[EvidenceRow]
+    origins_note: str
+    notes: list[str]
+    n_reports_total: int
+    figures: dict[str, str] = field(default_factory=dict)
+
+
+def origin_groups(case: Case, assessment: Assessment) -> tuple[dict[str, str], bool]:
+    """report id -> origin id; True when the groups come from the assessment.
+
+    Without ``assessment.origins`` every report is its own origin (no grouping is claimed).
+    """
+    visible = {r.id for r in assessment.reports} or {r.id for r in case.reports}
+    if assessment.origins:
+        out = {rid: o.id for o in assessment.origins for rid in o.reports}
+        for r in case.reports:
+            if r.id in visible:
+                out.setdefault(r.id, r.id)
+        return out, True
+    return {r.id: r.id for r in case.reports if r.id in visible}, False
+
+
+def bottom_line(case: Case, assessment: Assessment) -> str:
+    """One sentence in estimative language; says plainly when no probability is available."""
+    hyps = {h.id: h for h in assessment.hypotheses}
+    if not hyps:
+        return "The case has no hypotheses, so there is no answer to assess."
+    if assessment.top is None:
+        if all(h.posterior is None for h in assessment.hypotheses):
+            return ("No hypothesis stands out: the leading hypotheses have equal Heuer inconsistency "
+                    "scores and no posterior probabilities are available.")
+        return "No hypothesis stands out on the evidence assessed."
+    top = hyps.get(assessment.top)
+    if top is None:
+        return f"Top hypothesis: {assessment.top}."
+    statement = top.statement or top.id
+    if top.posterior is not None:
+        phrase = top.estimative or estimative_phrase(top.posterior)
+        return f"It is {phrase} ({fmt_pct(top.posterior)}) that: {statement}."
+    return (f"Least evidence against: {statement} (Heuer inconsistency "
+            f"{fmt_num(top.inconsistency, 1)}; no posterior probability available).")
+
+
+def build_view(case: Case, assessment: Assessment) -> ReportView:
+    has_post = any(h.posterior is not None for h in assessment.hypotheses)
+    hyp_rows = []
+    for i, h in enumerate(assessment.hypotheses, start=1):
+        hyp_rows.append(HypothesisRow(
+            rank=i, id=h.id, statement=h.statement, posterior=fmt_pct(h.posterior),
+            estimative=h.estimative or estimative_phrase(h.posterior) or DASH,
+            inconsistency=fmt_num(h.inconsistency, 1), prior=fmt_num(h.prior),
+            deception_by=h.deception_by or "",
+        ))
+    src_names = {s.id: s.name for s in case.sources}
+    sources = []
+    results = {s.id: s for s in assessment.sources}
+    for s in case.sources:
+        r = results.get(s.id)
+        sources.append({
+            "id": s.id, "name": s.name, "kind": s.kind, "access": s.access,
+            "admiralty": (r.admiralty if r and r.admiralty else DASH),
+            "reliability": fmt_num(r.reliability if r else None),
+            "reason": (r.reason if r and r.reason else DASH),
+            "burned": "yes" if (r and r.burned) or s.compromised_since else "",
+            "controlled_by": s.controlled_by or "",
+        })
+    report_res = {r.id: r for r in assessment.reports}
+    origins, from_assessment = origin_groups(case, assessment)
+    docs = {d.id: d for d in case.documents}
+    ratings: dict[str, list[tuple[str, str]]] = {}
+    for rt in case.ratings:
+        label = rt.consistency or (f"p={rt.likelihood:g}" if rt.likelihood is not None else "")
+        if rt.analyst:
+            label += f" ({rt.analyst})"
+        ratings.setdefault(rt.report, []).append((rt.hypothesis, label))
+    evidence = []
+    for r in case.reports:
+        if r.id not in origins:
+            continue  # after as_of: not part of this assessment
+        res = report_res.get(r.id)
+        doc = docs.get(r.document) if r.document else None
+        evidence.append(EvidenceRow(
+            id=r.id, source=r.source, source_name=src_names.get(r.source, ""), date=r.date or DASH,
+            modality=r.modality, origin=origins.get(r.id, r.id),
+            credibility=DASH if not res or res.credibility is None else str(res.credibility),
+            diagnosticity=fmt_num(res.diagnosticity if res else None),
+            text=r.text, via=", ".join(r.via), derived_from=", ".join(r.derived_from),
+            document=r.document or "", citation=doc.citation if doc else "",
+            claims=[f"{c.object} · {c.attribute} = {c.value}" for c in r.claims],
+            ratings=ratings.get(r.id, []),
+        ))
+    linchpins = None
+    if assessment.linchpins is not None:
+        linchpins = []
+        for rid in assessment.linchpins:
+            try:
+                rep = case.report(rid)
+                linchpins.append({"id": rid, "text": rep.text, "source": rep.source})
+            except Exception:  # a linchpin may name something other than a report
+                linchpins.append({"id": rid, "text": "", "source": ""})
+    verify = None
+    if assessment.verify_next is not None:
+        verify = [{"target": v.target, "value": fmt_num(v.value, 3), "why": v.why or DASH,
+                   "kind": v.kind or ""} for v in assessment.verify_next]
+    alerts = [{"kind": a.kind, "message": a.message, "reports": ", ".join(a.reports),
+               "hypothesis": a.hypothesis or "", "sources": ", ".join(a.sources)} for a in assessment.alerts]
+    return ReportView(
+        case_id=case.id, title=case.case.title or case.id, question=case.case.question,
+        as_of=assessment.as_of or case.case.as_of or DASH, method=assessment.method,
+        has_posteriors=has_post, bottom_line=bottom_line(case, assessment),
+        confidence=assessment.confidence or DASH, confidence_reason=assessment.confidence_reason or "",
+        hypotheses=hyp_rows, sources=sources, linchpins=linchpins, verify_next=verify, alerts=alerts,
+        evidence=evidence,
+        origins_note=("Origin groups from the assessment's provenance stage." if from_assessment else
+                      "No origin grouping in this assessment: each report is drawn as its own origin; "
+                      "edges show declared derived_from links."),
+        notes=list(assessment.notes), n_reports_total=len(case.reports),
+    )
+
+
+def as_dict(view: ReportView) -> dict[str, Any]:
+    return view.__dict__

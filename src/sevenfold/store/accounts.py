@@ -1,0 +1,279 @@
+"""Accounts: users (argon2 password hashes), API tokens (hashed at rest), per-case grants.
+
+Roles per case: ``reader`` reads; ``analyst`` also edits ratings, reports, hypotheses, outcomes and
+burns; ``owner`` also grants, revokes and deletes. Admins may create users; being an admin grants
+no case. Every change here is appended to the audit log in the same transaction.
+
+>>> store = open_store("cases.db")                        # doctest: +SKIP
+>>> alice = create_user(store, "alice", "s3cret-pass", admin=True, actor="cli:root")  # doctest: +SKIP
+>>> grant(store, "zarubin-1937", "alice", "owner", actor="cli:root")                  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from sevenfold.errors import InputError, NotFound, StoreError
+from sevenfold.store import audit as _audit
+from sevenfold.store.tables import api_tokens, case_grants, settings, users
+
+if TYPE_CHECKING:
+    from sevenfold.store.repository import Store
+
+Role = Literal["reader", "analyst", "owner"]
+ROLES: tuple[Role, ...] = ("reader", "analyst", "owner")
+ROLE_RANK = {r: i for i, r in enumerate(ROLES)}
+MIN_PASSWORD_CHARS = 8
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
+TOKEN_PREFIX = "sf_"
+
+
+@dataclass(frozen=True)
+class User:
+    pk: int
+    name: str
+    is_admin: bool
+    session_epoch: int
+
+
+@lru_cache(maxsize=1)
+def _hasher():  # type: ignore[no-untyped-def]
+    try:
+        from argon2 import PasswordHasher
+    except ImportError:  # pragma: no cover - the web extra is not installed
+        raise StoreError("accounts need argon2-cffi: pip install 'sevenfold[web]'") from None
+    return PasswordHasher()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _user(row) -> User:  # type: ignore[no-untyped-def]
+    return User(int(row.pk), str(row.name), bool(row.is_admin), int(row.session_epoch))
+
+
+def check_name(name: str) -> str:
+    if not _NAME_RE.match(name or ""):
+        raise InputError(f"user name {name!r}: use 1-100 letters, digits, '.', '_', '@' or '-', "
+                         "starting with a letter or digit")
+    return name
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise InputError(f"password: at least {MIN_PASSWORD_CHARS} characters, please")
+    if len(password) > 1024:
+        raise InputError("password: at most 1024 characters")
+    return password
+
+
+def check_role(role: str) -> Role:
+    if role not in ROLES:
+        raise InputError(f"role {role!r}: use one of {', '.join(ROLES)}")
+    return role  # type: ignore[return-value]
+
+
+# ---- users -------------------------------------------------------------------------------------
+def create_user(store: "Store", name: str, password: str, *, admin: bool = False,
+                actor: str | None = None) -> User:
+    check_name(name)
+    digest = _hasher().hash(check_password(password))
+
+    def run(conn: Connection) -> User:
+        if conn.execute(select(users.c.pk).where(users.c.name == name)).first() is not None:
+            raise InputError(f"user {name!r} already exists")
+        pk = conn.execute(insert(users).values(name=name, password_hash=digest, is_admin=admin,
+                                               session_epoch=0, created_at=_now())
+                          .returning(users.c.pk)).scalar_one()
+        _audit.append(conn, actor or _audit.cli_actor(), "user.add", None, None,
+                      {"user": name, "admin": admin})
+        return User(int(pk), name, admin, 0)
+
+    try:
+        return store._retrying(run)
+    except IntegrityError:
+        raise InputError(f"user {name!r} already exists") from None
+
+
+def get_user(store: "Store", name: str) -> User:
+    with store.engine.connect() as conn:
+        row = conn.execute(select(users).where(users.c.name == name)).first()
+    if row is None:
+        raise NotFound(f"no user {name!r} (add one with `sevenfold user add {name}`)")
+    return _user(row)
+
+
+def get_user_by_pk(store: "Store", pk: int) -> User | None:
+    with store.engine.connect() as conn:
+        row = conn.execute(select(users).where(users.c.pk == pk)).first()
+    return _user(row) if row else None
+
+
+def list_users(store: "Store") -> list[User]:
+    with store.engine.connect() as conn:
+        return [_user(r) for r in conn.execute(select(users).order_by(users.c.name))]
+
+
+def has_users(store: "Store") -> bool:
+    with store.engine.connect() as conn:
+        return conn.execute(select(users.c.pk).limit(1)).first() is not None
+
+
+def set_password(store: "Store", name: str, password: str, *, actor: str | None = None) -> None:
+    """Change a password; every existing session of the user ends (API tokens stay)."""
+    digest = _hasher().hash(check_password(password))
+
+    def run(conn: Connection) -> None:
+        n = conn.execute(update(users).where(users.c.name == name)
+                         .values(password_hash=digest, session_epoch=users.c.session_epoch + 1)).rowcount
+        if not n:
+            raise NotFound(f"no user {name!r}")
+        _audit.append(conn, actor or _audit.cli_actor(), "user.passwd", None, None, {"user": name})
+
+    store._retrying(run)
+
+
+# a hash to verify against when the user does not exist, so timing does not reveal user names
+_DUMMY_HASH: list[str] = []
+
+
+def authenticate(store: "Store", name: str, password: str) -> User | None:
+    """The user if ``password`` is right, else None (same work either way)."""
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+    ph = _hasher()
+    with store.engine.connect() as conn:
+        row = conn.execute(select(users).where(users.c.name == name)).first()
+    if row is None:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(ph.hash(secrets.token_urlsafe(16)))
+        try:
+            ph.verify(_DUMMY_HASH[0], password)
+        except (VerificationError, InvalidHashError):
+            pass
+        return None
+    try:
+        ph.verify(row.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if ph.check_needs_rehash(row.password_hash):
+        with store.write() as conn:
+            conn.execute(update(users).where(users.c.pk == row.pk).values(password_hash=ph.hash(password)))
+    return _user(row)
+
+
+# ---- API tokens --------------------------------------------------------------------------------
+def _token_digest(token: str) -> str:
+    # tokens are 256-bit random: a plain SHA-256 is enough (no dictionary to attack)
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(store: "Store", name: str, label: str = "", *, actor: str | None = None) -> str:
+    """A new API token for ``name``; the plain token is returned once and only its hash is kept."""
+    user = get_user(store, name)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+    def run(conn: Connection) -> None:
+        conn.execute(insert(api_tokens).values(user_pk=user.pk, token_hash=_token_digest(token),
+                                               label=label[:200], created_at=_now()))
+        _audit.append(conn, actor or _audit.cli_actor(), "token.add", None, None,
+                      {"user": name, "label": label[:200]})
+
+    store._retrying(run)
+    return token
+
+
+def user_for_token(store: "Store", token: str) -> User | None:
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    with store.engine.connect() as conn:
+        row = conn.execute(select(users).join(api_tokens, api_tokens.c.user_pk == users.c.pk)
+                           .where(api_tokens.c.token_hash == _token_digest(token))).first()
+    return _user(row) if row else None
+
+
+# ---- grants ------------------------------------------------------------------------------------
+def grant(store: "Store", case_id: str, name: str, role: str, *, actor: str | None = None,
+          require_case: bool = True) -> None:
+    """Give ``name`` ``role`` on ``case_id`` (replacing any earlier role)."""
+    check_role(role)
+    user = get_user(store, name)
+    if require_case and not store.has_case(case_id):
+        raise NotFound(f"no case {case_id!r}")
+
+    def run(conn: Connection) -> None:
+        old = conn.execute(select(case_grants.c.role).where(case_grants.c.case_id == case_id,
+                                                             case_grants.c.user_pk == user.pk)).scalar()
+        if old is not None:
+            conn.execute(update(case_grants).where(case_grants.c.case_id == case_id,
+                                                   case_grants.c.user_pk == user.pk).values(role=role))
+        else:
+            conn.execute(insert(case_grants).values(case_id=case_id, user_pk=user.pk, role=role))
+        _audit.append(conn, actor or _audit.cli_actor(), "grant", case_id,
+                      {"user": name, "role": old} if old else None, {"user": name, "role": role})
+
+    store._retrying(run)
+
+
+def revoke(store: "Store", case_id: str, name: str, *, actor: str | None = None) -> None:
+    user = get_user(store, name)
+
+    def run(conn: Connection) -> None:
+        old = conn.execute(select(case_grants.c.role).where(case_grants.c.case_id == case_id,
+                                                             case_grants.c.user_pk == user.pk)).scalar()
+        if old is None:
+            raise NotFound(f"user {name!r} has no grant on case {case_id!r}")
+        conn.execute(delete(case_grants).where(case_grants.c.case_id == case_id,
+                                               case_grants.c.user_pk == user.pk))
+        _audit.append(conn, actor or _audit.cli_actor(), "revoke", case_id, {"user": name, "role": old}, None)
+
+    store._retrying(run)
+
+
+def role_of(store: "Store", user_pk: int, case_id: str) -> Role | None:
+    with store.engine.connect() as conn:
+        return conn.execute(select(case_grants.c.role).where(case_grants.c.case_id == case_id,
+                                                              case_grants.c.user_pk == user_pk)).scalar()
+
+
+def grants_of_user(store: "Store", user_pk: int) -> dict[str, Role]:
+    """case id -> role for every case granted to the user."""
+    with store.engine.connect() as conn:
+        return {r.case_id: r.role for r in conn.execute(
+            select(case_grants.c.case_id, case_grants.c.role).where(case_grants.c.user_pk == user_pk))}
+
+
+def grants_on_case(store: "Store", case_id: str) -> dict[str, Role]:
+    """user name -> role on one case."""
+    with store.engine.connect() as conn:
+        return {r.name: r.role for r in conn.execute(
+            select(users.c.name, case_grants.c.role).join(users, users.c.pk == case_grants.c.user_pk)
+            .where(case_grants.c.case_id == case_id).order_by(users.c.name))}
+
+
+# ---- settings ----------------------------------------------------------------------------------
+def secret_key(store: "Store") -> str:
+    """The store's session-signing key, created on first use and shared by every server process."""
+    with store.engine.connect() as conn:
+        value = conn.execute(select(settings.c.value).where(settings.c.key == "session_secret")).scalar()
+    if value:
+        return str(value)
+    fresh = secrets.token_urlsafe(48)
+    try:
+        with store.write() as conn:
+            if conn.execute(select(settings.c.value).where(settings.c.key == "session_secret")).scalar() is None:
+                conn.execute(insert(settings).values(key="session_secret", value=fresh))
+    except IntegrityError:  # another process won the race: use its key
+        pass
+    with store.engine.connect() as conn:
+        return str(conn.execute(select(settings.c.value).where(settings.c.key == "session_secret")).scalar())

@@ -1,0 +1,525 @@
+"""The JSON API under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``, docs at ``/api/v1/docs``).
+
+Every route with ``{case_id}`` takes its :class:`~sevenfold.web.access.CaseContext` from
+``sevenfold.web.access`` (Reader / Analyst / Owner): that dependency is the only access check.
+Writes accept ``If-Match: "<revision>"``; responses carry ``ETag: "<revision>"``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, File, Header, HTTPException, Query, Request, Response, UploadFile
+from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, Field
+
+from sevenfold import limits as _limits
+from sevenfold.errors import Conflict, InputError, LimitExceeded, NotFound
+from sevenfold.model import (
+    Burn,
+    Case,
+    Document,
+    Hypothesis,
+    HistDate,
+    Outcome,
+    Rating,
+    Report,
+    Source,
+    case_to_data,
+    dump_case,
+    loads_case,
+)
+from sevenfold.store import audit as _audit
+from sevenfold.store import accounts
+from sevenfold.web.access import Analyst, CaseContext, Owner, Reader
+from sevenfold.web.auth import SESSION_COOKIE, Principal, client_ip, current_principal
+from sevenfold.web.service import burn_what_if, edit
+
+router = APIRouter(prefix="/api/v1")
+Me = Annotated[Principal, Depends(current_principal)]
+IfMatch = Annotated[str | None, Header(alias="If-Match", description='"<revision>" from the ETag you read')]
+
+
+# ---- helpers -----------------------------------------------------------------------------------
+def parse_if_match(value: str | None) -> int | None:
+    if value is None or value.strip() == "*":
+        return None
+    raw = value.strip().removeprefix("W/").strip('"')
+    try:
+        return int(raw)
+    except ValueError:
+        raise HTTPException(status_code=400, detail=f'If-Match {value!r}: expected "<revision>"') from None
+
+
+def etag(revision: int) -> dict[str, str]:
+    return {"ETag": f'"{revision}"'}
+
+
+def _edit(request: Request, ctx: CaseContext, change: Any, action: str, if_match: str | None,
+          commutative: bool) -> tuple[Case, int]:
+    expected = parse_if_match(if_match)
+    try:
+        return edit(request.app.state.store, ctx.case_id, change, actor=ctx.who, action=action,
+                    expected_revision=expected, commutative=commutative)
+    except Conflict as exc:
+        if expected is not None:
+            raise HTTPException(status_code=412, detail=str(exc)) from None
+        raise
+
+
+def _written(case: Case, revision: int, body: dict[str, Any] | None = None) -> JSONResponse:
+    return JSONResponse({"case": case.id, "revision": revision, **(body or {})}, headers=etag(revision))
+
+
+def _load(request: Request, case_id: str) -> tuple[Case, int]:
+    return request.app.state.assessments.load(request.app.state.store, case_id)
+
+
+# ---- session, users, tokens --------------------------------------------------------------------
+class LoginIn(BaseModel):
+    name: str = Field(max_length=200)
+    password: str = Field(max_length=1024)
+
+
+class UserIn(BaseModel):
+    name: str = Field(max_length=100)
+    password: str = Field(min_length=accounts.MIN_PASSWORD_CHARS, max_length=1024)
+    admin: bool = False
+
+
+class TokenIn(BaseModel):
+    label: str = Field(default="", max_length=200)
+
+
+def login_user(request: Request, response: Response, name: str, password: str) -> accounts.User:
+    """Check a password with rate limiting and set the session cookie (shared with the UI)."""
+    state = request.app.state
+    ip = client_ip(request)
+    wait = state.throttle.retry_after(name, ip)
+    if wait:
+        raise HTTPException(status_code=429, detail=f"too many failed logins; wait {wait} s",
+                            headers={"Retry-After": str(wait)})
+    user = accounts.authenticate(state.store, name, password)
+    if user is None:
+        state.throttle.failed(name, ip)
+        raise HTTPException(status_code=401, detail="wrong user name or password")
+    state.throttle.succeeded(name)
+    response.set_cookie(SESSION_COOKIE, state.sessions.issue(user), max_age=12 * 3600, httponly=True,
+                        samesite="lax", secure=state.secure_cookies, path="/")
+    return user
+
+
+@router.post("/session", tags=["session"], summary="Log in (sets an HttpOnly session cookie)")
+def api_login(request: Request, response: Response, body: LoginIn) -> dict[str, Any]:
+    user = login_user(request, response, body.name, body.password)
+    nonce = request.app.state.sessions.read(_cookie_from(response))["n"]
+    return {"user": user.name, "admin": user.is_admin, "csrf_token": request.app.state.sessions.csrf_token(nonce)}
+
+
+def _cookie_from(response: Response) -> str:
+    for key, value in response.raw_headers:
+        if key == b"set-cookie" and value.startswith(SESSION_COOKIE.encode() + b"="):
+            return value.split(b";", 1)[0].split(b"=", 1)[1].decode().strip('"')
+    raise AssertionError("no session cookie set")
+
+
+@router.delete("/session", tags=["session"], summary="Log out")
+def api_logout(response: Response, me: Me) -> dict[str, Any]:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return {"user": me.user.name, "logged_out": True}
+
+
+@router.get("/me", tags=["session"], summary="Who am I, and which cases can I see")
+def api_me(request: Request, me: Me) -> dict[str, Any]:
+    out: dict[str, Any] = {"user": me.user.name, "admin": me.user.is_admin, "via": me.via,
+                           "cases": accounts.grants_of_user(request.app.state.store, me.user.pk)}
+    if me.via == "session":
+        out["csrf_token"] = request.app.state.sessions.csrf_token(me.nonce)
+    return out
+
+
+@router.post("/tokens", tags=["session"], status_code=201,
+             summary="Create an API token for yourself (shown once; only its hash is stored)")
+def api_token(request: Request, me: Me, body: TokenIn) -> dict[str, Any]:
+    token = accounts.create_token(request.app.state.store, me.user.name, body.label,
+                                  actor=me.actor)
+    return {"user": me.user.name, "token": token, "label": body.label}
+
+
+@router.post("/users", tags=["session"], status_code=201, summary="Create a user (admins only)")
+def api_add_user(request: Request, me: Me, body: UserIn) -> dict[str, Any]:
+    if not me.user.is_admin:
+        raise HTTPException(status_code=403, detail="only admins may create users")
+    user = accounts.create_user(request.app.state.store, body.name, body.password, admin=body.admin,
+                                actor=me.actor)
+    return {"user": user.name, "admin": user.is_admin}
+
+
+# ---- cases -------------------------------------------------------------------------------------
+@router.get("/cases", tags=["cases"], summary="Cases shared with you")
+def api_list_cases(request: Request, me: Me) -> list[dict[str, Any]]:
+    store = request.app.state.store
+    granted = accounts.grants_of_user(store, me.user.pk)
+    return [{"id": s.case_id, "title": s.title, "revision": s.revision, "role": granted[s.case_id],
+             "updated_at": s.updated_at.isoformat() if s.updated_at else None, "counts": s.counts}
+            for s in store.list_cases() if s.case_id in granted]
+
+
+async def read_upload(upload: UploadFile) -> tuple[str, str]:
+    """(text, file name) of an uploaded case file, refusing oversized or non-UTF-8 uploads."""
+    limit = _limits.current().upload_bytes
+    name = os.path.basename(upload.filename or "upload")[:200] or "upload"
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = await upload.read(1 << 20)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise LimitExceeded("upload_bytes", f"more than {limit}", limit, name)
+        chunks.append(chunk)
+    try:
+        return b"".join(chunks).decode("utf-8-sig"), name
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+
+
+def create_case_from_text(request: Request, me: Principal, text: str, name: str) -> Case:
+    store = request.app.state.store
+    case = loads_case(text, name)
+    actor = me.actor
+    store.import_case(case, actor=actor)
+    accounts.grant(store, case.id, me.user.name, "owner", actor=actor)
+    return case
+
+
+@router.post("/cases", tags=["cases"], status_code=201,
+             summary="Create a case from an uploaded case file (YAML or JSON, format sevenfold/1)")
+async def api_create_case(request: Request, me: Me, file: Annotated[UploadFile, File()]) -> JSONResponse:
+    text, name = await read_upload(file)
+    case = create_case_from_text(request, me, text, name)
+    return JSONResponse({"case": case.id, "revision": 1, "role": "owner"}, status_code=201, headers=etag(1))
+
+
+@router.get("/cases/{case_id}", tags=["cases"], summary="The whole case and its revision")
+def api_get_case(request: Request, ctx: Reader) -> JSONResponse:
+    case, revision = _load(request, ctx.case_id)
+    return JSONResponse({"revision": revision, "role": ctx.role, "case": case_to_data(case)},
+                        headers=etag(revision))
+
+
+@router.delete("/cases/{case_id}", tags=["cases"], summary="Delete a case (owners)")
+def api_delete_case(request: Request, ctx: Owner, if_match: IfMatch = None) -> dict[str, Any]:
+    store = request.app.state.store
+    expected = parse_if_match(if_match)
+    if expected is not None and store.revision(ctx.case_id) != expected:
+        raise HTTPException(status_code=412, detail=f"case {ctx.case_id!r} changed since revision {expected}")
+    store.delete_case(ctx.case_id, actor=ctx.who)
+    return {"case": ctx.case_id, "deleted": True}
+
+
+@router.get("/cases/{case_id}/export", tags=["cases"], summary="The case file (YAML or JSON)")
+def api_export(request: Request, ctx: Reader,
+               format: Annotated[Literal["yaml", "json"], Query()] = "yaml") -> PlainTextResponse:
+    case, revision = _load(request, ctx.case_id)
+    media = "application/json" if format == "json" else "application/yaml"
+    return PlainTextResponse(dump_case(case, format), media_type=media,
+                             headers={**etag(revision),
+                                      "Content-Disposition": f'attachment; filename="{ctx.case_id}.{format}"'})
+
+
+@router.get("/cases/{case_id}/assessment", tags=["assessment"],
+            summary="The Assessment (same JSON as `sevenfold assess --json`)")
+def api_assessment(request: Request, ctx: Reader) -> JSONResponse:
+    _, revision, assessment = request.app.state.assessments.get(request.app.state.store, ctx.case_id)
+    return JSONResponse(assessment.to_json_dict(), headers=etag(revision))
+
+
+@router.get("/cases/{case_id}/audit", tags=["cases"], summary="The case's audit records, newest last")
+def api_case_audit(request: Request, ctx: Reader,
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+    return [r.to_json_dict() for r in _audit.records(request.app.state.store, ctx.case_id, limit=limit)]
+
+
+# ---- grants ------------------------------------------------------------------------------------
+class GrantIn(BaseModel):
+    role: accounts.Role
+
+
+@router.get("/cases/{case_id}/grants", tags=["grants"], summary="Who may see this case (owners)")
+def api_grants(request: Request, ctx: Owner) -> dict[str, str]:
+    return accounts.grants_on_case(request.app.state.store, ctx.case_id)
+
+
+@router.put("/cases/{case_id}/grants/{user_name}", tags=["grants"], summary="Grant a role (owners)")
+def api_grant(request: Request, ctx: Owner, user_name: str, body: GrantIn) -> dict[str, Any]:
+    accounts.grant(request.app.state.store, ctx.case_id, user_name, body.role, actor=ctx.who)
+    return {"case": ctx.case_id, "user": user_name, "role": body.role}
+
+
+@router.delete("/cases/{case_id}/grants/{user_name}", tags=["grants"], summary="Revoke a grant (owners)")
+def api_revoke(request: Request, ctx: Owner, user_name: str) -> dict[str, Any]:
+    store = request.app.state.store
+    grants = accounts.grants_on_case(store, ctx.case_id)
+    if grants.get(user_name) == "owner" and sum(r == "owner" for r in grants.values()) == 1:
+        raise HTTPException(status_code=409, detail="a case keeps at least one owner; grant another first")
+    accounts.revoke(store, ctx.case_id, user_name, actor=ctx.who)
+    return {"case": ctx.case_id, "user": user_name, "revoked": True}
+
+
+# ---- entries with ids: sources, documents, reports, hypotheses -------------------------------
+def _register_entry_kind(kind: str, model: type[Any], singular: str) -> None:
+    tag = [kind]
+
+    def list_entries(request: Request, ctx: Reader) -> JSONResponse:
+        case, revision = _load(request, ctx.case_id)
+        return JSONResponse([e.model_dump(mode="json", exclude_none=True) for e in getattr(case, kind)],
+                            headers=etag(revision))
+
+    def get_entry(request: Request, ctx: Reader, entry_id: str) -> JSONResponse:
+        case, revision = _load(request, ctx.case_id)
+        for e in getattr(case, kind):
+            if e.id == entry_id:
+                return JSONResponse(e.model_dump(mode="json", exclude_none=True), headers=etag(revision))
+        raise NotFound(f"case {ctx.case_id!r}: no {singular} {entry_id!r}")
+
+    def create_entry(request: Request, ctx: Analyst, body: Annotated[model, Body()],  # type: ignore[valid-type]
+                     if_match: IfMatch = None) -> JSONResponse:
+        def change(case: Case) -> None:
+            if any(e.id == body.id for e in getattr(case, kind)):
+                raise Conflict(f"case {ctx.case_id!r}: {singular} {body.id!r} already exists")
+            getattr(case, kind).append(body)
+
+        try:
+            case, revision = _edit(request, ctx, change, f"{singular}.add", if_match, commutative=if_match is None)
+        except Conflict as exc:
+            if "already exists" in str(exc):
+                raise HTTPException(status_code=409, detail=str(exc)) from None
+            raise
+        return JSONResponse({"case": case.id, "revision": revision, "id": body.id}, status_code=201,
+                            headers=etag(revision))
+
+    def replace_entry(request: Request, ctx: Analyst, entry_id: str,
+                      body: Annotated[model, Body()], if_match: IfMatch = None) -> JSONResponse:  # type: ignore[valid-type]
+        if body.id != entry_id:
+            raise InputError(f"{singular} id in the body ({body.id!r}) differs from the URL ({entry_id!r}); "
+                             "ids cannot be renamed")
+
+        def change(case: Case) -> None:
+            entries = getattr(case, kind)
+            for i, e in enumerate(entries):
+                if e.id == entry_id:
+                    entries[i] = body
+                    return
+            raise NotFound(f"case {ctx.case_id!r}: no {singular} {entry_id!r}")
+
+        case, revision = _edit(request, ctx, change, f"{singular}.edit", if_match, commutative=False)
+        return _written(case, revision, {"id": entry_id})
+
+    def delete_entry(request: Request, ctx: Analyst, entry_id: str, if_match: IfMatch = None) -> JSONResponse:
+        def change(case: Case) -> None:
+            entries = getattr(case, kind)
+            keep = [e for e in entries if e.id != entry_id]
+            if len(keep) == len(entries):
+                raise NotFound(f"case {ctx.case_id!r}: no {singular} {entry_id!r}")
+            entries[:] = keep
+            if kind == "reports":  # a report's ratings and outcomes go with it
+                case.ratings = [rt for rt in case.ratings if rt.report != entry_id]
+                case.outcomes = [o for o in case.outcomes if o.report != entry_id]
+            if kind == "hypotheses":
+                case.ratings = [rt for rt in case.ratings if rt.hypothesis != entry_id]
+                case.outcomes = [o for o in case.outcomes if o.hypothesis != entry_id]
+
+        case, revision = _edit(request, ctx, change, f"{singular}.delete", if_match, commutative=False)
+        return _written(case, revision, {"id": entry_id, "deleted": True})
+
+    base = f"/cases/{{case_id}}/{kind}"
+    router.add_api_route(base, list_entries, methods=["GET"], tags=tag, summary=f"List {kind}")
+    router.add_api_route(base, create_entry, methods=["POST"], tags=tag, status_code=201,
+                         summary=f"Add a {singular} (analysts)")
+    router.add_api_route(base + "/{entry_id}", get_entry, methods=["GET"], tags=tag, summary=f"One {singular}")
+    router.add_api_route(base + "/{entry_id}", replace_entry, methods=["PUT"], tags=tag,
+                         summary=f"Replace a {singular} (analysts; If-Match recommended)")
+    router.add_api_route(base + "/{entry_id}", delete_entry, methods=["DELETE"], tags=tag,
+                         summary=f"Delete a {singular} (analysts){' and its ratings' if kind in ('reports', 'hypotheses') else ''}")
+
+
+_register_entry_kind("sources", Source, "source")
+_register_entry_kind("documents", Document, "document")
+_register_entry_kind("reports", Report, "report")
+_register_entry_kind("hypotheses", Hypothesis, "hypothesis")
+
+
+# ---- ratings: the ACH matrix, one cell per (report, hypothesis, analyst) -------------------------
+class RatingIn(BaseModel):
+    consistency: Literal["CC", "C", "N", "I", "II", "NA"] | None = None
+    likelihood: float | None = Field(default=None, gt=0.0, le=1.0)
+    note: str = Field(default="", max_length=10_000)
+    analyst: str | None = Field(default=None, max_length=200,
+                                description="whose rating; default you (owners may set others')")
+
+
+def _analyst_for(ctx: CaseContext, requested: str | None) -> str:
+    name = requested or ctx.user.name
+    if name != ctx.user.name and not ctx.can("owner"):
+        raise HTTPException(status_code=403, detail="only owners may change another analyst's ratings")
+    return name
+
+
+def set_rating(request: Request, ctx: CaseContext, report_id: str, hypothesis_id: str, body: RatingIn,
+               if_match: str | None) -> tuple[Case, int]:
+    analyst = _analyst_for(ctx, body.analyst)
+    fields: dict[str, Any] = {"report": report_id, "hypothesis": hypothesis_id, "analyst": analyst,
+                              "consistency": body.consistency, "likelihood": body.likelihood}
+    if body.note:
+        fields["note"] = body.note
+    rating = Rating.model_validate({k: v for k, v in fields.items() if v is not None})
+
+    def change(case: Case) -> None:
+        case.report(report_id)
+        case.hypothesis(hypothesis_id)
+        for i, rt in enumerate(case.ratings):
+            if (rt.report, rt.hypothesis, rt.analyst) == (report_id, hypothesis_id, analyst):
+                case.ratings[i] = rating
+                return
+        case.ratings.append(rating)
+
+    # one analyst's cell: commutes with every other edit, so retried on a concurrent change
+    return _edit(request, ctx, change, "rating.set", if_match, commutative=True)
+
+
+def clear_rating(request: Request, ctx: CaseContext, report_id: str, hypothesis_id: str,
+                 analyst: str | None, if_match: str | None) -> tuple[Case, int]:
+    who = _analyst_for(ctx, analyst)
+
+    def change(case: Case) -> None:
+        keep = [rt for rt in case.ratings if (rt.report, rt.hypothesis, rt.analyst) != (report_id, hypothesis_id, who)]
+        if len(keep) == len(case.ratings):
+            raise NotFound(f"case {ctx.case_id!r}: no rating of {report_id}/{hypothesis_id} by {who}")
+        case.ratings = keep
+
+    return _edit(request, ctx, change, "rating.clear", if_match, commutative=True)
+
+
+@router.get("/cases/{case_id}/ratings", tags=["ratings"], summary="The ACH matrix: every analyst's ratings")
+def api_ratings(request: Request, ctx: Reader,
+                analyst: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
+    case, revision = _load(request, ctx.case_id)
+    rows = [rt.model_dump(mode="json", exclude_none=True) for rt in case.ratings
+            if analyst is None or rt.analyst == analyst]
+    return JSONResponse(rows, headers=etag(revision))
+
+
+@router.put("/cases/{case_id}/ratings/{report_id}/{hypothesis_id}", tags=["ratings"],
+            summary="Rate a report against a hypothesis (your rating unless `analyst` is given)")
+def api_set_rating(request: Request, ctx: Analyst, report_id: str, hypothesis_id: str, body: RatingIn,
+                   if_match: IfMatch = None) -> JSONResponse:
+    case, revision = set_rating(request, ctx, report_id, hypothesis_id, body, if_match)
+    return _written(case, revision, {"report": report_id, "hypothesis": hypothesis_id,
+                                     "analyst": body.analyst or ctx.user.name})
+
+
+@router.delete("/cases/{case_id}/ratings/{report_id}/{hypothesis_id}", tags=["ratings"],
+               summary="Remove your rating of a cell")
+def api_clear_rating(request: Request, ctx: Analyst, report_id: str, hypothesis_id: str,
+                     analyst: Annotated[str | None, Query(max_length=200)] = None,
+                     if_match: IfMatch = None) -> JSONResponse:
+    case, revision = clear_rating(request, ctx, report_id, hypothesis_id, analyst, if_match)
+    return _written(case, revision, {"deleted": True})
+
+
+# ---- outcomes (positional: no ids) -------------------------------------------------------------
+@router.get("/cases/{case_id}/outcomes", tags=["outcomes"], summary="What was later learned")
+def api_outcomes(request: Request, ctx: Reader) -> JSONResponse:
+    case, revision = _load(request, ctx.case_id)
+    return JSONResponse([dict(o.model_dump(mode="json", exclude_none=True), index=i)
+                         for i, o in enumerate(case.outcomes)], headers=etag(revision))
+
+
+@router.post("/cases/{case_id}/outcomes", tags=["outcomes"], status_code=201, summary="Record an outcome")
+def api_add_outcome(request: Request, ctx: Analyst, body: Outcome, if_match: IfMatch = None) -> JSONResponse:
+    case, revision = _edit(request, ctx, lambda c: c.outcomes.append(body), "outcome.add", if_match,
+                           commutative=if_match is None)
+    return JSONResponse({"case": case.id, "revision": revision, "index": len(case.outcomes) - 1},
+                        status_code=201, headers=etag(revision))
+
+
+@router.delete("/cases/{case_id}/outcomes/{index}", tags=["outcomes"],
+               summary="Remove an outcome by position (If-Match required: positions shift)")
+def api_delete_outcome(request: Request, ctx: Analyst, index: int, if_match: IfMatch = None) -> JSONResponse:
+    if parse_if_match(if_match) is None:
+        raise HTTPException(status_code=428, detail="If-Match is required: outcome positions change")
+
+    def change(case: Case) -> None:
+        if not 0 <= index < len(case.outcomes):
+            raise NotFound(f"case {ctx.case_id!r}: no outcome #{index}")
+        del case.outcomes[index]
+
+    case, revision = _edit(request, ctx, change, "outcome.delete", if_match, commutative=False)
+    return _written(case, revision, {"deleted": index})
+
+
+# ---- burns -------------------------------------------------------------------------------------
+class BurnIn(BaseModel):
+    source: str = Field(min_length=1, max_length=200)
+    since: HistDate
+    id: str | None = Field(default=None, max_length=200)
+    actor: str | None = Field(default=None, max_length=200)
+    note: str = Field(default="", max_length=10_000)
+
+
+@router.get("/cases/{case_id}/burns", tags=["burns"], summary="Recorded compromises of sources")
+def api_burns(request: Request, ctx: Reader) -> JSONResponse:
+    case, revision = _load(request, ctx.case_id)
+    return JSONResponse([b.model_dump(mode="json", exclude_none=True) for b in case.burns], headers=etag(revision))
+
+
+@router.get("/cases/{case_id}/burns/preview", tags=["burns"],
+            summary="What-if: what falls if a source is burned (changes nothing)")
+def api_burn_preview(request: Request, ctx: Reader, source: Annotated[str, Query(min_length=1, max_length=200)],
+                     since: Annotated[HistDate | None, Query()] = None) -> dict[str, Any]:
+    case, _ = _load(request, ctx.case_id)
+    return burn_what_if(case, source, since)
+
+
+def burn(request: Request, ctx: CaseContext, body: BurnIn, if_match: str | None) -> tuple[Case, int, dict[str, Any]]:
+    import datetime as dt
+
+    before_case, _ = _load(request, ctx.case_id)
+    what_if = burn_what_if(before_case, body.source, body.since)
+    burn_id = body.id or f"burn-{body.source}-{body.since}"
+
+    def change(case: Case) -> None:
+        if any(b.id == burn_id for b in case.burns):
+            raise Conflict(f"case {ctx.case_id!r}: burn {burn_id!r} already exists")
+        case.burns.append(Burn(id=burn_id, source=body.source, since=body.since, actor=body.actor,
+                               note=body.note, recorded_at=dt.datetime.now(dt.timezone.utc).isoformat()))
+
+    try:
+        case, revision = _edit(request, ctx, change, "burn", if_match, commutative=if_match is None)
+    except Conflict as exc:
+        if "already exists" in str(exc):
+            raise HTTPException(status_code=409, detail=str(exc)) from None
+        raise
+    return case, revision, dict(what_if, id=burn_id)
+
+
+@router.post("/cases/{case_id}/burns", tags=["burns"], status_code=201,
+             summary="Burn a source from a date; returns what falls (before/after assessment)")
+def api_burn(request: Request, ctx: Analyst, body: BurnIn, if_match: IfMatch = None) -> JSONResponse:
+    case, revision, result = burn(request, ctx, body, if_match)
+    return JSONResponse({"case": case.id, "revision": revision, **result}, status_code=201, headers=etag(revision))
+
+
+@router.delete("/cases/{case_id}/burns/{burn_id}", tags=["burns"], summary="Unburn: remove a recorded burn")
+def api_unburn(request: Request, ctx: Analyst, burn_id: str, if_match: IfMatch = None) -> JSONResponse:
+    def change(case: Case) -> None:
+        keep = [b for b in case.burns if b.id != burn_id]
+        if len(keep) == len(case.burns):
+            raise NotFound(f"case {ctx.case_id!r}: no burn {burn_id!r}")
+        case.burns = keep
+
+    case, revision = _edit(request, ctx, change, "unburn", if_match, commutative=if_match is None)
+    return _written(case, revision, {"deleted": burn_id})

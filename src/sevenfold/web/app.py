@@ -1,0 +1,174 @@
+"""The workbench application: FastAPI app factory, security headers, error mapping.
+
+>>> from sevenfold.web import create_app
+>>> app = create_app("cases.db")      # doctest: +SKIP   (then: uvicorn, or `sevenfold serve`)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sevenfold import limits as _limits
+from sevenfold.errors import (
+    AssessmentError,
+    CaseValidationError,
+    Conflict,
+    InputError,
+    LimitExceeded,
+    NotFound,
+    SevenfoldError,
+    StoreError,
+)
+from sevenfold.store import Store, open_store
+from sevenfold.store.accounts import secret_key
+from sevenfold.web.auth import LoginThrottle, Sessions
+from sevenfold.web.service import AssessmentCache
+
+log = logging.getLogger("sevenfold.web")
+HERE = Path(__file__).parent
+
+#: strict: only our own scripts and styles; no inline script or style, no framing, no plugins
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def _status_for(exc: SevenfoldError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Conflict):
+        return 409
+    if isinstance(exc, LimitExceeded):
+        return 413
+    if isinstance(exc, (CaseValidationError, AssessmentError)):
+        return 422
+    if isinstance(exc, StoreError):
+        return 503
+    if isinstance(exc, InputError):
+        return 400
+    return 400
+
+
+def error_body(exc: SevenfoldError) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": type(exc).__name__, "detail": str(exc)}
+    if isinstance(exc, CaseValidationError):
+        body["problems"] = [{"file": p.file, "kind": p.kind, "entry": p.entry, "field": p.field,
+                             "message": p.message, "text": str(p)} for p in exc.problems]
+    return body
+
+
+def create_app(store: Store | str | None = None, *, secure_cookies: bool | None = None) -> FastAPI:
+    """The workbench app over ``store`` (a Store, a URL/path, or None for SEVENFOLD_DB / the default)."""
+    if not isinstance(store, Store):
+        store = open_store(store)
+    if secure_cookies is None:
+        secure_cookies = os.environ.get("SEVENFOLD_SECURE_COOKIES", "").lower() in ("1", "true", "yes")
+
+    app = FastAPI(title="sevenfold workbench API", version="1",
+                  description="Deception-aware evidence assessment: cases, ACH ratings, burns and the "
+                              "Assessment. Authenticate with the session cookie (POST /api/v1/session; "
+                              "send X-CSRF-Token on writes) or `Authorization: Bearer sf_...`.",
+                  openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None)
+    app.state.store = store
+    app.state.sessions = Sessions(secret_key(store))
+    app.state.throttle = LoginThrottle()
+    app.state.assessments = AssessmentCache()
+    app.state.secure_cookies = secure_cookies
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
+        # refuse oversized bodies before reading them (uploads are also counted while read)
+        length = request.headers.get("content-length")
+        limit = _limits.current().upload_bytes + 64 * 1024
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            response: Response = JSONResponse(
+                {"error": "LimitExceeded", "detail": f"refused: request body is {length} bytes, above the "
+                 f"limit of {limit} (raise it with SEVENFOLD_LIMIT_UPLOAD_BYTES)"}, status_code=413)
+        else:
+            response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        if request.url.path.startswith("/api/") or "text/html" in response.headers.get("content-type", ""):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    def wants_html(request: Request) -> bool:
+        return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+    @app.exception_handler(SevenfoldError)
+    async def sevenfold_error(request: Request, exc: SevenfoldError) -> Response:
+        status = _status_for(exc)
+        if wants_html(request) and not request.headers.get("hx-request"):
+            from sevenfold.web.ui import render_error
+
+            return render_error(request, status, str(exc))
+        if request.headers.get("hx-request"):
+            from sevenfold.web.ui import render_flash
+
+            return render_flash(request, str(exc), status)
+        return JSONResponse(error_body(exc), status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 401 and wants_html(request) and not request.headers.get("hx-request"):
+            from fastapi.responses import RedirectResponse
+
+            return RedirectResponse("/login", status_code=303)
+        if wants_html(request) and not request.headers.get("hx-request"):
+            from sevenfold.web.ui import render_error
+
+            return render_error(request, exc.status_code, str(exc.detail))
+        if request.headers.get("hx-request"):
+            from sevenfold.web.ui import render_flash
+
+            return render_flash(request, str(exc.detail), exc.status_code)
+        return JSONResponse({"error": "HTTPError", "detail": exc.detail}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e.get("type")}
+                  for e in exc.errors()]
+        if request.headers.get("hx-request"):
+            from sevenfold.web.ui import render_flash
+
+            return render_flash(request, "; ".join(f"{'.'.join(e['loc'][1:])}: {e['msg']}" for e in errors), 422)
+        return JSONResponse({"error": "ValidationError", "detail": errors}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse({"error": "InternalError", "detail": "unexpected error; see the server log"},
+                            status_code=500)
+
+    from sevenfold.web.api import router as api_router
+    from sevenfold.web.ui import router as ui_router
+
+    app.include_router(api_router)
+    app.include_router(ui_router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    _ = HTTPException, HTMLResponse  # re-exported for handlers above
+    return app

@@ -1,0 +1,58 @@
+"""`sevenfold fuse` end to end (contracts.md)."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow.csv as pacsv
+import pytest
+
+from sevenfold.cli import main
+from sevenfold.synth import claims_scenario
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("fuse")
+    sc = claims_scenario(seed=3, n_items=300)
+    pacsv.write_csv(sc.claims, d / "claims.csv")
+    pacsv.write_csv(sc.gold, d / "gold.csv")
+    return d
+
+
+def test_fuse_writes_truths_and_scores(files, capsys):
+    out = files / "truths.csv"
+    rc = main(["fuse", str(files / "claims.csv"), "--method", "accu-copy", "--gold", str(files / "gold.csv"),
+               "--out", str(out), "--json"])
+    assert rc == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["method"] == "accu-copy" and data["converged"] in (True, False)
+    assert 0.0 <= data["accuracy"]["accuracy"] <= 1.0 and data["accuracy"]["evaluated"] == 300
+    assert data["copy_pairs"] and {"copier", "original", "probability"} <= set(data["copy_pairs"][0])
+    truths = pacsv.read_csv(out)
+    assert truths.column_names == ["object", "attribute", "value", "confidence"]
+    assert truths.num_rows == 300
+
+
+@pytest.mark.parametrize("method", ["majority-voting", "truthfinder", "ltm"])
+def test_fuse_every_name_runs(files, capsys, method):
+    assert main(["fuse", str(files / "claims.csv"), "--method", method, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["truths"]) == 300 and data["stop_reason"]
+
+
+def test_fuse_human_output_prints_accuracy(files, capsys):
+    assert main(["fuse", str(files / "claims.csv"), "--gold", str(files / "gold.csv")]) == 0
+    assert "accuracy:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [["--method", "nope"], ["--backend", "spark"], ["--duplicates", "maybe"]])
+def test_fuse_bad_arguments_exit_2(files, args, capsys):
+    assert main(["fuse", str(files / "claims.csv"), *args]) == 2
+
+
+def test_fuse_bad_file_exit_2(tmp_path, capsys):
+    p = tmp_path / "bad.csv"
+    p.write_text("source,object,value\na,b,c\n")
+    assert main(["fuse", str(p)]) == 2
+    assert "missing column" in capsys.readouterr().err

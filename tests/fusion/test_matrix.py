@@ -1,0 +1,170 @@
+"""ClaimMatrix construction, normalisation hooks and the bad-input policies."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from sevenfold.errors import InputError
+from sevenfold.fusion import ClaimMatrix, MajorityVoting, ValueNormalizer, identity_key, numeric_key, set_key
+from sevenfold.fusion.normalize import text_key
+
+CSV = "source,object,attribute,value,date\ns1,o1,a,X,2020-01-01\ns2,o1,a, x ,2020-01-02\ns3,o1,a,y,\ns1,o2,a,1,\n"
+
+
+def _write(tmp_path, name, text, mode="w"):
+    p = tmp_path / name
+    if mode == "wb":
+        p.write_bytes(text)
+    else:
+        p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_indexes_are_consistent(tmp_path):
+    cm = ClaimMatrix.read(_write(tmp_path, "c.csv", CSV))
+    assert (cm.n_claims, cm.n_sources, cm.n_items, cm.n_cands) == (4, 3, 2, 3)
+    assert np.all(cm.cand_item[cm.claim_cand] == cm.claim_item)
+    assert np.all(np.diff(cm.cand_item) >= 0)  # candidates contiguous per item
+    assert cm.sc.shape == (3, 3) and cm.sc.nnz == 4
+    assert list(cm.cand_value[cm.item_argmax(cm.cand_votes)]) == ["X", "1"]  # "X" and " x " agree
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "parquet", "jsonl"])
+def test_formats(tmp_path, fmt):
+    rows = [{"source": "s1", "object": "o", "attribute": "a", "value": "v"},
+            {"source": "s2", "object": "o", "attribute": "a", "value": "w"}]
+    p = tmp_path / f"c.{fmt}"
+    if fmt == "parquet":
+        pq.write_table(pa.Table.from_pylist(rows), p)
+    elif fmt == "jsonl":
+        p.write_text("\n".join(json.dumps(r) for r in rows))
+    else:
+        sep = "\t" if fmt == "tsv" else ","
+        p.write_text("source,object,attribute,value\n".replace(",", sep)
+                     + "".join(sep.join(r.values()) + "\n" for r in rows))
+    cm = ClaimMatrix.read(p)
+    assert cm.n_claims == 2 and cm.n_cands == 2
+
+
+def test_numeric_parquet_values_are_cast(tmp_path):
+    p = tmp_path / "n.parquet"
+    pq.write_table(pa.table({"source": ["a", "b"], "object": ["o", "o"], "attribute": ["p", "p"],
+                             "value": [1.0, 1.0]}), p)
+    assert ClaimMatrix.read(p).n_cands == 1
+
+
+def test_empty_file(tmp_path):
+    with pytest.raises(InputError, match="empty"):
+        ClaimMatrix.read(_write(tmp_path, "e.csv", ""))
+
+
+def test_header_only(tmp_path):
+    with pytest.raises(InputError, match="no claims"):
+        ClaimMatrix.read(_write(tmp_path, "h.csv", "source,object,attribute,value\n"))
+
+
+def test_missing_column_named(tmp_path):
+    with pytest.raises(InputError, match="missing column.*attribute"):
+        ClaimMatrix.read(_write(tmp_path, "m.csv", "source,object,value\ns,o,v\n"))
+
+
+def test_non_utf8(tmp_path):
+    p = _write(tmp_path, "b.csv", "source,object,attribute,value\ns,o,a,caf\xe9\n".encode("latin-1"), "wb")
+    with pytest.raises(InputError, match="UTF-8"):
+        ClaimMatrix.read(p)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        ClaimMatrix.read(tmp_path / "nope.csv")
+
+
+def test_nan_and_empty_values(tmp_path):
+    p = tmp_path / "nan.parquet"
+    pq.write_table(pa.table({"source": ["a", "b"], "object": ["o", "o"], "attribute": ["p", "p"],
+                             "value": [1.0, float("nan")]}), p)
+    with pytest.raises(InputError, match="row 2.*value"):
+        ClaimMatrix.read(p)
+    cm = ClaimMatrix.read(p, missing="drop")
+    assert cm.n_claims == 1 and cm.n_missing_dropped == 1
+    with pytest.raises(InputError, match="row 2: field 'source'"):
+        ClaimMatrix.read(_write(tmp_path, "s.csv", "source,object,attribute,value\ns,o,a,v\n,o,a,v\n"))
+
+
+def test_duplicate_policy_latest_by_date():
+    src, obj, att = ["w"] * 3, ["o"] * 3, ["temp"] * 3
+    val, date = ["10", "30", "20"], ["2020-01-01", "2020-03-01", "2020-02-01"]
+    cm = ClaimMatrix.from_arrays(src, obj, att, val, date=date)
+    assert cm.n_claims == 1 and cm.n_duplicates_dropped == 2
+    assert cm.cand_value[cm.claim_cand[0]] == "30"
+    cm = ClaimMatrix.from_arrays(src, obj, att, val, date=date, duplicates="first")
+    assert cm.cand_value[cm.claim_cand[0]] == "10"
+    cm = ClaimMatrix.from_arrays(src, obj, att, val, date=date, duplicates="last")
+    assert cm.cand_value[cm.claim_cand[0]] == "20"
+    with pytest.raises(InputError, match="more than once"):
+        ClaimMatrix.from_arrays(src, obj, att, val, duplicates="error")
+    # undated rows count as oldest
+    cm = ClaimMatrix.from_arrays(src, obj, att, val, date=[None, "2020-01-01", None])
+    assert cm.cand_value[cm.claim_cand[0]] == "30"
+    # agreeing duplicates are not an error
+    assert ClaimMatrix.from_arrays(src, obj, att, ["1", "1", "1"], duplicates="error").n_claims == 1
+
+
+def test_text_normaliser_default_and_identity():
+    args = (["a", "b"], ["o", "o"], ["p", "p"], ["New  York", "new york "])
+    assert ClaimMatrix.from_arrays(*args).n_cands == 1
+    assert ClaimMatrix.from_arrays(*args, normalizer=identity_key).n_cands == 2
+
+
+def test_numeric_tolerance():
+    vals = ["1,000", "1000.4", "1003", "abc"]
+    keys = numeric_key(1.0)(np.asarray(vals, dtype=object))
+    assert keys[0] == keys[1] != keys[2]
+    assert keys[3] == "abc"
+    rel = numeric_key(0.01, relative=True)(np.asarray(["1000", "1001", "1200"], dtype=object))
+    assert rel[0] == rel[1] != rel[2]
+
+
+def test_list_values_compare_as_sets():
+    norm = ValueNormalizer(default=text_key, per_attribute={"authors": set_key(";")})
+    cm = ClaimMatrix.from_arrays(["a", "b", "c", "a"], ["bk", "bk", "bk", "bk2"],
+                                 ["authors", "authors", "authors", "title"],
+                                 ["Knuth, D.; Graham, R.", "graham, r.;knuth, d.;", "Knuth, D.", "A; B"],
+                                 normalizer=norm)
+    assert cm.n_cands == 3  # the first two agree; the title is not split
+    m = MajorityVoting().fit(cm)
+    assert m.truths_[0] == "Knuth, D.; Graham, R."
+
+
+def test_from_case_duck_typed():
+    claim = lambda o, a, v: SimpleNamespace(object=o, attribute=a, value=v)  # noqa: E731
+    case = SimpleNamespace(case=SimpleNamespace(id="c1"), reports=[
+        SimpleNamespace(id="r1", source="alice", date="1937-01-01", claims=[claim("memo", "authentic", True)]),
+        SimpleNamespace(id="r2", source="bob", date=None, claims=[claim("memo", "authentic", True),
+                                                                  claim("memo", "pages", 3)]),
+        SimpleNamespace(id="r3", source="carol", date=None, claims=[]),  # a source with no claims
+    ])
+    cm = ClaimMatrix.from_case(case)
+    assert sorted(cm.source_labels) == ["alice", "bob"]
+    assert cm.n_items == 2 and list(cm.claim_report) == ["r1", "r2", "r2"]
+    assert set(MajorityVoting().fit(case).truths_) == {"true", "3"}
+    with pytest.raises(InputError, match="no report has claims"):
+        ClaimMatrix.from_case(SimpleNamespace(case=SimpleNamespace(id="c2"), reports=[]))
+
+
+def test_from_case_real_model():
+    model = pytest.importorskip("sevenfold.model")
+    if not hasattr(model, "Report"):
+        pytest.skip("case model not ready")
+    try:
+        rep = model.Report(id="r1", source="s1", claims=[model.Claim(object="o", attribute="a", value="v")])
+    except Exception as exc:  # the model may require more fields; the duck-typed test covers the shape
+        pytest.skip(f"cannot build a bare Report: {exc}")
+    cm = ClaimMatrix.from_case(SimpleNamespace(case=SimpleNamespace(id="c"), reports=[rep]))
+    assert cm.n_claims == 1
