@@ -15,6 +15,9 @@ def _cells(*values: object) -> list[Text]:
     return [Text("" if v is None else str(v)) for v in values]
 
 
+MAX_ALERTS_PER_KIND = 3
+
+
 def _fmt(x: float | None, spec: str = ".2f") -> str:
     return "—" if x is None else format(x, spec)
 
@@ -66,8 +69,15 @@ def render_assessment(result: Assessment, console: Console) -> None:
             console.print(f"  • {escape(v.target)} (value {_fmt(v.value, '.3f')}): {escape(v.why or '')}")
     if result.alerts:
         console.print("[bold yellow]Warnings:[/]")
+        by_kind: dict[str, list[str]] = {}
         for a in result.alerts:
-            console.print(f"  ⚠ [yellow]{a.kind}[/]: {escape(a.message)}")
+            by_kind.setdefault(a.kind, []).append(a.message)
+        for kind, messages in by_kind.items():
+            for message in messages[:MAX_ALERTS_PER_KIND]:
+                console.print(f"  ⚠ [yellow]{kind}[/]: {escape(message)}")
+            if len(messages) > MAX_ALERTS_PER_KIND:
+                console.print(f"    [dim]… and {len(messages) - MAX_ALERTS_PER_KIND} more {kind} alerts "
+                              "(all of them in --json)[/]")
     for note in result.notes:
         console.print(f"[dim]{escape(note)}[/]")
     console.print()
