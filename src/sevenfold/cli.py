@@ -19,9 +19,11 @@ from sevenfold.errors import SevenfoldError
 # One line per command module; each module registers its own commands.
 COMMAND_MODULES = [
     "sevenfold.commands.case",
+    "sevenfold.commands.provenance",
     "sevenfold.commands.cite",
     "sevenfold.commands.fusion",
     "sevenfold.commands.names",
+    "sevenfold.commands.interop",
     "sevenfold.commands.web",
 ]
 

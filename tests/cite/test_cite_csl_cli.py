@@ -119,3 +119,11 @@ def test_cli_missing_file_is_input_error(app: typer.Typer, tmp_path: Path) -> No
     (tmp_path / "bin.txt").write_bytes(b"\xff\xfe\x00bad")
     res = CliRunner().invoke(app, ["cite", "audit", str(tmp_path / "bin.txt")])
     assert isinstance(res.exception, InputError)
+
+
+def test_csl_items_pass_the_interop_schema_model(seed_audit) -> None:
+    """Cross-check with sevenfold.interop's model of the full CSL-JSON schema (when that module is present)."""
+    schema = pytest.importorskip("sevenfold.interop.csl_schema")
+    items = to_csl_json(seed_audit) + to_csl_json(parse_citations(
+        "RGASPI, f. 17, op. 163, d. 1217, ll. 51–2; Ervin Stavinskii, *Zarubiny* (Moscow, 2003), pp. 367–69."))
+    assert [p for it in items for p in schema.csl_item_problems(it)] == []

@@ -142,3 +142,35 @@ def test_same_work_cited_twice_in_full_is_one_work() -> None:
     r = audit(_md("Ian Kershaw, *Nemesis* (New York, 2000), p. 4.", "Ian Kershaw, *Nemesis* (New York, 2000), p. 9."))
     assert len(r.works) == 1 and r.works[0].footnotes == [1, 2]
     assert [run.footnotes for run in r.single_source_runs] == [[1, 2]]
+
+
+def test_idem_with_title_in_next_note_takes_previous_author() -> None:
+    r = audit(_md("Hiroaki Kuromiya, *The Voices of the Dead* (New Haven, 2007), p. 3.",
+                  "Idem, *Freedom and Terror in the Donbas* (Cambridge, 1998), p. 5."))
+    c = r.footnotes[1].citations[0]
+    assert (c.kind, c.form, [p.family for p in c.authors]) == ("book", "idem", ["Kuromiya"])
+    assert c.resolves_to != r.footnotes[0].citations[0].resolves_to
+
+
+def test_chicago_style_markdown_document() -> None:
+    """A second, independent document (Chicago notes, not the seed's style) read end to end."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "fixtures" / "chicago_notes.md").read_text(encoding="utf-8")
+    r = audit(text)
+    kinds = [[c.kind for c in f.citations] for f in r.footnotes]
+    assert kinds == [["book"], ["book"], ["article"], ["short"], ["ibid"], ["short"], ["book"], ["unparsed"],
+                     ["archival", "archival"], ["dangling"], ["short", "short"], ["dangling"], ["book", "book"]]
+    shearer = r.footnotes[2].citations[0]
+    assert (shearer.container, shearer.volume, shearer.issue, shearer.year, shearer.first_page,
+            shearer.last_page) == ("Cahiers du monde russe", "42", "2-4", 2001, 505, 534)
+    assert r.footnotes[1].citations[0].place == "New Haven, CT"
+    assert r.footnotes[5].citations[0].resolves_to == shearer.resolves_to  # 'Shearer, “Social Disorder,” 510'
+    assert r.footnotes[12].citations[1].quoted_in  # 'Cited in Robert Service ...'
+    assert [(run.footnotes, run.work) for run in r.single_source_runs] == [([4, 5], r.works[0].id)]
+
+
+def test_superscript_notes_on_consecutive_lines() -> None:
+    notes = extract_footnotes("Body.¹ ²\n\n¹Kershaw, p. 3.\n²Ibid.\n³A remark that wraps\nonto a second line.\n")
+    assert [(n.n, n.text) for n in notes] == [(1, "Kershaw, p. 3."), (2, "Ibid."),
+                                             (3, "A remark that wraps onto a second line.")]

@@ -132,3 +132,37 @@ def test_idem_full_citation_inherits_author() -> None:
                            "Idem, *Freedom and Terror in the Donbas* (Cambridge, 1998), p. 5.")
     assert [c.kind for c in cits] == ["book", "book"]
     assert cits[1].authors[0].family == "Kuromiya" and cits[1].title == "Freedom and Terror in the Donbas"
+
+
+def test_russian_gost_book_and_article() -> None:
+    c = parse_citation("Хлевнюк О. В. Хозяин. М., 2010. С. 245.")
+    assert (c.kind, c.title, c.place, c.year, c.pages) == ("book", "Хозяин", "Moscow", 2010, "245")
+    assert (c.authors[0].family, c.authors[0].given) == ("Хлевнюк", "О. В.")
+    c = parse_citation("Горбунов Е. А. Военная разведка в 1934–1939 годах // Свободная мысль. 1998. № 2. С. 103.")
+    assert (c.kind, c.container, c.year, c.issue, c.pages) == ("article", "Свободная мысль", 1998, "2", "103")
+    c = parse_citation("Там же. С. 12.")
+    assert (c.kind, c.pages) == ("ibid", "12")
+
+
+def test_mixed_scripts_in_one_note() -> None:
+    cits = parse_citations("РГАСПИ. Ф. 17. Оп. 162. Д. 21. Л. 45–46; RGVA, f. 33987, op. 3, d. 1, l. 5; "
+                           "Хлевнюк О. В. Хозяин. М., 2010. С. 245.")
+    assert [(c.kind, c.archive) for c in cits] == [("archival", "RGASPI"), ("archival", "RGVA"), ("book", None)]
+
+
+def test_slash_shorthand_and_free_locators() -> None:
+    c = parse_citation("RGASPI 17/162/21, l. 3.")
+    assert (c.archive, c.fond, c.opis, c.delo, c.list) == ("RGASPI", "17", "162", "21", "3")
+    c = parse_citation("See RGASPI 558/11/1120:45–46.")
+    assert (c.fond, c.delo, c.list) == ("558", "1120", "45-46")
+    c = parse_citation("Hoover Institution Archives, Boris Nicolaevsky Collection, box 12, folder 5.")
+    assert (c.kind, c.archive, c.locator) == ("archival", "HIA", "Boris Nicolaevsky Collection, box 12, folder 5")
+    assert parse_citation("Bundesarchiv, RH 2/1234, Bl. 5.").locator == "RH 2/1234, Bl. 5"
+
+
+def test_papka_is_part_of_the_file() -> None:
+    from sevenfold.cite import audit
+
+    r = audit("[^1]: AVP RF, f. 0100, op. 21, p. 183, d. 11, l. 5.\n"
+              "[^2]: AVP RF, f. 0100, op. 21, p. 184, d. 11, l. 5.\n")
+    assert len(r.works) == 2

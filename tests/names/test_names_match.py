@@ -31,7 +31,8 @@ STRUCTURE_PAIRS = [
 ]
 # Only the gazetteer can link these (different names, not spellings).
 GAZETTEER_PAIRS = [("Hsinking", "Changchun"), ("Khalkhin Gol", "Nomonhan"), ("Lugouqiao", "Marco Polo Bridge"),
-                   ("Lake Khasan", "Changkufeng"), ("Ramsay", "Richard Sorge"), ("Koba", "Иосиф Сталин"), ("Urumchi", "Tihwa"), ("Heibei", "Hopeh")]
+                   ("Lake Khasan", "Changkufeng"),
+                   ("Ramsay", "Richard Sorge"), ("Koba", "Иосиф Сталин"), ("Urumchi", "Tihwa"), ("Heibei", "Hopeh")]
 DIFFERENT = [("Ivan Petrov", "Pavel Sidorov"), ("I. Petrov", "V. Petrov"), ("Sergey Prigozhin", "Yevgeny Prigozhin"),
              ("Harbin", "Changchun"), ("Nikolai Yezhov", "Genrikh Yagoda"), ("Manchukuo", "Mongolia")]
 
@@ -95,7 +96,7 @@ def test_batch_equals_single_on_real_pairs(with_gazetteer: NameMatcher) -> None:
     left = pairs.left + bench.left + [a for a, _ in TRANSLITERATION_PAIRS + GAZETTEER_PAIRS + DIFFERENT]
     right = pairs.right + bench.right + [b for _, b in TRANSLITERATION_PAIRS + GAZETTEER_PAIRS + DIFFERENT]
     batch = with_gazetteer.score_pairs(left, right)
-    single = np.array([with_gazetteer.match(a, b).score for a, b in zip(left, right)])
+    single = np.array([with_gazetteer.match(a, b).score for a, b in zip(left, right, strict=True)])
     np.testing.assert_allclose(batch, single, atol=1e-6)
 
 
@@ -111,7 +112,8 @@ def test_beats_exact_match_baseline_on_real_variant_data(plain: NameMatcher) -> 
     data = load_deezymatch(FIXTURES / "deezymatch_sample.tsv")
     scores = plain.score_pairs(data.left, data.right)
     ours = confusion(data.gold, scores >= DEFAULT_THRESHOLD)
-    exact = confusion(data.gold, np.array([a.casefold() == b.casefold() for a, b in zip(data.left, data.right)]))
+    same = [a.casefold() == b.casefold() for a, b in zip(data.left, data.right, strict=True)]
+    exact = confusion(data.gold, np.array(same))
     assert ours.f1 > exact.f1
     assert ours.precision > 0.7
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+
+# cheap argon2 parameters for speed (the format is still argon2id; production uses the defaults)
+os.environ.setdefault("SEVENFOLD_ARGON2_FAST", "1")
 
 pytest.importorskip("fastapi")
 pytest.importorskip("argon2")
@@ -29,7 +33,8 @@ TINY = {
         {"id": "s1", "name": "Agent One", "kind": "human", "access": "direct",
          "track_record": {"confirmed": 6, "refuted": 1}},
         {"id": "s2", "name": "Agent Two", "kind": "human", "access": "indirect"},
-        {"id": "s3", "name": "Unused source", "kind": "open"},
+        {"id": "s3", "name": "Burned source", "kind": "open"},
+        {"id": "s4", "name": "Unused source", "kind": "open"},
     ],
     "documents": [{"id": "d1", "citation": "RGASPI f. 17, op. 163, d. 1217, l. 51", "title": "Memo"}],
     "reports": [

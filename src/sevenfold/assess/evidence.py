@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 
+from sevenfold.assess.heuer import INCONSISTENCY_WEIGHT
 from sevenfold.assess.reliability import SourceReliability, source_reliabilities
 from sevenfold.assess.result import OriginResult
 from sevenfold.model import Case
@@ -41,8 +43,13 @@ MODALITY_WEIGHT: dict[str, float] = {
     "coerced_confession": 0.05,
 }
 HOP_WEIGHT = 0.9          # per source in the report's `via` chain of custody
-INTERESTED_WEIGHT = 0.5   # the source has declared `interests` in the answer
-ANY_ACTOR = "*"           # compromise with no known actor: any deceiver may use the channel
+INTERESTED_WEIGHT = 0.5   # the source, or an intermediary in `via`, has declared `interests`
+ANY_ACTOR = "*"  # compromise with no known actor: any deceiver may use the channel
+
+# Consistency letters as codes (None = no letter given), for vectorised lookups.
+_CONSISTENCY_CODE = {None: 0, "CC": 1, "C": 2, "N": 3, "I": 4, "II": 5, "NA": 6}
+_CODE_LIKELIHOOD = np.array([np.nan, *(CONSISTENCY_LIKELIHOOD[k] for k in ("CC", "C", "N", "I", "II")), np.nan])
+_CODE_INCONSISTENCY = np.array([np.nan, *(INCONSISTENCY_WEIGHT[k] for k in ("CC", "C", "N", "I", "II", "NA"))])
 
 
 @dataclass
@@ -69,6 +76,7 @@ class Evidence:
     outcome: dict[str, str] = field(default_factory=dict)  # report id -> confirmed/refuted (<= as_of)
     notes: list[str] = field(default_factory=list)
     prior_explicit: bool = False
+    cover: dict[int, list[int]] = field(default_factory=dict)  # deception hypothesis -> its cover stories
 
     @property
     def n_hyp(self) -> int:
@@ -217,23 +225,19 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
     A, N, H = len(analysts), len(report_ids), len(hyp_ids)
     L = np.full((A, N, H), np.nan)
     cons = np.full((A, N, H), np.nan)
-    from sevenfold.assess.heuer import INCONSISTENCY_WEIGHT
-
-    # One pass over the ratings into index lists, then one fancy assignment (no per-cell NumPy calls).
-    ai, ri, hi, lv, cv = [], [], [], [], []
-    for rt in case.ratings:
-        i = ridx.get(rt.report)
-        if i is None:
-            continue
-        ai.append(aidx[rt.analyst or ""])
-        ri.append(i)
-        hi.append(hidx[rt.hypothesis])
-        c = rt.consistency
-        lv.append(rt.likelihood if rt.likelihood is not None else CONSISTENCY_LIKELIHOOD.get(c, np.nan))
-        cv.append(INCONSISTENCY_WEIGHT[c] if c is not None else np.nan)
-    if ai:
-        L[ai, ri, hi] = lv
-        cons[ai, ri, hi] = cv
+    # Columns of the ratings table in one pass, then dictionary maps and one fancy assignment.
+    if case.ratings:
+        cols = list(zip(*[(rt.report, rt.hypothesis, rt.analyst or "", rt.likelihood, rt.consistency)
+                          for rt in case.ratings], strict=True))
+        ri = np.fromiter(map(ridx.get, cols[0], repeat(-1)), dtype=np.int64, count=len(case.ratings))
+        hi = np.fromiter(map(hidx.__getitem__, cols[1]), dtype=np.int64, count=len(case.ratings))
+        ai = np.fromiter(map(aidx.__getitem__, cols[2]), dtype=np.int64, count=len(case.ratings))
+        explicit_l = np.array(cols[3], dtype=float)  # None -> nan
+        code = np.fromiter(map(_CONSISTENCY_CODE.__getitem__, cols[4]), dtype=np.int64, count=len(case.ratings))
+        lv = np.where(np.isnan(explicit_l), _CODE_LIKELIHOOD[code], explicit_l)
+        keep = ri >= 0
+        L[ai[keep], ri[keep], hi[keep]] = lv[keep]
+        cons[ai[keep], ri[keep], hi[keep]] = _CODE_INCONSISTENCY[code[keep]]
     cell_rated = ~np.isnan(L)
     rated = cell_rated.any(axis=2)
     # Missing or NA cells: the mean of the analyst's other cells for that report (neither for nor against).
@@ -249,29 +253,19 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
     parts: list[str] = []
     interested = np.zeros(N, dtype=bool)
     coerced = np.zeros(N, dtype=bool)
+    memo: dict[tuple[str, str, int, bool], tuple[float, str]] = {}
     for i, rid in enumerate(report_ids):
         r = reports[rid]
         s = sources[r.source]
-        w = rel[s.id].mean
-        why = [f"source r={w:.2f}"]
-        m = MODALITY_WEIGHT[r.modality]
-        if m != 1.0:
-            why.append(f"{r.modality} ×{m:g}")
-        w *= m
-        if r.via:
-            hop = HOP_WEIGHT ** len(r.via)
-            w *= hop
-            why.append(f"{len(r.via)} hop(s) via ×{hop:.2f}")
-        if s.interests:
-            w *= INTERESTED_WEIGHT
-            why.append(f"interested source ×{INTERESTED_WEIGHT:g}")
-        cp = copier_prob.get(s.id, 0.0)
-        if cp > 0:
-            w *= 1.0 - cp
-            why.append(f"copies another source (p={cp:.2f}) ×{1 - cp:.2f}")
-        weight[i] = w
-        parts.append(", ".join(why) + f" -> weight {w:.2f}")
-        interested[i] = bool(s.interests) or r.modality == "official_statement"
+        # an interest anywhere on the chain (the source or an intermediary in `via`) can shade the report
+        has_interest = bool(s.interests) or any(sources[v].interests for v in r.via)
+        key = (s.id, r.modality, len(r.via), has_interest)
+        if key not in memo:
+            memo[key] = _report_weight(rel[s.id].mean, r.modality, len(r.via), has_interest,
+                                       copier_prob.get(s.id, 0.0))
+        weight[i], text = memo[key]
+        parts.append(text)
+        interested[i] = has_interest or r.modality == "official_statement"
         coerced[i] = r.modality == "coerced_confession"
 
     origin_index, origin_list, how = build_origins(case, report_ids, origins)
@@ -288,7 +282,29 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
         analysts=analysts, L=L, rated=rated, cell_rated=cell_rated, consistency=cons, weight=weight,
         weight_parts=parts, fed_by=fed_by, origin_index=origin_index, origins=origin_list, reliability=rel,
         interested=interested, coerced=coerced, outcome=outcome, notes=notes, prior_explicit=explicit,
+        cover=deception_covers(case),
     )
+
+
+def _report_weight(r: float, modality: str, hops: int, interested: bool, copy_p: float) -> tuple[float, str]:
+    """Effective reliability w of one report and its one-line explanation."""
+    w = r
+    why = [f"source r={r:.2f}"]
+    m = MODALITY_WEIGHT[modality]
+    if m != 1.0:
+        why.append(f"{modality} ×{m:g}")
+    w *= m
+    if hops:
+        hop = HOP_WEIGHT ** hops
+        w *= hop
+        why.append(f"{hops} hop(s) via ×{hop:.2f}")
+    if interested:
+        w *= INTERESTED_WEIGHT
+        why.append(f"interested source or intermediary ×{INTERESTED_WEIGHT:g}")
+    if copy_p > 0:
+        w *= 1.0 - copy_p
+        why.append(f"copies another source (p={copy_p:.2f}) ×{1 - copy_p:.2f}")
+    return w, ", ".join(why) + f" -> weight {w:.2f}"
 
 
 def log_likelihoods(ev: Evidence, weight: np.ndarray | None = None,
@@ -304,21 +320,43 @@ def log_likelihoods(ev: Evidence, weight: np.ndarray | None = None,
 
 
 def apply_deception(ev: Evidence, P: np.ndarray, fed_by: list[frozenset[str]]) -> np.ndarray:
-    """Under a deception hypothesis by A, a report A may feed looks as the deceiver wants: the largest
-    likelihood it has under any hypothesis, whatever the truth."""
-    actors = {d for d in ev.deception_by if d is not None}
-    if not actors or not any(fed_by):
+    """Under a deception hypothesis k by A, a report A may feed says what the deceiver wants: it is as
+    likely as under the story the deception is made to look like (its cover, ``mimics``), whatever the
+    truth — and never less likely than the analyst rated it under k itself:
+
+        P[i, k] = max(P[i, k], max_{c ∈ cover(k)} P[i, c])
+    """
+    if not ev.cover or not any(fed_by):
         return P
     P = P.copy()
-    best = P.max(axis=2)  # (A, N)
-    for actor in actors:
+    for k, cover in ev.cover.items():
+        actor = ev.deception_by[k]
         rows = np.array([actor in f or ANY_ACTOR in f for f in fed_by], dtype=bool)
-        if rows.any():
-            cols = ev.deception_mask(actor)
-            sub = P[:, rows, :]
-            sub[:, :, cols] = best[:, rows, None]
-            P[:, rows, :] = sub
+        if rows.any() and cover:
+            wanted = P[:, rows][:, :, cover].max(axis=2)
+            P[:, rows, k] = np.maximum(P[:, rows, k], wanted)
     return P
+
+
+def deception_covers(case: Case) -> dict[int, list[int]]:
+    """Deception hypothesis index -> indices of the hypotheses it is made to look like.
+
+    ``mimics`` (an extra key on the hypothesis: an id or a list of ids) names them; without it every
+    non-deception hypothesis is a possible cover (the deceiver could dress the channel as any of them).
+    """
+    ids = [h.id for h in case.hypotheses]
+    honest = [k for k, h in enumerate(case.hypotheses) if not h.deception_by]
+    out: dict[int, list[int]] = {}
+    for k, h in enumerate(case.hypotheses):
+        if not h.deception_by:
+            continue
+        mimics = h.extra.get("mimics")
+        if mimics:
+            names = [mimics] if isinstance(mimics, str) else list(mimics)
+            out[k] = [ids.index(m) for m in names if m in ids and m != h.id]
+        else:
+            out[k] = honest or [j for j in range(len(ids)) if j != k]
+    return out
 
 
 def pooled(ell: np.ndarray, rated: np.ndarray) -> np.ndarray:

@@ -80,6 +80,8 @@ def archive_location(c: Citation, with_locator: bool = False) -> str | None:
         bits.append(c.item)
     if c.reference_code:
         bits.append(f"Ref. {c.reference_code}")
+    if c.locator:
+        bits.append(c.locator)
     return ", ".join(bits) or None
 
 

@@ -45,13 +45,16 @@ class _Para:
     line: int  # 1-based line of its first line
 
 
-def _paragraphs(text: str) -> list[_Para]:
-    """Paragraphs separated by blank lines. Lines of a paragraph are joined with a space."""
+def _paragraphs(text: str, split_at: re.Pattern[str] | None = None) -> list[_Para]:
+    """Paragraphs separated by blank lines (and before lines matching ``split_at``), lines joined by a space."""
     paras: list[_Para] = []
     buf: list[str] = []
     start = 0
     for i, line in enumerate(text.split("\n"), 1):
         if line.strip():
+            if buf and split_at is not None and split_at.match(line):
+                paras.append(_Para(" ".join(buf), start))
+                buf = []
             if not buf:
                 start = i
             buf.append(line.strip())
@@ -91,7 +94,7 @@ def _is_terminal(s: str) -> bool:
 
 
 def _superscript(text: str) -> list[RawNote]:
-    paras = _paragraphs(text)
+    paras = _paragraphs(text, _SUP_START)
     kinds: list[int | None] = []  # footnote number or None (body)
     bodies: list[str] = []
     last = 0

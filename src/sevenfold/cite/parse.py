@@ -10,6 +10,7 @@ number of attempts, so parsing is linear in the length of the text.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from sevenfold.cite.archives import Archive, ArchiveMention, find_archives
@@ -57,7 +58,7 @@ VOL_ISSUE = re.compile(r"(?P<vol>\d{1,4})\s{0,2}:\s{0,2}(?P<issue>\d{1,4}(?:\s{0
 ISSUE_NO = re.compile(r"(?:no|nos|nr|№|vyp|issue)\.?\s{0,2}(?P<issue>\d{1,4}(?:\s{0,2}-\s{0,2}\d{1,4})?)",
                       re.IGNORECASE)
 LOCATOR_TAIL = re.compile(
-    rf"\s{{0,3}},?\s{{0,3}}(?:(?P<pp>pp?|S|s|с|стр)\.?\s{{0,3}}(?P<pages>{RANGES})|(?P<pages2>{RANGES})(?![\w/:])"
+    rf"\s{{0,3}},?\s{{0,3}}(?:(?P<pp>pp?|S|s|с|С|стр|Стр)\.?\s{{0,3}}(?P<pages>{RANGES})|(?P<pages2>{RANGES})(?![\w/:])"
     rf"|(?P<ch>ch(?:ap)?\.?\s{{0,2}}\d{{1,3}}))"
 )
 FOND_PART = re.compile(
@@ -79,6 +80,16 @@ JACAR_CODE = re.compile(r"(?<![\w])(?:Ref(?:erence)?\.?\s{0,2}(?:code|no\.?|numb
                         r"(?P<code>[A-F]\d{11})(?!\d)")
 SIGNATURE = re.compile(r"[,:\s]{0,4}(?P<sig>(?:[A-Z]{0,4}[\d][\w]*|[A-Z]{1,4})(?:[./-]\w{1,12}){1,8})")
 SKIP_PARENS = re.compile(r"\s{0,3}\((?P<inside>[^()]{1,80})\)")
+SLASH_FOND = re.compile(
+    r"(?P<f>(?:[A-ZА-Я]{1,2}-?)?\d{1,6}[a-zа-я]?)/(?P<o>\d{1,5}[a-zа-я]?)/(?P<d>\d{1,7}[a-zа-я]?)(?![\w/])"
+)
+SLASH_LIST = re.compile(rf"\s{{0,2}}(?:,\s{{0,2}}(?:ll|l|лл|л|ark|арк)\.\s{{0,3}}|:\s{{0,2}})(?P<val>{RANGES})",
+                        re.IGNORECASE)
+CHICAGO_TAIL = re.compile(
+    r",?\s{1,2}(?P<vol>\d{1,4})(?:\s{0,2},\s{0,2}(?:no|nos|issue)\.?\s{0,2}(?P<iss>\d{1,4}(?:\s?-\s?\d{1,4})?))?"
+    r"\s{0,2}\((?P<d>[^()]{0,40}?(?P<y>1[5-9]\d\d|20\d\d))\)"
+    rf"(?:\s{{0,2}}:\s{{0,2}}(?P<pages>{RANGES}))?"
+)
 IBID_FOLIO = re.compile(rf"(?:ll|l|лл|л|ark|арк)\.\s{{0,3}}(?P<val>{RANGES})", re.IGNORECASE)
 FOND_START = re.compile(r"(?:f|ф|fond|op|оп|d|д|spr|спр)\.\s{0,3}\d", re.IGNORECASE)
 
@@ -126,6 +137,7 @@ def _parse_segment(seg: _Seg, ctx: list[Citation]) -> None:
     pos = 0
     attempts = 0
     mentions = find_archives(view)
+    starts = [m.start for m in mentions]
     while pos < len(view) and attempts < MAX_PER_SEGMENT:
         attempts += 1
         start = _skip_ws(view, pos)
@@ -137,7 +149,7 @@ def _parse_segment(seg: _Seg, ctx: list[Citation]) -> None:
         cit = (
             _try_ibid(seg, start, ctx)
             or _try_op_cit(seg, start)
-            or _try_archival(seg, start, mentions, ctx)
+            or _try_archival(seg, start, mentions, starts, ctx)
             or _try_gost(seg, start)
             or _try_full(seg, start, pos, ctx)
             or _try_short(seg, start)
@@ -202,6 +214,7 @@ def _try_ibid(seg: _Seg, i: int, ctx: list[Citation]) -> tuple[Citation, int] | 
         full = _try_full(seg, m.end(), m.end(), ctx, inherit_author=True)
         if full is not None:
             c, end = full
+            c.form = "idem"  # a full citation whose author is the previous one's
             c.raw = seg.text[i:end].strip().rstrip(",;: ")
             c.start = seg.offset + i
             return c, end
@@ -219,7 +232,7 @@ def _try_ibid(seg: _Seg, i: int, ctx: list[Citation]) -> tuple[Citation, int] | 
             parts, end = loc
             return _mk(seg, i, end, kind="ibid", form=form, fond=parts.get("fond"), opis=parts.get("opis"),
                        delo=parts.get("delo"), list=parts.get("list")), end
-    pages, first, last, locator, end = _pages(view, j)
+    pages, first, last, locator, end = _pages(view, k)
     if pages is None and locator is None:
         end = j
     return _mk(seg, i, end, kind="ibid", form=form, pages=pages, first_page=first, last_page=last,
@@ -317,7 +330,7 @@ def _trailing_note(seg: _Seg, end: int, c: Citation) -> int:
     return end
 
 
-def _try_archival(seg: _Seg, i: int, mentions: list[ArchiveMention],
+def _try_archival(seg: _Seg, i: int, mentions: list[ArchiveMention], starts: list[int],
                   ctx: list[Citation]) -> tuple[Citation, int] | None:
     view = seg.view
     # 'd. 7, l. 8' continuing the previous archival citation in the same note
@@ -335,9 +348,8 @@ def _try_archival(seg: _Seg, i: int, mentions: list[ArchiveMention],
             c = _mk(seg, i, end, kind="archival", archive=prev.archive, country=prev.country,
                     csl_type="manuscript", **base)
             return c, _trailing_note(seg, end, c)
-    for men in mentions:
-        if men.start < i:
-            continue
+    lo = bisect.bisect_left(starts, i)
+    for men in mentions[lo: lo + MAX_ATTEMPTS]:
         if men.start - i > 400:
             break
         c_end = _archival_at(seg, men)
@@ -369,6 +381,16 @@ def _archival_at(seg: _Seg, men: ArchiveMention) -> tuple[Citation, int] | None:
             parts, end = loc
             c = _mk(seg, men.start, end, **common, **parts)
             return c, _trailing_note(seg, end, c)
+    m = SLASH_FOND.match(view, k)
+    if m and arch.system == "fond":  # 'RGASPI 17/162/21, l. 3' — fond/opis/delo shorthand
+        parts = {"fond": m.group("f"), "opis": m.group("o"), "delo": m.group("d")}
+        end = m.end()
+        lm = SLASH_LIST.match(view, end)
+        if lm:
+            parts["list"] = normalize_range(lm.group("val").replace("об", "ob"), expand=True)[0]
+            end = lm.end()
+        c = _mk(seg, men.start, end, **common, **parts)
+        return c, _trailing_note(seg, end, c)
     if arch.system == "polish":
         m = POLISH_SIG.match(view, j)
         if m:
@@ -402,6 +424,17 @@ def _archival_at(seg: _Seg, men: ArchiveMention) -> tuple[Citation, int] | None:
     if m and any(ch.isdigit() for ch in m.group("sig")):
         c = _mk(seg, men.start, m.end(), **common, signature=m.group("sig"))
         return c, _trailing_note(seg, m.end(), c)
+    if arch.system != "fond":
+        # 'Hoover Institution Archives, Nicolaevsky Collection, box 12, folder 5': keep the rest as locator
+        rest = view[k: k + 300]
+        stop = rest.find(";")
+        rest_end = k + (stop if stop >= 0 else len(rest))
+        while rest_end > k and view[rest_end - 1] in " .,":
+            rest_end -= 1
+        rest_loc = " ".join(seg.text[k:rest_end].split()).strip(" ,")
+        if rest_loc and re.search(r"\d", rest_loc) and not YEAR_RE.fullmatch(rest_loc):
+            c = _mk(seg, men.start, rest_end, **common, locator=rest_loc)
+            return c, _trailing_note(seg, rest_end, c)
     return None
 
 
@@ -411,7 +444,7 @@ def _archival_at(seg: _Seg, men: ArchiveMention) -> tuple[Citation, int] | None:
 def _delimited_spans(seg: _Seg, i: int, limit: int) -> list[tuple[int, int, str]]:
     """Title candidates from i: (start, end, 'italic'|'quote'), end past the closing delimiter."""
     text, view = seg.text, seg.view
-    out = []
+    out: list[tuple[int, int, str]] = []
     pos = i
     n = min(len(view), i + limit)
     while pos < n and len(out) < MAX_ATTEMPTS:
@@ -610,6 +643,17 @@ def _full_at(seg: _Seg, i: int, s0: int, s1: int, kind: str, ctx: list[Citation]
         vol = iss = None
         year = None
         date = None
+        ch = CHICAGO_TAIL.match(view, pos, win_end)
+        if ch:  # Chicago: '*Cahiers du monde russe* 42, no. 2–4 (2001): 505–34'
+            pages = first = last = None
+            if ch.group("pages"):
+                pages, first, last = normalize_range(ch.group("pages"), expand=False)
+            date, _ = parse_date(ch.group("d"))
+            c = _mk(seg, a, ch.end(), kind="article", csl_type=csl_type, title=title, authors=people,
+                    author=author_text or None, container=container, volume=ch.group("vol"),
+                    issue=ch.group("iss").replace(" ", "") if ch.group("iss") else None, year=int(ch.group("y")),
+                    date=date, pages=pages, first_page=first, last_page=last, note=note, editors=editors)
+            return c, ch.end()
         vi = VOL_ISSUE.search(view, pos, win_end)
         ym2 = YEAR_RE.search(view, pos, win_end)
         if vi and (ym2 is None or vi.start() < ym2.start()) and vi.start() - pos < 20:

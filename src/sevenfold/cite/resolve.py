@@ -21,7 +21,7 @@ from sevenfold.cite.textnorm import fold_key
 def work_key(c: Citation) -> str:
     if c.kind == "archival":
         parts = [c.archive or "", c.fond or "", c.opis or "", c.delo or "", c.signature or "", c.series or "",
-                 c.roll or "", c.item or "", c.reference_code or ""]
+                 c.roll or "", c.item or "", c.reference_code or "", c.locator or ""]
         return "arch:" + "|".join(fold_key(p) for p in parts)
     fam = ",".join(fold_key(p.family) for p in c.authors)
     return f"{c.kind}:{fam}:{fold_key(c.title or c.container or c.raw)}"
@@ -128,6 +128,10 @@ def resolve(footnotes: list[Footnote]) -> list[Work]:
         this: list[str] = []
         for c in fn.citations:
             if c.kind in FULL_KINDS:
+                if c.form == "idem" and not c.authors and len(set(prev_works)) == 1:
+                    prev = r.by_id[prev_works[0]].citation
+                    if prev is not None and prev.authors:  # 'Idem, *Title* ...' in the next note
+                        c.authors, c.author = list(prev.authors), prev.author
                 w = r.add_full(c, fn.n)
                 c.resolves_to = w.id
             elif c.kind == "ibid":

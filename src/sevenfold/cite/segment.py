@@ -111,13 +111,13 @@ def split_segments(text: str, max_segments: int = 100_000) -> list[tuple[int, in
             break
     out: list[tuple[int, int]] = []
     start = 0
-    for c in [*cuts, n]:
-        a, b = start, c
+    for cut in [*cuts, n]:
+        a, b = start, cut
         while a < b and view[a].isspace():
             a += 1
         while b > a and view[b - 1].isspace():
             b -= 1
         if b > a:
             out.append((a, b))
-        start = c
+        start = cut
     return out

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sevenfold.errors import InputError
@@ -88,12 +89,12 @@ def parse_cmd(
         return
     console = Console()
     for c in found:
-        table = Table(title=f"[bold]{c.kind}[/]  {c.raw}", show_header=False, title_justify="left")
+        table = Table(title=f"[bold]{c.kind}[/]  {escape(c.raw)}", show_header=False, title_justify="left")
         for key, val in c.model_dump(exclude={"raw", "kind", "start"}).items():
             if val not in (None, [], False):
                 if key in ("authors", "editors"):
                     val = "; ".join(f"{p['family']}, {p['given']}" if p.get("given") else p["family"] for p in val)
-                table.add_row(key, str(val))
+                table.add_row(key, escape(str(val)))
         console.print(table)
 
 
@@ -115,19 +116,20 @@ def _render(result: object, name: str) -> None:
         for i, c in enumerate(fn.citations):
             raw = c.raw if len(c.raw) <= 90 else c.raw[:87] + "…"
             target = c.resolves_to or (c.reason or "")
-            table.add_row(str(fn.n) if i == 0 else "", f"[{_KIND_STYLE[c.kind]}]{c.kind}[/]", raw, target)
+            kind = f"[{_KIND_STYLE[c.kind]}]{c.kind}[/]" + (" (quoted in)" if c.quoted_in else "")
+            table.add_row(str(fn.n) if i == 0 else "", kind, escape(raw), escape(target))
     console.print(table)
     works = Table(title=f"Works ({len(result.works)})")
     works.add_column("id")
     works.add_column("work")
     works.add_column("footnotes")
     for w in result.works:
-        works.add_row(w.id, w.label, ", ".join(str(n) for n in w.footnotes))
+        works.add_row(w.id, escape(w.label), ", ".join(str(n) for n in w.footnotes))
     console.print(works)
     if result.single_source_runs:
         for run in result.single_source_runs:
             console.print(f"[bold yellow]single-source run[/]: footnotes {run.footnotes[0]}–{run.footnotes[-1]} "
-                          f"all rest on {run.work} ({run.label})")
+                          f"all rest on {run.work} ({escape(run.label or '')})")
     else:
         console.print("no single-source runs")
     if result.dangling:

@@ -130,7 +130,7 @@ def match(
             scores, decided = matcher.match_pairs(left, right)
             _atomic_csv(out, ["a", "b", "score", "match"],
                         ([x, y, f"{s:.4f}", "true" if d else "false"]
-                         for x, y, s, d in zip(left, right, scores, decided)))
+                         for x, y, s, d in zip(left, right, scores, decided, strict=True)))
             n_match = int(decided.sum())
             summary = {"pairs": len(left), "matches": n_match, "out": str(out), "threshold": matcher.threshold}
             if json_out:
@@ -226,7 +226,9 @@ def dedupe(
     summary = {"records": res.n_records, "clusters": res.n_clusters, "multi_record_clusters": len(groups),
                "pairs_above_threshold": res.pairs_scored, "chart": res.chart, "model": res.model,
                "out": str(out) if out else None, "timings_s": {k: round(v, 3) for k, v in res.timings.items()},
-               "parameters": res.parameters}
+               "parameters": res.parameters, "notes": res.notes}
+    for note in res.notes:
+        err.print(f"warning: {note}", markup=False)
     if json_out:
         print_json(summary)
         return

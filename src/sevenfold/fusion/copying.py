@@ -40,6 +40,7 @@ class PairCounts:
                               shape=(cm.n_sources, cm.n_items))
         shared = sp.triu(items @ items.T, k=1).tocoo()
         same = (cm.sc @ cm.sc_t).tocsr()
+        same.sort_indices()
         self.cm = cm
         self.i, self.j = shared.row.astype(np.int64), shared.col.astype(np.int64)
         self.shared = shared.data
@@ -50,6 +51,7 @@ class PairCounts:
         if not self.i.size:
             return np.zeros(0)
         weighted = (self.cm.sc.multiply(truth_prob[None, :]).tocsr() @ self.cm.sc_t).tocsr()
+        weighted.sort_indices()
         return np.asarray(weighted[self.i, self.j]).ravel()
 
 

@@ -36,6 +36,7 @@ _ROLE_WORDS = {"and", "by", "editor", "editors", "edited", "ed", "eds", "phd", "
                "dr", "prof", "not", "available", "contributor", "contributors", "compiled", "compiler"}
 _WORD = re.compile(r"[a-z][a-z'\-]+")
 _PAREN = re.compile(r"\([^)]*\)")
+_CLOCK = pa.array([f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)] + [None], pa.string())
 _TIME = r"(?P<h>\d{1,2}):(?P<m>\d{2})(?:\s*(?P<ap>[aApP])\.?\s*[mM]?\.?)?"
 
 
@@ -77,19 +78,15 @@ def load_book(root: str | Path) -> tuple[pa.Table, pa.Table, ValueNormalizer]:
 def flight_time_key(arr: pa.Array) -> pa.Array:
     """Vectorised: any source's time text → ``HH:MM`` (24 h), or null when there is no time."""
     parts = pc.extract_regex(arr, _TIME)
-    h = pc.struct_field(parts, "h").to_numpy(zero_copy_only=False)
-    m = pc.struct_field(parts, "m").to_numpy(zero_copy_only=False)
-    ap = pc.struct_field(parts, "ap").to_numpy(zero_copy_only=False)
-    ok = np.asarray([x is not None for x in h]) if len(h) else np.zeros(0, bool)
-    hh = np.zeros(len(h), dtype=np.int64)
-    mm = np.zeros(len(h), dtype=np.int64)
-    hh[ok] = np.asarray(h[ok], dtype=np.int64)
-    mm[ok] = np.asarray(m[ok], dtype=np.int64)
-    apv = np.asarray([(a or "").lower() for a in ap], dtype=object)
-    pm, am = apv == "p", apv == "a"
+    ok = pc.fill_null(pc.is_valid(parts), False).to_numpy(zero_copy_only=False)
+    hh = pc.fill_null(pc.cast(pc.struct_field(parts, "h"), pa.int64()), 0).to_numpy(zero_copy_only=False)
+    mm = pc.fill_null(pc.cast(pc.struct_field(parts, "m"), pa.int64()), 0).to_numpy(zero_copy_only=False)
+    ap = pc.fill_null(pc.utf8_lower(pc.struct_field(parts, "ap")), "")
+    pm = pc.equal(ap, "p").to_numpy(zero_copy_only=False)
+    am = pc.equal(ap, "a").to_numpy(zero_copy_only=False)
     hh = np.where(pm & (hh < 12), hh + 12, np.where(am & (hh == 12), 0, hh))
-    text = np.char.add(np.char.add(np.char.zfill(hh.astype(str), 2), ":"), np.char.zfill(mm.astype(str), 2))
-    return pa.array(np.where(ok, text, None), pa.string())
+    minute = np.where(ok & (hh < 24) & (mm < 60), hh * 60 + mm, 24 * 60)
+    return pa.DictionaryArray.from_arrays(pa.array(minute, pa.int32()), _CLOCK).cast(pa.string())
 
 
 def flight_gate_key(arr: pa.Array) -> pa.Array:

@@ -56,6 +56,17 @@ def _encode(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return codes, labels
 
 
+def _dense_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hash-encode integer keys (no sort): codes in first-appearance order, the distinct keys, and the
+    row of each key's first appearance."""
+    enc = pc.dictionary_encode(pa.array(keys, pa.int64()))
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    uniq = enc.dictionary.to_numpy(zero_copy_only=False)
+    first = np.empty(len(uniq), dtype=np.int64)
+    first[codes[::-1]] = np.arange(keys.size - 1, -1, -1)  # last write wins = first appearance
+    return codes, uniq, first
+
+
 @dataclass(eq=False)
 class ClaimMatrix:
     """Claims indexed for vectorised fusion. See the module docstring for the layout and policies."""
@@ -74,6 +85,12 @@ class ClaimMatrix:
     n_missing_dropped: int = 0
     origin: str = "claims"
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def prepare(self) -> ClaimMatrix:
+        """Materialise the shared indexes (incidence matrices, item pointers, counts) once, up front."""
+        for name in ("item_ptr", "sc", "sc_t", "source_n_claims", "cand_votes", "item_n_claims", "item_n_cands"):
+            getattr(self, name)
+        return self
 
     # ------------------------------------------------------------------ sizes
     @property
@@ -270,7 +287,11 @@ class ClaimMatrix:
         else:
             nv = max(len(v_lab), 1)
             pair = a * nv + v
-            pairs_u, pair_inv = np.unique(pair, return_inverse=True)
+            pair_inv, pairs_u, _ = _dense_codes(pair)
+            order_p = np.argsort(pairs_u, kind="stable")  # distinct pairs only
+            rank_p = np.empty_like(order_p)
+            rank_p[order_p] = np.arange(order_p.size)
+            pairs_u, pair_inv = pairs_u[order_p], rank_p[pair_inv]
             pa_attr = pairs_u // nv
             keys = np.empty(len(pairs_u), dtype="O")
             bounds = np.searchsorted(pa_attr, np.arange(na + 1))
@@ -298,7 +319,7 @@ class ClaimMatrix:
         rows = np.flatnonzero(keep)
         if rows.size == 0:
             raise InputError(f"{origin}: no claims left after dropping missing values")
-        items_u, item_inv = np.unique(items_code[rows], return_inverse=True)
+        item_inv, items_u, _ = _dense_codes(items_code[rows])
         n_items = len(items_u)
         s_r, key_r = s[rows], key[rows]
 
@@ -309,7 +330,11 @@ class ClaimMatrix:
             date_arr = _as_string_array(date)
             if len(date_arr) != n:
                 raise InputError(f"{origin}: column 'date' has a different length")
-        if duplicates == "latest" and date_arr is not None:
+        _, sk_u, _ = _dense_codes(sk)
+        has_dups = len(sk_u) < sk.size
+        if not has_dups:
+            order = None
+        elif duplicates == "latest" and date_arr is not None:
             # missing dates become "" and so sort first (oldest); ISO dates sort as text
             dfilled = pc.utf8_trim_whitespace(pc.fill_null(date_arr, ""))
             drank = pc.rank(dfilled, sort_keys="ascending", tiebreaker="dense").to_numpy(
@@ -319,8 +344,8 @@ class ClaimMatrix:
         else:
             order = np.argsort(sk, kind="stable")
             take_last = duplicates in ("latest", "last")
-        sk_sorted = sk[order]
-        if rows.size > 1 and np.any(sk_sorted[1:] == sk_sorted[:-1]):
+        if order is not None:
+            sk_sorted = sk[order]
             if duplicates == "error":
                 dup = np.flatnonzero((sk_sorted[1:] == sk_sorted[:-1]) & (key_r[order][1:] != key_r[order][:-1]))
                 if dup.size:
@@ -341,17 +366,19 @@ class ClaimMatrix:
         # -- candidates: (item, key), contiguous per item, ordered by first appearance
         nk = int(key_r.max()) + 1
         cand_code = item_inv * nk + key_r
-        cu, first_idx, cand_inv = np.unique(cand_code, return_index=True, return_inverse=True)
+        cand_inv, cu, first_idx = _dense_codes(cand_code)  # first-appearance order
         cand_item = cu // nk
-        perm = np.lexsort((first_idx, cand_item))
+        perm = np.argsort(cand_item, kind="stable")  # contiguous per item, first appearance within
         rank = np.empty_like(perm)
         rank[perm] = np.arange(perm.size)
-        claim_cand = rank[cand_inv.ravel()]
+        claim_cand = rank[cand_inv]
         cand_item = cand_item[perm]
         cand_value = v_lab[v[rows[first_idx[perm]]]]
 
         # -- sources actually present (ids stay dense)
-        src_u, src_inv = np.unique(s_r, return_inverse=True)
+        present = np.bincount(s_r, minlength=len(s_lab)) > 0
+        src_u = np.flatnonzero(present)
+        src_inv = (np.cumsum(present) - 1)[s_r]
         report_arr = None
         if report is not None:
             report_arr = np.asarray(_as_string_array(report).to_numpy(zero_copy_only=False), dtype="O")[rows]
@@ -370,7 +397,7 @@ class ClaimMatrix:
             n_duplicates_dropped=int(n_dups),
             n_missing_dropped=n_missing,
             origin=origin,
-        )
+        ).prepare()
 
 
 def as_claim_matrix(claims: Any) -> ClaimMatrix:

@@ -39,6 +39,7 @@ class TableImport:
     case: Case
     reports_added: list[str] = field(default_factory=list)
     claims_added: int = 0
+    claims_skipped: int = 0
     sources_created: list[str] = field(default_factory=list)
     documents_created: list[str] = field(default_factory=list)
 
@@ -248,10 +249,11 @@ def _import_reports(table: pa.Table, data: dict[str, Any], result: TableImport, 
         taken.add(rid)
         _ensure_source(data, source, result)
         report: dict[str, Any] = {**_extra(row, where), "id": rid, "source": source}
-        for col in ("date", "document", "modality", "text"):
+        for col in ("date", "document", "modality"):
             v = _text(row, col)
             if v is not None:
                 report[col] = v
+        report["text"] = _text(row, "text") or ""
         for col in LIST_COLUMNS:
             items = _list(row, col, where)
             if items:
@@ -267,6 +269,7 @@ def _import_reports(table: pa.Table, data: dict[str, Any], result: TableImport, 
 def _import_claims(table: pa.Table, data: dict[str, Any], result: TableImport, file: str) -> None:
     reports = {r["id"]: r for r in data.setdefault("reports", [])}
     taken = set(reports)
+    existing = {rid: list(r.get("claims", [])) for rid, r in reports.items()}
     grouped: dict[tuple[str, str | None], str] = {}
     for i, row in enumerate(table.to_pylist(), start=2):
         where = f"{file}: row {i}"
@@ -297,6 +300,11 @@ def _import_claims(table: pa.Table, data: dict[str, Any], result: TableImport, f
             result.reports_added.append(rid)
         elif report["source"] != source:
             raise InputError(f"{where}: report {rid!r} is by source {report['source']!r}, not {source!r}")
-        report.setdefault("claims", []).append({**_extra(row, where), "object": obj, "attribute": attr,
-                                                "value": value})
+        claim = {**_extra(row, where), "object": obj, "attribute": attr, "value": value}
+        if claim in existing.get(rid, ()):
+            # already in the case before this import: importing the same table twice adds nothing
+            # (repeats inside one table are kept: a source may state the same thing twice)
+            result.claims_skipped += 1
+            continue
+        report.setdefault("claims", []).append(claim)
         result.claims_added += 1

@@ -18,6 +18,7 @@ same entity score 1.0; a name close to a listed variant inherits the variant's l
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -118,7 +119,7 @@ def structure_score(a: NameForm, b: NameForm) -> float:
             worst = min(worst, s)
     # Initials keep their order: "I. V. Stalin" (Iosif Vissarionovich) is not "V. I. Stalin".
     initial_pairs = sorted((i, j) for _, i, j in pairs if a.initials[i] or b.initials[j])
-    if any(j2 < j1 for (_, j1), (_, j2) in zip(initial_pairs, initial_pairs[1:])):
+    if any(j2 < j1 for (_, j1), (_, j2) in itertools.pairwise(initial_pairs)):
         worst = 0.0
     mean = total / weight_sum
     if worst < WORST_TOKEN_FLOOR:

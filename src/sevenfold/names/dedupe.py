@@ -41,6 +41,7 @@ class DedupeResult:
     chart: str | None = None
     model: str | None = None
     parameters: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def multi_record_clusters(self) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = {}
@@ -92,7 +93,7 @@ def prepare_records(records: Iterable[Mapping[str, Any]], aliases: AliasTable | 
             place_cache[place_raw] = (
                 normalise_name(table.entities[min(ents)].canonical).compact if ents else pform.compact)
         toks = form.tokens
-        family = max((t for t, ini in zip(toks, form.initials) if not ini), key=len, default="")
+        family = max((t for t, ini in zip(toks, form.initials, strict=True) if not ini), key=len, default="")
         cols["unique_id"].append(i)
         cols["id"].append(rid)
         cols["name"].append(str(rec.get("name") or ""))
@@ -188,21 +189,28 @@ def dedupe_records(
         df = db_api.register(sdf)
     else:
         df = db_api.register(table)
-    linker = Linker(df, _settings(), log_level=logging.WARNING)
+    linker = Linker(df, _settings(), log_level=logging.ERROR)
     t1 = time.perf_counter()
+    notes: list[str] = []
     try:
         linker.training.estimate_probability_two_random_records_match(
             [block_on("name_sorted", "birth_year")], recall=0.7)
         linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
-        # EM twice with different blocking so every comparison gets m trained once
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on("name_sorted"))
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on("birth_year", "place_key"))
     except Exception as exc:  # Splink raises plain exceptions on degenerate data
         raise InputError(f"dedupe: Splink could not train a model on these records: {exc}") from None
+    # EM twice with different blocking so every comparison gets m trained once. On small or
+    # degenerate data one session can fail (m underflows); the other's estimates and Splink's
+    # defaults are then used, and the result says so.
+    for rule in (block_on("birth_year", "place_key"), block_on("family", "given_initial")):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except Exception as exc:
+            notes.append(f"EM session blocked on {rule.get_blocking_rule('duckdb').blocking_rule_sql}"
+                         f" failed ({str(exc)[:120]}); defaults used for its parameters")
     timings["train_s"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     pred = linker.inference.predict(threshold_match_probability=threshold)
-    pairs_scored = int(pred.as_duckdbpyrelation().count("*").fetchone()[0]) if backend == "duckdb" else -1
+    pairs_scored = int(pred.as_duckdbpyrelation().count("*").fetchall()[0][0]) if backend == "duckdb" else -1
     clusters_df = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold)
     timings["predict_cluster_s"] = time.perf_counter() - t2
     rel = clusters_df.as_pyarrow_table() if backend == "duckdb" else pa.Table.from_pandas(
@@ -211,7 +219,7 @@ def dedupe_records(
     ids = table.column("id").to_pylist()
     names = table.column("name").to_pylist()
     clusters = []
-    for uid, cid in zip(rel.column("unique_id").to_pylist(), rel.column("cluster_id").to_pylist()):
+    for uid, cid in zip(rel.column("unique_id").to_pylist(), rel.column("cluster_id").to_pylist(), strict=True):
         k = uid_to_row[int(uid)]
         clusters.append({"id": ids[k], "cluster_id": str(ids[uid_to_row[int(cid)]]) if int(cid) in uid_to_row
                          else str(cid), "name": names[k]})
@@ -237,4 +245,4 @@ def dedupe_records(
     timings["total_s"] = time.perf_counter() - t0
     return DedupeResult(n_records=n, n_clusters=len({c["cluster_id"] for c in clusters}), clusters=clusters,
                         pairs_scored=pairs_scored, timings=timings, chart=chart_file, model=model_file,
-                        parameters=params)
+                        parameters=params, notes=notes)

@@ -62,7 +62,7 @@ class Scores:
 
 def confusion(gold: np.ndarray, predicted: np.ndarray) -> Scores:
     gold, predicted = np.asarray(gold, bool), np.asarray(predicted, bool)
-    return Scores(n=int(len(gold)), tp=int((gold & predicted).sum()), fp=int((~gold & predicted).sum()),
+    return Scores(n=len(gold), tp=int((gold & predicted).sum()), fp=int((~gold & predicted).sum()),
                   tn=int((~gold & ~predicted).sum()), fn=int((gold & ~predicted).sum()))
 
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from sevenfold.names.aliases import AliasHit, AliasTable, bundled_aliases
-from sevenfold.names.compare import DEFAULT_THRESHOLD, combine, components
-from sevenfold.names.normalise import NameForm, NameTruncatedWarning, normalise_name
+from sevenfold.names.compare import ANCHOR_MIN, DEFAULT_THRESHOLD, combine, components
+from sevenfold.names.normalise import NameForm, NameTruncatedWarning, normalise_many, normalise_name
 
 
 @dataclass(frozen=True)
@@ -81,14 +82,14 @@ class NameMatcher:
             ent = self.aliases.entities[min(common)]
             return AliasHit(ent, self.aliases.matched_variant(ent, a), self.aliases.matched_variant(ent, b), 1.0)
         best: AliasHit | None = None
-        for listed, other, ids, flip in ((a, b, ids_a, False), (b, a, ids_b, True)):
+        for listed, other, ids in ((a, b, ids_a), (b, a, ids_b)):
             for i in ids:
                 ent = self.aliases.entities[i]
                 for name in ent.names():
                     s = self._base_score(other, normalise_name(name))
                     if best is None or s > best.score:
                         va = self.aliases.matched_variant(ent, listed)
-                        best = AliasHit(ent, va, name, s) if not flip else AliasHit(ent, va, name, s)
+                        best = AliasHit(ent, va, name, s)
         return best
 
     def match(self, a: str, b: str) -> MatchResult:
@@ -124,10 +125,8 @@ class NameMatcher:
         uniq: dict[str, int] = {}
         li = np.fromiter((uniq.setdefault(s, len(uniq)) for s in left), dtype=np.int64, count=n)
         ri = np.fromiter((uniq.setdefault(s, len(uniq)) for s in right), dtype=np.int64, count=n)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", NameTruncatedWarning)
-            forms = [normalise_name(s) for s in uniq]
-        n_trunc = sum(1 for w in caught if issubclass(w.category, NameTruncatedWarning))
+        forms = normalise_many(list(uniq))
+        n_trunc = sum(1 for f in forms if f.truncated)
         if n_trunc:
             warnings.warn(f"{n_trunc} names truncated to the name length limit for matching",
                           NameTruncatedWarning, stacklevel=2)
@@ -151,15 +150,28 @@ class NameMatcher:
             a_c, b_c, a_a, b_a = compact[li[sel]], compact[ri[sel]], alt[li[sel]], alt[ri[sel]]
             reading[sel] = np.maximum.reduce([cp(a_a, b_c), cp(a_c, b_a), cp(a_a, b_a)])
         score = np.maximum(whole, reading)
-        # Same combination rule as match(); only multi-token pairs need Python work.
+        # Same combination rule as match(). Token alignment needs an "anchor" (a full-token pair
+        # with similarity >= ANCHOR_MIN); all full-token pairs of all multi-token pairs are scored
+        # in one vectorised call, and only anchored pairs go through the Python alignment.
         multi_any = np.flatnonzero(multi[li] | multi[ri])
-        order = np.array(score)
+        order = np.array(whole)
         if len(multi_any):
             order[multi_any] = cp(srt[li[multi_any]], srt[ri[multi_any]])
-        for k in multi_any:
-            fa, fb = forms[li[k]], forms[ri[k]]
-            score_k = combine(fa, fb, float(whole[k]), float(reading[k]), float(order[k])).score
-            score[k] = score_k
+            anchored = self._anchored(forms, li[multi_any], ri[multi_any], cp)
+            ntok = np.array([len(f.tokens) for f in forms])
+            inits = np.array([f.has_initials for f in forms])
+            la, ra = li[multi_any], ri[multi_any]
+            both_multi = multi[la] & multi[ra]
+            tokens_mode = both_multi & (inits[la] | inits[ra] | (ntok[la] == ntok[ra]))
+            # unanchored pairs: structure = 0, so the rule reduces to string views (or 0)
+            unanchored_score = np.where(
+                tokens_mode, 0.0,
+                np.where(both_multi, np.maximum(whole[multi_any], reading[multi_any]),
+                         np.maximum.reduce([whole[multi_any], reading[multi_any], order[multi_any]])))
+            score[multi_any] = unanchored_score
+            for k in multi_any[anchored]:
+                fa, fb = forms[li[k]], forms[ri[k]]
+                score[k] = combine(fa, fb, float(whole[k]), float(reading[k]), float(order[k])).score
         # Alias links: only pairs where a name is listed somewhere need the table.
         listed = [bool(self.aliases.lookup_ids(f)) for f in forms]
         for k in np.flatnonzero(np.array(listed)[li] | np.array(listed)[ri]):
@@ -171,6 +183,29 @@ class NameMatcher:
                 score[k] = max(score[k], hit.score)
         score[empty[li] | empty[ri]] = 0.0
         return score
+
+    @staticmethod
+    def _anchored(forms: list[NameForm], la: np.ndarray, ra: np.ndarray, cp: Any) -> np.ndarray:
+        """For each pair, can any full (non-initial) token pair reach ANCHOR_MIN?"""
+        full = [[(t, alt) for t, alt, ini in zip(f.tokens, f.alt_tokens, f.initials, strict=True) if not ini]
+                for f in forms]
+        xs: list[str] = []
+        ys: list[str] = []
+        owner: list[int] = []
+        for k, (a, b) in enumerate(zip(la.tolist(), ra.tolist(), strict=True)):
+            for x, ax in full[a]:
+                for y, ay in full[b]:
+                    xs.append(x)
+                    ys.append(y)
+                    owner.append(k)
+                    if ax != x or ay != y:
+                        xs.extend((ax, x, ax))
+                        ys.extend((y, ay, ay))
+                        owner.extend((k, k, k))
+        best = np.zeros(len(la))
+        if xs:
+            np.maximum.at(best, np.array(owner), cp(np.array(xs, dtype=object), np.array(ys, dtype=object)))
+        return best >= ANCHOR_MIN
 
     def match_pairs(self, left: Sequence[str], right: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         scores = self.score_pairs(left, right)

@@ -109,6 +109,8 @@ _INITIALS_RUN = re.compile(r"^(?:[^\W\d_]{1,2}\.){2,}$")
 
 
 def _clean(raw: str) -> str:
+    if raw.isascii() and raw.isprintable():  # the common case: nothing to normalise or drop
+        return raw
     text = unicodedata.normalize("NFKC", raw)
     # Bidi controls (RLO, LRM, ...), zero-width characters and other invisibles are dropped; any
     # control character becomes a space so that words do not merge.
@@ -141,8 +143,25 @@ def _raw_tokens(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-@lru_cache(maxsize=200_000)
+_CACHE: dict[tuple[str, int], NameForm] = {}
+_CACHE_MAX = 500_000
+
+
 def _normalise_cached(raw: str, limit: int) -> NameForm:
+    form = _CACHE.get((raw, limit))
+    if form is None:
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.clear()
+        form = _CACHE[(raw, limit)] = _normalise_uncached(raw, limit)
+    return form
+
+
+def clear_cache() -> None:
+    """Forget normalised names (benchmarks measure cold runs with this)."""
+    _CACHE.clear()
+
+
+def _normalise_uncached(raw: str, limit: int) -> NameForm:
     notes: list[str] = []
     text = _clean(raw)
     truncated = len(text) > limit
@@ -162,8 +181,9 @@ def _normalise_cached(raw: str, limit: int) -> NameForm:
         if b:
             base.append((b[0] if is_initial else b, is_initial))
     title_set = titles()
-    kept = [(b, i) for b, i in base if fold_ascii(b) not in title_set or i]
-    stripped = tuple(fold_ascii(b) for b, i in base if (b, i) not in kept)
+    is_title = [fold_ascii(b) in title_set and not i for b, i in base]
+    kept = [bi for bi, t in zip(base, is_title, strict=True) if not t]
+    stripped = tuple(fold_ascii(b) for (b, _), t in zip(base, is_title, strict=True) if t)
     if not kept:  # a name that is only titles ("General") keeps them
         kept, stripped = base, ()
     tokens = tuple(fold_ascii(b) for b, _ in kept)
@@ -186,6 +206,44 @@ def _normalise_cached(raw: str, limit: int) -> NameForm:
         truncated=truncated,
         notes=tuple(notes),
     )
+
+
+def _normalise_chunk(args: tuple[list[str], int]) -> list[NameForm]:
+    names, limit = args
+    return [_normalise_cached(n, limit) for n in names]
+
+
+def normalise_many(names: list[str], processes: int | None = None) -> list[NameForm]:
+    """Normalise many names; large batches are spread over the CPU cores (fork start method).
+
+    Truncation warnings are not raised here (the caller counts ``form.truncated``)."""
+    for n in names:
+        if not isinstance(n, str):
+            raise InputError(f"name must be text, got {type(n).__name__}: {n!r:.60}")
+    limit = max_name_chars()
+    procs = processes if processes is not None else (os.cpu_count() or 1)
+    missing = [n for n in names if (n, limit) not in _CACHE]
+    if procs < 2 or len(missing) < PARALLEL_MIN_NAMES:
+        return [_normalise_cached(n, limit) for n in names]
+    import multiprocessing as mp
+
+    try:
+        ctx = mp.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        return [_normalise_cached(n, limit) for n in names]
+    size = -(-len(missing) // (procs * 4))
+    chunks = [(missing[i:i + size], limit) for i in range(0, len(missing), size)]
+    with ctx.Pool(procs) as pool:
+        parts = pool.map(_normalise_chunk, chunks)
+    if len(_CACHE) + len(missing) >= _CACHE_MAX:
+        _CACHE.clear()
+    for chunk, part in zip(chunks, parts, strict=True):
+        for n, f in zip(chunk[0], part, strict=True):
+            _CACHE[(n, limit)] = f
+    return [_normalise_cached(n, limit) for n in names]
+
+
+PARALLEL_MIN_NAMES = 5000
 
 
 def normalise_name(raw: object) -> NameForm:

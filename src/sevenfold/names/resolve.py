@@ -133,7 +133,7 @@ def resolve_case(case: Any, matcher: NameMatcher | None = None, include_text: bo
     best: dict[tuple[int, int], tuple[float, str, str]] = {}
     if left:
         scores = m.score_pairs(left, right)
-        for (x, y), s, na, nb in zip(owners, scores, left, right):
+        for (x, y), s, na, nb in zip(owners, scores, left, right, strict=True):
             if s >= m.threshold and s > best.get((x, y), (-1.0, "", ""))[0]:
                 best[(x, y)] = (float(s), na, nb)
     graph = nx.Graph()

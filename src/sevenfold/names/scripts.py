@@ -59,13 +59,15 @@ def script_runs(text: str) -> list[tuple[str, str]]:
             script = labels[-1]
         labels.append(script)
     runs: list[tuple[str, str]] = []
-    for script, group in groupby(zip(labels, text), key=lambda pair: pair[0]):
+    for script, group in groupby(zip(labels, text, strict=True), key=lambda pair: pair[0]):
         runs.append((script, "".join(ch for _, ch in group)))
     return runs
 
 
 def scripts_of(text: str) -> tuple[str, ...]:
     """The distinct scripts of the letters of ``text``, in order of first appearance."""
+    if text.isascii():
+        return ("Latin",) if any(ch.isalpha() for ch in text) else ()
     seen: dict[str, None] = {}
     for ch in text:
         s = char_script(ch)

@@ -8,10 +8,13 @@ alone (English, Russian and most other names do not split).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 from pypinyin.pinyin_dict import pinyin_dict
+
+_NOT_WADE_GILES = re.compile("[bdqx]|(?<!n)g|(?<!t)z")
 
 
 @lru_cache(maxsize=1)
@@ -21,7 +24,7 @@ def _syllable_map() -> dict[str, str]:
     chars = [chr(cp) for cp in pinyin_dict]
     wade = lazy_pinyin(chars, style=Style.WADEGILES, errors="ignore")
     plain = lazy_pinyin(chars, style=Style.NORMAL, errors="ignore")
-    for w, p in zip(wade, plain):
+    for w, p in zip(wade, plain, strict=True):
         w = w.replace("’", "'").lower()
         if w.replace("'", "").isalpha() and p.isalpha():
             votes.setdefault(w, {}).setdefault(p, 0)
@@ -62,7 +65,8 @@ def wade_giles_to_pinyin(tokens: tuple[str, ...]) -> tuple[str, ...] | None:
     table = _syllable_map()
     out = []
     for tok in tokens:
-        if not tok.isalpha() or len(tok) > 24:
+        # Wade-Giles writes no b, d, q, x; g only in -ng, z only in tz: most non-Chinese names stop here.
+        if not tok.isalpha() or len(tok) > 24 or _NOT_WADE_GILES.search(tok):
             return None
         parts = _split(tok)
         if parts is None:

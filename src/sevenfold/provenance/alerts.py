@@ -59,7 +59,7 @@ def interest_reasons(report: Report, sources: dict[str, Source]) -> list[str]:
     why = []
     src = sources[report.source]
     if src.interests:
-        why.append(f"{src.id} has interests ({'; '.join(src.interests)})")
+        why.append(f"{src.id} has stated interests")
     if src.kind == "official":
         why.append(f"{src.id} is an official source")
     if report.modality == "official_statement":
@@ -87,7 +87,7 @@ def provenance_alerts(case: Case, origins: list[OriginResult]) -> list[Alert]:
         used = sorted({origin_of.get(rid, rid) for rid in backing})
         if len(used) == 1:
             n = len(backing)
-            lead = (f"The only report supporting hypothesis {h.id!r} is {backing[0]}" if n == 1 else
+            lead = (f"The only report supporting hypothesis {h.id!r}, {backing[0]}," if n == 1 else
                     f"All {n} reports supporting hypothesis {h.id!r} ({_id_list(backing)})")
             alerts.append(Alert(
                 kind="single_origin", hypothesis=h.id, reports=backing, sources=srcs,
@@ -103,11 +103,17 @@ def provenance_alerts(case: Case, origins: list[OriginResult]) -> list[Alert]:
         why = {rid: interest_reasons(by_id[rid], sources) for rid in backing}
         if all(why.values()):
             detail = "; ".join(f"{rid}: {', '.join(w)}" for rid, w in list(why.items())[:6])
+            if len(why) > 6:
+                detail += f"; and {len(why) - 6} more"
+            interested = sorted({s for rid in backing for s in [by_id[rid].source, *by_id[rid].via]
+                                 if sources[s].interests})
+            stated = " ".join(f"{s}: {'; '.join(sources[s].interests)}." for s in interested)
             alerts.append(Alert(
                 kind="interested_only", hypothesis=h.id, reports=backing, sources=srcs,
                 message=f"Support for hypothesis {h.id!r} comes only from interested or official sources "
                         f"({detail}). There is no credible evidence for it apart from statements by parties "
-                        "who gain from it; look for a disinterested source."))
+                        "who gain from it; look for a disinterested source."
+                        + (f" Interests: {stated}" if stated else "")))
 
     for o in origins:
         members = [rid for rid in o.reports if rid in by_id]

@@ -74,7 +74,7 @@ def make_burn(case: Case, source_id: str, since: str, actor: str | None = None, 
     if actor is not None and actor not in {a.id for a in case.actors}:
         known = ", ".join(a.id for a in case.actors) or "none"
         raise NotFound(f"case {case.id}: no actor {actor!r} (known actors: {known})")
-    stamp = recorded_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    stamp = recorded_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     return Burn(id=next_burn_id(case), source=source_id, since=_check_since(since), actor=actor, note=note,
                 recorded_at=stamp)
 

@@ -140,10 +140,7 @@ def normalise_copy_pairs(copy_pairs: Iterable[Any] | None) -> list[tuple[str, st
 
 
 def claim_key(obj: str, attribute: str, value: Any) -> tuple[str, str, str]:
-    if isinstance(value, str):
-        text = value.strip().casefold()
-    else:
-        text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    text = value.strip().casefold() if isinstance(value, str) else json.dumps(value, sort_keys=True)
     return (obj, attribute, text)
 
 

@@ -19,6 +19,7 @@ from itertools import chain, count
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
+from rapidfuzz.utils import default_process
 
 from sevenfold.provenance.rules import OriginRules
 
@@ -42,29 +43,24 @@ def near_duplicate_pairs(texts: Sequence[str], rules: OriginRules) -> list[tuple
         candidates = _all_pairs(eligible, texts, rules)
     else:
         candidates = _lsh_candidates(eligible, [tokens[i] for i in eligible], rules)
-    joined: dict[int, str] = {}
-
-    def words_of(i: int) -> str:
-        if i not in joined:
-            joined[i] = " ".join(sorted(set(tokens[i])))
-        return joined[i]
-
+    lowered = [t.casefold() for t in texts] if candidates else []
     out = []
     for i, j in candidates:
         small, large = sorted((int(sizes[i]), int(sizes[j])))
         if small < rules.text_min_size_ratio * large:
             continue
-        score = fuzz.token_set_ratio(words_of(i), words_of(j))
+        score = fuzz.token_set_ratio(lowered[i], lowered[j], processor=default_process)
         if score >= rules.text_ratio:
             out.append((i, j, float(score)))
     return out
 
 
 def _all_pairs(eligible: np.ndarray, texts: Sequence[str], rules: OriginRules) -> list[tuple[int, int]]:
-    strings = [" ".join(word_set(texts[i])) for i in eligible]
-    scores = cdist(strings, strings, scorer=fuzz.token_set_ratio, score_cutoff=rules.text_ratio, dtype=np.uint8)
+    strings = [texts[i].casefold() for i in eligible]
+    scores = cdist(strings, strings, scorer=fuzz.token_set_ratio, processor=default_process,
+                   score_cutoff=rules.text_ratio, dtype=np.uint8)
     a, b = np.nonzero(np.triu(scores, k=1))
-    return [(int(eligible[x]), int(eligible[y])) for x, y in zip(a, b)]
+    return [(int(eligible[x]), int(eligible[y])) for x, y in zip(a, b, strict=True)]
 
 
 def minhash_bands(word_lists: Sequence[Sequence[str]], rules: OriginRules) -> np.ndarray:
@@ -118,4 +114,4 @@ def _lsh_candidates(eligible: np.ndarray, words: list[list[str]], rules: OriginR
     unique = np.unique(np.concatenate(codes))
     unique = unique[unique // n != unique % n]
     first, second = eligible[unique // n], eligible[unique % n]
-    return list(zip(first.tolist(), second.tolist()))
+    return list(zip(first.tolist(), second.tolist(), strict=True))

@@ -51,7 +51,12 @@ def _hasher():  # type: ignore[no-untyped-def]
         from argon2 import PasswordHasher
     except ImportError:  # pragma: no cover - the web extra is not installed
         raise StoreError("accounts need argon2-cffi: pip install 'sevenfold[web]'") from None
-    return PasswordHasher()
+    import os
+
+    if os.environ.get("SEVENFOLD_ARGON2_FAST") == "1":
+        # tests only: cheap parameters (hashes stay argon2id; real logins rehash to the defaults)
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()  # argon2-cffi defaults: argon2id, t=3, m=64 MiB, p=4 (RFC 9106 low-memory)
 
 
 def _now() -> dt.datetime:

@@ -3,8 +3,9 @@
 The world (one case):
 
 * Hypotheses: ``k`` ordinary answers ``h1 … hk`` (k in 2-4) and one deception ``plant`` by actor
-  ``adv``, whose cover story is ``h1`` (the plant is built to look like h1). Priors ~ Dirichlet(3)
-  are written into the case; the TRUE hypothesis is drawn from those priors.
+  ``adv``, whose cover story is ``h1`` (the plant is built to look like h1; the hypothesis says so,
+  ``mimics: h1``, as an analyst who formulates a deception hypothesis knows what it would imitate).
+  Priors ~ Dirichlet(3) are written into the case; the TRUE hypothesis is drawn from those priors.
 * Sources: 4-12, each with a true accuracy ~ Beta(5, 2) and a past record of Poisson(5) checked
   reports, each confirmed with that accuracy (``track_record``). 15 % have an interest: they push
   their preferred answer half of the time whatever the truth.
@@ -22,7 +23,8 @@ The world (one case):
   An inaccurate report asserts a wrong answer (drawn by prior) or denies the truth. Hearsay comes
   through one intermediary (``via``) and loses 15 % of accuracy; a coerced confession asserts
   whatever the interrogator wants (one fixed answer per case); half of all official statements
-  repeat that same line (the regime's version), and their makers are marked as interested. 12 % of reports are repeated by another source (``derived_from``: same origin).
+  repeat that same line (the regime's version), and their makers are marked as interested.
+  12 % of reports are repeated by another source (``derived_from``: same origin).
 * Analysts (one, or two in 20 % of cases) rate each report against each hypothesis from what it
   asserts (asserted answer: CC/C; other answers: I/II; the plant vs a cover-story report: C or N,
   because a plant is made to look like its cover), with 10 % of cells shifted one step at random.
@@ -76,8 +78,12 @@ def _shift(rng: np.random.Generator, grade: str, noise: float) -> str:
 
 
 def generate_case(seed: int | np.random.Generator, *, adversarial: bool = False, controlled_share: float = 0.3,
-                  flag_rate: float = 0.7, case_id: str | None = None) -> SyntheticCase:
-    """One case with its ground truth. ``seed`` may be an int or a NumPy Generator."""
+                  flag_rate: float = 0.7, face_value: bool = False, case_id: str | None = None) -> SyntheticCase:
+    """One case with its ground truth. ``seed`` may be an int or a NumPy Generator.
+
+    ``face_value=True``: analysts rate at face value — a report of the cover story counts against the
+    plant (I) instead of C/N — the habit deception modelling has to correct.
+    """
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     k = int(rng.integers(2, 5))
     honest_h = [f"h{j + 1}" for j in range(k)]
@@ -136,9 +142,9 @@ def generate_case(seed: int | np.random.Generator, *, adversarial: bool = False,
         """(hypothesis, asserted_true) for one report of source s."""
         if modality == "coerced_confession" or (modality == "official_statement" and rng.random() < 0.5):
             return interrogator_wants, True  # the regime's line, whatever the truth
-        if s in controlled and (control_start[s] is None or date >= control_start[s]):
-            if truth == "plant" or rng.random() < 0.2:
-                return cover, True
+        fed = s in controlled and (control_start[s] is None or date >= control_start[s])
+        if fed and (truth == "plant" or rng.random() < 0.2):
+            return cover, True
         if pushes[s] is not None and rng.random() < 0.5:
             return pushes[s], True
         acc = accuracy[s] * (0.85 if modality == "hearsay" else 1.0)
@@ -188,7 +194,7 @@ def generate_case(seed: int | np.random.Generator, *, adversarial: bool = False,
                 if positive:
                     if h == x:
                         g = "CC" if rng.random() < 0.3 else "C"
-                    elif h == "plant" and x == cover:
+                    elif h == "plant" and x == cover and not face_value:
                         g = "C" if rng.random() < 0.5 else "N"
                     else:
                         g = "II" if rng.random() < 0.3 else "I"
@@ -204,7 +210,7 @@ def generate_case(seed: int | np.random.Generator, *, adversarial: bool = False,
 
     hyps = [Hypothesis(id=h, statement=f"answer {h}", prior=float(p)) for h, p in zip(honest_h, prior, strict=False)]
     hyps.append(Hypothesis(id="plant", statement="a plant by the adversary made to look like h1",
-                           prior=float(prior[-1]), deception_by="adv"))
+                           prior=float(prior[-1]), deception_by="adv", mimics=cover))
     case = Case(case=CaseMeta(id=case_id or "synthetic", title="synthetic case", question="which answer?",
                               as_of=AS_OF.isoformat()),
                 actors=[Actor(id="adv", name="adversary service")], sources=sources, reports=reports,
@@ -214,9 +220,9 @@ def generate_case(seed: int | np.random.Generator, *, adversarial: bool = False,
 
 
 def generate_cases(n: int, seed: int = 0, *, adversarial_share: float = 0.5, controlled_share: float = 0.3,
-                   flag_rate: float = 0.7) -> list[SyntheticCase]:
+                   flag_rate: float = 0.7, face_value: bool = False) -> list[SyntheticCase]:
     """``n`` cases; the first ``adversarial_share`` of them (rounded) have adversary-controlled sources."""
     rng = np.random.default_rng(seed)
     n_adv = round(adversarial_share * n)
     return [generate_case(rng, adversarial=i < n_adv, controlled_share=controlled_share, flag_rate=flag_rate,
-                          case_id=f"synthetic-{seed}-{i}") for i in range(n)]
+                          face_value=face_value, case_id=f"synthetic-{seed}-{i}") for i in range(n)]

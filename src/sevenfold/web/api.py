@@ -335,6 +335,9 @@ def _register_entry_kind(kind: str, model: type[Any], singular: str) -> None:
         case, revision = _edit(request, ctx, change, f"{singular}.delete", if_match, commutative=False)
         return _written(case, revision, {"id": entry_id, "deleted": True})
 
+    # annotations are strings here (PEP 563): give FastAPI the real body type of this kind
+    create_entry.__annotations__["body"] = Annotated[model, Body()]
+    replace_entry.__annotations__["body"] = Annotated[model, Body()]
     base = f"/cases/{{case_id}}/{kind}"
     router.add_api_route(base, list_entries, methods=["GET"], tags=tag, summary=f"List {kind}")
     router.add_api_route(base, create_entry, methods=["POST"], tags=tag, status_code=201,

@@ -111,7 +111,8 @@ def create_app(store: Store | str | None = None, *, secure_cookies: bool | None 
         return response
 
     def wants_html(request: Request) -> bool:
-        return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+        # every non-API route is a page or an htmx fragment: errors come back as escaped HTML
+        return not request.url.path.startswith("/api/")
 
     @app.exception_handler(SevenfoldError)
     async def sevenfold_error(request: Request, exc: SevenfoldError) -> Response:

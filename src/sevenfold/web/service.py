@@ -100,25 +100,32 @@ def _summary(a: Assessment) -> dict[str, Any]:
 
 
 def burn_what_if(case: Case, source_id: str, since: str | None) -> dict[str, Any]:
-    """Before/after assessment when ``source_id`` is treated as compromised from ``since``."""
+    """Before/after assessment when ``source_id`` is treated as compromised from ``since``.
+
+    With the provenance stage (``sevenfold.provenance.burn_source``) the burn is applied as the
+    engine sees it (a Burn entry; common origins and copies fall too). Without it, or without a
+    date, the reports that may fall are removed and the case re-assessed.
+    """
     case.source(source_id)  # NotFound for an unknown source
-    fallen = falling_reports(case, source_id, since)
     before = assess_case(case)
-    after = assess_case(without_reports(case, set(fallen)))
-    result: dict[str, Any] = {"source": source_id, "since": since, "falls": fallen,
-                              "method": "reports from the source (or via it) from `since` on, and reports "
-                                        "derived from them, are removed and the case re-assessed",
-                              "before": _summary(before), "after": _summary(after),
-                              "top_changes": before.top != after.top}
-    try:  # the provenance stage, when it lands, knows more about what falls (common origins)
-        from sevenfold.provenance import burn_source  # type: ignore[attr-defined]
+    try:
+        from sevenfold.provenance import burn_source
     except ImportError:
-        burn_source = None
-    if burn_source is not None:
-        try:
-            extra = burn_source(case, source_id, since)
-            dump = getattr(extra, "model_dump", None)
-            result["provenance"] = dump(mode="json") if dump else extra
-        except Exception as exc:  # noqa: BLE001 - an optional stage must not break the what-if
-            result["provenance_error"] = f"{type(exc).__name__}: {exc}"
+        burn_source = None  # type: ignore[assignment]
+    result: dict[str, Any] = {"source": source_id, "since": since}
+    if burn_source is not None and since:
+        new_case, impact = burn_source(case, source_id, since)
+        after = assess_case(new_case)
+        result["falls"] = [r.id for r in impact.reports] + [r.id for r in impact.derived
+                                                            if r.id not in {x.id for x in impact.reports}]
+        result["method"] = ("sevenfold.provenance.burn_source: the burn is applied and the case re-assessed; "
+                            "reports from the source (and those resting on them) are discounted")
+        result["provenance"] = impact.model_dump(mode="json")
+    else:
+        fallen = falling_reports(case, source_id, since)
+        after = assess_case(without_reports(case, set(fallen)))
+        result["falls"] = fallen
+        result["method"] = ("reports from the source (or via it) from `since` on, and reports derived from "
+                            "them, are removed and the case re-assessed")
+    result.update(before=_summary(before), after=_summary(after), top_changes=before.top != after.top)
     return result

@@ -2,17 +2,17 @@
 (function () {
   "use strict";
 
-  function drawGraph(root) {
-    var holder = (root || document).querySelector ? document.getElementById("graph") : null;
+  function drawGraph() {
+    var holder = document.getElementById("graph");
     var dataEl = document.getElementById("graph-data");
     if (!holder || !dataEl || typeof cytoscape === "undefined") return;
     var elements;
-    try { elements = JSON.parse(dataEl.textContent); } catch (e) { return; }
+    // JSON in a data attribute (htmx drops <script> blocks from swapped fragments)
+    try { elements = JSON.parse(dataEl.getAttribute("data-elements")); } catch (e) { return; }
     holder.textContent = "";
     window.sevenfoldGraph = cytoscape({
       container: holder,
       elements: elements,
-      wheelSensitivity: 0.2,
       style: [
         { selector: "node", style: { "label": "data(label)", "font-size": 9, "text-valign": "bottom", "text-halign": "center", "color": "#222" } },
         { selector: "node.source", style: { "background-color": "#888", "shape": "round-rectangle", "width": 18, "height": 18 } },
@@ -29,8 +29,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    drawGraph();
-    if (typeof htmx === "undefined") return;
+    if (typeof htmx === "undefined") { drawGraph(); return; }
     // show 4xx/5xx fragments (they are flash messages) instead of dropping them
     document.body.addEventListener("htmx:beforeSwap", function (evt) {
       var status = evt.detail.xhr.status;
@@ -41,9 +40,12 @@
         if (flash) { evt.detail.target = flash; }
       }
     });
-    document.body.addEventListener("htmx:afterSettle", function (evt) {
-      if (evt.detail && evt.detail.target && evt.detail.target.id === "workspace") drawGraph();
-      if (document.getElementById("graph") && !document.querySelector("#graph canvas")) drawGraph();
+    // htmx:load fires on the body at start and on each new fragment (the old one is detached by then)
+    document.body.addEventListener("htmx:load", function (evt) {
+      var el = evt.target;
+      if (el === document.body || el.id === "workspace" || (el.querySelector && el.querySelector("#graph"))) {
+        drawGraph();
+      }
     });
   });
 })();

@@ -1,0 +1,168 @@
+"""``sevenfold provenance``, ``burn`` and ``unburn``: origins, provenance alerts, burned sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sevenfold.commands._common import DbOption, JsonOption, load_case_ref, open_store, print_json
+from sevenfold.model import Case
+from sevenfold.provenance import BurnImpact, burn_source, make_burn, origin_groups, provenance_alerts, unburn
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _impact_table(impact: BurnImpact) -> list[Table]:
+    tables = []
+    fallen = Table(title=f"{impact.case}: burning {impact.burn.source} since {impact.burn.since} "
+                         f"({impact.burn.id})", title_justify="left")
+    fallen.add_column("report", no_wrap=True)
+    fallen.add_column("source", no_wrap=True)
+    fallen.add_column("date", no_wrap=True)
+    fallen.add_column("falls because", overflow="fold")
+    for f in impact.reports:
+        fallen.add_row(f.id, f.source, f.date or "—", f.why)
+    for f in impact.derived:
+        fallen.add_row(f.id, f.source, f.date or "—", f.why, style="dim")
+    tables.append(fallen)
+    if impact.hypotheses:
+        hyp = Table(title="Hypotheses whose posterior moves by more than 0.05", title_justify="left")
+        for col in ("hypothesis", "before", "after", "change"):
+            hyp.add_column(col, justify="right" if col != "hypothesis" else "left")
+        for h in impact.hypotheses:
+            hyp.add_row(h.id, f"{h.before:.3f}", f"{h.after:.3f}", f"{h.change:+.3f}")
+        tables.append(hyp)
+    return tables
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("provenance")
+    def provenance_cmd(
+        case_or_file: str = typer.Argument(..., help="A case file (YAML/JSON) or the id of a stored case."),
+        copies: Path | None = typer.Option(
+            None, "--copies", help="CSV of fusion copy detection: copier,original,probability (header row)."),
+        db: DbOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Show a case's origin groups (independent evidence units) and provenance alerts.
+
+        Example: sevenfold provenance src/sevenfold/data/zarubin-1937.yaml --json
+        """
+        case = load_case_ref(case_or_file, db)
+        pairs = _read_copies(copies) if copies is not None else None
+        origins = origin_groups(case, pairs)
+        alerts = provenance_alerts(case, origins)
+        if as_json:
+            print_json({"case": case.id, "as_of": case.case.as_of,
+                         "origins": [o.model_dump(mode="json") for o in origins],
+                         "alerts": [a.model_dump(mode="json") for a in alerts]})
+            return
+        console = _console()
+        n_reports = sum(len(o.reports) for o in origins)
+        table = Table(title=f"{case.id}: {n_reports} reports in {len(origins)} independent origins",
+                      title_justify="left")
+        table.add_column("origin", no_wrap=True)
+        table.add_column("reports", overflow="fold")
+        table.add_column("why", overflow="fold")
+        for o in origins:
+            table.add_row(o.id, ", ".join(o.reports), "\n".join(o.why))
+        console.print(table)
+        if not alerts:
+            console.print("No provenance alerts.")
+            return
+        at = Table(title=f"{len(alerts)} provenance alerts", title_justify="left")
+        at.add_column("kind", no_wrap=True)
+        at.add_column("message", overflow="fold")
+        for a in alerts:
+            at.add_row(a.kind, a.message)
+        console.print(at)
+
+    @app.command("burn")
+    def burn_cmd(
+        case_id: str = typer.Argument(..., metavar="CASE", help="Id of a case in the store."),
+        source: str = typer.Argument(..., help="Id of the source to burn."),
+        since: str = typer.Option(..., "--since", help="From when its reports may be adversary-fed (ISO date)."),
+        actor: str | None = typer.Option(None, "--actor", help="Actor id believed to run the source."),
+        note: str = typer.Option("", "--note", help="Why the source is burned."),
+        db: DbOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Record that SOURCE is compromised since a date, and show what falls with it.
+
+        The burn is stored in the case (undo it with `sevenfold unburn`). Reports dated on or after
+        --since (undated ones too) fall, with every report derived from them or sharing their origin.
+
+        Example: sevenfold burn zarubin-1937 zarubin --since 1936-09 --actor german-intelligence
+        """
+        with open_store(db) as store:
+            case, revision = store.load_case_with_revision(case_id)
+            _, impact = burn_source(case, source, since, actor, note)
+            burn = impact.burn
+
+            def add(c: Case) -> Case:
+                # re-made on the stored case: the id stays free even if the case changed meanwhile
+                fresh = make_burn(c, burn.source, burn.since, burn.actor, burn.note, burn.recorded_at)
+                return c.model_copy(update={"burns": [*c.burns, fresh]})
+
+            stored, new_revision = store.update_case(case_id, add, expected_revision=revision)
+        if as_json:
+            print_json({**impact.to_json_dict(), "revision": new_revision})
+            return
+        console = _console()
+        for t in _impact_table(impact):
+            console.print(t)
+        for n in impact.notes:
+            console.print(f"note: {n}")
+        console.print(f"Stored burn {stored.burns[-1].id} in {case_id} (revision {new_revision}); "
+                      f"undo with: sevenfold unburn {case_id} {stored.burns[-1].id}")
+
+    @app.command("unburn")
+    def unburn_cmd(
+        case_id: str = typer.Argument(..., metavar="CASE", help="Id of a case in the store."),
+        burn_or_source: str = typer.Argument(..., metavar="BURN_ID_OR_SOURCE",
+                                             help="A burn id, or a source id (removes all its burns)."),
+        db: DbOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Remove a recorded burn (by burn id), or every burn of a source (by source id).
+
+        Example: sevenfold unburn zarubin-1937 burn-1
+        """
+        removed: list[Any] = []
+
+        def drop(c: Case) -> Case:
+            new_case, gone = unburn(c, burn_or_source)
+            removed[:] = gone
+            return new_case
+
+        with open_store(db) as store:
+            _, revision = store.update_case(case_id, drop)
+        if as_json:
+            print_json({"case": case_id, "removed": [b.model_dump(mode="json") for b in removed],
+                         "revision": revision})
+            return
+        for b in removed:
+            _console().print(f"Removed burn {b.id} of {b.source} (since {b.since}) from {case_id} "
+                             f"(revision {revision}).")
+
+
+def _read_copies(path: Path) -> list[tuple[str, str, float]]:
+    import csv
+
+    from sevenfold.errors import InputError
+    from sevenfold.model import read_text
+
+    rows = list(csv.DictReader(read_text(path).splitlines()))
+    out = []
+    for k, row in enumerate(rows, start=2):
+        try:
+            out.append((row["copier"].strip(), row["original"].strip(), float(row["probability"])))
+        except (KeyError, AttributeError, TypeError, ValueError):
+            raise InputError(f"{path}: line {k}: expected columns copier,original,probability") from None
+    return out

@@ -1,0 +1,425 @@
+"""STIX 2.1 bundles, both directions, with the ``stix2`` library (see docs/interop.md for the table).
+
+Export: the case is a ``grouping``; sources are ``identity``, actors ``threat-actor``, reports
+``report`` (``created_by_ref`` = the reporting source), ``derived_from`` and ``controlled_by`` are
+``relationship``s, hypotheses are ``note``s, ratings ``opinion``s (Heuer code → opinion) and the
+assessment one ``note`` whose ``confidence`` comes from :mod:`sevenfold.interop.confidence`.
+Every object also carries ``x_sevenfold_entry`` (the case entry verbatim) so our own bundles
+round-trip exactly; other tools ignore it.
+
+Import: our own bundles come back exactly; other tools' bundles are mapped from standard fields.
+Objects of types we do not map are kept (``case.extra['stix_unmapped']``, written back on export)
+and counted in the result, never silently dropped. A malformed bundle raises :class:`InputError`
+listing every bad object; nothing is imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sevenfold.assess.result import Assessment
+from sevenfold.errors import CaseValidationError, InputError
+from sevenfold.interop._io import read_json_file, require_extra, slug, unique_id
+from sevenfold.interop.confidence import (
+    confidence_to_stix,
+    credibility_to_stix,
+    posterior_to_stix,
+)
+from sevenfold.model import Case, case_from_data, case_to_data
+
+_NS = uuid.UUID("6f2b7c1e-6a57-4bd4-9b1e-7e8c1f0d5a11")  # sevenfold's UUIDv5 namespace for STIX ids
+
+KIND_TO_IDENTITY_CLASS = {"human": "individual", "official": "organization", "intercept": "system",
+                          "technical": "system", "document": "unknown", "open": "unknown"}
+IDENTITY_CLASS_TO_KIND = {"individual": "human", "group": "official", "organization": "official",
+                          "system": "technical", "class": "open", "unknown": "open"}
+CONSISTENCY_TO_OPINION = {"CC": "strongly-agree", "C": "agree", "N": "neutral", "NA": "neutral",
+                          "I": "disagree", "II": "strongly-disagree"}
+OPINION_TO_CONSISTENCY = {"strongly-agree": "CC", "agree": "C", "neutral": "N", "disagree": "I",
+                          "strongly-disagree": "II"}
+MAPPED_TYPES = ("grouping", "identity", "threat-actor", "intrusion-set", "report", "note", "opinion",
+                "relationship")
+MAX_PROBLEMS_SHOWN = 20
+
+
+def _stix_id(case_id: str, kind: str, entry_id: str, stix_type: str) -> str:
+    return f"{stix_type}--{uuid.uuid5(_NS, f'{case_id}/{kind}/{entry_id}')}"
+
+
+def _timestamp(date: str | None) -> str | None:
+    """A (possibly partial) ISO date as a STIX timestamp: the first instant it may denote."""
+    if not date:
+        return None
+    parts = date.split("-")
+    y, m, d = parts[0], parts[1] if len(parts) > 1 else "01", parts[2] if len(parts) > 2 else "01"
+    return f"{y}-{m}-{d}T00:00:00Z"
+
+
+def _likelihood_opinion(p: float) -> str:
+    if p >= 0.8:
+        return "strongly-agree"
+    if p >= 0.6:
+        return "agree"
+    if p > 0.4:
+        return "neutral"
+    if p > 0.2:
+        return "disagree"
+    return "strongly-disagree"
+
+
+# ---- export ------------------------------------------------------------------------------------------
+
+def case_to_stix(case: Case, assessment: Assessment | None = None, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The case (and its assessment, if given) as a STIX 2.1 bundle (plain JSON data)."""
+    v21 = require_extra("stix2.v21", "STIX export")
+    stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    common = {"created": stamp, "modified": stamp, "allow_custom": True}
+    cid = case.id
+    data = case_to_data(case)
+
+    def sid(kind: str, entry: Any, stix_type: str) -> str:
+        given = entry.extra.get("stix_id") if hasattr(entry, "extra") else None
+        if isinstance(given, str) and given.startswith(stix_type + "--"):
+            return given
+        return _stix_id(cid, kind, entry.id, stix_type)
+
+    objs: list[Any] = []
+    grouping_id = case.case.extra.get("stix_id") or _stix_id(cid, "case", cid, "grouping")
+    actor_ids = {a.id: sid("actors", a, "threat-actor") for a in case.actors}
+    source_ids = {s.id: sid("sources", s, "identity") for s in case.sources}
+    report_ids = {r.id: sid("reports", r, "report") for r in case.reports}
+    hyp_ids = {h.id: sid("hypotheses", h, "note") for h in case.hypotheses}
+    entries = {kind: {e.get("id"): e for e in data.get(kind, [])} for kind in ("actors", "sources", "reports",
+                                                                                 "hypotheses")}
+    for a in case.actors:
+        kw: dict[str, Any] = {"aliases": a.aliases} if a.aliases else {}
+        objs.append(v21.ThreatActor(id=actor_ids[a.id], name=a.name or a.id, **kw,
+                                    x_sevenfold_entry=entries["actors"][a.id], **common))
+    for s in case.sources:
+        objs.append(v21.Identity(id=source_ids[s.id], name=s.name or s.id,
+                                 identity_class=KIND_TO_IDENTITY_CLASS[s.kind],
+                                 x_sevenfold_entry=entries["sources"][s.id], **common))
+        if s.controlled_by:
+            objs.append(v21.Relationship(
+                id=_stix_id(cid, "controlled_by", s.id, "relationship"), relationship_type="controlled-by",
+                source_ref=source_ids[s.id], target_ref=actor_ids[s.controlled_by], **common))
+    docs = {d.id: d for d in case.documents}
+    credibility = {r.id: r.credibility for r in assessment.reports} if assessment else {}
+    posterior = {h.id: h.posterior for h in assessment.hypotheses} if assessment else {}
+    for r in case.reports:
+        kw = {}
+        if r.document:
+            d = docs[r.document]
+            kw["external_references"] = [{"source_name": "sevenfold-document", "external_id": d.id,
+                                          "description": d.citation or d.title or d.id}]
+        conf = credibility_to_stix(credibility.get(r.id))
+        if conf is not None:
+            kw["confidence"] = conf
+        name = (r.text.splitlines()[0][:120] if r.text.strip() else r.id) or r.id
+        refs = [source_ids[r.source]] + [source_ids[v] for v in r.via if source_ids[v] != source_ids[r.source]]
+        published = _timestamp(r.date) or _timestamp(case.case.as_of) or stamp
+        objs.append(v21.Report(id=report_ids[r.id], name=name, description=r.text or None,
+                               published=published, report_types=[r.modality],
+                               created_by_ref=source_ids[r.source], object_refs=list(dict.fromkeys(refs)),
+                               x_sevenfold_entry=entries["reports"][r.id], **kw, **common))
+        for d in r.derived_from:
+            objs.append(v21.Relationship(
+                id=_stix_id(cid, "derived_from", f"{r.id}->{d}", "relationship"), relationship_type="derived-from",
+                source_ref=report_ids[r.id], target_ref=report_ids[d], **common))
+    for h in case.hypotheses:
+        kw = {}
+        conf = posterior_to_stix(posterior.get(h.id))
+        if conf is not None:
+            kw["confidence"] = conf
+        objs.append(v21.Note(id=hyp_ids[h.id], abstract=f"Hypothesis {h.id}", content=h.statement or h.id,
+                             object_refs=[grouping_id], x_sevenfold_kind="hypothesis",
+                             x_sevenfold_entry=entries["hypotheses"][h.id], **kw, **common))
+    for i, rt in enumerate(case.ratings):
+        opinion = (CONSISTENCY_TO_OPINION[rt.consistency] if rt.consistency else
+                   _likelihood_opinion(rt.likelihood or 0.5))
+        kw = {"authors": [rt.analyst]} if rt.analyst else {}
+        note = rt.extra.get("note")
+        if isinstance(note, str) and note:
+            kw["explanation"] = note
+        objs.append(v21.Opinion(
+            id=_stix_id(cid, "ratings", f"{rt.report}/{rt.hypothesis}/{rt.analyst or ''}", "opinion"),
+            opinion=opinion, object_refs=[report_ids[rt.report], hyp_ids[rt.hypothesis]],
+            x_sevenfold_kind="rating", x_sevenfold_entry=data["ratings"][i], **kw, **common))
+    if assessment is not None:
+        from sevenfold.report.view import bottom_line
+
+        kw = {}
+        conf = confidence_to_stix(assessment.confidence)
+        if conf is not None:
+            kw["confidence"] = conf
+        refs = [grouping_id] + ([hyp_ids[assessment.top]] if assessment.top in hyp_ids else [])
+        text = bottom_line(case, assessment)
+        if assessment.confidence:
+            text += f" Confidence: {assessment.confidence}."
+        objs.append(v21.Note(id=_stix_id(cid, "assessment", assessment.method, "note"),
+                             abstract=f"Assessment of {cid} ({assessment.method})", content=text,
+                             object_refs=refs, x_sevenfold_kind="assessment",
+                             x_sevenfold_assessment=assessment.to_json_dict(), **kw, **common))
+    unmapped = [dict(o) for o in case.case.extra.get("stix_unmapped", []) if isinstance(o, dict)]
+    meta = {k: v for k, v in data["case"].items() if k not in ("stix_unmapped", "stix_id")}
+    rest = {k: data[k] for k in ("documents", "outcomes", "burns", "aliases") if k in data}
+    group_refs = [o.id for o in objs] + [o["id"] for o in unmapped if "id" in o]
+    grouping = v21.Grouping(id=grouping_id, name=case.case.title or cid, description=case.case.question or None,
+                            context="unspecified", object_refs=group_refs or [grouping_id],
+                            x_sevenfold_case={"format": case.format, "case": meta, **rest}, **common)
+    bundle = v21.Bundle(objects=[grouping, *objs], allow_custom=True,
+                        id=f"bundle--{uuid.uuid5(_NS, 'bundle/' + cid + '/' + stamp)}")
+    out = json.loads(bundle.serialize())
+    out["objects"].extend(unmapped)
+    return out
+
+
+# ---- import ------------------------------------------------------------------------------------------
+
+@dataclass
+class StixImport:
+    """A bundle read as a case: what was mapped, what was kept unmapped, and warnings."""
+
+    case: Case
+    mapped: dict[str, int] = field(default_factory=dict)
+    unmapped: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _validate_bundle(bundle: Any, file: str) -> list[dict[str, Any]]:
+    """Every object parsed by stix2; all problems collected, then refused at once."""
+    stix2 = require_extra("stix2", "STIX import")
+    if not isinstance(bundle, dict) or bundle.get("type") != "bundle":
+        raise InputError(f"{file}: not a STIX bundle (expected a JSON object with \"type\": \"bundle\")")
+    objects = bundle.get("objects", [])
+    if not isinstance(objects, list):
+        raise InputError(f"{file}: bundle 'objects' must be a list")
+    problems: list[str] = []
+    seen: Counter[str] = Counter()
+    for i, obj in enumerate(objects):
+        where = f"{file}: objects[{i}]"
+        if not isinstance(obj, dict):
+            problems.append(f"{where}: not a JSON object")
+            continue
+        oid = obj.get("id")
+        if not isinstance(obj.get("type"), str) or not isinstance(oid, str):
+            problems.append(f"{where}: missing 'type' or 'id'")
+            continue
+        where += f" ({oid})"
+        seen[oid] += 1
+        if obj["type"] in MAPPED_TYPES and obj.get("spec_version", "2.1") != "2.1":
+            problems.append(f"{where}: spec_version {obj.get('spec_version')!r}; only STIX 2.1 is read")
+            continue
+        try:
+            stix2.parse(dict(obj, spec_version=obj.get("spec_version", "2.1")) if obj["type"] in MAPPED_TYPES
+                        else obj, allow_custom=True, version="2.1")
+        except Exception as exc:  # stix2 raises many exception types for invalid objects
+            problems.append(f"{where}: {str(exc).splitlines()[0]}")
+    for oid, n in seen.items():
+        if n > 1:
+            problems.append(f"{file}: id {oid} appears {n} times")
+    if problems:
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        more = len(problems) - len(shown)
+        raise InputError("invalid STIX bundle; nothing was imported:\n" + "\n".join(shown)
+                         + (f"\n... and {more} more" if more else ""))
+    return objects
+
+
+def stix_to_case(bundle: Any, *, case_id: str | None = None, file: str = "<bundle>") -> StixImport:
+    """Read a STIX 2.1 bundle (parsed JSON) as a case. Raises InputError / CaseValidationError."""
+    objects = _validate_bundle(bundle, file)
+    by_id = {o["id"]: o for o in objects}
+    mapped: Counter[str] = Counter()
+    unmapped: list[dict[str, Any]] = []
+    warnings: list[str] = []
+    ours = [o for o in objects if o["type"] == "grouping" and isinstance(o.get("x_sevenfold_case"), dict)]
+    if len(ours) > 1:
+        raise InputError(f"{file}: the bundle holds {len(ours)} sevenfold cases; import them one at a time")
+    if ours:
+        data: dict[str, Any] = json.loads(json.dumps(ours[0]["x_sevenfold_case"]))
+        data.setdefault("format", "sevenfold/1")
+        data.setdefault("case", {})
+        if case_id:
+            data["case"]["id"] = case_id
+        mapped["grouping"] += 1
+    else:
+        bid = str(bundle.get("id", "bundle--unknown")).split("--")[-1][:8]
+        groupings = [o for o in objects if o["type"] == "grouping"]
+        title = groupings[0].get("name", "") if len(groupings) == 1 else ""
+        data = {"format": "sevenfold/1", "case": {"id": case_id or f"stix-{bid}", "title": title or
+                                                  f"Imported STIX bundle {bundle.get('id', '')}"}}
+        if len(groupings) == 1:
+            if groupings[0].get("description"):
+                data["case"]["question"] = groupings[0]["description"]
+            data["case"]["stix_id"] = groupings[0]["id"]
+            mapped["grouping"] += 1
+    for kind in ("actors", "sources", "reports", "hypotheses", "ratings"):
+        data[kind] = []
+    taken: dict[str, set[str]] = {k: set() for k in ("actors", "sources", "reports", "hypotheses")}
+    entry_of: dict[str, tuple[str, dict[str, Any]]] = {}  # stix id -> (kind, entry)
+
+    def add(kind: str, obj: dict[str, Any], entry: dict[str, Any], fallback: str) -> None:
+        if "id" not in entry or entry["id"] in taken[kind]:
+            entry["id"] = unique_id(slug(str(entry.get("id") or fallback), kind[:-1]), taken[kind])
+        else:
+            taken[kind].add(entry["id"])
+        if not isinstance(obj.get("x_sevenfold_entry"), dict):
+            entry["stix_id"] = obj["id"]
+        data[kind].append(entry)
+        entry_of[obj["id"]] = (kind, entry)
+        mapped[obj["type"]] += 1
+
+    def ours_entry(obj: dict[str, Any]) -> dict[str, Any] | None:
+        e = obj.get("x_sevenfold_entry")
+        return json.loads(json.dumps(e)) if isinstance(e, dict) else None
+
+    relationships: list[dict[str, Any]] = []
+    opinions: list[dict[str, Any]] = []
+    foreign_notes: list[dict[str, Any]] = []
+    for o in objects:
+        t = o["type"]
+        if t == "grouping":
+            if o not in ours and not (len([x for x in objects if x["type"] == "grouping"]) == 1 and not ours):
+                unmapped.append(o)
+        elif t in ("threat-actor", "intrusion-set"):
+            e = ours_entry(o) or {"name": o.get("name", ""), **({"aliases": o["aliases"]} if o.get("aliases") else {})}
+            add("actors", o, e, o.get("name", "actor"))
+        elif t == "identity":
+            e = ours_entry(o) or {"name": o.get("name", ""),
+                                  "kind": IDENTITY_CLASS_TO_KIND.get(o.get("identity_class", ""), "open")}
+            add("sources", o, e, o.get("name", "source"))
+        elif t == "relationship":
+            relationships.append(o)
+        elif t == "opinion":
+            opinions.append(o)
+        elif t == "note":
+            if o.get("x_sevenfold_kind") == "hypothesis" and isinstance(o.get("x_sevenfold_entry"), dict):
+                add("hypotheses", o, ours_entry(o) or {}, "hypothesis")
+            elif o.get("x_sevenfold_kind") == "assessment":
+                mapped["note (assessment, recomputed on import)"] += 1
+            else:
+                foreign_notes.append(o)
+    unattributed: str | None = None
+
+    def author_of(o: dict[str, Any]) -> str:
+        nonlocal unattributed
+        ref = o.get("created_by_ref")
+        if ref in entry_of and entry_of[ref][0] == "sources":
+            return entry_of[ref][1]["id"]
+        if unattributed is None:
+            unattributed = unique_id("unattributed", taken["sources"])
+            data["sources"].append({"id": unattributed, "name": "Unattributed (STIX object without created_by_ref)",
+                                    "kind": "open"})
+            warnings.append(f"objects without a known created_by_ref are attributed to source {unattributed!r}")
+        return unattributed
+
+    data.setdefault("documents", [])
+    doc_keys: dict[tuple[str, ...], str] = {}
+    doc_taken = {d["id"] for d in data["documents"]}
+
+    def document_for(ref: dict[str, Any]) -> str:
+        """A document entry for a report's external reference (deduplicated)."""
+        key = tuple(str(ref.get(k, "")) for k in ("source_name", "external_id", "url", "description"))
+        if key not in doc_keys:
+            did = unique_id(slug(str(ref.get("external_id") or ref.get("source_name") or "document"), "document"),
+                            doc_taken)
+            doc: dict[str, Any] = {"id": did, "citation": str(ref.get("description") or ref.get("url")
+                                                                or f"{ref.get('source_name')} {ref.get('external_id', '')}").strip()}
+            if ref.get("url"):
+                doc["url"] = ref["url"]
+            doc["stix_external_reference"] = ref
+            data["documents"].append(doc)
+            doc_keys[key] = did
+            mapped["external reference → document"] += 1
+        return doc_keys[key]
+
+    for o in objects:
+        if o["type"] == "report":
+            e = ours_entry(o)
+            if e is None:
+                e = {"source": author_of(o), "text": o.get("description") or o.get("name", "")}
+                if o.get("published"):
+                    e["date"] = str(o["published"])[:10]
+                types = [x for x in o.get("report_types", []) if x in _MODALITIES]
+                if types:
+                    e["modality"] = types[0]
+                other = [r for r in o.get("object_refs", []) if r not in entry_of]
+                if other:
+                    e["stix_object_refs"] = other
+                refs_ext = [x for x in o.get("external_references", []) if isinstance(x, dict)]
+                if refs_ext:
+                    e["document"] = document_for(refs_ext[0])
+                    if len(refs_ext) > 1:
+                        e["stix_external_references"] = refs_ext[1:]
+            add("reports", o, e, o.get("name", "report"))
+    for o in foreign_notes:
+        e = {"source": author_of(o), "modality": "assessment",
+             "text": (o.get("abstract", "") + "\n" + o.get("content", "")).strip(),
+             "date": str(o.get("created", ""))[:10] or None, "stix_object_refs": o.get("object_refs", [])}
+        add("reports", o, {k: v for k, v in e.items() if v}, "note")
+    report_by_stix = {sid: e for sid, (k, e) in entry_of.items() if k == "reports"}
+    for o in relationships:
+        src, tgt, rtype = o.get("source_ref"), o.get("target_ref"), o.get("relationship_type")
+        if rtype == "derived-from" and src in report_by_stix and tgt in report_by_stix:
+            rep = report_by_stix[src]
+            if isinstance(o.get("x_sevenfold_entry"), dict) or ours_entry(by_id.get(src, {})) is not None:
+                pass  # our own reports carry derived_from in their entry already
+            elif report_by_stix[tgt]["id"] not in rep.setdefault("derived_from", []):
+                rep["derived_from"].append(report_by_stix[tgt]["id"])
+            mapped["relationship"] += 1
+        elif (rtype == "controlled-by" and src in entry_of and tgt in entry_of
+              and entry_of[src][0] == "sources" and entry_of[tgt][0] == "actors"):
+            entry_of[src][1]["controlled_by"] = entry_of[tgt][1]["id"]
+            mapped["relationship"] += 1
+        else:
+            unmapped.append(o)
+    for o in opinions:
+        e = ours_entry(o)
+        if e is not None:
+            data["ratings"].append(e)
+            mapped["opinion"] += 1
+            continue
+        refs = [entry_of.get(r) for r in o.get("object_refs", [])]
+        reps = [x[1]["id"] for x in refs if x and x[0] == "reports"]
+        hyps = [x[1]["id"] for x in refs if x and x[0] == "hypotheses"]
+        if len(reps) == 1 and len(hyps) == 1:
+            rating = {"report": reps[0], "hypothesis": hyps[0],
+                      "consistency": OPINION_TO_CONSISTENCY[o["opinion"]]}
+            if o.get("authors"):
+                rating["analyst"] = ", ".join(o["authors"])
+            if o.get("explanation"):
+                rating["note"] = o["explanation"]
+            data["ratings"].append(rating)
+            mapped["opinion"] += 1
+        else:
+            unmapped.append(o)
+    for o in objects:
+        if o["type"] not in MAPPED_TYPES:
+            unmapped.append(o)
+    if unmapped:
+        data["case"]["stix_unmapped"] = unmapped
+    counts = Counter(o["type"] for o in unmapped)
+    if counts:
+        warnings.append("kept unmapped (in case extra 'stix_unmapped', written back on STIX export): "
+                        + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())))
+    try:
+        case = case_from_data(data, file)
+    except CaseValidationError as exc:
+        raise CaseValidationError(exc.problems) from None
+    return StixImport(case=case, mapped=dict(mapped), unmapped=dict(counts), warnings=warnings)
+
+
+_MODALITIES = {"observation", "hearsay", "document", "confession", "coerced_confession", "official_statement",
+               "intercept", "assessment"}
+
+
+def import_stix(path: str | os.PathLike[str], *, case_id: str | None = None) -> StixImport:
+    """Read a STIX 2.1 bundle file as a case (not yet stored)."""
+    return stix_to_case(read_json_file(path, "STIX bundle"), case_id=case_id, file=str(path))

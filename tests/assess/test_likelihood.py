@@ -1,0 +1,80 @@
+"""Likelihoods from rating × reliability × modality: weak evidence is weak, documented and tested."""
+
+from __future__ import annotations
+
+import pytest
+
+from sevenfold.assess import assess_case
+
+from .conftest import build_case
+
+
+def post_a(two_hyp, *, modality="observation", source=None, via=None, likelihoods=None, grades=("C", "I")):
+    src = source or {"id": "s", "track_record": {"confirmed": 9, "refuted": 1}}
+    sources = [src] + [{"id": v} for v in (via or [])]
+    report = {"id": "r1", "source": src["id"], "modality": modality, "via": via or []}
+    if likelihoods:
+        ratings = [{"report": "r1", "hypothesis": h, "likelihood": p} for h, p in zip("ab", likelihoods, strict=True)]
+    else:
+        ratings = {"r1": list(grades)}
+    a = assess_case(build_case(hypotheses=two_hyp, reports=[report], ratings=ratings, sources=sources))
+    return {h.id: h.posterior for h in a.hypotheses}["a"]
+
+
+def test_reliable_observation_moves_posterior(two_hyp):
+    assert post_a(two_hyp) > 0.6
+
+
+def test_coerced_confession_carries_almost_no_weight(two_hyp):
+    honest = post_a(two_hyp) - 0.5
+    coerced = post_a(two_hyp, modality="coerced_confession") - 0.5
+    assert 0 < coerced < 0.1 * honest
+    assert abs(post_a(two_hyp, modality="coerced_confession", grades=("CC", "II")) - 0.5) < 0.05
+
+
+def test_interested_source_and_official_statement_are_weak(two_hyp):
+    honest = post_a(two_hyp) - 0.5
+    interested = post_a(two_hyp, source={"id": "s", "interests": ["keeps his post if a"],
+                                         "track_record": {"confirmed": 9, "refuted": 1}}) - 0.5
+    official = post_a(two_hyp, modality="official_statement") - 0.5
+    assert 0 < interested < 0.7 * honest
+    assert 0 < official < 0.7 * honest
+
+
+def test_each_hearsay_hop_weakens(two_hyp):
+    direct = post_a(two_hyp, modality="hearsay")
+    one = post_a(two_hyp, modality="hearsay", via=["m1"])
+    two = post_a(two_hyp, modality="hearsay", via=["m1", "m2"])
+    assert direct > one > two > 0.5
+
+
+def test_unreliable_source_is_near_uninformative(two_hyp):
+    liar = {"id": "s", "track_record": {"confirmed": 0, "refuted": 40}}
+    assert abs(post_a(two_hyp, source=liar) - 0.5) < 0.02
+    assert post_a(two_hyp) - 0.5 > 5 * abs(post_a(two_hyp, source=liar) - 0.5)
+
+
+def test_explicit_likelihoods_are_used(two_hyp):
+    weak = post_a(two_hyp, likelihoods=(0.6, 0.5))
+    strong = post_a(two_hyp, likelihoods=(0.9, 0.1))
+    assert 0.5 < weak < strong
+    assert post_a(two_hyp, likelihoods=(0.5, 0.9)) < 0.5
+
+
+def test_missing_cell_is_neutral_within_report(two_hyp):
+    # rating only hypothesis a as C: the missing b cell takes the report's own mean -> no evidence
+    a = assess_case(build_case(hypotheses=two_hyp, reports=[{"id": "r1", "source": "s"}],
+                               ratings=[{"report": "r1", "hypothesis": "a", "consistency": "C"}]))
+    assert [h.posterior for h in a.hypotheses] == pytest.approx([0.5, 0.5])
+
+
+def test_interested_intermediary_weakens_like_an_interested_source(two_hyp):
+    plain = post_a(two_hyp, modality="hearsay", via=["m1"])
+    src = {"id": "s", "track_record": {"confirmed": 9, "refuted": 1}}
+    case_sources = [src, {"id": "m1", "interests": ["vindicate himself"]}]
+    a = assess_case(build_case(hypotheses=two_hyp, sources=case_sources,
+                               reports=[{"id": "r1", "source": "s", "modality": "hearsay", "via": ["m1"]}],
+                               ratings={"r1": ["C", "I"]}))
+    shaded = {h.id: h.posterior for h in a.hypotheses}["a"]
+    assert 0.5 < shaded < plain
+    assert "intermediary" in a.reports[0].reason

@@ -1,0 +1,93 @@
+"""Reports sharing an origin count once; corroboration and confidence count origins, not reports."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sevenfold.assess import OriginResult, assess_case
+from sevenfold.assess.engine import OriginCombiner
+
+from .conftest import build_case
+
+
+def _sources(n):
+    return [{"id": f"s{k}", "track_record": {"confirmed": 9, "refuted": 1}} for k in range(n)]
+
+
+def posterior_a(case, **kw):
+    return {h.id: h.posterior for h in assess_case(case, **kw).hypotheses}["a"]
+
+
+def test_copies_in_one_origin_count_once(two_hyp):
+    one = build_case(hypotheses=two_hyp, sources=_sources(1), reports=[{"id": "r0", "source": "s0"}],
+                     ratings={"r0": ["C", "I"]})
+    reports = [{"id": "r0", "source": "s0"}] + [
+        {"id": f"r{k}", "source": f"s{k}", "derived_from": ["r0"]} for k in range(1, 6)]
+    copies = build_case(hypotheses=two_hyp, sources=_sources(6), reports=reports,
+                        ratings={f"r{k}": ["C", "I"] for k in range(6)})
+    assert posterior_a(copies) == pytest.approx(posterior_a(one))
+    assert len(assess_case(copies).origins) == 1
+
+
+def test_independent_origins_do_multiply(two_hyp):
+    reports = [{"id": f"r{k}", "source": f"s{k}"} for k in range(5)]
+    case = build_case(hypotheses=two_hyp, sources=_sources(5), reports=reports,
+                      ratings={f"r{k}": ["C", "I"] for k in range(5)})
+    one = build_case(hypotheses=two_hyp, sources=_sources(1), reports=reports[:1], ratings={"r0": ["C", "I"]})
+    assert posterior_a(case) > posterior_a(one) + 0.1
+
+
+def test_given_origins_override_and_confidence_counts_origins(two_hyp):
+    reports = [{"id": f"r{k}", "source": f"s{k}"} for k in range(5)]
+    case = build_case(hypotheses=two_hyp, sources=_sources(5), reports=reports,
+                      ratings={f"r{k}": ["CC", "II"] for k in range(5)})
+    independent = assess_case(case)
+    merged = assess_case(case, origins=[OriginResult(id="stavinskii", reports=[f"r{k}" for k in range(5)])])
+    assert independent.confidence == "high"
+    assert merged.confidence == "low"
+    assert all(r.origin == "stavinskii" for r in merged.reports)
+    assert independent.hypotheses[0].posterior > merged.hypotheses[0].posterior
+    # credibility 1 needs an independent origin: not available once they are one origin
+    assert {r.credibility for r in independent.reports} == {1}
+    assert 1 not in {r.credibility for r in merged.reports}
+
+
+def test_uninformative_report_does_not_dilute_its_origin(two_hyp):
+    base = build_case(hypotheses=two_hyp, sources=_sources(2), reports=[{"id": "r0", "source": "s0"}],
+                      ratings={"r0": ["C", "I"]})
+    with_n = build_case(hypotheses=two_hyp, sources=_sources(2),
+                        reports=[{"id": "r0", "source": "s0"}, {"id": "r1", "source": "s1", "derived_from": ["r0"]}],
+                        ratings={"r0": ["C", "I"], "r1": ["N", "N"]})
+    assert posterior_a(with_n) == pytest.approx(posterior_a(base))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 12), st.integers(2, 6), st.integers(0, 2**31 - 1))
+def test_leave_one_out_by_subtraction_equals_recomputation(n, h, seed):
+    rng = np.random.default_rng(seed)
+    ell = rng.normal(size=(n, h))
+    ell[rng.random(n) < 0.2] = 0.0  # some reports with no bearing
+    ell -= ell.mean(axis=1, keepdims=True)
+    oi = rng.integers(0, max(1, n // 2), size=n)
+    _, oi = np.unique(oi, return_inverse=True)
+    n_orig = int(oi.max()) + 1
+    prior = np.log(rng.dirichlet(np.ones(h)))
+    comb = OriginCombiner(ell, oi, n_orig, prior)
+    fast = comb.posterior(comb.totals_without_each_report())
+    for i in range(n):
+        keep = np.arange(n) != i
+        _, oi2 = np.unique(oi[keep], return_inverse=True)
+        slow = OriginCombiner(ell[keep], oi2, int(oi2.max()) + 1 if keep.any() else 0, prior).posterior()
+        np.testing.assert_allclose(fast[i], slow, atol=1e-9)
+    # replacing a set of rows equals recomputation with the new rows
+    rows = np.flatnonzero(rng.random(n) < 0.5)
+    new = rng.normal(size=(rows.size, h))
+    new -= new.mean(axis=1, keepdims=True)
+    ell2 = ell.copy()
+    ell2[rows] = new
+    direct = OriginCombiner(ell2, oi, n_orig, prior).posterior()
+    u_new = new.max(axis=1) - new.min(axis=1) if rows.size else np.zeros(0)
+    np.testing.assert_allclose(comb.posterior(comb.totals_replacing_rows(rows, new, u_new)), direct, atol=1e-9)

@@ -1,0 +1,106 @@
+"""`sevenfold provenance`, `burn` and `unburn` through the real CLI app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sevenfold.cli import app, main
+from sevenfold.model import dump_case
+from sevenfold.store import Store
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    path = str(tmp_path / "s.db")
+    monkeypatch.setenv("SEVENFOLD_DB", path)
+    return path
+
+
+@pytest.fixture()
+def case(build):
+    reports = [{"id": "r1", "source": "agent", "date": "1937-01", "text": "x"},
+               {"id": "r2", "source": "agent", "date": "1937-07"},
+               {"id": "r3", "source": "analyst", "date": "1937-08", "derived_from": ["r2"]},
+               {"id": "r4", "source": "other", "date": "1937-08", "via": ["a", "b"]}]
+    ratings = [{"report": "r2", "hypothesis": "h1", "consistency": "C"},
+               {"report": "r3", "hypothesis": "h1", "consistency": "CC"}]
+    return build(reports, ratings=ratings, actors=[{"id": "abwehr"}])
+
+
+@pytest.fixture()
+def stored(case, db):
+    with Store(db) as store:
+        store.import_case(case)
+    return case.id
+
+
+def test_provenance_json_on_a_file(case, tmp_path):
+    f = tmp_path / "c.yaml"
+    f.write_text(dump_case(case))
+    result = runner.invoke(app, ["provenance", str(f), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["case"] == "t"
+    assert [o["reports"] for o in data["origins"]] == [["r1"], ["r2", "r3"], ["r4"]]
+    kinds = {a["kind"] for a in data["alerts"]}
+    assert {"single_origin", "common_origin", "hearsay_depth"} <= kinds
+
+
+def test_provenance_tables_on_a_stored_case_with_copies(stored, tmp_path, build, db):
+    copies = tmp_path / "copies.csv"
+    copies.write_text("copier,original,probability\nanalyst,agent,0.9\n")
+    result = runner.invoke(app, ["provenance", stored, "--copies", str(copies)])
+    assert result.exit_code == 0, result.output
+    assert "independent origins" in result.stdout and "single_origin" in result.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    assert main(["provenance", stored, "--copies", str(bad)]) == 2
+
+
+def test_burn_stores_and_unburn_removes(stored, db):
+    result = runner.invoke(app, ["burn", stored, "agent", "--since", "1937-06", "--actor", "abwehr",
+                                 "--note", "defector", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [f["id"] for f in data["reports"]] == ["r2"] and [f["id"] for f in data["derived"]] == ["r3"]
+    assert data["burn"]["id"] == "burn-1" and data["burn"]["note"] == "defector"
+    with Store(db) as store:
+        loaded = store.load_case(stored)
+    assert [(b.id, b.source, b.since, b.actor) for b in loaded.burns] == [("burn-1", "agent", "1937-06", "abwehr")]
+
+    shown = runner.invoke(app, ["provenance", stored, "--json"])
+    burned = [a for a in json.loads(shown.stdout)["alerts"] if a["kind"] == "burned_source"]
+    assert burned and burned[0]["reports"] == ["r2", "r3"]
+
+    table = runner.invoke(app, ["burn", stored, "agent", "--since", "1937-01"])
+    assert table.exit_code == 0 and "r1" in table.stdout and "burn-2" in table.stdout
+
+    undone = runner.invoke(app, ["unburn", stored, "burn-1", "--json"])
+    assert undone.exit_code == 0, undone.output
+    assert [b["id"] for b in json.loads(undone.stdout)["removed"]] == ["burn-1"]
+    undone = runner.invoke(app, ["unburn", stored, "agent"])
+    assert undone.exit_code == 0 and "burn-2" in undone.stdout
+    with Store(db) as store:
+        assert store.load_case(stored).burns == []
+
+
+def test_bad_input_exits_2_with_a_message(stored, capsys):
+    assert main(["burn", stored, "ghost", "--since", "1937"]) == 2
+    assert "ghost" in capsys.readouterr().err
+    assert main(["burn", stored, "agent", "--since", "June 1937"]) == 2
+    assert "since" in capsys.readouterr().err
+    assert main(["unburn", stored, "burn-7"]) == 2
+    assert main(["burn", "no-such-case", "agent", "--since", "1937"]) == 2
+    assert main(["provenance", "missing.yaml"]) == 2
+
+
+@pytest.mark.parametrize("command", ["provenance", "burn", "unburn"])
+def test_help_has_an_example(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "Example: sevenfold " + command in result.stdout

@@ -1,0 +1,115 @@
+"""The workbench in a real browser: log in, create a case, add evidence, rate, burn, access denied.
+
+Saves screenshots of each main page to docs/screenshots/ (used by the README and docs/workbench.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+from tests.web.browser.conftest import SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+ZARUBIN = Path(__file__).resolve().parents[3] / "src" / "sevenfold" / "data" / "zarubin-1937.yaml"
+
+
+def login(page, base: str, name: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base + "/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def shot(page, name: str, full: bool = True) -> None:  # type: ignore[no-untyped-def]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=full)
+
+
+def test_analyst_workflow_and_access_denied(live_server, page) -> None:  # type: ignore[no-untyped-def]
+    base, store = live_server
+    case_file = ZARUBIN if ZARUBIN.exists() else None
+    assert case_file is not None, "the bundled demo case is missing"
+    case_id = "zarubin-1937"
+
+    page.goto(base + "/")
+    assert page.url.endswith("/login")
+    shot(page, "login.png", full=False)
+    login(page, base, "alice", "alice-password")
+
+    # create a case by uploading the bundled case file
+    page.set_input_files("[data-testid=upload-file]", str(case_file))
+    page.click("text=Upload and create")
+    page.wait_for_url(f"{base}/cases/{case_id}")
+    assert page.inner_text("[data-testid=case-title]")
+    page.wait_for_selector("#graph canvas")  # cytoscape drew the provenance graph
+    shot(page, "case.png")
+
+    # add a report and a hypothesis (htmx swaps, no reload)
+    page.evaluate("window.__marker = 1")
+    page.fill("[data-testid=report-id]", "new-intercept")
+    page.select_option("[data-testid=report-source]", "zarubin")
+    page.fill("[data-testid=report-date]", "1937-02")
+    page.fill("[data-testid=report-text]", "An intercept says the memorandum was <b>planted</b>.")
+    page.click("[data-testid=report-add]")
+    page.wait_for_selector('tr[data-report="new-intercept"]')
+    assert "<b>planted</b>" in page.inner_text('tr[data-report="new-intercept"]')  # text, not markup
+    page.fill("[data-testid=hypothesis-id]", "sub-source-fabrication")
+    page.fill("[data-testid=hypothesis-statement]", "Zarubin's sub-sources fabricated it")
+    page.click("[data-testid=hypothesis-add]")
+    page.wait_for_selector("[data-testid=rate-new-intercept-sub-source-fabrication]")
+
+    # rate: the posterior / scores change without a page reload
+    def scores() -> str:
+        return page.inner_text("[data-testid=posteriors]")
+
+    before = scores()
+    page.select_option("[data-testid=rate-new-intercept-genuine]", "II")
+    expect(page.get_by_test_id("flash")).to_contain_text("rated new-intercept against genuine")
+    after = scores()
+    assert after != before
+    page.select_option("[data-testid=rate-new-intercept-sub-source-fabrication]", "CC")
+    expect(page.get_by_test_id("flash")).to_contain_text("against sub-source-fabrication")
+    assert page.evaluate("window.__marker") == 1, "the page reloaded"
+    case = store.load_case(case_id)
+    mine = {(r.report, r.hypothesis): r.consistency for r in case.ratings if r.analyst == "alice"}
+    assert mine == {("new-intercept", "genuine"): "II", ("new-intercept", "sub-source-fabrication"): "CC"}
+    page.wait_for_selector("#graph canvas")
+    page.locator("#matrix-panel").screenshot(path=str(SCREENSHOTS / "matrix.png"))
+    page.locator("#hypotheses-panel").screenshot(path=str(SCREENSHOTS / "posteriors.png"))
+
+    # burn a source: preview what falls, then burn it
+    page.select_option("[data-testid=burn-source]", "zarubin")
+    page.fill("[data-testid=burn-since]", "1936-06")
+    page.click("[data-testid=burn-preview]")
+    page.wait_for_selector("[data-testid=burn-outcome]")
+    falls = page.inner_text("[data-testid=falls]")
+    assert "new-intercept" in falls
+    page.locator("#burn-panel").screenshot(path=str(SCREENSHOTS / "burn.png"))
+    page.click("[data-testid=burn-commit]")
+    page.wait_for_selector("[data-testid=burns]")
+    assert any(b.source == "zarubin" for b in store.load_case(case_id).burns)
+    assert "burned" in page.inner_text("[data-testid=sources]")
+    page.locator("#sources-panel").screenshot(path=str(SCREENSHOTS / "sources.png"))
+    page.locator("#timeline-panel").screenshot(path=str(SCREENSHOTS / "timeline.png"))
+    page.locator("#graph-panel").screenshot(path=str(SCREENSHOTS / "provenance.png"))
+    page.goto(base + "/")
+    shot(page, "cases.png", full=False)
+    assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors
+
+    # a second user sees nothing of it
+    page.click("text=Log out")
+    page.wait_for_url(base + "/login")
+    login(page, base, "bob", "bob-password")
+    assert case_id not in page.inner_text("main")
+    response = page.goto(f"{base}/cases/{case_id}")
+    assert response.status == 404
+    assert "not shared with you" in page.inner_text("main")
+    shot(page, "denied.png", full=False)
+    api = page.request.get(f"{base}/api/v1/cases/{case_id}/assessment")
+    assert api.status == 404
