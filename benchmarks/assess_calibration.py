@@ -157,7 +157,20 @@ def main(n: int = 1000) -> None:
         print(f"   {name:34s} Brier {s['brier']:.4f}  ECE {s['ece']:.4f}  acc {s['acc']:.3f}   "
               f"when the plant is true: acc {s_plant['acc']:.3f} Brier {s_plant['brier']:.4f}")
     bayes = scores(methods["bayes-ach/1"], y)
-    heuer = scores(methods[next(k for k in methods if k.startswith("heuer-softmax"))], y)
+    heuer_p = methods[next(k for k in methods if k.startswith("heuer-softmax"))]
+    heuer = scores(heuer_p, y)
+    # sampling uncertainty: 1,000 bootstrap resamples of the cases (fixed seed)
+    boot = np.random.default_rng(SEED)
+    eces, diffs = [], []
+    for _ in range(1000):
+        idx_b = boot.integers(0, n, n)
+        sb, sh = scores(p[idx_b], y[idx_b]), scores(heuer_p[idx_b], y[idx_b])
+        eces.append(sb["ece"])
+        diffs.append(sb["brier"] - sh["brier"])
+    lo_e, hi_e = np.percentile(eces, [2.5, 97.5])
+    lo_d, hi_d = np.percentile(diffs, [2.5, 97.5])
+    print(f"\nbootstrap 95% intervals: ECE [{lo_e:.4f}, {hi_e:.4f}]; "
+          f"Brier(bayes) - Brier(heuer-softmax) [{lo_d:.4f}, {hi_d:.4f}]")
     print(f"\ntarget ECE <= 0.05: {'met' if bayes['ece'] <= 0.05 else 'MISSED'} (ECE {bayes['ece']:.4f}); "
           f"Brier vs best Heuer baseline: {bayes['brier']:.4f} vs {heuer['brier']:.4f} "
           f"(ratio {bayes['brier'] / heuer['brier']:.2f})")

@@ -152,7 +152,8 @@ def throughput(n_pairs: int) -> None:
     for a, b in zip(left[:k], right[:k], strict=True):
         m.match(a, b)
     single = (time.perf_counter() - t0) / k
-    print(f"\nthroughput ({os.cpu_count()} cores, {n_pairs:,} pairs from {len(pool):,} distinct real names, seed {SEED}):")
+    print(f"\nthroughput ({os.cpu_count()} cores, {n_pairs:,} pairs from {len(pool):,} distinct real names, "
+          f"seed {SEED}):")
     print(f"  batch, cold caches (incl. normalising every name): {n_pairs / cold:>10,.0f} pairs/s  ({cold:.2f} s)")
     print(f"  batch, warm caches:                                {n_pairs / warm:>10,.0f} pairs/s  ({warm:.2f} s)")
     print(f"  one pair at a time (match(), with explanation):    {1 / single:>10,.0f} pairs/s")
@@ -203,16 +204,21 @@ def main() -> int:
         n_scored += len(ps)
         print(fmt(name, "sevenfold", ps.gold, ours, DEFAULT_THRESHOLD))
         ours_f1 = confusion(ps.gold, ours >= DEFAULT_THRESHOLD).f1
-        if name.startswith("nomenklatura"):
-            for schema in ("Person", "Organization", "Company", "LegalEntity"):
-                idx = [i for i, s in enumerate(schemas_for(name, len(ps))) if s == schema]
-                if idx:
-                    print(fmt(f"  of which {schema}", "sevenfold", ps.gold[idx], ours[idx], DEFAULT_THRESHOLD))
+        theirs = None
         if peer_py is not None:
             theirs, elapsed = peer_scores(peer_py, ps.left, ps.right, schemas_for(name, len(ps)))
             peer_time += elapsed
             print(fmt(name, "OpenSanctions LogicV2", ps.gold, theirs, peer_threshold))
             print(fmt(name, "OpenSanctions LogicV2 (tuned)", ps.gold, theirs, peer_threshold_tuned))
+        if name.startswith("nomenklatura"):
+            for schema in ("Person", "Organization", "Company", "LegalEntity"):
+                idx = [i for i, s in enumerate(schemas_for(name, len(ps))) if s == schema]
+                if idx:
+                    print(fmt(f"  of which {schema}", "sevenfold", ps.gold[idx], ours[idx], DEFAULT_THRESHOLD))
+                    if theirs is not None:
+                        print(fmt(f"  of which {schema}", "OpenSanctions LogicV2", ps.gold[idx], theirs[idx],
+                                  peer_threshold))
+        if theirs is not None:
             f1s[name] = (ours_f1, confusion(ps.gold, theirs >= peer_threshold).f1,
                          confusion(ps.gold, theirs >= peer_threshold_tuned).f1)
     if f1s:

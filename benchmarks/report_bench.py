@@ -10,6 +10,7 @@ Timings are wall-clock, best of --repeat runs, after one warm-up render (imports
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -26,8 +27,9 @@ from sevenfold.report import html_to_pdf, render_html
 TARGET_S = 15.0
 CODES = ["CC", "C", "N", "I", "II", "NA"]
 MODALITIES = ["observation", "hearsay", "document", "confession", "official_statement", "intercept"]
-WORDS = ("memorandum courier border dispute agent report station cipher telegram meeting minister "
-         "railway garrison rumour confession interrogation archive folio envoy consulate").split()
+WORDS = ["memorandum", "courier", "border", "dispute", "agent", "report", "station", "cipher", "telegram",
+         "meeting", "minister", "railway", "garrison", "rumour", "confession", "interrogation", "archive", "folio",
+         "envoy", "consulate"]
 
 
 def generate_case(n_reports: int, seed: int) -> Case:
@@ -55,7 +57,8 @@ def generate_case(n_reports: int, seed: int) -> Case:
         if i > 5 and rng.random() < 0.2:
             r["derived_from"] = [f"r{rng.integers(0, i)}"]
         if rng.random() < 0.3:
-            r["claims"] = [{"object": f"o{rng.integers(0, 50)}", "attribute": "authentic", "value": bool(rng.random() < 0.6)}]
+            r["claims"] = [{"object": f"o{rng.integers(0, 50)}", "attribute": "authentic",
+                            "value": bool(rng.random() < 0.6)}]
         reports.append(r)
         for h in hyps:
             ratings.append({"report": r["id"], "hypothesis": h["id"], "consistency": str(rng.choice(CODES))})
@@ -67,19 +70,22 @@ def generate_case(n_reports: int, seed: int) -> Case:
     return case_from_data(data, "generated")
 
 
-def best(fn: Any, repeat: int) -> tuple[float, Any]:
-    times, out = [], None
+def best(fn: Any, repeat: int) -> tuple[float, float, Any]:
+    """Best wall-clock and best CPU seconds of ``repeat`` runs (CPU time is what the render itself
+    costs; wall-clock also counts waiting for a core on a shared machine)."""
+    walls, cpus, out = [], [], None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return min(walls), min(cpus), out
 
 
 def measure(case: Case, repeat: int) -> dict[str, Any]:
-    t_assess, assessment = best(lambda: run_assessment(case), repeat)
-    t_html, _ = best(lambda: render_html(case, assessment, images="svg"), repeat)
-    t_pdf, pdf = best(lambda: html_to_pdf(render_html(case, assessment, images="png")), repeat)
+    t_assess, _, assessment = best(lambda: run_assessment(case), repeat)
+    t_html, _, _ = best(lambda: render_html(case, assessment, images="svg"), repeat)
+    t_pdf, c_pdf, pdf = best(lambda: html_to_pdf(render_html(case, assessment, images="png")), repeat)
     pages = None
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "r.pdf"
@@ -89,7 +95,7 @@ def measure(case: Case, repeat: int) -> dict[str, Any]:
             pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
         except (OSError, subprocess.CalledProcessError, StopIteration):
             pass
-    return {"reports": len(case.reports), "assess_s": t_assess, "html_s": t_html, "pdf_s": t_pdf,
+    return {"reports": len(case.reports), "assess_s": t_assess, "html_s": t_html, "pdf_s": t_pdf, "pdf_cpu_s": c_pdf,
             "pdf_kb": len(pdf) / 1024, "pages": pages}
 
 
@@ -103,17 +109,21 @@ def main(argv: list[str] | None = None) -> int:
     peer = load_case(data)
     big = generate_case(args.reports, args.seed)
     measure(peer, 1)  # warm-up: imports, matplotlib and font caches
-    rows = [("zarubin-1937 (peer)", measure(peer, args.repeat)), (f"generated ({args.seed=})", measure(big, args.repeat))]
-    print(f"{'case':28} {'reports':>7} {'assess s':>9} {'html s':>8} {'pdf s':>8} {'pages':>6} {'pdf KiB':>8}")
+    rows = [("zarubin-1937 (peer)", measure(peer, args.repeat)),
+            (f"generated (seed {args.seed})", measure(big, args.repeat))]
+    print(f"{'case':28} {'reports':>7} {'assess s':>9} {'html s':>8} {'pdf s':>8} {'pdf cpu s':>10} {'pages':>6} "
+          f"{'pdf KiB':>8}")
     for name, m in rows:
         print(f"{name:28} {m['reports']:>7} {m['assess_s']:>9.2f} {m['html_s']:>8.2f} {m['pdf_s']:>8.2f} "
-              f"{m['pages'] or '-':>6} {m['pdf_kb']:>8.0f}")
+              f"{m['pdf_cpu_s']:>10.2f} {m['pages'] or '-':>6} {m['pdf_kb']:>8.0f}")
     m_peer, m_big = rows[0][1], rows[1][1]
     print(f"PDF time, generated / peer: {m_big['pdf_s'] / m_peer['pdf_s']:.1f}x for "
           f"{m_big['reports'] / m_peer['reports']:.0f}x the reports")
     verdict = "PASS" if m_big["pdf_s"] < TARGET_S else "FAIL"
-    print(f"target: PDF of a {args.reports}-report case in < {TARGET_S:.0f} s -> {m_big['pdf_s']:.2f} s "
-          f"({m_big['pdf_s'] / TARGET_S:.0%} of the budget) {verdict}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"target: PDF of a {args.reports}-report case in < {TARGET_S:.0f} s wall-clock -> {m_big['pdf_s']:.2f} s "
+          f"({m_big['pdf_s'] / TARGET_S:.0%} of the budget; {m_big['pdf_cpu_s']:.2f} s CPU; "
+          f"load average {load:.1f} on {os.cpu_count()} cores) {verdict}")
     return 0 if verdict == "PASS" else 1
 
 

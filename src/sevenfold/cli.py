@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "sevenfold.commands.provenance",
     "sevenfold.commands.cite",
     "sevenfold.commands.fusion",
+    "sevenfold.commands.maintenance",
     "sevenfold.commands.names",
     "sevenfold.commands.interop",
     "sevenfold.commands.web",

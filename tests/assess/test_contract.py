@@ -83,3 +83,13 @@ def test_as_of_ignores_later_reports(two_hyp):
     assert {r.id for r in assess_case(build_case(hypotheses=two_hyp, reports=reports,
                                                  ratings={"r1": ["C", "I"], "r2": ["II", "CC"]},
                                                  as_of="1937-03")).reports} == {"r1", "r2"}
+
+
+def test_hypothesis_outcome_before_as_of_is_noted_not_used(two_hyp):
+    case = build_case(hypotheses=two_hyp, reports=[{"id": "r1", "source": "s"}], ratings={"r1": ["N", "N"]},
+                      outcomes=[{"hypothesis": "b", "verdict": "confirmed", "date": "1936"},
+                                {"hypothesis": "a", "verdict": "refuted", "date": "1950"}], as_of="1937")
+    a = assess_case(case)
+    assert any("'b' was confirmed (1936)" in n for n in a.notes)
+    assert not any("'a'" in n for n in a.notes)
+    assert [h.posterior for h in a.hypotheses] == pytest.approx([0.5, 0.5])

@@ -120,7 +120,8 @@ def test_fed_report_contradicting_the_cover_does_not_help_a_plant_that_mimics_ge
 def test_mimics_must_name_another_hypothesis():
     import pytest
 
-    from sevenfold.errors import AssessmentError
+    from sevenfold.errors import CaseValidationError
 
-    with pytest.raises(AssessmentError, match=r"hypotheses\[plant\]\.mimics: 'nothing' is not another hypothesis"):
-        assess_case(three(mimics="nothing"))
+    # the case model refuses it on load, naming entry and field
+    with pytest.raises(CaseValidationError, match=r"hypotheses\[plant\]\.mimics\[0\]: 'nothing' is not another"):
+        three(mimics="nothing")

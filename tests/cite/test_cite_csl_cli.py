@@ -127,3 +127,22 @@ def test_csl_items_pass_the_interop_schema_model(seed_audit) -> None:
     items = to_csl_json(seed_audit) + to_csl_json(parse_citations(
         "RGASPI, f. 17, op. 163, d. 1217, ll. 51–2; Ervin Stavinskii, *Zarubiny* (Moscow, 2003), pp. 367–69."))
     assert [p for it in items for p in schema.csl_item_problems(it)] == []
+
+
+def test_public_facade_is_stable() -> None:
+    import inspect
+
+    import sevenfold.cite as cite
+
+    for name in ("parse_citation", "parse_citations", "extract_footnotes", "audit", "to_csl_json", "citation_to_csl",
+                 "AuditResult", "Citation", "Footnote", "Work", "SingleSourceRun", "Person", "CslItem"):
+        assert name in cite.__all__ and hasattr(cite, name)
+    assert list(inspect.signature(cite.extract_footnotes).parameters) == ["text", "style"]
+    assert inspect.signature(cite.audit).parameters["style"].default == "auto"
+
+
+def test_cli_reads_stdin(app: typer.Typer) -> None:
+    res = CliRunner().invoke(app, ["cite", "audit", "-", "--json"], input="[^1]: Kershaw, p. 3.\n[^2]: Ibid.\n")
+    assert res.exit_code == 0
+    data = json.loads(res.stdout)
+    assert [c["kind"] for f in data["footnotes"] for c in f["citations"]] == ["dangling", "dangling"]

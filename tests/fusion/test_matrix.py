@@ -70,7 +70,7 @@ def test_header_only(tmp_path):
 
 
 def test_missing_column_named(tmp_path):
-    with pytest.raises(InputError, match="missing column.*attribute"):
+    with pytest.raises(InputError, match=r"missing column.*attribute"):
         ClaimMatrix.read(_write(tmp_path, "m.csv", "source,object,value\ns,o,v\n"))
 
 
@@ -89,7 +89,7 @@ def test_nan_and_empty_values(tmp_path):
     p = tmp_path / "nan.parquet"
     pq.write_table(pa.table({"source": ["a", "b"], "object": ["o", "o"], "attribute": ["p", "p"],
                              "value": [1.0, float("nan")]}), p)
-    with pytest.raises(InputError, match="row 2.*value"):
+    with pytest.raises(InputError, match=r"row 2.*value"):
         ClaimMatrix.read(p)
     cm = ClaimMatrix.read(p, missing="drop")
     assert cm.n_claims == 1 and cm.n_missing_dropped == 1
@@ -168,3 +168,31 @@ def test_from_case_real_model():
         pytest.skip(f"cannot build a bare Report: {exc}")
     cm = ClaimMatrix.from_case(SimpleNamespace(case=SimpleNamespace(id="c"), reports=[rep]))
     assert cm.n_claims == 1
+
+
+from collections import Counter  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcde"), st.sampled_from("xyz"), st.sampled_from("pq"),
+                          st.sampled_from(["1", "2", "3", "N"])), min_size=1, max_size=40))
+def test_matrix_agrees_with_a_naive_count(rows):
+    """Indexing (with the 'last' duplicate policy) matches a plain-Python tally, vote for vote."""
+    src, obj, att, val = (list(c) for c in zip(*rows, strict=True))
+    cm = ClaimMatrix.from_arrays(src, obj, att, val, duplicates="last", normalizer=identity_key)
+    kept = {}
+    for s, o, a, v in rows:
+        kept[(s, o, a)] = v  # last statement wins
+    tally = Counter(((o, a), v) for (s, o, a), v in kept.items())
+    assert cm.n_claims == len(kept)
+    assert cm.n_items == len({(o, a) for (_, o, a) in kept})
+    got = Counter()
+    for k in range(cm.n_claims):
+        i = cm.claim_item[k]
+        got[((cm.item_object[i], cm.item_attribute[i]), cm.cand_value[cm.claim_cand[k]])] += 1
+    assert got == tally
+    assert np.all(cm.cand_item[cm.claim_cand] == cm.claim_item)
+    assert np.array_equal(cm.sc.sum(axis=1).A1, cm.source_n_claims)

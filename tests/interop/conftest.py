@@ -5,7 +5,7 @@ import pytest
 from sevenfold.model import Case, case_from_data
 from tests.report.conftest import bundled_case_paths, small_case_data
 
-__all__ = ["bundled_case_paths", "small_case_data", "without_reports", "without_documents"]
+__all__ = ["bundled_case_paths", "small_case_data", "without_documents", "without_reports"]
 
 
 @pytest.fixture

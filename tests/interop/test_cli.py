@@ -64,7 +64,8 @@ def test_stix_export_import_cycle_in_the_store(db, case_file, tmp_path, capsys):
 
 def test_malformed_bundle_leaves_the_store_untouched(db, tmp_path, capsys):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"type": "bundle", "id": "bundle--1", "objects": [{"type": "report", "id": "report--1"}]}))
+    bad.write_text(json.dumps({"type": "bundle", "id": "bundle--1",
+                               "objects": [{"type": "report", "id": "report--1"}]}))
     assert main(["import-stix", str(bad), "--case-id", "nope"]) == 2
     assert "nothing was imported" in capsys.readouterr().err
     with Store(str(db)) as store:

@@ -39,7 +39,8 @@ def test_links_point_at_the_right_entities(small_case):
     r1, d1 = by_note["sevenfold report r1"], by_note["sevenfold document d1"]
     assert r1["properties"]["proof"] == [d1["id"]]
     assert r1["properties"]["bodyText"] == ["The memo <b>exists</b>"]
-    doc_links = [e for e in entities.values() if e["schema"] == "Documentation" and e["properties"]["document"] == [r1["id"]]]
+    doc_links = [e for e in entities.values()
+                 if e["schema"] == "Documentation" and e["properties"]["document"] == [r1["id"]]]
     assert [entities[x["properties"]["entity"][0]]["properties"]["name"] for x in doc_links] == [["Agent One"]]
     link = next(e for e in entities.values() if e["schema"] == "UnknownLink")
     assert entities[link["properties"]["subject"][0]]["properties"]["name"] == ["Adversary"]
@@ -59,7 +60,8 @@ def test_export_then_import_brings_sources_and_documents(small_case, tmp_path):
 @pytest.mark.parametrize("line, message", [
     ({"id": "x", "schema": "Spaceship", "properties": {}}, "unknown FtM schema 'Spaceship'"),
     ({"id": "x", "schema": "Thing", "properties": {"name": ["a"]}}, "abstract"),
-    ({"id": "x", "schema": "Person", "properties": {"name": ["a"], "warpFactor": ["9"]}}, "unknown property 'warpFactor'"),
+    ({"id": "x", "schema": "Person", "properties": {"name": ["a"], "warpFactor": ["9"]}},
+     "unknown property 'warpFactor'"),
     ({"id": "x", "schema": "Person", "properties": {"name": ["a"], "birthDate": ["not a date"]}}, "birthDate"),
     ({"id": "x", "schema": "Person", "properties": {}}, "required property 'name'"),
     ({"schema": "Person", "properties": {"name": ["a"]}}, "no 'id'"),

@@ -24,7 +24,7 @@ from tests.strategies import case_data
 
 from .conftest import bundled_case_paths
 
-NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 INDICATOR = {"type": "indicator", "spec_version": "2.1", "id": "indicator--6c7a1f7e-3b8a-4c39-9c2a-1f0e4a7d9b11",
              "created": "2024-01-01T00:00:00.000Z", "modified": "2024-01-01T00:00:00.000Z",
              "pattern": "[ipv4-addr:value = '198.51.100.7']", "pattern_type": "stix",

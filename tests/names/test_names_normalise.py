@@ -113,3 +113,22 @@ def test_letters_always_give_tokens_or_an_explained_empty_form(text: str) -> Non
     assert form.empty == (form.compact == "")
     if form.empty:
         assert form.notes
+
+
+def test_without_pyicu_everything_falls_back_to_anyascii(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    rom = importlib.import_module("sevenfold.names.romanise")
+    norm = importlib.import_module("sevenfold.names.normalise")
+
+    monkeypatch.setattr(rom, "_icu", None)
+    rom._icu_transliterator.cache_clear()
+    norm.clear_cache()
+    try:
+        assert rom.engines()["cyrillic"] == "anyascii"
+        assert rom.romanise("Ежов").isascii()
+        assert normalise_name("Ежов").compact == normalise_name("Jeschow").compact
+        assert normalise_name("ولادیمیر پوتین").compact.isascii()
+    finally:
+        rom._icu_transliterator.cache_clear()
+        norm.clear_cache()

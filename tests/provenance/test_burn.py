@@ -63,7 +63,7 @@ def test_burn_refuses_unknown_source_actor_and_bad_date(build):
 def test_posterior_shifts_above_threshold_only(build, monkeypatch):
     case = build([{"id": "r1", "source": "agent"}], hypotheses=[{"id": "a"}, {"id": "b"}, {"id": "c"}])
 
-    def fake_assess(c):
+    def fake_assess(c, **kwargs):
         burned = bool(c.burns)
         post = {"a": 0.6, "b": 0.3, "c": 0.1} if not burned else {"a": 0.4, "b": 0.5, "c": 0.1 + POSTERIOR_SHIFT / 2}
         return Assessment(case=c.id, hypotheses=[HypothesisResult(id=h, posterior=p) for h, p in post.items()])
@@ -131,3 +131,21 @@ def test_store_refuses_a_burn_of_an_unknown_source(build, tmp_path):
         assert store.load_case("t").burns == []
     finally:
         store.close()
+
+
+def test_burning_the_only_strong_source_moves_posteriors_with_the_real_assessor(build):
+    reports = [{"id": f"r{k}", "source": "agent", "date": "1937-07"} for k in range(4)]
+    reports.append({"id": "q1", "source": "other", "date": "1937-07"})
+    ratings = [{"report": f"r{k}", "hypothesis": h, "consistency": c}
+               for k in range(4) for h, c in (("genuine", "CC"), ("plant", "I"))]
+    ratings += [{"report": "q1", "hypothesis": "genuine", "consistency": "C"},
+                {"report": "q1", "hypothesis": "plant", "consistency": "N"}]
+    case = build(reports, ratings=ratings, actors=[{"id": "abwehr"}],
+                 hypotheses=[{"id": "genuine"}, {"id": "plant", "deception_by": "abwehr"}])
+    _, impact = burn_source(case, "agent", "1937-01", actor="abwehr")
+    shifts = {h.id: h for h in impact.hypotheses}
+    if not shifts:  # an assessor without posteriors says so instead
+        assert any("no posterior" in n for n in impact.notes)
+        return
+    assert shifts["genuine"].after < shifts["genuine"].before
+    assert all(abs(h.change) > POSTERIOR_SHIFT for h in impact.hypotheses)

@@ -104,3 +104,47 @@ def test_bad_input_exits_2_with_a_message(stored, capsys):
 def test_help_has_an_example(command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0 and "Example: sevenfold " + command in result.stdout
+
+
+def test_rules_can_be_switched_off_from_the_command_line(case, tmp_path):
+    f = tmp_path / "c.yaml"
+    f.write_text(dump_case(case))
+    result = runner.invoke(app, ["provenance", str(f), "--without", "derived_from", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [o["reports"] for o in json.loads(result.stdout)["origins"]] == [["r1"], ["r2"], ["r3"], ["r4"]]
+    assert main(["provenance", str(f), "--without", "telepathy"]) == 2
+
+
+def test_detect_copies_runs_fusion_and_joins_a_copier(build, tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    reports = []
+    values: dict[int, str] = {}
+    for s in ["a", "b", "c", "orig"]:
+        for k in range(40):
+            v = "true" if rng.random() < 0.8 else f"false{int(rng.integers(0, 5))}"
+            values[k] = v if s == "orig" else values.get(k, "")
+            reports.append({"id": f"{s}-{k}", "source": s,
+                            "claims": [{"object": f"i{k}", "attribute": "x", "value": v}]})
+    for k in range(40):  # the copier repeats the original, errors included
+        reports.append({"id": f"copier-{k}", "source": "copier",
+                        "claims": [{"object": f"i{k}", "attribute": "x", "value": values[k]}]})
+    f = tmp_path / "c.yaml"
+    f.write_text(dump_case(build(reports)))
+    plain = json.loads(runner.invoke(app, ["provenance", str(f), "--json"]).stdout)
+    assert all(len(o["reports"]) == 1 for o in plain["origins"])
+    result = runner.invoke(app, ["provenance", str(f), "--detect-copies", "--json"])
+    assert result.exit_code == 0, result.output
+    joined = {frozenset(o["reports"]) for o in json.loads(result.stdout)["origins"]}
+    assert all(frozenset({f"orig-{k}", f"copier-{k}"}) in joined for k in range(40))
+
+
+def test_tables_print_case_text_literally(build, tmp_path):
+    case = build([{"id": "r[red]1", "source": "[bold]a", "via": ["x", "y"]},
+                  {"id": "r2", "source": "b", "derived_from": ["r[red]1"]}])
+    f = tmp_path / "c.yaml"
+    f.write_text(dump_case(case))
+    result = runner.invoke(app, ["provenance", str(f)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "r[red]1" in result.stdout and "[bold]a" in result.stdout

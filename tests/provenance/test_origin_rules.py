@@ -41,7 +41,7 @@ def test_via_joins_reports_ending_at_the_same_sub_source(build):
         {"id": "r4", "source": "sub"},                          # sub's own direct report: not a relay
     ])
     assert groups(case) == [["r1", "r2"], ["r3"], ["r4"]]
-    assert any("sub-source sub" in w for w in origin_groups(case)[0].why)
+    assert any("sub at the far end" in w for w in origin_groups(case)[0].why)
 
 
 def test_same_document_joins_and_ibid_entries_resolve(build):
@@ -80,12 +80,15 @@ def test_copy_pairs_join_same_claims_above_threshold(build):
     assert groups(case, [("copier", "orig", 0.9)], strict) == [["r1"], ["r2"], ["r3"], ["r4"], ["r5"]]
 
 
-def test_copy_pairs_accept_fusion_copy_pair_objects(build):
+def test_copy_pairs_accept_fusion_copy_pair_objects_and_use_dependence(build):
     case = _claim_case(build)
-    pair = CopyPair(copier="copier", original="orig", probability=0.8, dependence=0.9, shared_items=3)
+    # identical sources: direction a coin toss (0.45 this way), dependence near certain
+    pair = CopyPair(copier="copier", original="orig", probability=0.45, dependence=0.9, shared_items=3)
     origins = origin_groups(case, [pair])
     assert origins[0].reports == ["r1", "r2"]
-    assert "p=0.80" in origins[0].why[0]
+    assert "p=0.90" in origins[0].why[0]
+    weak = CopyPair(copier="copier", original="orig", probability=0.2, dependence=0.3, shared_items=3)
+    assert origin_groups(case, [weak])[0].reports == ["r1"]
 
 
 def test_malformed_copy_pair_is_input_error(build):
@@ -165,3 +168,9 @@ def test_origin_graph_is_a_networkx_graph_with_rules_on_edges(build):
     components = sorted(sorted(c) for c in nx.connected_components(g))
     assert components == sorted(o.reports for o in origin_groups(case))
     assert g.nodes["r4"]["origin"] == "o2"
+
+
+def test_detect_copy_pairs_without_claims_is_empty(build):
+    from sevenfold.provenance import detect_copy_pairs
+
+    assert detect_copy_pairs(build([{"id": "r1", "source": "a"}, {"id": "r2", "source": "b"}])) == []

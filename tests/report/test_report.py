@@ -90,7 +90,8 @@ def test_engine_output_renders_every_section(small_case):
 
 
 def test_origins_from_assessment_are_used(small_case):
-    a = heuer_only(assess_case(small_case)).model_copy(update={"origins": [OriginResult(id="o-memo", reports=["r1", "r2"])]})
+    origins = [OriginResult(id="o-memo", reports=["r1", "r2"])]
+    a = heuer_only(assess_case(small_case)).model_copy(update={"origins": origins})
     html = render_html(small_case, a)
     assert "Origin groups from the assessment" in html
     assert "o-memo" in html
@@ -174,3 +175,21 @@ def test_pdf_pages_are_not_blank(path, tmp_path):
     assert len(pages) >= 2
     for page in pages:
         assert page_std(page) > 3.0, f"{page.name} of {out.name} looks blank"
+
+
+def test_pdf_renderer_fetches_nothing_but_data_uris():
+    reason = _weasyprint_ok()
+    if reason:
+        pytest.skip(reason)
+    import weasyprint.urls
+
+    from sevenfold.report.render import _data_only_fetcher
+
+    fetcher = _data_only_fetcher(weasyprint.urls)
+    for url in ("http://127.0.0.1:9/x.png", "file:///etc/passwd"):
+        # WeasyPrint's exception type varies by version; the message says why
+        with pytest.raises(Exception, match=r"disallowed protocol|no external resource"):
+            with weasyprint.urls.fetch(fetcher, url) as response:
+                response.read()
+    with weasyprint.urls.fetch(fetcher, "data:text/plain;base64,aGk=") as response:
+        assert response.read() == b"hi"

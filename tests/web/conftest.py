@@ -16,10 +16,10 @@ os.environ.setdefault("SEVENFOLD_ARGON2_FAST", "1")
 pytest.importorskip("fastapi")
 pytest.importorskip("argon2")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from sevenfold.model import case_from_data  # noqa: E402
-from sevenfold.store import Store, accounts  # noqa: E402
+from sevenfold.model import case_from_data
+from sevenfold.store import Store, accounts
 
 PASSWORD = "correct horse battery"
 ROLES_OF = {"alice": "owner", "bob": "analyst", "carol": "reader"}  # dave: no grant

@@ -61,7 +61,7 @@ def test_upload_size_limit(fresh: World, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("SEVENFOLD_LIMIT_UPLOAD_BYTES", "1000")
     big = tiny_yaml() + b"#" * 2000 + b"\n"
     r = _upload(fresh.client("bob"), big)
-    assert r.status_code == 413 and "upload_bytes" in r.json()["detail"] or "limit" in r.json()["detail"]
+    assert (r.status_code == 413 and "upload_bytes" in r.json()["detail"]) or "limit" in r.json()["detail"]
 
 
 def test_export_round_trips(fresh: World) -> None:
@@ -303,3 +303,68 @@ def test_openapi_documents_the_api(world: World) -> None:
     assert "/cases/{case_id}" not in spec["paths"]  # UI routes stay out of the API spec
     body = spec["paths"]["/api/v1/cases/{case_id}/reports"]["post"]["requestBody"]
     assert "Report" in json.dumps(body)
+
+
+def test_first_entry_of_a_kind_is_kept(fresh: World) -> None:
+    """Appending to a list the stored case did not have (no burns, no outcomes yet) must persist."""
+    data = dict(TINY, case=dict(TINY["case"], id="bare"), outcomes=[], burns=[], documents=[])
+    data["reports"] = [dict(r, document=None) if r.get("document") else r for r in TINY["reports"]]
+    for r in data["reports"]:
+        r.pop("document", None)
+    c = fresh.client("bob")
+    upload = {"file": ("b.yaml", yaml.safe_dump(data), "application/yaml")}
+    assert c.post("/api/v1/cases", files=upload).status_code == 201
+    try:
+        assert c.post("/api/v1/cases/bare/burns", json={"source": "s2", "since": "1937"}).status_code == 201
+        assert c.post("/api/v1/cases/bare/outcomes", json={"report": "r1", "verdict": "confirmed"}).status_code == 201
+        assert c.post("/api/v1/cases/bare/documents", json={"id": "d7", "title": "t"}).status_code == 201
+        case = fresh.store.load_case("bare")
+        assert [b.source for b in case.burns] == ["s2"] and len(case.outcomes) == 1 and case.documents[0].id == "d7"
+    finally:
+        fresh.store.delete_case("bare")
+
+
+def test_ui_errors_come_back_as_flash_fragments(fresh: World) -> None:
+    c = fresh.client("bob")
+    hx = {"hx-request": "true"}
+    r = c.get("/cases/tiny/ui/burn-preview", params={"source": "s1", "since": "1937-13"}, headers=hx)
+    assert r.status_code == 422 and 'id="flash"' in r.text
+    r = c.post("/cases/tiny/ui/rate", data={"report": "r1", "hypothesis": "h1", "consistency": "maybe"}, headers=hx)
+    assert r.status_code == 422 and 'id="flash"' in r.text
+    r = c.post("/cases/tiny/ui/reports", data={"id": "r1", "source": "s1"}, headers=hx)
+    assert r.status_code == 422 and "already exists" in r.text
+    r = c.post("/cases/tiny/ui/rate", data={"report": "r1", "hypothesis": "h1", "consistency": ""}, headers=hx)
+    assert r.status_code == 200  # clearing a cell you never rated is a no-op
+
+
+def test_concurrent_rating_edits_on_postgresql(pg_url: str) -> None:
+    """The same no-lost-update property through the API on a real PostgreSQL server."""
+    from tests.web.conftest import make_world
+
+    world = make_world(pg_url)
+    try:
+        client = world.client("alice")
+        expected: dict[tuple[str, str, str], str] = {}
+        errors: list[str] = []
+
+        def analyst(i: int) -> None:
+            for k, (rep, hyp) in enumerate([(r, h) for r in ("r1", "r2", "r3") for h in ("h1", "h2")]):
+                value = ["CC", "C", "N", "I", "II"][(i + k) % 5]
+                r = client.put(f"{CASE}/ratings/{rep}/{hyp}", json={"consistency": value, "analyst": f"a{i}"})
+                if r.status_code == 200:
+                    expected[(rep, hyp, f"a{i}")] = value
+                else:
+                    errors.append(r.text)
+
+        threads = [threading.Thread(target=analyst, args=(i,)) for i in range(10)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors
+        final = {(rt.report, rt.hypothesis, rt.analyst): rt.consistency
+                 for rt in world.store.load_case("tiny").ratings if rt.analyst}
+        assert final == expected and len(final) == 60
+        assert verify_chain(world.store) == []
+    finally:
+        world.store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 import pytest
@@ -29,7 +30,7 @@ def _history(store: Store) -> None:
     """import, three edits, a delete and a re-import: six records."""
     store.import_case(tiny_case(), actor="cli:tester")
     for i, c in enumerate(["I", "II", "CC"]):
-        def change(case, c=c):  # type: ignore[no-untyped-def]
+        def change(case, c=c, i=i):  # type: ignore[no-untyped-def]
             case.ratings.append(Rating(report="r3", hypothesis="h1", consistency=c, analyst=f"a{i}"))
         store.update_case("tiny", change, actor=f"web:user{i}")
     store.delete_case("tiny", actor="cli:tester")
@@ -42,7 +43,7 @@ def test_chain_records_every_change_and_verifies(store: Store) -> None:
     assert [r.action for r in recs] == ["import", "update", "update", "update", "delete", "import"]
     assert [r.seq for r in recs] == list(range(1, 7))
     assert recs[0].prev_hash == GENESIS_HASH
-    assert all(b.prev_hash == a.hash for a, b in zip(recs, recs[1:]))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(recs))
     assert all(r.hash == record_hash(r.prev_hash, r.seq, r.who, r.at, r.action, r.case_id, r.before, r.after)
                for r in recs)
     # an update records only the cell that changed, with revisions
@@ -160,7 +161,7 @@ def test_concurrent_audited_writes_keep_one_chain(store_url: str) -> None:
                         case.ratings.append(Rating(report="r3", hypothesis="h2", consistency="N",
                                                    analyst=f"w{i}-{j}"))
                     s.update_case("tiny", change, actor=f"web:w{i}")
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]

@@ -75,7 +75,7 @@ def unrated_alerts(ev: Evidence) -> list[Alert]:
     return [Alert(kind="unrated_hypothesis", hypothesis=h,
                   message=f"hypothesis {h!r} has no rated evidence: its posterior is its prior moved only "
                           "by evidence about the others")
-            for h, ok in zip(ev.hyp_ids, rated_h, strict=True) if not ok]
+            for h, ok in zip(ev.hyp_ids, np.asarray(rated_h).tolist(), strict=True) if not ok]
 
 
 def prior_alerts(ev: Evidence, post: np.ndarray) -> list[Alert]:
@@ -99,7 +99,7 @@ def prior_alerts(ev: Evidence, post: np.ndarray) -> list[Alert]:
 
 def support_alerts(ev: Evidence, ell_raw: np.ndarray) -> list[Alert]:
     """coerced_only / interested_only: a hypothesis whose every supporting report is of that kind."""
-    out = []
+    out: list[Alert] = []
     if not ev.report_ids or ev.n_hyp < 2:
         return out
     for k, hid in enumerate(ev.hyp_ids):

@@ -30,6 +30,7 @@ from sevenfold.assess.result import (
     Alert,
     AnalystDisagreement,
     Assessment,
+    ConfidenceLevel,
     HypothesisResult,
     OriginResult,
     ReportResult,
@@ -86,7 +87,7 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
         ]
         voi = value_of_information(ev, comb)
         verify = [VerifyItem(target=it.target, kind=it.kind, value=round(it.value, 4), why=_voi_why(it, hid))
-                  for it in voi if it.value > 1e-6][:MAX_VERIFY]
+                  for it in voi if round(it.value, 4) > 0][:MAX_VERIFY]
 
     # ---- per report: diagnosticity, credibility -------------------------------------------------
     diag = 1.0 - np.exp(-comb.u)
@@ -187,7 +188,7 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
 
 
 def _confidence(ev: Evidence, comb: OriginCombiner, post: np.ndarray, top_idx: int,
-                has_linchpin: bool) -> tuple[str, str]:
+                has_linchpin: bool) -> tuple[ConfidenceLevel, str]:
     if top_idx < 0:
         return "low", "no single most likely hypothesis (a tie)"
     if ev.n_hyp == 1:

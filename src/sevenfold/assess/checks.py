@@ -50,18 +50,12 @@ def check_case(case: Case, origins: list[OriginResult] | None, fusion_trust: Map
         if rt.consistency is None and rt.likelihood is None:
             problems.append(f"{where}: {label}: neither consistency nor likelihood given")
     for h in case.hypotheses:
-        mimics = h.extra.get("mimics")
-        if mimics is not None:
-            names = [mimics] if isinstance(mimics, str) else mimics
-            if not isinstance(names, list) or not all(isinstance(m, str) for m in names):
-                problems.append(f"{where}: hypotheses[{h.id}].mimics: expected a hypothesis id or a list of ids")
-            else:
-                for m in names:
-                    if m not in hyps or m == h.id:
-                        problems.append(f"{where}: hypotheses[{h.id}].mimics: {m!r} is not another hypothesis")
-            if not h.deception_by:
-                problems.append(f"{where}: hypotheses[{h.id}].mimics: only a deception hypothesis "
-                                "(deception_by) can mimic another")
+        for m in h.mimics:  # the model checks this on load; a Case built in code may not have been
+            if m not in hyps or m == h.id:
+                problems.append(f"{where}: hypotheses[{h.id}].mimics: {m!r} is not another hypothesis")
+        if h.mimics and not h.deception_by:
+            problems.append(f"{where}: hypotheses[{h.id}].mimics: only a deception hypothesis "
+                            "(deception_by) can mimic another")
         if h.prior is not None and not (0.0 <= h.prior <= 1.0 and math.isfinite(h.prior)):
             problems.append(f"{where}: hypotheses[{h.id}].prior: must lie in [0, 1], got {h.prior}")
     given = [h.prior for h in case.hypotheses if h.prior is not None]

@@ -218,17 +218,15 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
     suspects = {sid: [why for _, _, why in es] for sid, es in entries.items()}
     rel = source_reliabilities(case, set(report_ids), fusion_trust, suspects)
 
-    analysts = sorted({rt.analyst or "" for rt in case.ratings})
-    if not analysts:
-        analysts = [""]
+    # Columns of the ratings table in one pass, then dictionary maps and one fancy assignment.
+    cols = list(zip(*[(rt.report, rt.hypothesis, rt.analyst or "", rt.likelihood, rt.consistency)
+                      for rt in case.ratings], strict=True))
+    analysts = sorted(set(cols[2])) if cols else [""]
     aidx = {a: k for k, a in enumerate(analysts)}
     A, N, H = len(analysts), len(report_ids), len(hyp_ids)
     L = np.full((A, N, H), np.nan)
     cons = np.full((A, N, H), np.nan)
-    # Columns of the ratings table in one pass, then dictionary maps and one fancy assignment.
-    if case.ratings:
-        cols = list(zip(*[(rt.report, rt.hypothesis, rt.analyst or "", rt.likelihood, rt.consistency)
-                          for rt in case.ratings], strict=True))
+    if cols:
         ri = np.fromiter(map(ridx.get, cols[0], repeat(-1)), dtype=np.int64, count=len(case.ratings))
         hi = np.fromiter(map(hidx.__getitem__, cols[1]), dtype=np.int64, count=len(case.ratings))
         ai = np.fromiter(map(aidx.__getitem__, cols[2]), dtype=np.int64, count=len(case.ratings))
@@ -273,8 +271,14 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
 
     outcome: dict[str, str] = {}
     for o in case.outcomes:
-        if o.report in ridx and o.verdict != "unresolved" and not surely_after(o.date, case.case.as_of):
+        if o.verdict == "unresolved" or surely_after(o.date, case.case.as_of):
+            continue
+        if o.report in ridx:
             outcome[o.report] = o.verdict
+        elif o.hypothesis is not None:
+            # known by as_of, but not folded into the posterior: the ACH matrix should carry it as evidence
+            notes.append(f"hypothesis {o.hypothesis!r} was {o.verdict} ({o.date or 'undated'}) by as_of; "
+                         "the posterior does not use this outcome")
 
     return Evidence(
         case_id=case.id, hyp_ids=hyp_ids, deception_by=[h.deception_by for h in case.hypotheses],
@@ -341,7 +345,7 @@ def apply_deception(ev: Evidence, P: np.ndarray, fed_by: list[frozenset[str]]) -
 def deception_covers(case: Case) -> dict[int, list[int]]:
     """Deception hypothesis index -> indices of the hypotheses it is made to look like.
 
-    ``mimics`` (an extra key on the hypothesis: an id or a list of ids) names them; without it every
+    ``mimics`` (on the hypothesis: an id or a list of ids) names them; without it every
     non-deception hypothesis is a possible cover (the deceiver could dress the channel as any of them).
     """
     ids = [h.id for h in case.hypotheses]
@@ -350,10 +354,8 @@ def deception_covers(case: Case) -> dict[int, list[int]]:
     for k, h in enumerate(case.hypotheses):
         if not h.deception_by:
             continue
-        mimics = h.extra.get("mimics")
-        if mimics:
-            names = [mimics] if isinstance(mimics, str) else list(mimics)
-            out[k] = [ids.index(m) for m in names if m in ids and m != h.id]
+        if h.mimics:
+            out[k] = [ids.index(m) for m in h.mimics if m in ids and m != h.id]
         else:
             out[k] = honest or [j for j in range(len(ids)) if j != k]
     return out

@@ -5,6 +5,8 @@ Every threshold lives here, once, and is documented in docs/assessment.md.
 
 from __future__ import annotations
 
+from sevenfold.assess.result import ConfidenceLevel
+
 # ICD 203 (2015) "expressions of likelihood". Each band is [lower, upper); the even-chance band is
 # closed on both sides and the top band includes 1.0. ICD 203 leaves 0-1 % and 99-100 % unnamed: we
 # fold them into the outermost bands rather than print a number without words.
@@ -120,7 +122,8 @@ CONFIDENCE_MODERATE_POSTERIOR = 0.55
 SUPPORT_MARGIN = 0.05               # nats: an origin "favours" top if it beats the runner-up by this
 
 
-def confidence_level(p_top: float, n_support: int, n_reliable: int, has_linchpin: bool) -> tuple[str, str]:
+def confidence_level(p_top: float, n_support: int, n_reliable: int,
+                     has_linchpin: bool) -> tuple[ConfidenceLevel, str]:
     """(level, reason) from the top posterior, supporting independent origins and their reliability."""
     counts = f"{n_support} independent origin(s) favour it, {n_reliable} of them from reliable sources"
     if p_top >= CONFIDENCE_HIGH_POSTERIOR and n_support >= 3 and n_reliable >= 2 and not has_linchpin:

@@ -21,9 +21,9 @@ def render_assessment(assessment: Assessment, console: Console) -> None:
         console.print(escape(a.question), style="italic")
 
     hyp = Table(title="Hypotheses", title_justify="left")
-    for col, just in (("hypothesis", "left"), ("posterior", "right"), ("in words (ICD 203)", "left"),
-                      ("prior", "right"), ("Heuer inconsistency", "right")):
-        hyp.add_column(col, justify=just)
+    hyp.add_column("hypothesis")
+    for col in ("posterior", "in words (ICD 203)", "prior", "Heuer inconsistency"):
+        hyp.add_column(col, justify="left" if col.startswith("in words") else "right")
     analysts = a.analysts.analysts if a.analysts else []
     for name in analysts:
         hyp.add_column(escape(name), justify="right")

@@ -98,8 +98,8 @@ def value_of_information(ev: Evidence, comb: OriginCombiner) -> list[VoiItem]:
     ell_rel = pooled(log_likelihoods(ev, weight=w_rel), ev.rated)
     u_rel = informativeness(ell_rel)
     own_rows: dict[str, list[int]] = {}
-    for i, s in enumerate(ev.report_source):
-        own_rows.setdefault(s, []).append(i)
+    for row, s in enumerate(ev.report_source):
+        own_rows.setdefault(s, []).append(row)
     for src, rel in ev.reliability.items():
         if src not in own_rows:
             continue

@@ -9,6 +9,8 @@ Public API (stable; see docs/citations.md):
 * ``audit(text, style="auto") -> AuditResult`` — footnotes, resolved references (ibid, op. cit., short
   forms, dangling), works and single-source runs: the ``sevenfold cite audit --json`` contract.
 * ``to_csl_json(audit_result | citations) -> list[dict]`` — CSL-JSON items.
+* ``citation_to_csl(citation, item_id, with_locator=False) -> dict`` — one CSL-JSON item for one full citation
+  (also importable as ``sevenfold.cite.csl.citation_to_csl``; used by ``sevenfold.interop``).
 * Models: ``Citation``, ``Footnote``, ``Work``, ``SingleSourceRun``, ``AuditResult``, ``Person``.
 
 Every function raises only ``sevenfold.errors.SevenfoldError`` subclasses (``InputError``,
@@ -19,14 +21,14 @@ from __future__ import annotations
 
 from sevenfold.cite.audit import audit as _audit
 from sevenfold.cite.audit import check_text, footnotes_of
-from sevenfold.cite.csl import CslItem, to_csl_json
+from sevenfold.cite.csl import CslItem, citation_to_csl, to_csl_json
 from sevenfold.cite.models import AuditResult, Citation, Footnote, Person, SingleSourceRun, Work
 from sevenfold.cite.parse import parse_citation as _parse_citation
 from sevenfold.cite.parse import parse_citations as _parse_citations
 
 __all__ = [
     "AuditResult", "Citation", "CslItem", "Footnote", "Person", "SingleSourceRun", "Work",
-    "audit", "extract_footnotes", "parse_citation", "parse_citations", "to_csl_json",
+    "audit", "citation_to_csl", "extract_footnotes", "parse_citation", "parse_citations", "to_csl_json",
 ]
 
 

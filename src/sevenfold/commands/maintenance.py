@@ -29,10 +29,19 @@ def check(
 
     Example: sevenfold check --db cases.db
     """
-    from sevenfold.store.maintenance import check_store
+    from sevenfold.errors import StoreError
+    from sevenfold.store import resolve_db_url
+    from sevenfold.store.maintenance import check_store, check_unopenable_sqlite
 
-    with open_store(db) as store:
-        report = check_store(store, deep=not quick)
+    try:
+        store = open_store(db)
+    except StoreError as exc:  # a damaged SQLite file: say what SQLite finds, exit 1
+        report = check_unopenable_sqlite(resolve_db_url(db), str(exc))
+        if report is None:
+            raise
+    else:
+        with store:
+            report = check_store(store, deep=not quick)
     if json_out:
         print_json(report.to_json_dict())
     else:

@@ -39,7 +39,7 @@ AliasFileOption = Annotated[
 ThresholdOption = Annotated[
     float | None,
     typer.Option("--threshold", min=0.0, max=1.0,
-                 help="Decision threshold (default 0.65 for match, chosen on training data; 0.90 for resolve)."),
+                 help="Decision threshold (default 0.65 for match, chosen on training data; 0.91 for resolve)."),
 ]
 
 
@@ -249,12 +249,13 @@ def info(json_out: JsonOption = False) -> None:
     """
     from sevenfold.names import DEFAULT_THRESHOLD, bundled_aliases, default_user_alias_file, engines
 
-    data = {"engines": engines(), "threshold": DEFAULT_THRESHOLD, "bundled_entities": len(bundled_aliases()),
+    active = engines()
+    data = {"engines": active, "threshold": DEFAULT_THRESHOLD, "bundled_entities": len(bundled_aliases()),
             "user_alias_file": str(default_user_alias_file())}
     if json_out:
         print_json(data)
         return
-    for k, v in data["engines"].items():  # type: ignore[union-attr]
+    for k, v in active.items():
         console.print(f"{k:>9}: {v}")
     console.print(f"threshold: {DEFAULT_THRESHOLD}; bundled gazetteer: {data['bundled_entities']} entities; "
                   f"user aliases: {data['user_alias_file']}")

@@ -8,35 +8,52 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from sevenfold.commands._common import DbOption, JsonOption, load_case_ref, open_store, print_json
+from sevenfold.errors import InputError
 from sevenfold.model import Case
-from sevenfold.provenance import BurnImpact, burn_source, make_burn, origin_groups, provenance_alerts, unburn
+from sevenfold.provenance import (
+    RULES,
+    BurnImpact,
+    OriginRules,
+    burn_source,
+    detect_copy_pairs,
+    make_burn,
+    origin_groups,
+    provenance_alerts,
+    unburn,
+)
 
 
 def _console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
+def _cells(*values: object) -> list[Text]:
+    """Case text as literal cells: an id or message with [brackets] is not Rich markup."""
+    return [Text(str(v)) for v in values]
+
+
 def _impact_table(impact: BurnImpact) -> list[Table]:
     tables = []
-    fallen = Table(title=f"{impact.case}: burning {impact.burn.source} since {impact.burn.since} "
-                         f"({impact.burn.id})", title_justify="left")
+    fallen = Table(title=Text(f"{impact.case}: burning {impact.burn.source} since {impact.burn.since} "
+                              f"({impact.burn.id})"), title_justify="left")
     fallen.add_column("report", no_wrap=True)
     fallen.add_column("source", no_wrap=True)
     fallen.add_column("date", no_wrap=True)
     fallen.add_column("falls because", overflow="fold")
     for f in impact.reports:
-        fallen.add_row(f.id, f.source, f.date or "—", f.why)
+        fallen.add_row(*_cells(f.id, f.source, f.date or "—", f.why))
     for f in impact.derived:
-        fallen.add_row(f.id, f.source, f.date or "—", f.why, style="dim")
+        fallen.add_row(*_cells(f.id, f.source, f.date or "—", f.why), style="dim")
     tables.append(fallen)
     if impact.hypotheses:
         hyp = Table(title="Hypotheses whose posterior moves by more than 0.05", title_justify="left")
         for col in ("hypothesis", "before", "after", "change"):
             hyp.add_column(col, justify="right" if col != "hypothesis" else "left")
         for h in impact.hypotheses:
-            hyp.add_row(h.id, f"{h.before:.3f}", f"{h.after:.3f}", f"{h.change:+.3f}")
+            hyp.add_row(*_cells(h.id, f"{h.before:.3f}", f"{h.after:.3f}", f"{h.change:+.3f}"))
         tables.append(hyp)
     return tables
 
@@ -47,16 +64,31 @@ def register(app: typer.Typer) -> None:
         case_or_file: str = typer.Argument(..., help="A case file (YAML/JSON) or the id of a stored case."),
         copies: Path | None = typer.Option(
             None, "--copies", help="CSV of fusion copy detection: copier,original,probability (header row)."),
+        detect_copies: bool = typer.Option(
+            False, "--detect-copies", help="Run fusion's copy detection (Accu-Copy) on the case's claims."),
+        without: list[str] = typer.Option(
+            [], "--without", help=f"Switch an origin rule off (repeatable): {', '.join(RULES)}."),
+        copy_threshold: float = typer.Option(0.5, "--copy-threshold", min=0.0, max=1.0,
+                                             help="Copy probability at or above which copied claims join."),
+        text_ratio: float = typer.Option(90.0, "--text-ratio", min=0.0, max=100.0,
+                                         help="rapidfuzz token-set ratio at or above which texts are duplicates."),
         db: DbOption = None,
         as_json: JsonOption = False,
     ) -> None:
         """Show a case's origin groups (independent evidence units) and provenance alerts.
 
-        Example: sevenfold provenance src/sevenfold/data/zarubin-1937.yaml --json
+        Example: sevenfold provenance src/sevenfold/data/zarubin-1937.yaml --without via --json
         """
+        unknown = sorted(set(without) - set(RULES))
+        if unknown:
+            raise InputError(f"--without: unknown rule {', '.join(unknown)}; rules are {', '.join(RULES)}")
+        rules = OriginRules(copy_threshold=copy_threshold, text_ratio=text_ratio,
+                            **{rule: False for rule in without})
         case = load_case_ref(case_or_file, db)
-        pairs = _read_copies(copies) if copies is not None else None
-        origins = origin_groups(case, pairs)
+        pairs: list[Any] | None = _read_copies(copies) if copies is not None else None
+        if detect_copies:
+            pairs = (pairs or []) + detect_copy_pairs(case, copy_threshold)
+        origins = origin_groups(case, pairs, rules)
         alerts = provenance_alerts(case, origins)
         if as_json:
             print_json({"case": case.id, "as_of": case.case.as_of,
@@ -65,13 +97,13 @@ def register(app: typer.Typer) -> None:
             return
         console = _console()
         n_reports = sum(len(o.reports) for o in origins)
-        table = Table(title=f"{case.id}: {n_reports} reports in {len(origins)} independent origins",
+        table = Table(title=Text(f"{case.id}: {n_reports} reports in {len(origins)} independent origins"),
                       title_justify="left")
         table.add_column("origin", no_wrap=True)
         table.add_column("reports", overflow="fold")
         table.add_column("why", overflow="fold")
         for o in origins:
-            table.add_row(o.id, ", ".join(o.reports), "\n".join(o.why))
+            table.add_row(*_cells(o.id, ", ".join(o.reports), "\n".join(o.why)))
         console.print(table)
         if not alerts:
             console.print("No provenance alerts.")
@@ -80,7 +112,7 @@ def register(app: typer.Typer) -> None:
         at.add_column("kind", no_wrap=True)
         at.add_column("message", overflow="fold")
         for a in alerts:
-            at.add_row(a.kind, a.message)
+            at.add_row(*_cells(a.kind, a.message))
         console.print(at)
 
     @app.command("burn")
@@ -118,9 +150,9 @@ def register(app: typer.Typer) -> None:
         for t in _impact_table(impact):
             console.print(t)
         for n in impact.notes:
-            console.print(f"note: {n}")
+            console.print(f"note: {n}", markup=False)
         console.print(f"Stored burn {stored.burns[-1].id} in {case_id} (revision {new_revision}); "
-                      f"undo with: sevenfold unburn {case_id} {stored.burns[-1].id}")
+                      f"undo with: sevenfold unburn {case_id} {stored.burns[-1].id}", markup=False)
 
     @app.command("unburn")
     def unburn_cmd(
@@ -149,13 +181,12 @@ def register(app: typer.Typer) -> None:
             return
         for b in removed:
             _console().print(f"Removed burn {b.id} of {b.source} (since {b.since}) from {case_id} "
-                             f"(revision {revision}).")
+                             f"(revision {revision}).", markup=False)
 
 
 def _read_copies(path: Path) -> list[tuple[str, str, float]]:
     import csv
 
-    from sevenfold.errors import InputError
     from sevenfold.model import read_text
 
     rows = list(csv.DictReader(read_text(path).splitlines()))

@@ -41,7 +41,8 @@ def serve(
 
         from sevenfold.web import create_app
     except ImportError as exc:
-        raise InputError(f"the workbench needs the web extra: pip install 'sevenfold[web]' ({exc.name} missing)") from None
+        raise InputError("the workbench needs the web extra: pip install 'sevenfold[web]' "
+                         f"({exc.name} missing)") from None
     from sevenfold.store import accounts
 
     store = open_store(db)
@@ -170,7 +171,8 @@ def user_list(db: DbOption = None, json_out: JsonOption = False) -> None:
         return
     table = Table("user", "admin", "cases")
     for r in rows:
-        table.add_row(r["user"], "yes" if r["admin"] else "", ", ".join(f"{c} ({role})" for c, role in r["cases"].items()))
+        cases = ", ".join(f"{c} ({role})" for c, role in r["cases"].items())
+        table.add_row(r["user"], "yes" if r["admin"] else "", cases)
     console.print(table)
 
 

@@ -23,6 +23,9 @@ import scipy.sparse as sp
 from sevenfold.fusion.matrix import ClaimMatrix
 
 
+_DENSE_SOURCES = 3000  # up to this many sources, pairwise statistics use dense sources × sources arrays
+
+
 @dataclass(frozen=True)
 class CopyPair:
     copier: str
@@ -50,7 +53,10 @@ class PairCounts:
         """Σ over common items stated alike of Pr(the shared value is true), per pair."""
         if not self.i.size:
             return np.zeros(0)
-        weighted = (self.cm.sc.multiply(truth_prob[None, :]).tocsr() @ self.cm.sc_t).tocsr()
+        weighted = self.cm.sc.multiply(truth_prob[None, :]).tocsr() @ self.cm.sc_t
+        if self.cm.n_sources <= _DENSE_SOURCES:
+            return weighted.toarray()[self.i, self.j]
+        weighted = weighted.tocsr()
         weighted.sort_indices()
         return np.asarray(weighted[self.i, self.j]).ravel()
 
@@ -104,7 +110,7 @@ def copy_pairs(dependence: sp.spmatrix, source_labels: np.ndarray, threshold: fl
     shared = np.asarray(shared_items[i, j]).ravel() if shared_items is not None and i.size else np.zeros(i.size)
     out = []
     for k in np.argsort(-dep, kind="stable"):  # loops over detected pairs, not claims
-        a, b, pa_, pb_ = (i[k], j[k], p_ij[k], p_ji[k]) if p_ij[k] >= p_ji[k] else (j[k], i[k], p_ji[k], p_ij[k])
+        a, b, pa_ = (i[k], j[k], p_ij[k]) if p_ij[k] >= p_ji[k] else (j[k], i[k], p_ji[k])
         out.append(CopyPair(str(source_labels[a]), str(source_labels[b]), float(pa_), float(dep[k]),
                             int(shared[k])))
     return out

@@ -62,8 +62,15 @@ def _dense_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     enc = pc.dictionary_encode(pa.array(keys, pa.int64()))
     codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     uniq = enc.dictionary.to_numpy(zero_copy_only=False)
-    first = np.empty(len(uniq), dtype=np.int64)
-    first[codes[::-1]] = np.arange(keys.size - 1, -1, -1)  # last write wins = first appearance
+    # codes are handed out in order of first appearance, so a key appears first exactly where the code
+    # exceeds every earlier one
+    if codes.size:
+        new = np.empty(codes.size, dtype=bool)
+        new[0] = True
+        new[1:] = codes[1:] > np.maximum.accumulate(codes)[:-1]
+        first = np.flatnonzero(new)
+    else:
+        first = np.zeros(0, dtype=np.int64)
     return codes, uniq, first
 
 
@@ -238,7 +245,7 @@ class ClaimMatrix:
     def from_arrays(
         cls,
         source: Any,
-        object: Any,  # noqa: A002 - the column is called object
+        object: Any,  # the column is called object (shadows the builtin inside)
         attribute: Any,
         value: Any,
         *,

@@ -35,7 +35,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
 
 def read_json_file(path: str | os.PathLike[str], what: str) -> Any:
     """Parse a JSON file with the size and nesting limits applied; errors name the file and position."""
-    text = read_text(path)
+    text = read_text(Path(path))
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -74,12 +74,12 @@ def unique_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def require_extra(module: str, what: str) -> Any:
-    """Import an optional dependency of the ``report`` extra, or refuse with the install command."""
+def require_extra(module: str, what: str, extra: str = "interop") -> Any:
+    """Import an optional dependency (of the ``interop`` extra), or refuse with the install command."""
     import importlib
 
     try:
         return importlib.import_module(module)
     except ImportError:
         raise InputError(f"{what} needs the Python package {module!r}: "
-                         "pip install 'sevenfold[report]'") from None
+                         f"pip install 'sevenfold[{extra}]'") from None

@@ -65,7 +65,7 @@ def _checked(items: list[dict[str, Any]], what: str) -> list[dict[str, Any]]:
 def case_to_csl(case: Case) -> list[dict[str, Any]]:
     """CSL-JSON items for the documents of ``case`` (schema-validated)."""
     raws = case_to_data(case).get("documents", [])
-    return _checked([document_to_csl(d, raw) for d, raw in zip(case.documents, raws)], f"case {case.id}")
+    return _checked([document_to_csl(d, raw) for d, raw in zip(case.documents, raws, strict=True)], f"case {case.id}")
 
 
 def audit_to_csl(audit_result: Any) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sevenfold.errors import CaseValidationError, InputError
@@ -150,7 +151,7 @@ def import_ftm(path: str | os.PathLike[str], case: Case) -> FtmImport:
     """Add the people, organisations and documents of an FtM JSON-lines file to ``case`` as sources
     and documents. Entities of other (valid) schemata are kept in ``case.extra['ftm_unmapped']``."""
     model = _model()
-    text = read_text(path)
+    text = read_text(Path(path))
     entities: list[tuple[int, dict[str, Any]]] = []
     problems: list[str] = []
     for n, line in enumerate(text.splitlines(), start=1):

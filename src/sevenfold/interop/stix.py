@@ -78,7 +78,7 @@ def _likelihood_opinion(p: float) -> str:
 def case_to_stix(case: Case, assessment: Assessment | None = None, *, now: dt.datetime | None = None) -> dict[str, Any]:
     """The case (and its assessment, if given) as a STIX 2.1 bundle (plain JSON data)."""
     v21 = require_extra("stix2.v21", "STIX export")
-    stamp = (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     common = {"created": stamp, "modified": stamp, "allow_custom": True}
     cid = case.id
     data = case_to_data(case)
@@ -95,8 +95,9 @@ def case_to_stix(case: Case, assessment: Assessment | None = None, *, now: dt.da
     source_ids = {s.id: sid("sources", s, "identity") for s in case.sources}
     report_ids = {r.id: sid("reports", r, "report") for r in case.reports}
     hyp_ids = {h.id: sid("hypotheses", h, "note") for h in case.hypotheses}
-    entries = {kind: {e.get("id"): e for e in data.get(kind, [])} for kind in ("actors", "sources", "reports",
-                                                                                 "hypotheses")}
+    entry_kinds = ("actors", "sources", "reports", "hypotheses")
+    entries: dict[str, dict[str, Any]] = {kind: {str(e.get("id")): e for e in data.get(kind, [])}
+                                          for kind in entry_kinds}
     for a in case.actors:
         kw: dict[str, Any] = {"aliases": a.aliases} if a.aliases else {}
         objs.append(v21.ThreatActor(id=actor_ids[a.id], name=a.name or a.id, **kw,
@@ -115,9 +116,9 @@ def case_to_stix(case: Case, assessment: Assessment | None = None, *, now: dt.da
     for r in case.reports:
         kw = {}
         if r.document:
-            d = docs[r.document]
-            kw["external_references"] = [{"source_name": "sevenfold-document", "external_id": d.id,
-                                          "description": d.citation or d.title or d.id}]
+            doc = docs[r.document]
+            kw["external_references"] = [{"source_name": "sevenfold-document", "external_id": doc.id,
+                                          "description": doc.citation or doc.title or doc.id}]
         conf = credibility_to_stix(credibility.get(r.id))
         if conf is not None:
             kw["confidence"] = conf
@@ -128,10 +129,11 @@ def case_to_stix(case: Case, assessment: Assessment | None = None, *, now: dt.da
                                published=published, report_types=[r.modality],
                                created_by_ref=source_ids[r.source], object_refs=list(dict.fromkeys(refs)),
                                x_sevenfold_entry=entries["reports"][r.id], **kw, **common))
-        for d in r.derived_from:
+        for original in r.derived_from:
             objs.append(v21.Relationship(
-                id=_stix_id(cid, "derived_from", f"{r.id}->{d}", "relationship"), relationship_type="derived-from",
-                source_ref=report_ids[r.id], target_ref=report_ids[d], **common))
+                id=_stix_id(cid, "derived_from", f"{r.id}->{original}", "relationship"),
+                relationship_type="derived-from", source_ref=report_ids[r.id], target_ref=report_ids[original],
+                **common))
     for h in case.hypotheses:
         kw = {}
         conf = posterior_to_stix(posterior.get(h.id))
@@ -168,7 +170,7 @@ def case_to_stix(case: Case, assessment: Assessment | None = None, *, now: dt.da
                              x_sevenfold_assessment=assessment.to_json_dict(), **kw, **common))
     unmapped = [dict(o) for o in case.case.extra.get("stix_unmapped", []) if isinstance(o, dict)]
     meta = {k: v for k, v in data["case"].items() if k not in ("stix_unmapped", "stix_id")}
-    rest = {k: data[k] for k in ("documents", "outcomes", "burns", "aliases") if k in data}
+    rest: dict[str, Any] = {k: data[k] for k in ("documents", "outcomes", "burns", "aliases") if k in data}
     group_refs = [o.id for o in objs] + [o["id"] for o in unmapped if "id" in o]
     grouping = v21.Grouping(id=grouping_id, name=case.case.title or cid, description=case.case.question or None,
                             context="unspecified", object_refs=group_refs or [grouping_id],
@@ -289,7 +291,8 @@ def stix_to_case(bundle: Any, *, case_id: str | None = None, file: str = "<bundl
             if o not in ours and not (len([x for x in objects if x["type"] == "grouping"]) == 1 and not ours):
                 unmapped.append(o)
         elif t in ("threat-actor", "intrusion-set"):
-            e = ours_entry(o) or {"name": o.get("name", ""), **({"aliases": o["aliases"]} if o.get("aliases") else {})}
+            e: dict[str, Any] = ours_entry(o) or {"name": o.get("name", ""),
+                                                  **({"aliases": o["aliases"]} if o.get("aliases") else {})}
             add("actors", o, e, o.get("name", "actor"))
         elif t == "identity":
             e = ours_entry(o) or {"name": o.get("name", ""),
@@ -330,8 +333,9 @@ def stix_to_case(bundle: Any, *, case_id: str | None = None, file: str = "<bundl
         if key not in doc_keys:
             did = unique_id(slug(str(ref.get("external_id") or ref.get("source_name") or "document"), "document"),
                             doc_taken)
-            doc: dict[str, Any] = {"id": did, "citation": str(ref.get("description") or ref.get("url")
-                                                                or f"{ref.get('source_name')} {ref.get('external_id', '')}").strip()}
+            fallback = f"{ref.get('source_name')} {ref.get('external_id', '')}"
+            citation = str(ref.get("description") or ref.get("url") or fallback).strip()
+            doc: dict[str, Any] = {"id": did, "citation": citation}
             if ref.get("url"):
                 doc["url"] = ref["url"]
             doc["stix_external_reference"] = ref
@@ -341,24 +345,27 @@ def stix_to_case(bundle: Any, *, case_id: str | None = None, file: str = "<bundl
         return doc_keys[key]
 
     for o in objects:
-        if o["type"] == "report":
-            e = ours_entry(o)
-            if e is None:
-                e = {"source": author_of(o), "text": o.get("description") or o.get("name", "")}
-                if o.get("published"):
-                    e["date"] = str(o["published"])[:10]
-                types = [x for x in o.get("report_types", []) if x in _MODALITIES]
-                if types:
-                    e["modality"] = types[0]
-                other = [r for r in o.get("object_refs", []) if r not in entry_of]
-                if other:
-                    e["stix_object_refs"] = other
-                refs_ext = [x for x in o.get("external_references", []) if isinstance(x, dict)]
-                if refs_ext:
-                    e["document"] = document_for(refs_ext[0])
-                    if len(refs_ext) > 1:
-                        e["stix_external_references"] = refs_ext[1:]
-            add("reports", o, e, o.get("name", "report"))
+        if o["type"] != "report":
+            continue
+        mine = ours_entry(o)
+        if mine is not None:
+            add("reports", o, mine, o.get("name", "report"))
+            continue
+        e = {"source": author_of(o), "text": o.get("description") or o.get("name", "")}
+        if o.get("published"):
+            e["date"] = str(o["published"])[:10]
+        types = [x for x in o.get("report_types", []) if x in _MODALITIES]
+        if types:
+            e["modality"] = types[0]
+        other = [r for r in o.get("object_refs", []) if r not in entry_of]
+        if other:
+            e["stix_object_refs"] = other
+        refs_ext = [x for x in o.get("external_references", []) if isinstance(x, dict)]
+        if refs_ext:
+            e["document"] = document_for(refs_ext[0])
+            if len(refs_ext) > 1:
+                e["stix_external_references"] = refs_ext[1:]
+        add("reports", o, e, o.get("name", "report"))
     for o in foreign_notes:
         e = {"source": author_of(o), "modality": "assessment",
              "text": (o.get("abstract", "") + "\n" + o.get("content", "")).strip(),
@@ -381,9 +388,9 @@ def stix_to_case(bundle: Any, *, case_id: str | None = None, file: str = "<bundl
         else:
             unmapped.append(o)
     for o in opinions:
-        e = ours_entry(o)
-        if e is not None:
-            data["ratings"].append(e)
+        rating_entry = ours_entry(o)
+        if rating_entry is not None:
+            data["ratings"].append(rating_entry)
             mapped["opinion"] += 1
             continue
         refs = [entry_of.get(r) for r in o.get("object_refs", [])]

@@ -122,6 +122,11 @@ def check_references(case: Case, file: str = "<case>") -> list[Problem]:
     for h in case.hypotheses:
         if h.deception_by is not None and h.deception_by not in actors:
             add("hypotheses", h.id, "deception_by", f"unknown actor {h.deception_by!r}")
+        for i, m in enumerate(h.mimics):
+            if m not in hypotheses or m == h.id:
+                add("hypotheses", h.id, f"mimics[{i}]", f"{m!r} is not another hypothesis")
+        if h.mimics and h.deception_by is None:
+            add("hypotheses", h.id, "mimics", "only a deception hypothesis (deception_by) can mimic another")
     seen: set[tuple[str, str, str | None]] = set()
     for rt in case.ratings:
         label = f"{rt.report}/{rt.hypothesis}" + (f"/{rt.analyst}" if rt.analyst else "")

@@ -130,6 +130,13 @@ class Hypothesis(Entry):
     statement: str = ""
     prior: float | None = Field(default=None, ge=0.0, le=1.0)
     deception_by: EntryId | None = None
+    # a deception hypothesis's cover story: the hypotheses its planted evidence is made to look like
+    mimics: list[EntryId] = Field(default_factory=list)
+
+    @field_validator("mimics", mode="before")
+    @classmethod
+    def _mimics_list(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
 
 
 class Rating(Entry):

@@ -138,6 +138,8 @@ def parse_text(text: str, file: str = "<case>", fmt: str | None = None) -> Any:
     if fmt == "json" or (fmt is None and stripped.startswith("{")):
         try:
             data = json.loads(text)
+        except RecursionError:  # nested deeper than the interpreter's stack: far over any sane limit
+            raise LimitExceeded("nesting_depth", "too deep to parse", limits.nesting_depth, file) from None
         except json.JSONDecodeError as exc:
             if fmt == "json":
                 msg = f"JSON syntax error (line {exc.lineno}, column {exc.colno}): {exc.msg}"
@@ -313,7 +315,8 @@ def case_to_data(case: Case) -> dict[str, Any]:
 
 # list-valued fields of the format that are left out of written files when empty
 _OPTIONAL_LISTS = frozenset({"actors", "sources", "documents", "reports", "hypotheses", "ratings", "outcomes",
-                             "burns", "aliases", "interests", "via", "derived_from", "claims", "variants"})
+                             "burns", "aliases", "interests", "via", "derived_from", "claims", "variants",
+                             "mimics"})
 
 
 def _prune(data: dict[str, Any]) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from sevenfold.names.normalise import NameForm
 DEFAULT_THRESHOLD = 0.65
 # High-precision operating point for merge *suggestions* (names resolve): the lowest threshold with
 # precision >= 0.93 on the same train+finetune splits. A false merge hides an independent voice.
-SUGGEST_THRESHOLD = 0.9
+SUGGEST_THRESHOLD = 0.91
 
 # An unmatched full token (a patronymic or middle name one source leaves out) costs this much.
 MISSING_TOKEN_PENALTY = 0.05

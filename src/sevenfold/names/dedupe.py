@@ -108,13 +108,13 @@ def prepare_records(records: Iterable[Mapping[str, Any]], aliases: AliasTable | 
     return pa.table(cols)
 
 
-def _settings(link_type: str = "dedupe_only") -> Any:
+def _settings() -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
 
     return SettingsCreator(
-        link_type=link_type,
+        link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=[
             cl.JaroWinklerAtThresholds("name_sorted", [0.97, 0.9, 0.8]),
@@ -185,7 +185,7 @@ def dedupe_records(
 
     db_api = _db_api(backend, spark)
     if backend == "spark":
-        sdf = db_api.spark.createDataFrame(table.to_pandas())  # pragma: no cover - Spark not in CI
+        sdf = db_api.spark.createDataFrame(table.to_pylist())  # pragma: no cover - Spark not in CI
         df = db_api.register(sdf)
     else:
         df = db_api.register(table)
@@ -201,7 +201,7 @@ def dedupe_records(
     # EM twice with different blocking so every comparison gets m trained once. On small or
     # degenerate data one session can fail (m underflows); the other's estimates and Splink's
     # defaults are then used, and the result says so.
-    for rule in (block_on("birth_year", "place_key"), block_on("family", "given_initial")):
+    for rule in (block_on("birth_year", "place_key"), block_on("name_sorted", "place_key")):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
         except Exception as exc:
@@ -213,8 +213,8 @@ def dedupe_records(
     pairs_scored = int(pred.as_duckdbpyrelation().count("*").fetchall()[0][0]) if backend == "duckdb" else -1
     clusters_df = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold)
     timings["predict_cluster_s"] = time.perf_counter() - t2
-    rel = clusters_df.as_pyarrow_table() if backend == "duckdb" else pa.Table.from_pandas(
-        clusters_df.as_pandas_dataframe())
+    rel = clusters_df.as_pyarrow_table() if backend == "duckdb" else pa.Table.from_pylist(
+        clusters_df.as_record_list())
     uid_to_row = {int(u): k for k, u in enumerate(table.column("unique_id").to_pylist())}
     ids = table.column("id").to_pylist()
     names = table.column("name").to_pylist()

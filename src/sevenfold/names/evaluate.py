@@ -67,7 +67,7 @@ def confusion(gold: np.ndarray, predicted: np.ndarray) -> Scores:
 
 
 def choose_threshold(gold: np.ndarray, scores: np.ndarray,
-                     grid: Sequence[float] = tuple(np.round(np.arange(0.5, 0.99, 0.01), 2))) -> float:
+                     grid: Sequence[float] = tuple(np.round(np.arange(0.05, 1.0, 0.01), 2))) -> float:
     """Threshold in ``grid`` with the best F1 (ties: the higher threshold, i.e. fewer merges)."""
     best = max(grid, key=lambda t: (confusion(gold, scores >= t).f1, t))
     return float(best)

@@ -122,10 +122,8 @@ class NameMatcher:
         n = len(left)
         if n == 0:
             return np.zeros(0)
-        uniq: dict[str, int] = {}
-        li = np.fromiter((uniq.setdefault(s, len(uniq)) for s in left), dtype=np.int64, count=n)
-        ri = np.fromiter((uniq.setdefault(s, len(uniq)) for s in right), dtype=np.int64, count=n)
-        forms = normalise_many(list(uniq))
+        uniq, li, ri = _encode(left, right)
+        forms = normalise_many(uniq)
         n_trunc = sum(1 for f in forms if f.truncated)
         if n_trunc:
             warnings.warn(f"{n_trunc} names truncated to the name length limit for matching",
@@ -186,30 +184,64 @@ class NameMatcher:
 
     @staticmethod
     def _anchored(forms: list[NameForm], la: np.ndarray, ra: np.ndarray, cp: Any) -> np.ndarray:
-        """For each pair, can any full (non-initial) token pair reach ANCHOR_MIN?"""
-        full = [[(t, alt) for t, alt, ini in zip(f.tokens, f.alt_tokens, f.initials, strict=True) if not ini]
-                for f in forms]
-        xs: list[str] = []
-        ys: list[str] = []
-        owner: list[int] = []
-        for k, (a, b) in enumerate(zip(la.tolist(), ra.tolist(), strict=True)):
-            for x, ax in full[a]:
-                for y, ay in full[b]:
-                    xs.append(x)
-                    ys.append(y)
-                    owner.append(k)
-                    if ax != x or ay != y:
-                        xs.extend((ax, x, ax))
-                        ys.extend((y, ay, ay))
-                        owner.extend((k, k, k))
+        """For each pair, can any full (non-initial) token pair reach ANCHOR_MIN?
+
+        The Cartesian products of the pairs' full tokens are laid out with NumPy index arithmetic
+        (no Python loop over pairs) and scored in one ``cpdist`` call (two more where Wade-Giles
+        readings differ)."""
+        tok: list[str] = []
+        alt: list[str] = []
+        start = np.zeros(len(forms) + 1, dtype=np.int64)
+        for n, f in enumerate(forms):
+            for t, a, ini in zip(f.tokens, f.alt_tokens, f.initials, strict=True):
+                if not ini:
+                    tok.append(t)
+                    alt.append(a)
+            start[n + 1] = len(tok)
+        count = np.diff(start)
+        ca, cb = count[la], count[ra]
+        per_pair = ca * cb
+        total = int(per_pair.sum())
         best = np.zeros(len(la))
-        if xs:
-            np.maximum.at(best, np.array(owner), cp(np.array(xs, dtype=object), np.array(ys, dtype=object)))
+        if total == 0:
+            return best >= ANCHOR_MIN
+        owner = np.repeat(np.arange(len(la)), per_pair)
+        offset = np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+        local = np.arange(total) - offset
+        cb_rep = cb[owner]
+        ia = start[la][owner] + local // cb_rep
+        ib = start[ra][owner] + local % cb_rep
+        tok_arr, alt_arr = np.array(tok, dtype=object), np.array(alt, dtype=object)
+        sims = cp(tok_arr[ia], tok_arr[ib])
+        has_alt = (tok_arr != alt_arr)
+        sel = np.flatnonzero(has_alt[ia] | has_alt[ib])
+        if len(sel):
+            sims[sel] = np.maximum.reduce([sims[sel], cp(alt_arr[ia[sel]], tok_arr[ib[sel]]),
+                                           cp(tok_arr[ia[sel]], alt_arr[ib[sel]]),
+                                           cp(alt_arr[ia[sel]], alt_arr[ib[sel]])])
+        np.maximum.at(best, owner, sims)
         return best >= ANCHOR_MIN
 
     def match_pairs(self, left: Sequence[str], right: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         scores = self.score_pairs(left, right)
         return scores, scores >= self.threshold
+
+
+def _encode(left: Sequence[str], right: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Distinct names and the index of each pair's names in them (Arrow dictionary encoding)."""
+    n = len(left)
+    try:
+        import pyarrow as pa
+
+        enc = pa.array([*left, *right], type=pa.string()).dictionary_encode()
+        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        return enc.dictionary.to_pylist(), codes[:n], codes[n:]
+    except Exception:  # pyarrow missing, non-str values, unencodable text (lone surrogates)
+        # plain Python fallback
+        uniq: dict[str, int] = {}
+        li = np.fromiter((uniq.setdefault(s, len(uniq)) for s in left), dtype=np.int64, count=n)
+        ri = np.fromiter((uniq.setdefault(s, len(uniq)) for s in right), dtype=np.int64, count=n)
+        return list(uniq), li, ri
 
 
 def match_names(a: str, b: str, aliases: AliasTable | None = None,

@@ -55,6 +55,44 @@ def titles() -> frozenset[str]:
     return frozenset(fold_ascii(ascii_base(romanise(str(t)))) for t in data["titles"])
 
 
+@lru_cache(maxsize=1)
+def legal_forms() -> tuple[tuple[str, ...], ...]:
+    """Folded token sequences of organisations' legal forms, longest first (``titles.yaml``)."""
+    text = resources.files("sevenfold").joinpath("data/names/titles.yaml").read_text(encoding="utf-8")
+    forms = set()
+    for entry in yaml.safe_load(text).get("legal_forms", []):
+        toks = tuple(fold_ascii(ascii_base(t)) for t, _ in _raw_tokens(romanise(str(entry))) if ascii_base(t))
+        if toks:
+            forms.add(toks)
+    return tuple(sorted(forms, key=lambda f: (-len(f), f)))
+
+
+@lru_cache(maxsize=1)
+def _legal_forms_by_first_token() -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for form in legal_forms():  # longest first, kept in that order per first token
+        index.setdefault(form[0], []).append(form)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _strip_legal_forms(kept: list[tuple[str, bool]]) -> tuple[list[tuple[str, bool]], list[str]]:
+    index = _legal_forms_by_first_token()
+    folded = [fold_ascii(b) for b, _ in kept]
+    if not any(f in index for f in folded):
+        return kept, []
+    drop = [False] * len(kept)
+    for i, tok in enumerate(folded):
+        for form in index.get(tok, ()):
+            n = len(form)
+            if not any(drop[i:i + n]) and tuple(folded[i:i + n]) == form:
+                drop[i:i + n] = [True] * n
+                break
+    if all(drop) or not any(drop):
+        return kept, []
+    return ([bi for bi, d in zip(kept, drop, strict=True) if not d],
+            [f for f, d in zip(folded, drop, strict=True) if d])
+
+
 @dataclass(frozen=True)
 class NameForm:
     """A name reduced to matching keys. ``tokens`` are folded; ``initials[i]`` marks an initial."""
@@ -103,8 +141,9 @@ class NameForm:
 
 _CONTROL_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn"}
 # Separators between tokens; hyphens and apostrophes *join* (Tse-tung, Ch'ang-ch'un, Kuz'kina).
-_SEPARATORS = re.compile(r"[\s,;:/\\|()\[\]{}<>«»\"“”„·・_+=*&^%$#@!?~.]+")
-_JOINERS = re.compile(r"[-‐‑‒–—'’ʹʺʼ`]")
+_SEPARATORS = re.compile(r"[\s,;:/\\|()\[\]{}<>«»\"“”„・_+=*&^%$#@!?~.]+")
+# BGN/PCGN writes a middle dot between letters that would otherwise read as a digraph (t·s): it joins.
+_JOINERS = re.compile(r"[-‐‑‒–—'’ʹʺʼ`·]")
 _INITIALS_RUN = re.compile(r"^(?:[^\W\d_]{1,2}\.){2,}$")
 
 
@@ -186,6 +225,8 @@ def _normalise_uncached(raw: str, limit: int) -> NameForm:
     stripped = tuple(fold_ascii(b) for (b, _), t in zip(base, is_title, strict=True) if t)
     if not kept:  # a name that is only titles ("General") keeps them
         kept, stripped = base, ()
+    kept, legal = _strip_legal_forms(kept)
+    stripped = (*stripped, *legal)
     tokens = tuple(fold_ascii(b) for b, _ in kept)
     wg = wade_giles_to_pinyin(tuple(b for b, i in kept if not i)) if kept and not any(
         i for _, i in kept) else None

@@ -7,6 +7,7 @@ classifier; no table is kept here.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from itertools import groupby
@@ -31,6 +32,7 @@ _PREFIX_TO_SCRIPT = {
     "KHMER": "Khmer",
 }
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
 RIGHT_TO_LEFT = frozenset({"Arabic", "Hebrew"})
 
 
@@ -67,7 +69,7 @@ def script_runs(text: str) -> list[tuple[str, str]]:
 def scripts_of(text: str) -> tuple[str, ...]:
     """The distinct scripts of the letters of ``text``, in order of first appearance."""
     if text.isascii():
-        return ("Latin",) if any(ch.isalpha() for ch in text) else ()
+        return ("Latin",) if _ASCII_LETTER.search(text) else ()
     seen: dict[str, None] = {}
     for ch in text:
         s = char_script(ch)

@@ -26,6 +26,7 @@ from sevenfold.provenance.burn import (
     make_burn,
     unburn,
 )
+from sevenfold.provenance.copies import detect_copy_pairs
 from sevenfold.provenance.evaluate import adjusted_rand_index, origin_labels
 from sevenfold.provenance.origins import (
     OriginPartition,
@@ -42,7 +43,7 @@ from sevenfold.provenance.textdup import near_duplicate_pairs
 __all__ = [
     "CONSISTENCY_SCORE", "HEARSAY_DEPTH", "POSTERIOR_SHIFT", "RULES", "BurnImpact", "FallenReport",
     "HypothesisShift", "Link", "OriginPartition", "OriginRules", "adjusted_rand_index", "burn_source",
-    "compromise_dates", "derived_cycles", "fallen_reports", "interest_reasons", "make_burn",
+    "compromise_dates", "derived_cycles", "detect_copy_pairs", "fallen_reports", "interest_reasons", "make_burn",
     "near_duplicate_pairs", "origin_graph", "origin_groups", "origin_labels", "origin_links", "partition",
     "provenance_alerts", "supporting_reports", "unburn", "visible_reports",
 ]

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sevenfold.errors import InputError, NotFound
 from sevenfold.model import Burn, Case, may_be_on_or_after
 from sevenfold.model.dates import parse_hist_date
-from sevenfold.provenance.origins import derived_cycles, partition
-from sevenfold.provenance.rules import OriginRules
+from sevenfold.provenance.origins import derived_cycles, origin_groups, partition
+from sevenfold.provenance.rules import OriginRules, normalise_copy_pairs
 
 #: A hypothesis is listed in a burn's impact when its posterior moves by more than this.
 POSTERIOR_SHIFT = 0.05
@@ -112,7 +112,7 @@ def fallen_reports(case: Case, burn: Burn, copy_pairs: Iterable[Any] | None = No
             c = by_id[child]
             derived.append(FallenReport(id=child, source=c.source, date=c.date, why=f"derives from {parent}"))
     origin_of = part.origin_of()
-    fallen_origin = {}
+    fallen_origin: dict[str, str] = {}
     for f in direct:
         fallen_origin.setdefault(origin_of[f.id], f.id)
     for r in reports:
@@ -124,10 +124,14 @@ def fallen_reports(case: Case, burn: Burn, copy_pairs: Iterable[Any] | None = No
     return direct, derived
 
 
-def _posteriors(case: Case) -> dict[str, float | None]:
+def _posteriors(case: Case, copy_pairs: list[tuple[str, str, float]] | None,
+                rules: OriginRules | None) -> dict[str, float | None]:
+    """Posterior per hypothesis from the assessment, given this case's origins (None if it has none)."""
     from sevenfold.assess import assess_case
 
-    return {h.id: h.posterior for h in assess_case(case).hypotheses}
+    origins = origin_groups(case, copy_pairs, rules)
+    result = assess_case(case, origins=origins, copy_pairs=copy_pairs, detail=False)
+    return {h.id: h.posterior for h in result.hypotheses}
 
 
 def burn_source(case: Case, source_id: str, since: str, actor: str | None = None, note: str = "", *,
@@ -136,22 +140,29 @@ def burn_source(case: Case, source_id: str, since: str, actor: str | None = None
     """Burn ``source_id`` from ``since``: the case with a new :class:`Burn` entry, and its impact.
 
     The impact lists the fallen reports, the reports resting on them, and each hypothesis whose
-    posterior (``sevenfold.assess.assess_case`` before vs after) moves by more than 0.05. The
-    input case is not changed.
+    posterior (``sevenfold.assess.assess_case`` before vs after, given the same origin groups and
+    copy pairs) moves by more than 0.05. The input case is not changed.
     """
     burn = make_burn(case, source_id, since, actor, note, recorded_at)
+    pairs = normalise_copy_pairs(copy_pairs) if copy_pairs is not None else None
     new_case = case.model_copy(update={"burns": [*case.burns, burn]})
-    direct, derived = fallen_reports(new_case, burn, copy_pairs, rules)
+    direct, derived = fallen_reports(new_case, burn, pairs, rules)
     impact = BurnImpact(case=case.id, burn=burn, reports=direct, derived=derived, cycles=derived_cycles(case))
-    before, after = _posteriors(case), _posteriors(new_case)
+    before, after = _posteriors(case, pairs, rules), _posteriors(new_case, pairs, rules)
     missing = [h for h in before if before[h] is None or after.get(h) is None]
     if missing:
         impact.notes.append("the assessment gives no posterior for " + ", ".join(missing)
                             + "; their shifts are not computed")
+    shifts = []
     for hid, b in before.items():
         a = after.get(hid)
-        if b is not None and a is not None and abs(a - b) > POSTERIOR_SHIFT:
-            impact.hypotheses.append(HypothesisShift(id=hid, before=b, after=a, change=a - b))
+        if b is not None and a is not None:
+            shifts.append(HypothesisShift(id=hid, before=b, after=a, change=a - b))
+    impact.hypotheses = [h for h in shifts if abs(h.change or 0.0) > POSTERIOR_SHIFT]
+    if shifts and not impact.hypotheses:
+        top = max(shifts, key=lambda h: abs(h.change or 0.0))
+        impact.notes.append(f"no posterior moves by more than {POSTERIOR_SHIFT}; the largest change is "
+                            f"{top.id}: {top.before:.3f} → {top.after:.3f}")
     if impact.cycles:
         impact.notes.append("derived_from has cycles (" + "; ".join(" → ".join(c) for c in impact.cycles)
                             + "); each report was followed once")

@@ -8,6 +8,8 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.special import comb
 
+from sevenfold.assess.result import OriginResult
+
 
 def adjusted_rand_index(truth: Sequence[Hashable], predicted: Sequence[Hashable]) -> float:
     """ARI of two labelings of the same items: 1 = identical partitions, ≈0 = chance agreement.
@@ -33,7 +35,7 @@ def adjusted_rand_index(truth: Sequence[Hashable], predicted: Sequence[Hashable]
     return float((sum_cells - expected) / (maximum - expected))
 
 
-def origin_labels(origins: Sequence[object], report_ids: Sequence[str]) -> list[str]:
+def origin_labels(origins: Sequence[OriginResult], report_ids: Sequence[str]) -> list[str]:
     """Origin id of each report in ``report_ids`` (from a list of OriginResult)."""
-    of = {rid: o.id for o in origins for rid in o.reports}  # type: ignore[attr-defined]
+    of = {rid: o.id for o in origins for rid in o.reports}
     return [of[rid] for rid in report_ids]

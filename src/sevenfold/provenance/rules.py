@@ -93,7 +93,8 @@ def via_links(reports: Sequence[Report]) -> list[Link]:
     for sub_source, members in groups.items():
         if len(members) > 1:
             ids = _id_list([reports[i].id for i in members])
-            out.append(Link("via", tuple(members), f"{ids} all reached us through sub-source {sub_source} (via)"))
+            why = f"{ids} all have {sub_source} at the far end of their custody chain (via)"
+            out.append(Link("via", tuple(members), why))
     return out
 
 
@@ -124,12 +125,20 @@ def _resolve(doc: str, alias: dict[str, str]) -> str:
 
 
 def normalise_copy_pairs(copy_pairs: Iterable[Any] | None) -> list[tuple[str, str, float]]:
-    """Accept ``(copier, original, probability)`` tuples or objects with those attributes."""
+    """Accept ``(copier, original, probability)`` tuples or objects with those attributes.
+
+    For an object that also carries ``dependence`` (fusion's ``CopyPair``: Pr(either copies the
+    other)) the larger of the two is used: for a shared origin the direction does not matter, and
+    two identical sources are surely dependent even when the direction is a coin toss (0.5 each way).
+    """
     out: list[tuple[str, str, float]] = []
     for k, pair in enumerate(copy_pairs or ()):
         try:
             if hasattr(pair, "copier"):
                 copier, original, p = pair.copier, pair.original, pair.probability
+                dependence = getattr(pair, "dependence", None)
+                if dependence is not None:
+                    p = max(float(p), float(dependence))
             else:
                 copier, original, p = pair
             out.append((str(copier), str(original), float(p)))

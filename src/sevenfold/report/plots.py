@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import textwrap
 
 import networkx as nx
@@ -44,7 +45,7 @@ def hypothesis_chart(assessment: Assessment) -> tuple[Figure, str]:
         ax.barh(y, values, color=colors)
         ax.set_xlim(0, 1)
         ax.set_xlabel("posterior probability")
-        for yi, h in zip(y, hyps):
+        for yi, h in zip(y, hyps, strict=True):
             ax.text((h.posterior or 0) + 0.01, yi, "—" if h.posterior is None else f"{h.posterior:.0%}",
                     va="center", fontsize=8)
         title = "Posterior probability by hypothesis (purple: deception hypothesis)"
@@ -56,7 +57,7 @@ def hypothesis_chart(assessment: Assessment) -> tuple[Figure, str]:
         top = max(values, default=0.0)
         ax.set_xlim(0, max(top * 1.15, 1.0))
         ax.axvline(0, color="#333333", linewidth=0.8)
-        for yi, v, h in zip(y, values, hyps):
+        for yi, v, h in zip(y, values, hyps, strict=True):
             ax.text(v + top * 0.01 + 0.02, yi, "—" if h.inconsistency is None else f"{v:g}",
                     va="center", fontsize=8)
         title = "No posteriors available: Heuer inconsistency, not a probability"
@@ -138,7 +139,7 @@ def provenance_graph(case: Case, origins: dict[str, str], max_labels: int = 40) 
     for rid, o in origins.items():
         members.setdefault(o, []).append(rid)
     for group in members.values():
-        for a, b in zip(group, group[1:]):
+        for a, b in itertools.pairwise(group):
             layout.add_edge(a, b, weight=2.0)
     n = g.number_of_nodes()
     fig = Figure(figsize=(7.0, 4.8 if n > 12 else 3.6), dpi=100)
@@ -159,6 +160,7 @@ def provenance_graph(case: Case, origins: dict[str, str], max_labels: int = 40) 
                                node_size=size)
     if n <= max_labels:
         nx.draw_networkx_labels(g, pos, ax=ax, font_size=7)
+        ax.margins(x=0.18, y=0.08)  # room for labels of nodes at the edge
     multi = [o for o in order if len(members[o]) > 1]
     for o in multi[:6]:
         ax.plot([], [], "o", color=colour[o], label=f"origin {o} ({len(members[o])} reports)")
@@ -177,5 +179,5 @@ def embed(fig: Figure, fmt: str) -> str:
         fig.savefig(buf, format="svg", metadata=_SVG_META)
         text = buf.getvalue().decode("utf-8")
         return text[text.index("<svg"):]  # drop the XML prologue and DOCTYPE for inline use
-    fig.savefig(buf, format="png", dpi=150, metadata=_PNG_META)
+    fig.savefig(buf, format="png", dpi=120, metadata=_PNG_META)  # sharp enough on A4, cheaper to encode
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

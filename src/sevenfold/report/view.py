@@ -82,6 +82,7 @@ class ReportView:
     alerts: list[dict[str, str]]
     evidence: list[EvidenceRow]
     origins_note: str
+    origins: list[dict[str, Any]]
     notes: list[str]
     n_reports_total: int
     figures: dict[str, str] = field(default_factory=dict)
@@ -115,7 +116,7 @@ def bottom_line(case: Case, assessment: Assessment) -> str:
     top = hyps.get(assessment.top)
     if top is None:
         return f"Top hypothesis: {assessment.top}."
-    statement = top.statement or top.id
+    statement = (top.statement or top.id).rstrip(". ")
     if top.posterior is not None:
         phrase = top.estimative or estimative_phrase(top.posterior)
         return f"It is {phrase} ({fmt_pct(top.posterior)}) that: {statement}."
@@ -137,13 +138,13 @@ def build_view(case: Case, assessment: Assessment) -> ReportView:
     sources = []
     results = {s.id: s for s in assessment.sources}
     for s in case.sources:
-        r = results.get(s.id)
+        sr = results.get(s.id)
         sources.append({
             "id": s.id, "name": s.name, "kind": s.kind, "access": s.access,
-            "admiralty": (r.admiralty if r and r.admiralty else DASH),
-            "reliability": fmt_num(r.reliability if r else None),
-            "reason": (r.reason if r and r.reason else DASH),
-            "burned": "yes" if (r and r.burned) or s.compromised_since else "",
+            "admiralty": (sr.admiralty if sr and sr.admiralty else DASH),
+            "reliability": fmt_num(sr.reliability if sr else None),
+            "reason": (sr.reason if sr and sr.reason else DASH),
+            "burned": "yes" if (sr and sr.burned) or s.compromised_since else "",
             "controlled_by": s.controlled_by or "",
         })
     report_res = {r.id: r for r in assessment.reports}
@@ -156,20 +157,20 @@ def build_view(case: Case, assessment: Assessment) -> ReportView:
             label += f" ({rt.analyst})"
         ratings.setdefault(rt.report, []).append((rt.hypothesis, label))
     evidence = []
-    for r in case.reports:
-        if r.id not in origins:
+    for rep in case.reports:
+        if rep.id not in origins:
             continue  # after as_of: not part of this assessment
-        res = report_res.get(r.id)
-        doc = docs.get(r.document) if r.document else None
+        res = report_res.get(rep.id)
+        doc = docs.get(rep.document) if rep.document else None
         evidence.append(EvidenceRow(
-            id=r.id, source=r.source, source_name=src_names.get(r.source, ""), date=r.date or DASH,
-            modality=r.modality, origin=origins.get(r.id, r.id),
+            id=rep.id, source=rep.source, source_name=src_names.get(rep.source, ""), date=rep.date or DASH,
+            modality=rep.modality, origin=origins.get(rep.id, rep.id),
             credibility=DASH if not res or res.credibility is None else str(res.credibility),
             diagnosticity=fmt_num(res.diagnosticity if res else None),
-            text=r.text, via=", ".join(r.via), derived_from=", ".join(r.derived_from),
-            document=r.document or "", citation=doc.citation if doc else "",
-            claims=[f"{c.object} · {c.attribute} = {c.value}" for c in r.claims],
-            ratings=ratings.get(r.id, []),
+            text=rep.text, via=", ".join(rep.via), derived_from=", ".join(rep.derived_from),
+            document=rep.document or "", citation=doc.citation if doc else "",
+            claims=[f"{c.object} · {c.attribute} = {c.value}" for c in rep.claims],
+            ratings=ratings.get(rep.id, []),
         ))
     linchpins = None
     if assessment.linchpins is not None:
@@ -193,6 +194,8 @@ def build_view(case: Case, assessment: Assessment) -> ReportView:
         confidence=assessment.confidence or DASH, confidence_reason=assessment.confidence_reason or "",
         hypotheses=hyp_rows, sources=sources, linchpins=linchpins, verify_next=verify, alerts=alerts,
         evidence=evidence,
+        origins=[{"id": o.id, "n": len(o.reports), "why": o.why[:3], "more": max(0, len(o.why) - 3)}
+                 for o in (assessment.origins or []) if len(o.reports) > 1],
         origins_note=("Origin groups from the assessment's provenance stage." if from_assessment else
                       "No origin grouping in this assessment: each report is drawn as its own origin; "
                       "edges show declared derived_from links."),

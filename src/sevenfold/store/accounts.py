@@ -11,6 +11,7 @@ no case. Every change here is appended to the audit log in the same transaction.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -60,7 +61,7 @@ def _hasher():  # type: ignore[no-untyped-def]
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _user(row) -> User:  # type: ignore[no-untyped-def]
@@ -89,7 +90,7 @@ def check_role(role: str) -> Role:
 
 
 # ---- users -------------------------------------------------------------------------------------
-def create_user(store: "Store", name: str, password: str, *, admin: bool = False,
+def create_user(store: Store, name: str, password: str, *, admin: bool = False,
                 actor: str | None = None) -> User:
     check_name(name)
     digest = _hasher().hash(check_password(password))
@@ -110,7 +111,7 @@ def create_user(store: "Store", name: str, password: str, *, admin: bool = False
         raise InputError(f"user {name!r} already exists") from None
 
 
-def get_user(store: "Store", name: str) -> User:
+def get_user(store: Store, name: str) -> User:
     with store.engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.name == name)).first()
     if row is None:
@@ -118,23 +119,23 @@ def get_user(store: "Store", name: str) -> User:
     return _user(row)
 
 
-def get_user_by_pk(store: "Store", pk: int) -> User | None:
+def get_user_by_pk(store: Store, pk: int) -> User | None:
     with store.engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.pk == pk)).first()
     return _user(row) if row else None
 
 
-def list_users(store: "Store") -> list[User]:
+def list_users(store: Store) -> list[User]:
     with store.engine.connect() as conn:
         return [_user(r) for r in conn.execute(select(users).order_by(users.c.name))]
 
 
-def has_users(store: "Store") -> bool:
+def has_users(store: Store) -> bool:
     with store.engine.connect() as conn:
         return conn.execute(select(users.c.pk).limit(1)).first() is not None
 
 
-def set_password(store: "Store", name: str, password: str, *, actor: str | None = None) -> None:
+def set_password(store: Store, name: str, password: str, *, actor: str | None = None) -> None:
     """Change a password; every existing session of the user ends (API tokens stay)."""
     digest = _hasher().hash(check_password(password))
 
@@ -152,7 +153,7 @@ def set_password(store: "Store", name: str, password: str, *, actor: str | None 
 _DUMMY_HASH: list[str] = []
 
 
-def authenticate(store: "Store", name: str, password: str) -> User | None:
+def authenticate(store: Store, name: str, password: str) -> User | None:
     """The user if ``password`` is right, else None (same work either way)."""
     from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -162,10 +163,8 @@ def authenticate(store: "Store", name: str, password: str) -> User | None:
     if row is None:
         if not _DUMMY_HASH:
             _DUMMY_HASH.append(ph.hash(secrets.token_urlsafe(16)))
-        try:
+        with contextlib.suppress(VerificationError, InvalidHashError):
             ph.verify(_DUMMY_HASH[0], password)
-        except (VerificationError, InvalidHashError):
-            pass
         return None
     try:
         ph.verify(row.password_hash, password)
@@ -183,7 +182,7 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(store: "Store", name: str, label: str = "", *, actor: str | None = None) -> str:
+def create_token(store: Store, name: str, label: str = "", *, actor: str | None = None) -> str:
     """A new API token for ``name``; the plain token is returned once and only its hash is kept."""
     user = get_user(store, name)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -198,7 +197,7 @@ def create_token(store: "Store", name: str, label: str = "", *, actor: str | Non
     return token
 
 
-def user_for_token(store: "Store", token: str) -> User | None:
+def user_for_token(store: Store, token: str) -> User | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     with store.engine.connect() as conn:
@@ -208,7 +207,7 @@ def user_for_token(store: "Store", token: str) -> User | None:
 
 
 # ---- grants ------------------------------------------------------------------------------------
-def grant(store: "Store", case_id: str, name: str, role: str, *, actor: str | None = None,
+def grant(store: Store, case_id: str, name: str, role: str, *, actor: str | None = None,
           require_case: bool = True) -> None:
     """Give ``name`` ``role`` on ``case_id`` (replacing any earlier role)."""
     check_role(role)
@@ -230,7 +229,7 @@ def grant(store: "Store", case_id: str, name: str, role: str, *, actor: str | No
     store._retrying(run)
 
 
-def revoke(store: "Store", case_id: str, name: str, *, actor: str | None = None) -> None:
+def revoke(store: Store, case_id: str, name: str, *, actor: str | None = None) -> None:
     user = get_user(store, name)
 
     def run(conn: Connection) -> None:
@@ -245,20 +244,20 @@ def revoke(store: "Store", case_id: str, name: str, *, actor: str | None = None)
     store._retrying(run)
 
 
-def role_of(store: "Store", user_pk: int, case_id: str) -> Role | None:
+def role_of(store: Store, user_pk: int, case_id: str) -> Role | None:
     with store.engine.connect() as conn:
         return conn.execute(select(case_grants.c.role).where(case_grants.c.case_id == case_id,
                                                               case_grants.c.user_pk == user_pk)).scalar()
 
 
-def grants_of_user(store: "Store", user_pk: int) -> dict[str, Role]:
+def grants_of_user(store: Store, user_pk: int) -> dict[str, Role]:
     """case id -> role for every case granted to the user."""
     with store.engine.connect() as conn:
         return {r.case_id: r.role for r in conn.execute(
             select(case_grants.c.case_id, case_grants.c.role).where(case_grants.c.user_pk == user_pk))}
 
 
-def grants_on_case(store: "Store", case_id: str) -> dict[str, Role]:
+def grants_on_case(store: Store, case_id: str) -> dict[str, Role]:
     """user name -> role on one case."""
     with store.engine.connect() as conn:
         return {r.name: r.role for r in conn.execute(
@@ -267,7 +266,7 @@ def grants_on_case(store: "Store", case_id: str) -> dict[str, Role]:
 
 
 # ---- settings ----------------------------------------------------------------------------------
-def secret_key(store: "Store") -> str:
+def secret_key(store: Store) -> str:
     """The store's session-signing key, created on first use and shared by every server process."""
     with store.engine.connect() as conn:
         value = conn.execute(select(settings.c.value).where(settings.c.key == "session_secret")).scalar()

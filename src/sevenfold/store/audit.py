@@ -88,7 +88,7 @@ def cli_actor() -> str:
 
 
 def _now_text() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 def lock_head(conn: Connection) -> tuple[int, str]:
@@ -121,7 +121,7 @@ def append(conn: Connection, who: str, action: str, case_id: str | None = None,
 
 
 # ---- what a change did -------------------------------------------------------------------------
-def case_digest(case: "Case") -> dict[str, Any]:
+def case_digest(case: Case) -> dict[str, Any]:
     """A compact fingerprint of a whole case: sha256 of its canonical JSON and entry counts."""
     data = case.model_dump(mode="json", exclude_none=True)
     counts = {k: len(v) for k, v in data.items() if isinstance(v, list) and v}
@@ -141,7 +141,7 @@ def _keyed(kind: str, entries: list[Any]) -> dict[str, Any]:
     return out
 
 
-def case_diff(old: "Case", new: "Case") -> tuple[dict[str, Any], dict[str, Any]]:
+def case_diff(old: Case, new: Case) -> tuple[dict[str, Any], dict[str, Any]]:
     """(before, after): only the entries an edit added, changed or removed, keyed by kind and key."""
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
@@ -174,7 +174,7 @@ def _rows(conn: Connection, case_id: str | None = None) -> Iterator[AuditRecord]
         last = page[-1].seq
 
 
-def records(store: "Store", case_id: str | None = None, limit: int | None = None) -> list[AuditRecord]:
+def records(store: Store, case_id: str | None = None, limit: int | None = None) -> list[AuditRecord]:
     """Audit records, oldest first (of one case when ``case_id`` is given; the newest ``limit``)."""
     with store.engine.connect() as conn:
         if limit is not None:
@@ -187,14 +187,14 @@ def records(store: "Store", case_id: str | None = None, limit: int | None = None
         return list(_rows(conn, case_id))
 
 
-def head(store: "Store") -> tuple[int, str]:
+def head(store: Store) -> tuple[int, str]:
     """(seq, hash) of the newest record as the head row remembers it."""
     with store.engine.connect() as conn:
         row = conn.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).first()
     return (int(row.seq), str(row.hash)) if row else (0, GENESIS_HASH)
 
 
-def verify_chain(store: "Store") -> list[ChainProblem]:
+def verify_chain(store: Store) -> list[ChainProblem]:
     """Every break in the audit chain; an empty list means the log is intact.
 
     Detects: a record whose content no longer matches its hash (tampered), a gap in ``seq``

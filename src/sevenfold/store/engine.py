@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 
 from sevenfold.errors import StoreError
 
@@ -16,6 +16,9 @@ from sevenfold.errors import StoreError
 SCHEMA_HEAD = "0002"
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# PostgreSQL advisory lock held while migrating (concurrent first opens of a new store)
+_MIGRATION_LOCK_KEY = 0x7E7E_F01D_0000_0001
 
 
 def default_db_path() -> Path:
@@ -105,10 +108,16 @@ def migrate(engine: Engine, attempts: int = 20) -> None:
 
             cfg = alembic_config(engine)
             with engine.begin() as conn:
+                if engine.dialect.name == "postgresql":
+                    # one migrator at a time; the others wait here, then find the schema at head
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+                    if inspect(conn).has_table("alembic_version") and conn.execute(
+                            text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD:
+                        return
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
             return
-        except (OperationalError, ProgrammingError) as exc:
+        except (OperationalError, ProgrammingError, IntegrityError) as exc:
             # another process is migrating the same store: wait and look again
             if attempt == attempts - 1:
                 raise StoreError(f"cannot migrate store {redact(str(engine.url))}: {exc.orig}") from None

@@ -113,6 +113,33 @@ def check_store(store: Store, *, deep: bool = True) -> CheckReport:
     return report
 
 
+def check_unopenable_sqlite(url: str, error: str) -> CheckReport | None:
+    """For an SQLite store that sevenfold cannot even open: what SQLite itself says is wrong.
+
+    Returns None when the URL is not an existing SQLite file (then the open error stands).
+    """
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    if not path.is_file():
+        return None
+    report = CheckReport(store=url, backend="sqlite")
+    result = CheckResult("database", note="the store cannot be opened")
+    result.fail(error)
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
+        finally:
+            con.close()
+        if rows != ["ok"]:
+            _limited(result, [f"integrity_check: {r}" for r in rows], "integrity errors")
+    except sqlite3.Error as exc:
+        result.fail(f"integrity_check could not run: {exc}")
+    report.checks.append(result)
+    return report
+
+
 def _check_database(store: Store) -> CheckResult:
     result = CheckResult("database")
     with store.engine.connect() as conn:
@@ -174,7 +201,7 @@ def _check_references(store: Store) -> CheckResult:
         for kind, table in entry_tables.items():
             q = (select(cases.c.case_id, func.count(), func.max(table.c.pos))
                  .join(table, table.c.case_pk == cases.c.pk).group_by(cases.c.case_id)
-                 .having(func.count() != func.max(table.c.pos) + 1))
+                 .having((func.count() != func.max(table.c.pos) + 1) | (func.min(table.c.pos) != 0)))
             for case_id, n, top in conn.execute(q):
                 found.append(f"case {case_id!r}: {kind} positions have gaps ({n} rows, highest position {top})")
         # every claim belongs to an existing report of its case, with that report's source
@@ -237,6 +264,8 @@ def _check_cases(store: Store) -> CheckResult:
             store.load_case(case_id)
         except SevenfoldError as exc:
             result.fail(f"case {case_id!r} does not validate: {str(exc).splitlines()[0]}")
+        except Exception as exc:  # a damaged store must be reported, not crash the check
+            result.fail(f"case {case_id!r} cannot be loaded: {type(exc).__name__}: {exc}")
     result.note = f"{len(ids)} case(s) loaded and re-validated"
     return result
 

@@ -7,13 +7,14 @@ leaves the store as it was. ``revision`` numbers give optimistic concurrency for
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -41,6 +42,21 @@ def _entry_key(kind: str, entry: Any) -> str:
     if kind in ("outcomes", "aliases"):
         return ""  # positional; filled with the position below
     return entry.id
+
+
+def _lock_case(conn: Connection, case_id: str) -> None:
+    """Serialise writers of one case on PostgreSQL (a transaction-scoped advisory lock).
+
+    Writes replace a case's rows (new ``cases.pk``), so a row lock taken by a concurrent writer
+    would point at a deleted row; under READ COMMITTED the second writer would then miss the
+    first one's commit (a lost update, or a duplicate-key error). Taking this lock first makes
+    the second writer wait and then read the committed case. SQLite needs nothing: writers
+    already hold the database write lock from BEGIN IMMEDIATE.
+    """
+    if conn.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(b"sevenfold-case:" + case_id.encode("utf-8")).digest()[:8],
+                             "big", signed=True)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def _now() -> dt.datetime:
@@ -155,6 +171,9 @@ class Store:
                     claim.update(extra)
                 per_report.setdefault(rpos, []).append(claim)
             for rpos, cl in per_report.items():
+                if not 0 <= rpos < len(data["reports"]):  # only in a store damaged outside sevenfold
+                    raise StoreError(f"case {case_id!r} is damaged in {redact(self.url)}: claims of a missing "
+                                     f"report (position {rpos}); run `sevenfold check`")
                 data["reports"][rpos]["claims"] = cl
         return case_from_data(data, f"store:{case_id}"), int(row.revision)
 
@@ -167,6 +186,7 @@ class Store:
         """
 
         def run(conn: Connection) -> int:
+            _lock_case(conn, case.id)
             if actor is not None:
                 _audit.lock_head(conn)  # serialise audited writes (PostgreSQL row lock)
             existing = conn.execute(select(cases.c.pk, cases.c.revision)
@@ -253,6 +273,7 @@ class Store:
         """Delete a case (and its access grants); with ``actor`` an audit record is appended."""
 
         def run(conn: Connection) -> None:
+            _lock_case(conn, case_id)
             if actor is not None:
                 _audit.lock_head(conn)
             row = conn.execute(select(cases.c.pk, cases.c.revision).where(cases.c.case_id == case_id)).first()
@@ -280,6 +301,7 @@ class Store:
         """
 
         def run(conn: Connection) -> tuple[Case, int]:
+            _lock_case(conn, case_id)
             if actor is not None:
                 _audit.lock_head(conn)  # serialise audited writes (PostgreSQL row lock)
             current, revision = self._load(conn, case_id)

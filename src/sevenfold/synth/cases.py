@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -51,6 +52,7 @@ from sevenfold.model import (
     Source,
     TrackRecord,
 )
+from sevenfold.model.entries import Consistency, Modality
 
 SCALE = ("II", "I", "N", "C", "CC")
 KINDS = ("human", "document", "official", "open", "intercept")
@@ -125,10 +127,10 @@ def generate_case(seed: int | np.random.Generator, *, adversarial: bool = False,
                 fields["compromised_since"] = start.isoformat()
         elif not is_ctrl and rng.random() < 0.05:
             fields["controlled_by"] = "adv"  # a false suspicion
-        sources.append(Source(id=sid, name=f"Source {s + 1}", kind=KINDS[int(rng.integers(0, len(KINDS)))],
-                              interests=[f"prefers {push}"] if push else [],
-                              track_record=TrackRecord(confirmed=confirmed, refuted=n_past - confirmed),
-                              **fields))
+        sources.append(Source.model_validate({
+            "id": sid, "name": f"Source {s + 1}", "kind": KINDS[int(rng.integers(0, len(KINDS)))],
+            "interests": [f"prefers {push}"] if push else [],
+            "track_record": TrackRecord(confirmed=confirmed, refuted=n_past - confirmed), **fields}))
         accuracy.append(acc)
         pushes.append(push)
         control_start.append(start)
@@ -142,11 +144,13 @@ def generate_case(seed: int | np.random.Generator, *, adversarial: bool = False,
         """(hypothesis, asserted_true) for one report of source s."""
         if modality == "coerced_confession" or (modality == "official_statement" and rng.random() < 0.5):
             return interrogator_wants, True  # the regime's line, whatever the truth
-        fed = s in controlled and (control_start[s] is None or date >= control_start[s])
+        start = control_start[s]
+        fed = s in controlled and (start is None or date >= start)
         if fed and (truth == "plant" or rng.random() < 0.2):
             return cover, True
-        if pushes[s] is not None and rng.random() < 0.5:
-            return pushes[s], True
+        push = pushes[s]
+        if push is not None and rng.random() < 0.5:
+            return push, True
         acc = accuracy[s] * (0.85 if modality == "hearsay" else 1.0)
         if rng.random() < acc:
             seen = truth
@@ -167,7 +171,7 @@ def generate_case(seed: int | np.random.Generator, *, adversarial: bool = False,
     for s in range(n_src):
         for _ in range(1 + int(rng.poisson(1.5))):
             date = _date(rng)
-            modality = str(rng.choice(modalities, p=mod_p))
+            modality = cast(Modality, str(rng.choice(modalities, p=mod_p)))
             if modality == "official_statement" and pushes[s] is None and s not in controlled:
                 sources[s].interests.append("speaks for an interested office")
             via = []
@@ -205,12 +209,12 @@ def generate_case(seed: int | np.random.Generator, *, adversarial: bool = False,
                         g = "N"
                     else:
                         g = "C" if rng.random() < 0.5 else "N"
-                ratings.append(Rating(report=rep.id, hypothesis=h, consistency=_shift(rng, g, 0.1),
+                ratings.append(Rating(report=rep.id, hypothesis=h, consistency=cast(Consistency, _shift(rng, g, 0.1)),
                                       analyst=analyst))
 
     hyps = [Hypothesis(id=h, statement=f"answer {h}", prior=float(p)) for h, p in zip(honest_h, prior, strict=False)]
-    hyps.append(Hypothesis(id="plant", statement="a plant by the adversary made to look like h1",
-                           prior=float(prior[-1]), deception_by="adv", mimics=cover))
+    hyps.append(Hypothesis.model_validate({"id": "plant", "statement": "a plant by the adversary made to look like h1",
+                                           "prior": float(prior[-1]), "deception_by": "adv", "mimics": cover}))
     case = Case(case=CaseMeta(id=case_id or "synthetic", title="synthetic case", question="which answer?",
                               as_of=AS_OF.isoformat()),
                 actors=[Actor(id="adv", name="adversary service")], sources=sources, reports=reports,

@@ -91,7 +91,7 @@ def claims_scenario(*, seed: int = 0, n_items: int = 1000, n_honest: int = 20,
         take = rng.random(o_items.size) < copy_fraction
         c_items, c_vals = o_items[take], o_vals[take]
         others = np.setdiff1d(np.arange(n_items), c_items)
-        n_own = min(int(round(own_claims * o_items.size)), others.size)
+        n_own = min(round(own_claims * o_items.size), others.size)
         own = np.sort(rng.choice(others, size=n_own, replace=False))
         right = rng.random(own.size) < copier_accuracy
         own_vals = np.where(right, 0, rng.integers(1, n_false + 1, size=own.size))

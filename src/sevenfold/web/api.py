@@ -11,8 +11,9 @@ import os
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, File, Header, HTTPException, Query, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from sevenfold import limits as _limits
 from sevenfold.errors import Conflict, InputError, LimitExceeded, NotFound
@@ -20,8 +21,8 @@ from sevenfold.model import (
     Burn,
     Case,
     Document,
-    Hypothesis,
     HistDate,
+    Hypothesis,
     Outcome,
     Rating,
     Report,
@@ -30,8 +31,8 @@ from sevenfold.model import (
     dump_case,
     loads_case,
 )
-from sevenfold.store import audit as _audit
 from sevenfold.store import accounts
+from sevenfold.store import audit as _audit
 from sevenfold.web.access import Analyst, CaseContext, Owner, Reader
 from sevenfold.web.auth import SESSION_COOKIE, Principal, client_ip, current_principal
 from sevenfold.web.service import burn_what_if, edit
@@ -232,9 +233,12 @@ def api_export(request: Request, ctx: Reader,
 
 @router.get("/cases/{case_id}/assessment", tags=["assessment"],
             summary="The Assessment (same JSON as `sevenfold assess --json`)")
-def api_assessment(request: Request, ctx: Reader) -> JSONResponse:
-    _, revision, assessment = request.app.state.assessments.get(request.app.state.store, ctx.case_id)
-    return JSONResponse(assessment.to_json_dict(), headers=etag(revision))
+async def api_assessment(request: Request, ctx: Reader) -> Response:
+    # hot path: a cache hit is served on the event loop (no thread hop); a miss computes in a thread
+    cache, store = request.app.state.assessments, request.app.state.store
+    hit = cache.peek_json(store, ctx.case_id)
+    body, revision = hit if hit is not None else await run_in_threadpool(cache.json_bytes, store, ctx.case_id)
+    return Response(body, media_type="application/json", headers=etag(revision))
 
 
 @router.get("/cases/{case_id}/audit", tags=["cases"], summary="The case's audit records, newest last")
@@ -339,6 +343,7 @@ def _register_entry_kind(kind: str, model: type[Any], singular: str) -> None:
     create_entry.__annotations__["body"] = Annotated[model, Body()]
     replace_entry.__annotations__["body"] = Annotated[model, Body()]
     base = f"/cases/{{case_id}}/{kind}"
+    cascade = " and its ratings" if kind in ("reports", "hypotheses") else ""
     router.add_api_route(base, list_entries, methods=["GET"], tags=tag, summary=f"List {kind}")
     router.add_api_route(base, create_entry, methods=["POST"], tags=tag, status_code=201,
                          summary=f"Add a {singular} (analysts)")
@@ -346,7 +351,7 @@ def _register_entry_kind(kind: str, model: type[Any], singular: str) -> None:
     router.add_api_route(base + "/{entry_id}", replace_entry, methods=["PUT"], tags=tag,
                          summary=f"Replace a {singular} (analysts; If-Match recommended)")
     router.add_api_route(base + "/{entry_id}", delete_entry, methods=["DELETE"], tags=tag,
-                         summary=f"Delete a {singular} (analysts){' and its ratings' if kind in ('reports', 'hypotheses') else ''}")
+                         summary=f"Delete a {singular} (analysts){cascade}")
 
 
 _register_entry_kind("sources", Source, "source")
@@ -363,9 +368,15 @@ class RatingIn(BaseModel):
     analyst: str | None = Field(default=None, max_length=200,
                                 description="whose rating; default you (owners may set others')")
 
+    @model_validator(mode="after")
+    def _something_rated(self) -> RatingIn:
+        if self.consistency is None and self.likelihood is None:
+            raise ValueError("a rating needs a consistency (CC|C|N|I|II|NA) or a likelihood")
+        return self
+
 
 def _analyst_for(ctx: CaseContext, requested: str | None) -> str:
-    name = requested or ctx.user.name
+    name = requested.strip() if requested and requested.strip() else ctx.user.name
     if name != ctx.user.name and not ctx.can("owner"):
         raise HTTPException(status_code=403, detail="only owners may change another analyst's ratings")
     return name
@@ -498,7 +509,7 @@ def burn(request: Request, ctx: CaseContext, body: BurnIn, if_match: str | None)
         if any(b.id == burn_id for b in case.burns):
             raise Conflict(f"case {ctx.case_id!r}: burn {burn_id!r} already exists")
         case.burns.append(Burn(id=burn_id, source=body.source, since=body.since, actor=body.actor,
-                               note=body.note, recorded_at=dt.datetime.now(dt.timezone.utc).isoformat()))
+                               note=body.note, recorded_at=dt.datetime.now(dt.UTC).isoformat()))
 
     try:
         case, revision = _edit(request, ctx, change, "burn", if_match, commutative=if_match is None)

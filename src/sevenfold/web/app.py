@@ -15,6 +15,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError as PydanticValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sevenfold import limits as _limits
@@ -49,6 +50,45 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+
+
+class GuardMiddleware:
+    """Pure ASGI middleware (no body buffering): refuses oversized bodies by Content-Length and adds
+    the security headers to every response."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        limit = _limits.current().upload_bytes + 64 * 1024
+        path = scope.get("path", "")
+        extra = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            response = JSONResponse(
+                {"error": "LimitExceeded", "detail": f"refused: request body is {length.decode(errors='replace')} "
+                 f"bytes, above the limit of {limit} (raise it with SEVENFOLD_LIMIT_UPLOAD_BYTES)"},
+                status_code=413)
+            response.raw_headers.extend(extra)
+            await response(scope, receive, send)
+            return
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers") or [])
+                present = {k.lower() for k, _ in raw}
+                raw.extend((k, v) for k, v in extra if k not in present)
+                ctype = next((v for k, v in raw if k.lower() == b"content-type"), b"")
+                if b"cache-control" not in present and (path.startswith("/api/") or b"text/html" in ctype):
+                    raw.append((b"cache-control", b"no-store"))
+                message = dict(message, headers=raw)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _status_for(exc: SevenfoldError) -> int:
@@ -93,22 +133,7 @@ def create_app(store: Store | str | None = None, *, secure_cookies: bool | None 
     app.state.assessments = AssessmentCache()
     app.state.secure_cookies = secure_cookies
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next):  # type: ignore[no-untyped-def]
-        # refuse oversized bodies before reading them (uploads are also counted while read)
-        length = request.headers.get("content-length")
-        limit = _limits.current().upload_bytes + 64 * 1024
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            response: Response = JSONResponse(
-                {"error": "LimitExceeded", "detail": f"refused: request body is {length} bytes, above the "
-                 f"limit of {limit} (raise it with SEVENFOLD_LIMIT_UPLOAD_BYTES)"}, status_code=413)
-        else:
-            response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        if request.url.path.startswith("/api/") or "text/html" in response.headers.get("content-type", ""):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(GuardMiddleware)
 
     def wants_html(request: Request) -> bool:
         # every non-API route is a page or an htmx fragment: errors come back as escaped HTML
@@ -153,6 +178,17 @@ def create_app(store: Store | str | None = None, *, secure_cookies: bool | None 
 
             return render_flash(request, "; ".join(f"{'.'.join(e['loc'][1:])}: {e['msg']}" for e in errors), 422)
         return JSONResponse({"error": "ValidationError", "detail": errors}, status_code=422)
+
+    @app.exception_handler(PydanticValidationError)
+    async def model_error(request: Request, exc: PydanticValidationError) -> Response:
+        # an entry built from valid request fields can still break a model rule: bad input, not a crash
+        detail = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e.get("type")}
+                  for e in exc.errors(include_url=False)]
+        if wants_html(request):
+            from sevenfold.web.ui import render_flash
+
+            return render_flash(request, "; ".join(f"{'.'.join(d['loc'])}: {d['msg']}" for d in detail), 422)
+        return JSONResponse({"error": "ValidationError", "detail": detail}, status_code=422)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

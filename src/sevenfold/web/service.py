@@ -9,6 +9,7 @@ fails with 412.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -24,33 +25,84 @@ _MAX_COMMUTATIVE_RETRIES = 50
 
 
 class AssessmentCache:
-    """Per-process LRU of (case id, revision) -> (case, Assessment): a revision never changes."""
+    """Per-process LRU of (case id, revision) -> (case, Assessment, JSON bytes): a revision never changes.
+
+    Concurrent misses on the same key compute once (the others wait for it), so fifty readers
+    arriving together cost one assessment, not fifty.
+    """
 
     def __init__(self, size: int = 32) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[str, int], tuple[Case, Assessment]] = OrderedDict()
+        self._items: OrderedDict[tuple[str, int], tuple[Case, Assessment, bytes]] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[tuple[str, int], threading.Lock] = {}
 
-    def get(self, store: Store, case_id: str) -> tuple[Case, int, Assessment]:
+    def _entry(self, store: Store, case_id: str) -> tuple[tuple[Case, Assessment, bytes], int]:
         revision = store.revision(case_id)
         key = (case_id, revision)
         with self._lock:
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
-                return hit[0], revision, hit[1]
-        case, revision = store.load_case_with_revision(case_id)
-        assessment = assess_case(case)
+                return hit, revision
+            gate = self._computing.setdefault(key, threading.Lock())
+        with gate:
+            with self._lock:
+                hit = self._items.get(key)
+            if hit is not None:
+                return hit, revision
+            case, revision = store.load_case_with_revision(case_id)
+            assessment = assess_case(case)
+            body = json.dumps(assessment.to_json_dict(), ensure_ascii=False, separators=(",", ":")).encode()
+            entry = (case, assessment, body)
+            with self._lock:
+                self._items[(case_id, revision)] = entry
+                self._items.move_to_end((case_id, revision))
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+                self._computing.pop(key, None)
+            return entry, revision
+
+    def peek_json(self, store: Store, case_id: str) -> tuple[bytes, int] | None:
+        """The cached JSON of the current revision, or None (cheap: one indexed query)."""
+        revision = store.revision(case_id)
         with self._lock:
-            self._items[(case_id, revision)] = (case, assessment)
-            self._items.move_to_end((case_id, revision))
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            hit = self._items.get((case_id, revision))
+            if hit is not None:
+                self._items.move_to_end((case_id, revision))
+                return hit[2], revision
+        return None
+
+    def get(self, store: Store, case_id: str) -> tuple[Case, int, Assessment]:
+        (case, assessment, _), revision = self._entry(store, case_id)
         return case, revision, assessment
+
+    def json_bytes(self, store: Store, case_id: str) -> tuple[bytes, int]:
+        """The assessment as JSON (what `sevenfold assess --json` prints, compact) and its revision."""
+        (_, _, body), revision = self._entry(store, case_id)
+        return body, revision
 
     def load(self, store: Store, case_id: str) -> tuple[Case, int]:
         case, revision, _ = self.get(store, case_id)
         return case, revision
+
+
+def _marking_fields_set(change: Callable[[Case], Any]) -> Callable[[Case], Case]:
+    """Run ``change`` and mark every top-level field as set.
+
+    ``Store.update_case`` re-validates ``model_dump(exclude_unset=True)``: a list that was absent
+    from the stored case and then appended to in place (``case.burns.append(...)``) would count as
+    unset and be dropped. Re-assigning each field records it as set.
+    """
+
+    def run(case: Case) -> Case:
+        result = change(case)
+        new = result if result is not None else case
+        for name in type(new).model_fields:
+            setattr(new, name, getattr(new, name))
+        return new
+
+    return run
 
 
 def edit(store: Store, case_id: str, change: Callable[[Case], Any], *, actor: str, action: str,
@@ -59,7 +111,8 @@ def edit(store: Store, case_id: str, change: Callable[[Case], Any], *, actor: st
     expected = expected_revision
     for _ in range(_MAX_COMMUTATIVE_RETRIES):
         try:
-            return store.update_case(case_id, change, expected_revision=expected, actor=actor, action=action)
+            return store.update_case(case_id, _marking_fields_set(change), expected_revision=expected,
+                                     actor=actor, action=action)
         except Conflict:
             if not commutative:
                 raise

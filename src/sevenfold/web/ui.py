@@ -7,6 +7,7 @@ through ``|tojson`` inside ``<script type="application/json">``. Case routes tak
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +21,17 @@ from sevenfold.model import Hypothesis, Report
 from sevenfold.store import accounts
 from sevenfold.web import views
 from sevenfold.web.access import Analyst, CaseContext, Reader
-from sevenfold.web.api import BurnIn, RatingIn, _edit, burn, clear_rating, create_case_from_text, login_user, read_upload, set_rating
+from sevenfold.web.api import (
+    BurnIn,
+    RatingIn,
+    _edit,
+    burn,
+    clear_rating,
+    create_case_from_text,
+    login_user,
+    read_upload,
+    set_rating,
+)
 from sevenfold.web.auth import PRELOGIN_COOKIE, SESSION_COOKIE, Principal, authenticate_request, current_principal
 from sevenfold.web.service import burn_what_if
 
@@ -159,10 +170,8 @@ def ui_rate(request: Request, ctx: Analyst, report: Annotated[str, Form(max_leng
             hypothesis: Annotated[str, Form(max_length=200)],
             consistency: Annotated[str, Form(max_length=4)] = "") -> HTMLResponse:
     if consistency == "":
-        try:
+        with contextlib.suppress(SevenfoldError):  # nothing to clear
             clear_rating(request, ctx, report, hypothesis, None, None)
-        except SevenfoldError:
-            pass  # nothing to clear
     else:
         if consistency not in views.CONSISTENCY_CHOICES:
             return render_flash(request, f"consistency {consistency!r}: use one of CC, C, N, I, II, NA", 422)
@@ -174,21 +183,16 @@ def ui_rate(request: Request, ctx: Analyst, report: Annotated[str, Form(max_leng
 def ui_burn_preview(request: Request, ctx: Reader, source: Annotated[str, Query(max_length=200)],
                     since: Annotated[str, Query(max_length=20)] = "") -> HTMLResponse:
     case, _ = request.app.state.assessments.load(request.app.state.store, ctx.case_id)
-    try:
-        body = BurnIn(source=source, since=since or "0001")
-    except Exception as exc:  # noqa: BLE001 - a pydantic ValidationError: show it
-        return render_flash(request, f"since {since!r}: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}", 422)
+    body = BurnIn(source=source, since=since or "0001")  # a bad date: 422 flash (the app's handler)
     result = burn_what_if(case, body.source, since or None)
     return render(request, "_burn_result.html", result=result, preview=True, can_edit=ctx.can("analyst"), ctx=ctx)
 
 
 @router.post("/cases/{case_id}/ui/burn")
 def ui_burn(request: Request, ctx: Analyst, source: Annotated[str, Form(max_length=200)],
-            since: Annotated[str, Form(max_length=20)], note: Annotated[str, Form(max_length=10_000)] = "") -> HTMLResponse:
-    try:
-        body = BurnIn(source=source, since=since, note=note)
-    except Exception as exc:  # noqa: BLE001
-        return render_flash(request, f"since {since!r}: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}", 422)
+            since: Annotated[str, Form(max_length=20)],
+            note: Annotated[str, Form(max_length=10_000)] = "") -> HTMLResponse:
+    body = BurnIn(source=source, since=since, note=note)
     _, _, result = burn(request, ctx, body, None)
     return _workspace(request, ctx, burn_result=result, flash=f"burned {source} from {since}")
 
@@ -212,7 +216,7 @@ def ui_add_report(request: Request, ctx: Analyst, id: Annotated[str, Form(max_le
         data["date"] = date
     try:
         report = Report.model_validate(data)
-    except Exception as exc:  # noqa: BLE001 - pydantic ValidationError
+    except Exception as exc:
         return render_flash(request, "; ".join(f"report.{'.'.join(map(str, e['loc']))}: {e['msg']}"
                                                for e in exc.errors()), 422)  # type: ignore[attr-defined]
 
@@ -238,7 +242,7 @@ def ui_add_hypothesis(request: Request, ctx: Analyst, id: Annotated[str, Form(ma
         data["deception_by"] = deception_by
     try:
         hyp = Hypothesis.model_validate(data)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return render_flash(request, "; ".join(f"hypothesis.{'.'.join(map(str, e['loc']))}: {e['msg']}"
                                                for e in exc.errors()), 422)  # type: ignore[attr-defined]
 

@@ -6,6 +6,7 @@ templates print it as "—".
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,7 +149,7 @@ def timeline(case: Case) -> list[dict[str, Any]]:
             return (1, "")
         try:
             return (0, date_start(d).isoformat())
-        except Exception:  # noqa: BLE001 - malformed dates were rejected on import; be safe anyway
+        except Exception:
             return (1, str(d))
 
     return sorted(items, key=key)
@@ -176,7 +177,7 @@ def graph_elements(case: Case, assessment: Assessment) -> list[dict[str, Any]]:
             data["parent"] = parent[r.id]
         elements.append({"data": data, "classes": "report fallen" if r.source in burned else "report"})
         chain = [r.source, *r.via]
-        for a, b in zip(chain, chain[1:]):
+        for a, b in itertools.pairwise(chain):
             elements.append({"data": {"id": f"via:{r.id}:{a}:{b}", "source": f"source:{a}",
                                       "target": f"source:{b}"}, "classes": "via"})
         elements.append({"data": {"id": f"made:{r.id}", "source": f"source:{r.source}",

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-expect = pytest.importorskip("playwright.sync_api").expect
-
 from tests.web.browser.conftest import SCREENSHOTS
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = pytest.mark.browser
 
@@ -92,6 +92,7 @@ def test_analyst_workflow_and_access_denied(live_server, page) -> None:  # type:
     assert "new-intercept" in falls
     page.locator("#burn-panel").screenshot(path=str(SCREENSHOTS / "burn.png"))
     page.click("[data-testid=burn-commit]")
+    expect(page.get_by_test_id("flash")).to_contain_text("burned zarubin from 1936-06")
     page.wait_for_selector("[data-testid=burns]")
     assert any(b.source == "zarubin" for b in store.load_case(case_id).burns)
     assert "burned" in page.inner_text("[data-testid=sources]")

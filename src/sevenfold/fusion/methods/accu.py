@@ -20,6 +20,7 @@ from sevenfold.fusion.copying import (
 from sevenfold.fusion.matrix import ClaimMatrix
 
 _A_MIN, _A_MAX = 1e-3, 1 - 1e-3
+_DENSE_LIMIT = 30_000_000  # candidates × sources below which the discount uses a dense product
 
 
 class Accu(FusionEstimator):
@@ -71,15 +72,30 @@ class AccuCopy(Accu):
 
     Each round: value probabilities from discounted votes → source accuracies → pairwise copy
     probabilities (:mod:`sevenfold.fusion.copying`, prior ``prior``, copy rate ``copy_rate``) → vote
-    discounts. A source's vote for a value is multiplied by ``Π (1 - c · Pr(s copies s'))`` over the other
-    sources ``s'`` stating the same value — the paper's independence factor ``I(s)``, here taken over all
-    co-stating sources instead of a greedy source order, which keeps it a sparse product and
-    directional (an original is barely discounted by its copiers); pairs whose dependence is below
-    ``min_dependence`` are not discounted at all. ``init="agreement"`` (default, our
-    addition) starts from accuracies fitted to pairwise agreement rates and a truth-free dependence
-    estimate, so a large clique repeating a poor source cannot win the first vote and then pass for
-    the truth; ``init="constant"`` starts like the paper, at ``initial_accuracy``. Sets ``dependence_`` (sparse
-    sources × sources, ``[i, j] = Pr(i copies j)``); :meth:`copy_pairs` lists the likely copiers.
+    discounts. The paper multiplies a source's vote by an independence factor ``I(s)`` computed along a
+    greedy source order; we use an order-free, vectorised stand-in with the same intent: a claim's vote is
+    divided by ``1 + c · Σ Pr(s copies s')`` over the other sources ``s'`` stating the same value
+    (``discount="harmonic"``: a clique of k mutual copies then counts about 1 + 1/c votes in total, like the
+    paper's ordering; an original is barely discounted by its copiers), or multiplied by
+    ``Π (1 - c · Pr(s copies s'))`` (``discount="product"``). Pairs whose dependence (either direction)
+    is below ``min_dependence`` are not discounted. Our additions, each a parameter:
+
+    * ``init="agreement"`` (default) starts from accuracies fitted to pairwise agreement rates and a
+      truth-free dependence estimate, so a large clique repeating a poor source cannot win the first
+      vote and then pass for the truth; ``init="constant"`` starts like the paper at ``initial_accuracy``.
+    * ``copy_n_false=None`` (default) estimates, each round, how concentrated false values really are
+      (real errors bunch: a popular wrong format, a stale value) instead of assuming ``n_false``
+      uniformly likely false values, which would make every shared error look like copying.
+    * ``update_dependence=False`` (default): the vote discounts use the truth-free dependence of round 0
+      throughout and only accuracies and value probabilities iterate; ``dependence_`` is then the paper's
+      directional estimate given the final truths. ``True`` re-estimates dependence every round as in the
+      paper; on the Flight data that loop drifts (accurate, widely syndicated feeds come to look like
+      copiers once a few truths flip) and loses about 7 points (see docs/fusion.md).
+    * ``damping`` keeps a share of the previous accuracies (and dependences) each round; the loop can
+      otherwise oscillate on data with large copier groups. Convergence is judged on the accuracies.
+
+    Sets ``dependence_`` (sparse sources × sources, ``[i, j] = Pr(i copies j)``); :meth:`copy_pairs`
+    lists the likely copiers for provenance.
     """
 
     name = "accu-copy"
@@ -88,8 +104,9 @@ class AccuCopy(Accu):
 
     def __init__(self, *, prior: float = 0.2, copy_rate: float = 0.8, n_false: float = 100.0,
                  initial_accuracy: float = 0.8, init: str = "agreement", min_dependence: float = 0.5,
-                 copy_n_false: float | None = None, max_iter: int | None = None, tol: float | None = None,
-                 backend: str = "numpy") -> None:
+                 copy_n_false: float | None = None, discount: str = "harmonic", damping: float = 0.2,
+                 update_dependence: bool = False,
+                 max_iter: int | None = None, tol: float | None = None, backend: str = "numpy") -> None:
         super().__init__(n_false=n_false, initial_accuracy=initial_accuracy, max_iter=max_iter, tol=tol,
                          backend=backend)
         if init not in ("agreement", "constant"):
@@ -102,6 +119,12 @@ class AccuCopy(Accu):
         self.init = init
         self.min_dependence = min_dependence
         self.copy_n_false = copy_n_false
+        if discount not in ("harmonic", "product"):
+            raise InputError(f"{self.name}: discount must be 'harmonic' or 'product', not {discount!r}")
+        if not 0 <= damping < 1:
+            raise InputError(f"{self.name}: damping must be in [0, 1), not {damping}")
+        self.discount, self.damping = discount, damping
+        self.update_dependence = update_dependence
 
     def _effective_n_false(self, cm: ClaimMatrix, prob: np.ndarray) -> float:
         """How many equally likely false values would make chance agreement on errors as common as it is.
@@ -123,21 +146,42 @@ class AccuCopy(Accu):
         return float(np.clip(1.0 / np.mean(conc[sel]), 1.0, self.n_false))
 
     def _discount(self, cm: ClaimMatrix, dep: sp.csr_matrix) -> np.ndarray:
-        """Per claim, Π over co-stating sources s' of (1 - c · Pr(s copies s')), via one sparse product."""
+        """Per claim, the vote multiplier from the sources it may copy (see the class docstring)."""
         # Pairs whose dependence (either direction) stays below ``min_dependence`` are treated as
         # independent: otherwise the prior-level dependence of the many pairs that share only an item or
         # two would multiply up and discount every popular value.
         coo = dep.tocoo()
         total = (dep + dep.T).tocsr()
-        strong = np.asarray(total[coo.row, coo.col]).ravel() >= self.min_dependence if coo.nnz else \
-            np.zeros(0, bool)
-        d = sp.csr_matrix((np.log1p(-self.copy_rate * np.minimum(coo.data[strong], 1.0 - 1e-12)),
-                           (coo.row[strong], coo.col[strong])), shape=dep.shape)
+        if cm.n_sources <= 3000:
+            tot = total.toarray()[coo.row, coo.col]
+        else:
+            total.sort_indices()
+            tot = np.asarray(total[coo.row, coo.col]).ravel() if coo.nnz else np.zeros(0)
+        # a smooth ramp from 0 at ``min_dependence / 2`` to full weight at ``min_dependence``: a hard
+        # cut-off lets pairs flip in and out between rounds and the iteration never settles
+        lo = self.min_dependence / 2
+        ramp = np.clip((tot - lo) / max(self.min_dependence - lo, 1e-12), 0.0, 1.0)
+        strong = ramp > 0
+        d = sp.csr_matrix((self.copy_rate * coo.data[strong] * ramp[strong], (coo.row[strong], coo.col[strong])),
+                          shape=dep.shape)
         d.eliminate_zeros()
         if d.nnz == 0:
             return np.ones(cm.n_claims)
-        per = (d @ cm.sc).tocsr()  # [s, v] = Σ_{s' states v} log(1 - c D[s, s'])
+        if self.discount == "product":
+            return self._product(cm, d)
+        if cm.n_cands * cm.n_sources <= _DENSE_LIMIT:
+            # few sources: candidates × sources as one sparse-dense product, then a plain gather per claim
+            per_dense = cm.sc_t @ d.T.toarray()  # [v, s] = c · Σ_{s' states v} Pr(s copies s')
+            return 1.0 / (1.0 + per_dense[cm.claim_cand, cm.claim_source])
+        per = (d @ cm.sc).tocsr()  # [s, v] = c · Σ_{s' states v} Pr(s copies s')
         per.sort_indices()  # point look-ups below use binary search only on sorted rows
+        return 1.0 / (1.0 + np.asarray(per[cm.claim_source, cm.claim_cand]).ravel())
+
+    def _product(self, cm: ClaimMatrix, d: sp.csr_matrix) -> np.ndarray:
+        logd = d.copy()
+        logd.data = np.log1p(-np.minimum(logd.data, 1.0 - 1e-12))
+        per = (logd @ cm.sc).tocsr()
+        per.sort_indices()
         return np.exp(np.asarray(per[cm.claim_source, cm.claim_cand]).ravel())
 
     def _fit_numpy(self, cm: ClaimMatrix, ctl: IterationControl) -> FitResult:
@@ -162,11 +206,21 @@ class AccuCopy(Accu):
             # Converged when accuracies settle: dependence is a function of them and of the value
             # probabilities, but single weak pairs can flip-flop around ``min_dependence`` forever.
             change = max_abs_change(new_acc, accuracy)
-            accuracy, dep = new_acc, new_dep
-            discount = self._discount(cm, dep)
+            # damping (a share of the old state kept each round) stops the accuracy ↔ dependence loop
+            # from oscillating on data with large copier groups
+            accuracy = self.damping * accuracy + (1 - self.damping) * new_acc
+            if self.update_dependence or self.init != "agreement":
+                dep = new_dep if dep.nnz == 0 else (self.damping * dep + (1 - self.damping) * new_dep).tocsr()
+                discount = self._discount(cm, dep)
             if ctl.done(change):
                 break
         prob = self._probabilities(cm, accuracy, discount)
+        if not self.update_dependence and self.init == "agreement":
+            # votes used the truth-free dependence; report the paper's (directional) estimate given the
+            # final truths and accuracies
+            p_ij, p_ji = pair_posteriors(counts, prob, accuracy, prior=self.prior, copy_rate=self.copy_rate,
+                                         n_false=self._effective_n_false(cm, prob))
+            dep = dependence_matrix(counts, p_ij, p_ji)
         truths, conf = self._decide(cm, prob, prob)
         self._shared = sp.csr_matrix((counts.shared, (counts.i, counts.j)), shape=(cm.n_sources,) * 2)
         return FitResult(truths, conf, prob, accuracy, ctl.n_iter, ctl.converged, ctl.stop_reason,

@@ -1,0 +1,123 @@
+"""Crash consistency harness: SIGKILL `sevenfold import` of a 100,000-report case at random moments.
+
+Run:
+    .venv/bin/python benchmarks/crash_harness.py                       # SQLite, 50 kills
+    .venv/bin/python benchmarks/crash_harness.py --backend postgresql  # needs SEVENFOLD_TEST_PG_URL
+    .venv/bin/python benchmarks/crash_harness.py --kills 10 --reports 20000
+
+Each run: a fresh store holding an "anchor" case; one uninterrupted import measures the duration
+T; then ``--kills`` times: start `sevenfold import`, SIGKILL it at a uniform random moment in
+[0.02 T, 1.05 T] (fixed seed; T is re-measured whenever an import finishes before its kill),
+reopen the store, run `check` (database, schema, references, audit),
+and require the anchor intact and the case wholly present (every entry and claim) or wholly
+absent. Prints one line per kill and a summary; exit 1 if any kill lost or half-wrote a record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.reliability.bulk_case import write_bulk_case  # noqa: E402
+from tests.reliability.crash import case_counts, kill_import_at, run_import  # noqa: E402
+
+from sevenfold.store import Store  # noqa: E402
+from sevenfold.store.maintenance import check_store  # noqa: E402
+
+
+def pg_schema_url(base: str) -> tuple[str, str]:
+    from sqlalchemy import create_engine, text
+
+    schema = "crash_" + uuid.uuid4().hex[:10]
+    eng = create_engine(base)
+    with eng.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    eng.dispose()
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options={quote(f'-csearch_path={schema}')}", schema
+
+
+def drop_schema(base: str, schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    eng = create_engine(base)
+    with eng.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    eng.dispose()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    ap.add_argument("--kills", type=int, default=50)
+    ap.add_argument("--reports", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=20261129)
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="sevenfold-crash-"))
+    schema = None
+    if args.backend == "sqlite":
+        url = f"sqlite:///{work / 'store.db'}"
+    else:
+        base = os.environ.get("SEVENFOLD_TEST_PG_URL")
+        if not base:
+            print("set SEVENFOLD_TEST_PG_URL (scripts/start_postgres.sh prints one)", file=sys.stderr)
+            return 2
+        url, schema = pg_schema_url(base)
+    try:
+        case_file = write_bulk_case(work / "bulk.json", "bulk", reports=args.reports)
+        anchor = write_bulk_case(work / "anchor.json", "anchor", reports=100, sources=10, ratings=20)
+        assert run_import(url, anchor).returncode == 0
+        with Store(url) as store:
+            anchor_expected = case_counts(store, "anchor")
+        t0 = time.monotonic()
+        done = run_import(url, case_file)
+        duration = time.monotonic() - t0
+        if done.returncode != 0:
+            print(done.stderr, file=sys.stderr)
+            return 2
+        with Store(url) as store:
+            expected = case_counts(store, "bulk")
+            store.delete_case("bulk")
+        print(f"backend={args.backend} reports={args.reports} claims={expected and expected.get('claims')} "
+              f"uninterrupted import {duration:.1f}s; {args.kills} kills, seed {args.seed}", flush=True)
+        rng = random.Random(args.seed)
+        results = []
+        estimate = duration
+        for i in range(args.kills):
+            # the machine's speed drifts (other load): aim at the latest measured import duration
+            delay = rng.uniform(0.02, 1.05) * estimate
+            t_run = time.monotonic()
+            o = kill_import_at(url, case_file, "bulk", delay, expected or {}, "anchor", anchor_expected or {})
+            if not o.killed:
+                estimate = min(estimate, time.monotonic() - t_run)
+            results.append(o)
+            print(f"kill {i + 1:2d}: at {delay:6.2f}s killed={o.killed!s:5} case={o.state:7} "
+                  f"check={'ok' if o.check_ok else 'FAIL'} anchor={'ok' if o.anchor_ok else 'LOST'}"
+                  + ("" if o.check_ok else f" {o.problems[:3]}"), flush=True)
+        with Store(url) as store:
+            final = check_store(store, deep=True)
+        killed = sum(o.killed for o in results)
+        bad = [o for o in results if not o.ok]
+        print(f"summary: {len(results)} runs, {killed} killed mid-run, "
+              f"{sum(o.state == 'present' for o in results)} present, {sum(o.state == 'absent' for o in results)} "
+              f"absent, {sum(o.state == 'PARTIAL' for o in results)} partial, {len(bad)} failed; "
+              f"final deep check {'ok' if final.ok else 'FAIL'}")
+        return 0 if not bad and final.ok else 1
+    finally:
+        if schema is not None:
+            drop_schema(os.environ["SEVENFOLD_TEST_PG_URL"], schema)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

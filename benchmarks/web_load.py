@@ -1,0 +1,236 @@
+"""Workbench load: 50 concurrent readers of a 500-report case's assessment; 10 concurrent rating editors.
+
+    .venv/bin/python benchmarks/web_load.py [--readers 50] [--requests 20] [--editors 10] [--edits 10]
+                                            [--reports 500] [--workers 1] [--db URL]
+
+Starts ``uvicorn sevenfold.web.server:app`` on loopback (a temporary SQLite store unless --db),
+drives it with an httpx async client, and prints latency percentiles, errors, and the lost-update
+check (final ratings == every accepted edit). Peer in the same run: computing the assessment
+in-process (load from the store + ``assess_case``) without the server. Fixed seed; bounded time.
+Targets: readers p95 < 200 ms with zero errors; editors lose no update.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SEED = 7
+CONSISTENCY = ["CC", "C", "N", "I", "II"]
+
+
+def synthetic_case(n_reports: int, rng: random.Random) -> dict:
+    sources = [{"id": f"src{i}", "name": f"Source {i}", "kind": rng.choice(["human", "official", "open"]),
+                "track_record": {"confirmed": rng.randint(0, 9), "refuted": rng.randint(0, 4)}} for i in range(25)]
+    hypotheses = [{"id": f"h{i}", "statement": f"Hypothesis {i}"} for i in range(4)]
+    reports, ratings = [], []
+    for i in range(n_reports):
+        rep = {"id": f"r{i}", "source": rng.choice(sources)["id"], "date": f"19{30 + i % 7}-{1 + i % 12:02d}",
+               "modality": rng.choice(["observation", "hearsay", "document"]), "text": f"Report {i} " + "x" * 80}
+        if i > 10 and rng.random() < 0.2:
+            rep["derived_from"] = [f"r{rng.randrange(i)}"]
+        reports.append(rep)
+        for h in hypotheses:
+            ratings.append({"report": rep["id"], "hypothesis": h["id"], "consistency": rng.choice(CONSISTENCY)})
+    return {"format": "sevenfold/1", "case": {"id": "load", "title": "Load test case", "question": "Which?"},
+            "sources": sources, "reports": reports, "hypotheses": hypotheses, "ratings": ratings}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def process_cpu(pid: int) -> float:
+    """User+system CPU seconds of a process (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+async def readers(base: str, tokens: list[str], per_user: int) -> tuple[list[float], int, list[str]]:
+    import httpx
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=len(tokens) + 5)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+        async def user(token: str) -> None:
+            for _ in range(per_user):
+                t = time.perf_counter()
+                r = await client.get("/api/v1/cases/load/assessment", headers={"Authorization": f"Bearer {token}"})
+                latencies.append(time.perf_counter() - t)
+                if r.status_code != 200 or b'"hypotheses":[{' not in r.content:
+                    errors.append(f"{r.status_code} {r.text[:100]}")
+
+        await asyncio.gather(*(user(t) for t in tokens))
+    return latencies, len(latencies), errors
+
+
+async def editors(base: str, tokens: dict[str, str], edits: int, rng: random.Random,
+                  n_reports: int) -> tuple[dict[tuple[str, str, str], str], int, list[str], list[float]]:
+    import httpx
+
+    accepted: dict[tuple[str, str, str], str] = {}
+    errors: list[str] = []
+    latencies: list[float] = []
+    plans = {name: [(f"r{rng.randrange(n_reports)}", f"h{rng.randrange(4)}", rng.choice(CONSISTENCY))
+                    for _ in range(edits)] for name in tokens}
+    async with httpx.AsyncClient(base_url=base, timeout=300) as client:
+        async def user(name: str) -> None:
+            for rep, hyp, value in plans[name]:
+                t = time.perf_counter()
+                r = await client.put(f"/api/v1/cases/load/ratings/{rep}/{hyp}", json={"consistency": value},
+                                     headers={"Authorization": f"Bearer {tokens[name]}"})
+                latencies.append(time.perf_counter() - t)
+                if r.status_code == 200:
+                    accepted[(rep, hyp, name)] = value  # a later edit of the same cell wins, as on the server
+                else:
+                    errors.append(f"{r.status_code} {r.text[:100]}")
+
+        await asyncio.gather(*(user(n) for n in tokens))
+    return accepted, sum(len(p) for p in plans.values()), errors, latencies
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--readers", type=int, default=50)
+    ap.add_argument("--requests", type=int, default=20, help="assessment reads per reader")
+    ap.add_argument("--editors", type=int, default=10)
+    ap.add_argument("--edits", type=int, default=10, help="rating edits per editor")
+    ap.add_argument("--reports", type=int, default=500)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--db", default=None, help="store URL (default: a temporary SQLite file)")
+    ap.add_argument("--timeout", type=float, default=300.0, help="give up after this many seconds")
+    args = ap.parse_args()
+
+    os.environ["SEVENFOLD_ARGON2_FAST"] = "1"  # setup only: 60 accounts; not part of any measurement
+    from sevenfold.assess import assess_case
+    from sevenfold.model import case_from_data
+    from sevenfold.store import Store, accounts
+    from sevenfold.store.audit import verify_chain
+
+    rng = random.Random(SEED)
+    tmp = tempfile.TemporaryDirectory()
+    url = args.db or f"sqlite:///{Path(tmp.name) / 'load.db'}"
+    store = Store(url)
+    case = case_from_data(synthetic_case(args.reports, rng), "synthetic")
+    store.import_case(case, replace=True, actor="bench")
+    reader_tokens, editor_tokens = [], {}
+    for i in range(args.readers):
+        name = f"reader{i}"
+        if not any(u.name == name for u in accounts.list_users(store)):
+            accounts.create_user(store, name, "benchmark-password", actor="bench")
+        accounts.grant(store, "load", name, "reader", actor="bench")
+        reader_tokens.append(accounts.create_token(store, name, actor="bench"))
+    for i in range(args.editors):
+        name = f"editor{i}"
+        if not any(u.name == name for u in accounts.list_users(store)):
+            accounts.create_user(store, name, "benchmark-password", actor="bench")
+        accounts.grant(store, "load", name, "analyst", actor="bench")
+        editor_tokens[name] = accounts.create_token(store, name, actor="bench")
+
+    # peer: the same assessment computed in-process, no server, no cache
+    peer = []
+    for _ in range(5):
+        t = time.perf_counter()
+        assess_case(store.load_case("load"))
+        peer.append(time.perf_counter() - t)
+    peer_ms = statistics.median(peer) * 1000
+
+    port = free_port()
+    env = dict(os.environ, SEVENFOLD_DB=url)
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "sevenfold.web.server:app", "--host", "127.0.0.1",
+                               "--port", str(port), "--workers", str(args.workers), "--log-level", "warning"],
+                              env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                print("server did not start", file=sys.stderr)
+                return 1
+            time.sleep(0.1)
+        t = time.perf_counter()
+        httpx.get(base + "/api/v1/cases/load/assessment", headers={"Authorization": f"Bearer {reader_tokens[0]}"},
+                  timeout=60).raise_for_status()
+        cold_ms = (time.perf_counter() - t) * 1000
+
+        cpu_server0, cpu_client0 = process_cpu(server.pid), time.process_time()
+        t0 = time.perf_counter()
+        lat, n, errs = asyncio.run(asyncio.wait_for(readers(base, reader_tokens, args.requests), args.timeout))
+        wall = time.perf_counter() - t0
+        cpu_server, cpu_client = process_cpu(server.pid) - cpu_server0, time.process_time() - cpu_client0
+        p50, p95, p99 = (pct(lat, q) * 1000 for q in (50, 95, 99))
+        print(f"case: {args.reports} reports, {len(case.ratings)} ratings, {len(case.hypotheses)} hypotheses; "
+              f"server workers: {args.workers}; store: {url.split('://')[0]}")
+        print(f"peer  in-process load+assess (no server, no cache): median {peer_ms:.1f} ms")
+        print(f"cold  first assessment request through the server: {cold_ms:.1f} ms")
+        print(f"read  {args.readers} concurrent readers x {args.requests}: {n} requests in {wall:.2f} s "
+              f"({n / wall:.0f} req/s); p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms; errors {len(errs)}")
+        print(f"      CPU: server {cpu_server:.2f} s ({cpu_server / n * 1000:.1f} ms/request), load client "
+              f"{cpu_client:.2f} s, wall {wall:.2f} s (other load on this machine slows everything: "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+        verdict = "PASS" if p95 < 200 and not errs else "FAIL"
+        print(f"      p95 / peer = {p95 / peer_ms:.2f}   target p95 < 200 ms: {verdict}")
+        for e in errs[:5]:
+            print("      error:", e)
+
+        before = store.revision("load")
+        t0 = time.perf_counter()
+        accepted, attempted, eerrs, elat = asyncio.run(asyncio.wait_for(
+            editors(base, editor_tokens, args.edits, random.Random(SEED + 1), args.reports), args.timeout))
+        wall = time.perf_counter() - t0
+        final_case = store.load_case("load")
+        final = {(r.report, r.hypothesis, r.analyst): r.consistency for r in final_case.ratings
+                 if r.analyst and r.analyst.startswith("editor")}
+        lost = {k: v for k, v in accepted.items() if final.get(k) != v}
+        extra = set(final) - set(accepted)
+        ok_count = attempted - len(eerrs)
+        revisions = store.revision("load") - before
+        print(f"edit  {args.editors} concurrent editors x {args.edits}: {attempted} edits in {wall:.2f} s; "
+              f"accepted {ok_count}, errors {len(eerrs)}; p50 {pct(elat, 50) * 1000:.0f} ms, "
+              f"p95 {pct(elat, 95) * 1000:.0f} ms")
+        print(f"      revisions +{revisions} (= accepted edits: {'yes' if revisions == ok_count else 'NO'}); "
+              f"final cells {len(final)} = distinct accepted cells {len(accepted)}; lost updates {len(lost)}, "
+              f"unexpected cells {len(extra)}   target no lost update: "
+              f"{'PASS' if not lost and not extra and not eerrs and revisions == ok_count else 'FAIL'}")
+        problems = verify_chain(store)
+        print(f"audit chain after the run: {'intact' if not problems else problems[:3]}")
+        return 0 if (p95 < 200 and not errs and not lost and not extra and not eerrs) else 1
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        store.close()
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,322 @@
+"""Fusion methods on Spark DataFrames: the same updates as the NumPy implementations, step for step.
+
+Each function takes the estimator (for its parameters), a :class:`SparkClaims` and the iteration
+control, and returns ``(truth, belief, belief_col, trust, extra)`` where ``truth`` is a DataFrame
+``(i, c, conf)``, ``belief`` a DataFrame ``(c, belief_col)`` and ``trust`` a NumPy array per source.
+Candidate-level frames that feed the next iteration are materialised with ``localCheckpoint`` so the
+query plan never grows with the number of iterations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from sevenfold.fusion.base import IterationControl, max_abs_change, scale_to_max
+from sevenfold.fusion.spark.frame import SparkClaims
+
+_A_MIN, _A_MAX = 1e-3, 1 - 1e-3
+
+
+def _F() -> Any:
+    from pyspark.sql import functions as F
+
+    return F
+
+
+def _checkpoint(frame: Any) -> Any:
+    return frame.localCheckpoint(eager=True)
+
+
+def _truth(sc: SparkClaims, score: Any, score_col: str, conf_frame: Any, conf_col: str) -> Any:
+    """(i, c, conf): the argmax candidate of ``score`` and its value in ``conf_frame``."""
+    best = sc.argmax(score, score_col)
+    return best.join(conf_frame.select("c", _F().col(conf_col).alias("conf")), "c")
+
+
+def majority_voting(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ...]:
+    F = _F()
+    votes = sc.cand_votes
+    belief = sc.item_normalize(votes, "votes", "belief")
+    truth = _checkpoint(_truth(sc, votes, "votes", belief, "belief"))
+    agree = sc.claims.join(truth.select("i", F.col("c").alias("tc")), "i") \
+        .select("s", (F.col("c") == F.col("tc")).cast("double").alias("a"))
+    trust = sc.src_from_claims(agree, "a") / sc.source_n
+    ctl.single_pass()
+    return truth, belief, "belief", trust, {}
+
+
+def truthfinder(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ...]:
+    from pyspark.sql import Window
+
+    from sevenfold.fusion.methods.truthfinder import cosine_distance
+
+    F = _F()
+    trust = np.full(sc.n_sources, est.initial_trust)
+    conf = None
+    while True:
+        tau = -np.log1p(-np.minimum(trust, 1.0 - 1e-12))
+        sigma = sc.cand_from_src(tau, "sigma")
+        if est.implication == "exclusive":
+            w = Window.partitionBy("i")
+            sigma = sc.with_items(sigma).select(
+                "c", (F.col("sigma") - est.rho * est.base_sim * (F.sum("sigma").over(w) - F.col("sigma")))
+                .alias("sigma"))
+        conf = _checkpoint(sigma.select("c", (1.0 / (1.0 + F.exp(-est.gamma * F.col("sigma")))).alias("conf")))
+        new_trust = sc.src_from_cand(conf, "conf") / sc.source_n
+        change = cosine_distance(new_trust, trust)
+        trust = new_trust
+        if ctl.done(change):
+            break
+    truth = _truth(sc, conf, "conf", conf, "conf")
+    return truth, conf, "conf", trust, {}
+
+
+def _link_result(sc: SparkClaims, trust: np.ndarray, belief: Any) -> tuple[Any, ...]:
+    F = _F()
+    share = sc.item_normalize(belief.select("c", F.greatest(F.col("belief"), F.lit(0.0)).alias("b")), "b", "share")
+    share = _checkpoint(share)
+    truth = _truth(sc, belief, "belief", share, "share")
+    return truth, share, "share", scale_to_max(trust), {}
+
+
+def _scaled(sc: SparkClaims, frame: Any, col: str) -> Any:
+    F = _F()
+    m = sc.global_max(frame, col)
+    out = frame.select("c", (F.col(col) / m).alias(col)) if m > 0 else frame
+    return _checkpoint(out)
+
+
+def average_log(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ...]:
+    F = _F()
+    n = sc.source_n
+    weight = np.log(n) / n
+    trust = np.zeros(sc.n_sources)
+    belief = sc.cands.select("c", F.lit(0.5).alias("belief"))
+    while True:
+        new_trust = scale_to_max(weight * sc.src_from_cand(belief, "belief"))
+        belief = _scaled(sc, sc.cand_from_src(new_trust, "belief"), "belief")
+        change = max_abs_change(new_trust, trust)
+        trust = new_trust
+        if ctl.done(change):
+            break
+    return _link_result(sc, trust, belief)
+
+
+def investment(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ...]:
+    from pyspark.sql import Window
+
+    F = _F()
+    n = sc.source_n
+    trust = np.ones(sc.n_sources)
+    pooled = getattr(est, "pooled", False) or type(est).__name__ == "PooledInvestment"
+    if pooled:
+        belief = sc.with_items(sc.cands.select("c")).join(sc.item_n_cands, "i").select(
+            "c", (1.0 / F.col("n_cands")).alias("belief"))
+    else:
+        belief = sc.item_normalize(sc.cand_votes, "votes", "belief")
+    belief = _checkpoint(belief)
+    while True:
+        invest = trust / n
+        claim_invest = _checkpoint(sc.cand_from_src(invest, "ci"))
+        low = claim_invest.agg(F.min("ci")).collect()[0][0]
+        if low is None or low <= 0:
+            ctl.degenerate()
+            break
+        ratio = belief.join(claim_invest, "c").select("c", (F.col("belief") / F.col("ci")).alias("r"))
+        new_trust = invest * sc.src_from_cand(ratio, "r")
+        returns = sc.cand_from_src(new_trust / n, "h")
+        if pooled:
+            w = Window.partitionBy("i")
+            grown = sc.with_items(returns).withColumn("gh", F.pow(F.col("h"), est.g))
+            grown = grown.withColumn("pool", F.sum("gh").over(w))
+            raw = grown.select("c", F.when(F.col("pool") > 0, F.col("h") * F.col("gh") / F.col("pool"))
+                               .otherwise(0.0).alias("belief"))
+        else:
+            raw = returns.select("c", F.pow(F.col("h"), est.g).alias("belief"))
+        belief = _scaled(sc, raw, "belief")
+        new_trust = scale_to_max(new_trust)
+        change = max_abs_change(new_trust, trust)
+        trust = new_trust
+        if ctl.done(change):
+            break
+    return _link_result(sc, trust, belief)
+
+
+def _accu_prob(est: Any, sc: SparkClaims, accuracy: np.ndarray, any_unstated: bool,
+               discount: Any = None) -> Any:
+    """Value probabilities: per-item softmax of summed vote scores, unstated values at exp(0).
+
+    ``discount``: optional per-claim vote multipliers ``(s, c, disc)`` (ACCU-COPY); missing = 1.
+    """
+    from pyspark.sql import Window
+
+    F = _F()
+    score = np.log(est.n_false * accuracy / (1 - accuracy))
+    if discount is None:
+        cand_votes = sc.cand_from_src(score, "v")
+    else:
+        per_claim = (sc.claims.join(F.broadcast(sc.src_frame(score, "_x")), "s")
+                     .join(discount, ["s", "c"], "left")
+                     .select("c", (F.col("_x") * F.coalesce(F.col("disc"), F.lit(1.0))).alias("_v")))
+        cand_votes = per_claim.groupBy("c").agg(F.sum("_v").alias("v"))
+    votes = sc.with_items(cand_votes).join(sc.item_n_cands, "i")
+    w = Window.partitionBy("i")
+    m = F.max("v").over(w)
+    m = F.greatest(m, F.lit(0.0)) if any_unstated else m
+    unstated = F.greatest(F.lit(est.n_false + 1.0) - F.col("n_cands"), F.lit(0.0))
+    f = votes.withColumn("m", m).withColumn("e", F.exp(F.col("v") - F.col("m")))
+    f = f.withColumn("den", F.sum("e").over(w) + unstated * F.exp(-F.col("m")))
+    return _checkpoint(f.select("c", (F.col("e") / F.col("den")).alias("prob")))
+
+
+def accu(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ...]:
+    F = _F()
+    any_unstated = sc.item_n_cands.where(F.col("n_cands") < est.n_false + 1.0).limit(1).count() > 0
+    accuracy = np.full(sc.n_sources, est.initial_accuracy)
+    while True:
+        prob = _accu_prob(est, sc, accuracy, any_unstated)
+        new_acc = np.clip(sc.src_from_cand(prob, "prob") / sc.source_n, _A_MIN, _A_MAX)
+        change = max_abs_change(new_acc, accuracy)
+        accuracy = new_acc
+        if ctl.done(change):
+            break
+    truth = _truth(sc, prob, "prob", prob, "prob")
+    return truth, prob, "prob", accuracy, {}
+
+
+class SparkPairCounts:
+    """Pairwise shared-item statistics computed in Spark, shaped like :class:`PairCounts` for the
+    pair-level NumPy functions of :mod:`sevenfold.fusion.copying` (pairs are few: sources²)."""
+
+    def __init__(self, sc: SparkClaims) -> None:
+        from types import SimpleNamespace
+
+        from pyspark import StorageLevel
+
+        F = _F()
+        self.sc = sc
+        self.cm = SimpleNamespace(n_sources=sc.n_sources)
+        a = sc.claims.select(F.col("s").alias("s1"), "i", F.col("c").alias("c1"))
+        b = sc.claims.select(F.col("s").alias("s2"), "i", F.col("c").alias("c2"))
+        rows = (a.join(b, "i").where(F.col("s1") < F.col("s2")).groupBy("s1", "s2")
+                .agg(F.count(F.lit(1)).cast("double").alias("shared"),
+                     F.sum((F.col("c1") == F.col("c2")).cast("double")).alias("same"))
+                .orderBy("s1", "s2").collect())
+        self.i = np.array([r["s1"] for r in rows], dtype=np.int64)
+        self.j = np.array([r["s2"] for r in rows], dtype=np.int64)
+        self.shared = np.array([r["shared"] for r in rows], dtype=np.float64)
+        self.same = np.array([r["same"] for r in rows], dtype=np.float64)
+        self._index = {(int(x), int(y)): k for k, (x, y) in enumerate(zip(self.i, self.j, strict=True))}
+        ca = sc.claims.select(F.col("s").alias("s1"), "c")
+        cb = sc.claims.select(F.col("s").alias("s2"), "c")
+        self.cand_pairs = (ca.join(cb, "c").where(F.col("s1") < F.col("s2"))
+                           .persist(StorageLevel.MEMORY_AND_DISK))
+
+    def same_true(self, prob: Any) -> np.ndarray:
+        """Σ over common items stated alike of Pr(the shared value is true), per pair."""
+        F = _F()
+        out = np.zeros(self.i.size)
+        if not self.i.size:
+            return out
+        rows = (self.cand_pairs.join(prob.select("c", "prob"), "c").groupBy("s1", "s2")
+                .agg(F.sum("prob").alias("v")).collect())
+        for r in rows:
+            out[self._index[(r["s1"], r["s2"])]] = r["v"]
+        return out
+
+    def unpersist(self) -> None:
+        self.cand_pairs.unpersist()
+
+
+def _effective_n_false(est: Any, sc: SparkClaims, prob: Any) -> float:
+    if est.copy_n_false is not None:
+        return float(est.copy_n_false)
+    F = _F()
+    fm = sc.with_items(sc.cand_votes.join(prob, "c")).select(
+        "i", (F.col("votes") * (1.0 - F.col("prob"))).alias("fm"))
+    per_item = fm.groupBy("i").agg(F.sum("fm").alias("tot"), F.sum(F.col("fm") ** 2).alias("sq"),
+                                   F.sum((F.col("fm") > 0.5).cast("int")).alias("nbig"))
+    sel = per_item.where((F.col("nbig") >= 1) & (F.col("tot") >= 2.0)).select(
+        (F.col("sq") / F.greatest(F.col("tot"), F.lit(1e-12)) ** 2).alias("conc"))
+    mean = sel.agg(F.avg("conc")).collect()[0][0]
+    if mean is None:
+        return float(est.n_false)
+    return float(np.clip(1.0 / mean, 1.0, est.n_false))
+
+
+def _discount(est: Any, sc: SparkClaims, dep: Any) -> Any:
+    """Per claim ``(s, c, disc)``: Π over co-stating sources s' of (1 - c·Pr(s copies s')), strong pairs only."""
+    import scipy.sparse as sp
+
+    F = _F()
+    coo = dep.tocoo()
+    if not coo.nnz:
+        return None
+    total = (dep + dep.T).tocsr()
+    strong = np.asarray(total[coo.row, coo.col]).ravel() >= est.min_dependence
+    if not strong.any():
+        return None
+    w = np.log1p(-est.copy_rate * np.minimum(coo.data[strong], 1.0 - 1e-12))
+    keep = w != 0
+    if not keep.any():
+        return None
+    rows = [(int(a), int(b), float(x)) for a, b, x in zip(coo.row[strong][keep], coo.col[strong][keep], w[keep],
+                                                          strict=True)]
+    d = sc.spark.createDataFrame(rows, "s int, s2 int, w double")
+    partners = sc.claims.select(F.col("s").alias("s2"), "c").join(F.broadcast(d), "s2")
+    per = partners.groupBy("s", "c").agg(F.sum("w").alias("lw"))
+    del sp
+    return _checkpoint(per.select("s", "c", F.exp("lw").alias("disc")))
+
+
+def accu_copy(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ...]:
+    import scipy.sparse as sp
+
+    from sevenfold.fusion.copying import (
+        agreement_accuracy,
+        agreement_posteriors,
+        dependence_matrix,
+        pair_posteriors,
+    )
+
+    F = _F()
+    any_unstated = sc.item_n_cands.where(F.col("n_cands") < est.n_false + 1.0).limit(1).count() > 0
+    counts = SparkPairCounts(sc)
+    accuracy = np.full(sc.n_sources, est.initial_accuracy)
+    dep = sp.csr_matrix((sc.n_sources, sc.n_sources))
+    discount = None
+    if est.init == "agreement":
+        accuracy = np.clip(agreement_accuracy(counts, fallback=est.initial_accuracy), _A_MIN, _A_MAX)
+        p_ij, p_ji = agreement_posteriors(counts, accuracy, prior=est.prior, copy_rate=est.copy_rate,
+                                          n_false=est.n_false)
+        dep = dependence_matrix(counts, p_ij, p_ji)
+        discount = _discount(est, sc, dep)
+    while True:
+        prob = _accu_prob(est, sc, accuracy, any_unstated, discount)
+        new_acc = np.clip(sc.src_from_cand(prob, "prob") / sc.source_n, _A_MIN, _A_MAX)
+        p_ij, p_ji = pair_posteriors(counts, prob, new_acc, prior=est.prior, copy_rate=est.copy_rate,
+                                     n_false=_effective_n_false(est, sc, prob))
+        new_dep = dependence_matrix(counts, p_ij, p_ji)
+        change = max_abs_change(new_acc, accuracy)
+        accuracy, dep = new_acc, new_dep
+        discount = _discount(est, sc, dep)
+        if ctl.done(change):
+            break
+    prob = _accu_prob(est, sc, accuracy, any_unstated, discount)
+    truth = _truth(sc, prob, "prob", prob, "prob")
+    est._shared = sp.csr_matrix((counts.shared, (counts.i, counts.j)), shape=(sc.n_sources,) * 2)
+    counts.unpersist()
+    return truth, prob, "prob", accuracy, {"__dependence__": dep}
+
+
+SPARK_METHODS = {
+    "accu-copy": accu_copy,
+    "majority-voting": majority_voting,
+    "truthfinder": truthfinder,
+    "average-log": average_log,
+    "investment": investment,
+    "pooled-investment": investment,
+    "accu": accu,
+}

@@ -1,0 +1,56 @@
+"""Dataset normalisers (flight times, author lists) and the backend seam."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from sevenfold.errors import InputError
+from sevenfold.fusion import ClaimMatrix, FitResult, MajorityVoting, Sums, available_backends, register_backend
+from sevenfold.fusion.backends import _BACKENDS
+from sevenfold.fusion.datasets import author_key, flight_gate_key, flight_time_key
+
+
+def test_flight_time_formats_of_every_source_family():
+    raw = ["2:07 PMDec 01", "1:55pDec 1", "Thu., Dec.01, 2011 1:55 p.m.", "12/1/11 2:06 PM (-05:00)",
+           "2011-12-01 13:52 ", "3:00P 12-01-11", "12:10 pm", "12:30 AM", "Dec 01 - 1:57pm",
+           "December 15, 2011               07:10 AM    ", "December 15, 2011     ", "", None]
+    assert flight_time_key(pa.array(raw)).to_pylist() == [
+        "14:07", "13:55", "13:55", "14:06", "13:52", "15:00", "12:10", "00:30", "13:57", "07:10", None, None, None]
+
+
+def test_flight_gates():
+    assert flight_gate_key(pa.array([" F78", "gate d5 ", "", "B84N"])).to_pylist() == ["F78", "D5", None, "B84N"]
+
+
+def test_author_lists_as_word_sets():
+    keys = author_key(np.asarray(["Knuth, Donald E.", "Donald E. Knuth (Editor)", "knuth, donald;",
+                                  "O&#39;Leary, Timothy J.; O'Leary, Linda I.", "Not Available"], dtype=object))
+    assert keys[0] == keys[1] == keys[2] == "donald knuth"
+    assert keys[3] == "linda o'leary timothy"
+    assert keys[4] == ""
+
+
+def test_backend_seam_routes_fit():
+    calls = []
+
+    class Recording:
+        name = "recording"
+
+        def fit(self, estimator, claims, callback):
+            calls.append((type(estimator).__name__, claims.n_claims))
+            n = claims.n_items
+            return FitResult(np.zeros(n, dtype=np.int64), np.ones(n), np.ones(claims.n_cands),
+                             np.ones(claims.n_sources), 1, True, "single-pass")
+
+    register_backend(Recording())
+    try:
+        assert "recording" in available_backends()
+        cm = ClaimMatrix.from_arrays(["a", "b"], ["o", "o"], ["p", "p"], ["x", "y"])
+        m = Sums(backend="recording").fit(cm)
+        assert calls == [("Sums", 2)] and m.stop_reason_ == "single-pass"
+    finally:
+        _BACKENDS.pop("recording", None)
+    with pytest.raises(InputError, match="not available"):
+        MajorityVoting(backend="spark").fit(cm)

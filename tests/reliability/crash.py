@@ -1,0 +1,88 @@
+"""Crash consistency: SIGKILL `sevenfold import` at a chosen moment, then verify the store.
+
+Shared by the short test (tests/reliability/test_crash.py) and the full harness
+(benchmarks/crash_harness.py). After each kill: the store opens, ``check_store`` passes, the
+anchor case imported before is intact, and the killed case is wholly present (every entry and
+claim) or wholly absent.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from sevenfold.store import Store
+from sevenfold.store.maintenance import check_store
+from sevenfold.store.tables import cases, claims, entry_tables
+
+
+def sevenfold_cmd() -> list[str]:
+    exe = Path(sys.executable).parent / "sevenfold"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "sevenfold.cli"]
+
+
+def case_counts(store: Store, case_id: str) -> dict[str, int] | None:
+    """Rows per entry kind (and claims) of a stored case, or None when it is absent."""
+    with store.engine.connect() as conn, conn.begin():
+        pk = conn.execute(select(cases.c.pk).where(cases.c.case_id == case_id)).scalar()
+        if pk is None:
+            return None
+        out = {kind: int(conn.execute(select(func.count()).select_from(t).where(t.c.case_pk == pk)).scalar() or 0)
+               for kind, t in entry_tables.items()}
+        out["claims"] = int(conn.execute(select(func.count()).select_from(claims)
+                                         .where(claims.c.case_pk == pk)).scalar() or 0)
+    return {k: v for k, v in out.items() if v}
+
+
+@dataclass
+class KillOutcome:
+    delay: float
+    killed: bool  # False when the import finished before the kill
+    state: str  # present | absent | PARTIAL
+    check_ok: bool
+    problems: list[str]
+    anchor_ok: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.state in ("present", "absent") and self.check_ok and self.anchor_ok
+
+
+def run_import(url: str, case_file: Path, replace: bool = False) -> subprocess.CompletedProcess[str]:
+    cmd = [*sevenfold_cmd(), "import", str(case_file), "--db", url, *(["--replace"] if replace else [])]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+
+
+def kill_import_at(url: str, case_file: Path, case_id: str, delay: float, expected: dict[str, int],
+                   anchor_id: str, anchor_expected: dict[str, int], deep: bool = False) -> KillOutcome:
+    """Start `sevenfold import`, SIGKILL it after ``delay`` seconds, and verify the store."""
+    cmd = [*sevenfold_cmd(), "import", str(case_file), "--db", url]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + delay
+    killed = False
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        time.sleep(0.005)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+        killed = True
+    proc.wait()
+    store = Store(url)
+    try:
+        counts = case_counts(store, case_id)
+        state = "absent" if counts is None else ("present" if counts == expected else "PARTIAL")
+        report = check_store(store, deep=deep)
+        anchor_ok = case_counts(store, anchor_id) == anchor_expected
+        if counts is not None:
+            store.delete_case(case_id)  # next run starts from the same state
+    finally:
+        store.close()
+    return KillOutcome(delay, killed, state, report.ok, report.problems, anchor_ok)
