@@ -7,7 +7,8 @@ Run:
 
 Each run: a fresh store holding an "anchor" case; one uninterrupted import measures the duration
 T; then ``--kills`` times: start `sevenfold import`, SIGKILL it at a uniform random moment in
-[0.02 T, 1.05 T] (fixed seed; T is re-measured whenever an import finishes before its kill),
+[0, 1.05 T] (even runs) or in [0, 0.5 T] after the import starts writing (odd runs: kills inside
+the write transaction); fixed seed; T is re-measured whenever an import finishes before its kill;
 reopen the store, run `check` (database, schema, references, audit),
 and require the anchor intact and the case wholly present (every entry and claim) or wholly
 absent. Prints one line per kill and a summary; exit 1 if any kill lost or half-wrote a record.
@@ -96,20 +97,26 @@ def main() -> int:
         estimate = duration
         for i in range(args.kills):
             # the machine's speed drifts (other load): aim at the latest measured import duration
-            delay = rng.uniform(0.02, 1.05) * estimate
+            # even runs: a moment of the whole import; odd runs: a moment inside the write transaction
+            in_write = i % 2 == 1
+            delay = rng.uniform(0.0, 0.5 if in_write else 1.05) * estimate
             t_run = time.monotonic()
-            o = kill_import_at(url, case_file, "bulk", delay, expected or {}, "anchor", anchor_expected or {})
-            if not o.killed:
+            o = kill_import_at(url, case_file, "bulk", delay, expected or {}, "anchor", anchor_expected or {},
+                               after_write_starts=in_write)
+            if not o.killed and not in_write:
                 estimate = min(estimate, time.monotonic() - t_run)
             results.append(o)
-            print(f"kill {i + 1:2d}: at {delay:6.2f}s killed={o.killed!s:5} case={o.state:7} "
+            print(f"kill {i + 1:2d}: at {delay:6.2f}s{' after writing began' if in_write else ''} "
+                  f"killed={o.killed!s:5} phase={o.phase:5} case={o.state:7} "
                   f"check={'ok' if o.check_ok else 'FAIL'} anchor={'ok' if o.anchor_ok else 'LOST'}"
                   + ("" if o.check_ok else f" {o.problems[:3]}"), flush=True)
         with Store(url) as store:
             final = check_store(store, deep=True)
         killed = sum(o.killed for o in results)
         bad = [o for o in results if not o.ok]
-        print(f"summary: {len(results)} runs, {killed} killed mid-run, "
+        phases = {p: sum(o.phase == p for o in results) for p in ("read", "write", "done")}
+        print(f"summary: {len(results)} runs, {killed} killed mid-run ({phases['read']} while reading/validating, "
+              f"{phases['write']} inside the write transaction, {phases['done']} finished first), "
               f"{sum(o.state == 'present' for o in results)} present, {sum(o.state == 'absent' for o in results)} "
               f"absent, {sum(o.state == 'PARTIAL' for o in results)} partial, {len(bad)} failed; "
               f"final deep check {'ok' if final.ok else 'FAIL'}")

@@ -13,6 +13,10 @@ from sevenfold.assess.result import Assessment
 from sevenfold.model import Case
 
 
+#: alert kinds decided by the assessment engine; provenance's versions of them are not repeated
+ASSESSMENT_ALERT_KINDS = frozenset({"coerced_only", "interested_only"})
+
+
 def _origins(case: Case, copy_pairs: Any) -> Any:
     try:
         from sevenfold.provenance import origin_groups
@@ -48,8 +52,12 @@ def run_assessment(case: Case) -> Assessment:
     except ImportError:
         return result
     if origins is not None:
+        # support-based alerts are the assessment's: it knows which reports actually favour a
+        # hypothesis over its rivals (not merely rated consistent with it)
         known = {(a.kind, tuple(a.reports), a.hypothesis) for a in result.alerts}
         for alert in provenance_alerts(case, origins):
+            if alert.kind in ASSESSMENT_ALERT_KINDS:
+                continue
             if (alert.kind, tuple(alert.reports), alert.hypothesis) not in known:
                 result.alerts.append(alert)
     return result

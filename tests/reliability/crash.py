@@ -41,6 +41,44 @@ def case_counts(store: Store, case_id: str) -> dict[str, int] | None:
     return {k: v for k, v in out.items() if v}
 
 
+def _write_probe(url: str):  # type: ignore[no-untyped-def]
+    """A callable telling whether an import has started writing to this store (since the probe was made).
+
+    SQLite: the WAL file changed (a write transaction appends its pages there before commit).
+    PostgreSQL: another backend holds a RowExclusiveLock on this schema's case tables.
+    """
+    if url.startswith("sqlite:///"):
+        wal = Path(url.removeprefix("sqlite:///") + "-wal")
+
+        def stamp() -> tuple[int, int]:
+            try:
+                st = wal.stat()
+            except FileNotFoundError:
+                return (0, 0)
+            return (st.st_size, st.st_mtime_ns)
+
+        base = stamp()
+        return lambda: stamp() != base, lambda: None
+    from sqlalchemy import create_engine, text
+
+    eng = create_engine(url)
+    conn = eng.connect()
+    q = text("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+             "WHERE c.relnamespace = current_schema()::regnamespace AND c.relname IN ('cases', 'claims', "
+             "'entry_reports') AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()")
+
+    def writing() -> bool:
+        n = conn.execute(q).scalar()
+        conn.rollback()
+        return bool(n)
+
+    def close() -> None:
+        conn.close()
+        eng.dispose()
+
+    return writing, close
+
+
 @dataclass
 class KillOutcome:
     delay: float
@@ -49,6 +87,7 @@ class KillOutcome:
     check_ok: bool
     problems: list[str]
     anchor_ok: bool
+    phase: str = "?"  # read (parsing/validating) | write (inside the write transaction) | done
 
     @property
     def ok(self) -> bool:
@@ -61,20 +100,32 @@ def run_import(url: str, case_file: Path, replace: bool = False) -> subprocess.C
 
 
 def kill_import_at(url: str, case_file: Path, case_id: str, delay: float, expected: dict[str, int],
-                   anchor_id: str, anchor_expected: dict[str, int], deep: bool = False) -> KillOutcome:
-    """Start `sevenfold import`, SIGKILL it after ``delay`` seconds, and verify the store."""
+                   anchor_id: str, anchor_expected: dict[str, int], deep: bool = False,
+                   after_write_starts: bool = False) -> KillOutcome:
+    """Start `sevenfold import`, SIGKILL it after ``delay`` seconds, and verify the store.
+
+    With ``after_write_starts`` the delay counts from the moment the import starts writing
+    (so the kill lands inside the write transaction unless it commits first).
+    """
+    writing, close_probe = _write_probe(url)
     cmd = [*sevenfold_cmd(), "import", str(case_file), "--db", url]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + delay
-    killed = False
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        time.sleep(0.005)
-    if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGKILL)
-        killed = True
-    proc.wait()
+    try:
+        if after_write_starts:
+            while proc.poll() is None and not writing():
+                time.sleep(0.01)
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.005)
+        killed = False
+        phase = "done"
+        if proc.poll() is None:
+            phase = "write" if writing() else "read"
+            os.kill(proc.pid, signal.SIGKILL)
+            killed = True
+        proc.wait()
+    finally:
+        close_probe()
     store = Store(url)
     try:
         counts = case_counts(store, case_id)
@@ -85,4 +136,4 @@ def kill_import_at(url: str, case_file: Path, case_id: str, delay: float, expect
             store.delete_case(case_id)  # next run starts from the same state
     finally:
         store.close()
-    return KillOutcome(delay, killed, state, report.ok, report.problems, anchor_ok)
+    return KillOutcome(delay, killed, state, report.ok, report.problems, anchor_ok, phase)

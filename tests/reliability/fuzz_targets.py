@@ -7,6 +7,7 @@ A target whose module is absent is left out of :func:`available_targets`.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import tempfile
@@ -46,10 +47,8 @@ def claims_reader(data: bytes) -> None:
     try:
         read_claims(path)
     finally:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(path)
-        except OSError:
-            pass
 
 
 def citation_parser(data: bytes) -> None:
@@ -96,10 +95,8 @@ def run_guarded(target: Callable[[bytes], None], data: bytes) -> None:
     """Run a target; a SevenfoldError is a correct refusal, anything else propagates (a bug)."""
     from sevenfold.errors import SevenfoldError
 
-    try:
+    with contextlib.suppress(SevenfoldError):
         target(data)
-    except SevenfoldError:
-        pass
 
 
 def seeds(name: str) -> list[bytes]:

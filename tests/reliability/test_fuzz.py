@@ -15,6 +15,17 @@ from tests.reliability.fuzz_targets import FIXTURES, TARGETS, available_targets,
 
 TARGET_NAMES = sorted(TARGETS)
 
+# Crashes found in other areas' code and reported, not yet fixed there: (target, fixture) -> the
+# exception that still escapes. Each is a strict xfail, so the test turns red the day it is fixed
+# (then delete the entry). Nothing else may escape.
+KNOWN_OPEN: dict[tuple[str, str], tuple[type[BaseException], str]] = {
+    ("claims_reader", "header-not-utf8.bin"): (
+        UnicodeDecodeError, "fusion.table_io.read_table: a CSV header that is not UTF-8 escapes as "
+        "UnicodeDecodeError from pyarrow's column_names"),
+    ("claims_reader", "jsonl-key-not-utf8.bin"): (
+        UnicodeDecodeError, "fusion.table_io.read_table: a JSON-lines key that is not UTF-8 (same cause)"),
+}
+
 
 def _target(name: str):  # type: ignore[no-untyped-def]
     targets = available_targets()
@@ -47,7 +58,17 @@ def _mutated(name: str) -> st.SearchStrategy[bytes]:
     return st.one_of(st.binary(max_size=300), st.text(max_size=200).map(str.encode), mutate())
 
 
-@pytest.mark.parametrize("name", TARGET_NAMES)
+def _quick_params() -> list:  # type: ignore[type-arg]
+    out = []
+    for name in TARGET_NAMES:
+        open_bugs = {exc for (t, _), (exc, _) in KNOWN_OPEN.items() if t == name}
+        why = "a known open crash (see KNOWN_OPEN) may be found again"
+        marks = [pytest.mark.xfail(raises=tuple(open_bugs), strict=False, reason=why)] if open_bugs else []
+        out.append(pytest.param(name, marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("name", _quick_params())
 def test_fuzz_quick(name: str) -> None:
     target = _target(name)
 
@@ -60,12 +81,17 @@ def test_fuzz_quick(name: str) -> None:
     run()
 
 
-def _fixtures() -> list[tuple[str, str]]:
+def _fixtures() -> list:  # type: ignore[type-arg]
     out = []
     for name in TARGET_NAMES:
         folder = FIXTURES / name
         if folder.is_dir():
-            out += [(name, p.name) for p in sorted(folder.iterdir()) if p.is_file()]
+            for p in sorted(folder.iterdir()):
+                if not p.is_file():
+                    continue
+                known = KNOWN_OPEN.get((name, p.name))
+                marks = [pytest.mark.xfail(raises=known[0], strict=True, reason=known[1])] if known else []
+                out.append(pytest.param(name, p.name, marks=marks))
     return out
 
 

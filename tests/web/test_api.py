@@ -79,6 +79,8 @@ def test_assessment_is_the_cli_json(fresh: World) -> None:
     r = fresh.client("carol").get(CASE + "/assessment")
     assert r.status_code == 200
     assert r.json() == assess_case(fresh.store.load_case("tiny")).to_json_dict()
+    again = fresh.client("carol").get(CASE + "/assessment", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304 and not again.content
 
 
 def test_rating_edit_reassesses_and_is_audited(fresh: World) -> None:
@@ -153,7 +155,9 @@ def test_entries_crud(fresh: World) -> None:
     c = fresh.client("bob")
     assert c.post(CASE + "/hypotheses", json={"id": "h3", "statement": "Third"}).status_code == 201
     assert c.post(CASE + "/hypotheses", json={"id": "h3"}).status_code == 409
-    assert c.get(CASE + "/hypotheses/h3").json() == {"id": "h3", "statement": "Third"}
+    got = c.get(CASE + "/hypotheses/h3").json()
+    assert got["id"] == "h3" and got["statement"] == "Third"
+    assert fresh.store.load_case("tiny").hypothesis("h3").statement == "Third"
     assert c.post(CASE + "/reports", json={"id": "r4", "source": "ghost"}).status_code == 422
     assert c.post(CASE + "/reports", json={"id": "r4", "source": "s1", "date": "1937-13-01"}).status_code == 422
     assert c.put(CASE + "/ratings/r1/h3", json={"consistency": "I"}).status_code == 200

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -164,8 +164,9 @@ def user_list(db: DbOption = None, json_out: JsonOption = False) -> None:
     from sevenfold.store import accounts
 
     with open_store(db) as store:
-        rows = [{"user": u.name, "admin": u.is_admin, "cases": accounts.grants_of_user(store, u.pk)}
-                for u in accounts.list_users(store)]
+        rows: list[dict[str, Any]] = [{"user": u.name, "admin": u.is_admin,
+                                       "cases": accounts.grants_of_user(store, u.pk)}
+                                      for u in accounts.list_users(store)]
     if json_out:
         print_json(rows)
         return

@@ -42,7 +42,7 @@ class NumpyBackend:
 
 
 _BACKENDS: dict[str, FusionBackend] = {"numpy": NumpyBackend()}
-PLANNED_BACKENDS = ("spark",)
+PLANNED_BACKENDS: tuple[str, ...] = ()
 
 
 def register_backend(backend: FusionBackend) -> None:
@@ -51,10 +51,15 @@ def register_backend(backend: FusionBackend) -> None:
 
 
 def available_backends() -> list[str]:
-    return sorted(_BACKENDS)
+    return sorted({*_BACKENDS, "spark"})
 
 
 def get_backend(name: str) -> FusionBackend:
+    if name == "spark" and name not in _BACKENDS:
+        # registered on first use; pyspark itself is imported only when a fit runs
+        from sevenfold.fusion.spark import SparkBackend
+
+        register_backend(SparkBackend())
     try:
         return _BACKENDS[name]
     except KeyError:

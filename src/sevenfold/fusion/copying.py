@@ -22,7 +22,6 @@ import scipy.sparse as sp
 
 from sevenfold.fusion.matrix import ClaimMatrix
 
-
 _DENSE_SOURCES = 3000  # up to this many sources, pairwise statistics use dense sources × sources arrays
 
 

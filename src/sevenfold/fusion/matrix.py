@@ -50,7 +50,8 @@ def _as_string_array(values: Any) -> pa.Array:
 
 
 def _encode(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    enc = pc.dictionary_encode(arr)
+    """Dense codes and labels; a null is a label of its own (``None``) so codes have no holes."""
+    enc = pc.dictionary_encode(arr, null_encoding="encode")
     codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     labels = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype="O")
     return codes, labels
@@ -266,11 +267,15 @@ class ClaimMatrix:
             raise InputError(f"{origin}: columns have different lengths")
         if n == 0:
             raise InputError(f"{origin}: no claims")
+        # encode first, then judge emptiness on the (much smaller) dictionaries
+        enc = {name: _encode(col) for name, col in cols.items()}
         bad = np.zeros(n, dtype=bool)
-        for name, col in cols.items():
-            empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(col), ""), True)
-            mask = empty.to_numpy(zero_copy_only=False)
-            if name != "value" and mask.any():
+        for name, (codes, labels) in enc.items():
+            empty_label = np.fromiter(((lab is None or not str(lab).strip()) for lab in labels), bool, len(labels))
+            if not empty_label.any():
+                continue
+            mask = empty_label[codes]
+            if name != "value":
                 row = int(np.argmax(mask))
                 raise InputError(f"{origin}: row {row + 1}: field '{name}' is empty or missing")
             bad |= mask
@@ -278,12 +283,8 @@ class ClaimMatrix:
             row = int(np.argmax(bad))
             raise InputError(f"{origin}: row {row + 1}: field 'value' is empty, missing or NaN "
                              "(use missing='drop' / --drop-missing to skip such rows)")
-
-        cols["value"] = pc.fill_null(cols["value"], "")  # flagged in ``bad`` above; "" keeps codes dense
-        s, s_lab = _encode(cols["source"])
-        o, o_lab = _encode(cols["object"])
-        a, a_lab = _encode(cols["attribute"])
-        v, v_lab = _encode(cols["value"])
+        (s, s_lab), (o, o_lab), (a, a_lab), (v, v_lab) = (enc[k] for k in ("source", "object", "attribute", "value"))
+        v_lab = np.asarray([("" if lab is None else lab) for lab in v_lab], dtype="O")
         na = max(len(a_lab), 1)
 
         # -- normalised value keys, computed once per distinct (attribute, value) pair

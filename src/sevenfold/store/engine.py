@@ -26,9 +26,9 @@ def default_db_path() -> Path:
     return Path(base) / "sevenfold" / "sevenfold.db"
 
 
-def resolve_db_url(db: str | None = None) -> str:
+def resolve_db_url(db: str | os.PathLike[str] | None = None) -> str:
     """``--db`` value, else ``SEVENFOLD_DB``, else the default SQLite file. A path means SQLite."""
-    raw = db or os.environ.get("SEVENFOLD_DB") or str(default_db_path())
+    raw = str(db or os.environ.get("SEVENFOLD_DB") or default_db_path())
     if "://" in raw:
         if raw.startswith("postgresql://") or raw.startswith("postgres://"):
             raw = "postgresql+psycopg://" + raw.split("://", 1)[1]

@@ -258,7 +258,8 @@ def _check_cases(store: Store) -> CheckResult:
         ids = conn.execute(select(cases.c.case_id, cases.c.meta).order_by(cases.c.case_id)).all()
     for case_id, meta in ids:
         if not isinstance(meta, dict) or meta.get("id") != case_id:
-            result.fail(f"case {case_id!r}: its stored metadata names id {meta.get('id') if isinstance(meta, dict) else meta!r}")
+            named = meta.get("id") if isinstance(meta, dict) else meta
+            result.fail(f"case {case_id!r}: its stored metadata names id {named!r}")
             continue
         try:
             store.load_case(case_id)
@@ -274,7 +275,7 @@ def _check_cases(store: Store) -> CheckResult:
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:  # SQLite gives naive datetimes back: they were stored as UTC
-            value = value.replace(tzinfo=dt.timezone.utc)
+            value = value.replace(tzinfo=dt.UTC)
         return {"$dt": value.isoformat()}
     return value
 
@@ -398,7 +399,7 @@ def _write_dump(store: Store, tmp: Path) -> None:
             counts = {t.name: int(conn.execute(select(func.count()).select_from(t)).scalar() or 0)
                       for t in metadata.sorted_tables}
             header = {"format": DUMP_FORMAT, "schema": current_revision(store.engine) or "",
-                      "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+                      "created_at": dt.datetime.now(dt.UTC).isoformat(),
                       "source": redact(store.url), "rows": counts}
             with gzip.open(tmp, "wb", compresslevel=6) as out:
                 out.write(_canonical(header) + b"\n")
@@ -449,7 +450,7 @@ def _read_dump_header(path: Path) -> dict[str, Any]:
 # ---- restore -----------------------------------------------------------------------------------
 def _dump_tables(path: Path) -> Iterator[tuple[str, list[str], Iterator[list[Any]]]]:
     """(table, columns, rows) from a dump; rows are lazily read (bounded memory)."""
-    fh = gzip.open(path, "rb")
+    fh = gzip.open(path, "rb")  # noqa: SIM115  (closed in finally; rows are read lazily)
     try:
         fh.readline()  # header
         line = fh.readline()

@@ -8,6 +8,7 @@ Writes accept ``If-Match: "<revision>"``; responses carry ``ETag: "<revision>"``
 from __future__ import annotations
 
 import os
+from enum import Enum
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, File, Header, HTTPException, Query, Request, Response, UploadFile
@@ -238,6 +239,8 @@ async def api_assessment(request: Request, ctx: Reader) -> Response:
     cache, store = request.app.state.assessments, request.app.state.store
     hit = cache.peek_json(store, ctx.case_id)
     body, revision = hit if hit is not None else await run_in_threadpool(cache.json_bytes, store, ctx.case_id)
+    if request.headers.get("if-none-match") == f'"{revision}"':
+        return Response(status_code=304, headers=etag(revision))  # unchanged since the client's copy
     return Response(body, media_type="application/json", headers=etag(revision))
 
 
@@ -254,7 +257,7 @@ class GrantIn(BaseModel):
 
 @router.get("/cases/{case_id}/grants", tags=["grants"], summary="Who may see this case (owners)")
 def api_grants(request: Request, ctx: Owner) -> dict[str, str]:
-    return accounts.grants_on_case(request.app.state.store, ctx.case_id)
+    return dict(accounts.grants_on_case(request.app.state.store, ctx.case_id))
 
 
 @router.put("/cases/{case_id}/grants/{user_name}", tags=["grants"], summary="Grant a role (owners)")
@@ -275,7 +278,7 @@ def api_revoke(request: Request, ctx: Owner, user_name: str) -> dict[str, Any]:
 
 # ---- entries with ids: sources, documents, reports, hypotheses -------------------------------
 def _register_entry_kind(kind: str, model: type[Any], singular: str) -> None:
-    tag = [kind]
+    tag: list[str | Enum] = [kind]
 
     def list_entries(request: Request, ctx: Reader) -> JSONResponse:
         case, revision = _load(request, ctx.case_id)
@@ -289,8 +292,7 @@ def _register_entry_kind(kind: str, model: type[Any], singular: str) -> None:
                 return JSONResponse(e.model_dump(mode="json", exclude_none=True), headers=etag(revision))
         raise NotFound(f"case {ctx.case_id!r}: no {singular} {entry_id!r}")
 
-    def create_entry(request: Request, ctx: Analyst, body: Annotated[model, Body()],  # type: ignore[valid-type]
-                     if_match: IfMatch = None) -> JSONResponse:
+    def create_entry(request: Request, ctx: Analyst, body: Any, if_match: IfMatch = None) -> JSONResponse:
         def change(case: Case) -> None:
             if any(e.id == body.id for e in getattr(case, kind)):
                 raise Conflict(f"case {ctx.case_id!r}: {singular} {body.id!r} already exists")
@@ -305,8 +307,8 @@ def _register_entry_kind(kind: str, model: type[Any], singular: str) -> None:
         return JSONResponse({"case": case.id, "revision": revision, "id": body.id}, status_code=201,
                             headers=etag(revision))
 
-    def replace_entry(request: Request, ctx: Analyst, entry_id: str,
-                      body: Annotated[model, Body()], if_match: IfMatch = None) -> JSONResponse:  # type: ignore[valid-type]
+    def replace_entry(request: Request, ctx: Analyst, entry_id: str, body: Any,
+                      if_match: IfMatch = None) -> JSONResponse:
         if body.id != entry_id:
             raise InputError(f"{singular} id in the body ({body.id!r}) differs from the URL ({entry_id!r}); "
                              "ids cannot be renamed")

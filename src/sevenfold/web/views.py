@@ -164,8 +164,8 @@ def graph_elements(case: Case, assessment: Assessment) -> list[dict[str, Any]]:
     for o in assessment.origins or []:
         gid = f"origin:{o.id}"
         elements.append({"data": {"id": gid, "label": f"origin {o.id}"}, "classes": "origin"})
-        for r in o.reports:
-            parent[r] = gid
+        for report_id in o.reports:
+            parent[report_id] = gid
     for s in case.sources:
         elements.append({"data": {"id": f"source:{s.id}", "label": s.name or s.id},
                          "classes": "source burned" if s.id in burned else "source"})

@@ -96,15 +96,16 @@ class SparkClaims:
 
         labels = sorted(r[0] for r in df.select("source").distinct().collect())
         src = spark.createDataFrame([(lab, k) for k, lab in enumerate(labels)], "source string, s int")
-        items = (df.groupBy("object", "attribute").agg(F.min("row").alias("ifirst"))
-                 .withColumn("i", F.monotonically_increasing_id()))
-        df = df.join(F.broadcast(src), "source").join(items.select("object", "attribute", "i"),
-                                                     ["object", "attribute"])
-        cands = (df.groupBy("i", "key").agg(F.min("row").alias("first"), F.first("value").alias("value"))
-                 .withColumn("c", F.monotonically_increasing_id()))
-        claims = df.join(cands.select("i", "key", "c"), ["i", "key"]).select("s", "i", "c")
+        # ids are 64-bit hashes, so every re-evaluation of the plan gives the same ids (an id drawn from
+        # row positions after a shuffle would not); a collision needs ~4e9 distinct items to be likely
+        df = (df.join(F.broadcast(src), "source")
+              .withColumn("i", F.xxhash64("object", "attribute"))
+              .withColumn("c", F.xxhash64("object", "attribute", "key")))
+        items = df.groupBy("i").agg(F.first("object").alias("object"), F.first("attribute").alias("attribute"))
+        cands = df.groupBy("c", "i").agg(F.min("row").alias("first"), F.min_by("value", "row").alias("value"))
+        claims = df.select("s", "i", "c")
         return cls(spark, claims, cands.select("c", "i", "first", "value"), np.asarray(labels, dtype=object),
-                   items=items.select("i", "object", "attribute"))
+                   items=items)
 
     # ------------------------------------------------------------------ primitives
     def src_frame(self, vec: np.ndarray, name: str) -> Any:
