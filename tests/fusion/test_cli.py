@@ -46,7 +46,7 @@ def test_fuse_human_output_prints_accuracy(files, capsys):
     assert "accuracy:" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("args", [["--method", "nope"], ["--backend", "spark"], ["--duplicates", "maybe"]])
+@pytest.mark.parametrize("args", [["--method", "nope"], ["--backend", "nope"], ["--duplicates", "maybe"]])
 def test_fuse_bad_arguments_exit_2(files, args, capsys):
     assert main(["fuse", str(files / "claims.csv"), *args]) == 2
 

@@ -52,5 +52,5 @@ def test_backend_seam_routes_fit():
         assert calls == [("Sums", 2)] and m.stop_reason_ == "single-pass"
     finally:
         _BACKENDS.pop("recording", None)
-    with pytest.raises(InputError, match="not available"):
-        MajorityVoting(backend="spark").fit(cm)
+    with pytest.raises(InputError, match="unknown backend"):
+        MajorityVoting(backend="no-such-backend").fit(cm)

@@ -42,23 +42,26 @@ def case_counts(store: Store, case_id: str) -> dict[str, int] | None:
 
 
 def _write_probe(url: str):  # type: ignore[no-untyped-def]
-    """A callable telling whether an import has started writing to this store (since the probe was made).
+    """(in_write_transaction, close): whether another process holds an open write transaction now.
 
-    SQLite: the WAL file changed (a write transaction appends its pages there before commit).
-    PostgreSQL: another backend holds a RowExclusiveLock on this schema's case tables.
+    SQLite: ``BEGIN IMMEDIATE`` with no wait fails while another connection holds the write lock
+    (otherwise it is rolled back at once). PostgreSQL: another backend holds a RowExclusiveLock on
+    this schema's case tables (row locks last until commit or rollback).
     """
     if url.startswith("sqlite:///"):
-        wal = Path(url.removeprefix("sqlite:///") + "-wal")
+        import sqlite3
 
-        def stamp() -> tuple[int, int]:
+        con = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+
+        def sqlite_writing() -> bool:
             try:
-                st = wal.stat()
-            except FileNotFoundError:
-                return (0, 0)
-            return (st.st_size, st.st_mtime_ns)
+                con.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                return True  # locked: a writer is inside its transaction
+            con.execute("ROLLBACK")
+            return False
 
-        base = stamp()
-        return lambda: stamp() != base, lambda: None
+        return sqlite_writing, con.close
     from sqlalchemy import create_engine, text
 
     eng = create_engine(url)
@@ -67,7 +70,7 @@ def _write_probe(url: str):  # type: ignore[no-untyped-def]
              "WHERE c.relnamespace = current_schema()::regnamespace AND c.relname IN ('cases', 'claims', "
              "'entry_reports') AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()")
 
-    def writing() -> bool:
+    def pg_writing() -> bool:
         n = conn.execute(q).scalar()
         conn.rollback()
         return bool(n)
@@ -76,7 +79,7 @@ def _write_probe(url: str):  # type: ignore[no-untyped-def]
         conn.close()
         eng.dispose()
 
-    return writing, close
+    return pg_writing, close
 
 
 @dataclass
@@ -87,7 +90,7 @@ class KillOutcome:
     check_ok: bool
     problems: list[str]
     anchor_ok: bool
-    phase: str = "?"  # read (parsing/validating) | write (inside the write transaction) | done
+    phase: str = "?"  # write (inside the write transaction) | other (reading, validating, exiting) | done
 
     @property
     def ok(self) -> bool:
@@ -104,8 +107,9 @@ def kill_import_at(url: str, case_file: Path, case_id: str, delay: float, expect
                    after_write_starts: bool = False) -> KillOutcome:
     """Start `sevenfold import`, SIGKILL it after ``delay`` seconds, and verify the store.
 
-    With ``after_write_starts`` the delay counts from the moment the import starts writing
-    (so the kill lands inside the write transaction unless it commits first).
+    With ``after_write_starts`` the delay counts from the moment the import opens its write
+    transaction (so the kill lands inside it unless it commits first). ``phase`` records whether
+    the write transaction was open just before the kill.
     """
     writing, close_probe = _write_probe(url)
     cmd = [*sevenfold_cmd(), "import", str(case_file), "--db", url]
@@ -120,7 +124,7 @@ def kill_import_at(url: str, case_file: Path, case_id: str, delay: float, expect
         killed = False
         phase = "done"
         if proc.poll() is None:
-            phase = "write" if writing() else "read"
+            phase = "write" if writing() else "other"
             os.kill(proc.pid, signal.SIGKILL)
             killed = True
         proc.wait()

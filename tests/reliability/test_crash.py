@@ -55,7 +55,6 @@ def test_sigkill_during_import_leaves_case_whole_or_absent(store_url: str, bulk_
         assert o.check_ok, o.problems
         assert o.anchor_ok, o
     assert any(o.phase == "write" for o in outcomes), f"no kill landed inside the write transaction: {outcomes}"
-    assert all(o.state == "absent" for o in outcomes if o.phase == "write"), outcomes
     # the store still works after the kills: a full import succeeds and round-trips
     again = run_import(store_url, bulk_file)
     assert again.returncode == 0, again.stderr

@@ -150,3 +150,20 @@ def test_concurrent_processes_on_one_sqlite_file(tmp_path: Path) -> None:
     assert results == ["ok"] * 8
     with Store(url) as store:
         assert len(store.list_cases()) == 8
+
+
+def test_update_case_keeps_in_place_appends_to_lists_the_case_did_not_have(store_url: str) -> None:
+    """Regression: an edit appending to an absent list (burns, a report's via) must not be dropped."""
+    from sevenfold.model import Burn
+
+    with Store(store_url) as store:
+        store.import_case(loads_case(MINIMAL))
+
+        def burn(c):  # type: ignore[no-untyped-def]
+            c.burns.append(Burn(id="b1", source="zarubin", since="1937-06"))
+            c.reports[0].via.append("zarubin")
+
+        store.update_case("c1", burn)
+        stored = store.load_case("c1")
+        assert [b.id for b in stored.burns] == ["b1"]
+        assert stored.reports[0].via == ["zarubin"]

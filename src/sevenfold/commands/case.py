@@ -21,6 +21,7 @@ from sevenfold.commands._common import (
     print_json,
 )
 from sevenfold.errors import CaseValidationError, InputError
+from sevenfold.store.audit import cli_actor
 
 
 def _cells(*values: object) -> list[Text]:
@@ -97,7 +98,8 @@ def import_(
         with Progress(TextColumn("importing"), BarColumn(), TextColumn("{task.completed}/{task.total} reports"),
                       TimeElapsedColumn(), console=err, disable=not show_bar, transient=True) as bar:
             task = bar.add_task("import", total=len(case.reports))
-            revision = store.import_case(case, replace=replace, progress=lambda n: bar.advance(task, n))
+            revision = store.import_case(case, replace=replace, progress=lambda n: bar.advance(task, n),
+                                         actor=cli_actor())
     console.print(f"imported case {case.id!r} (revision {revision}): {len(case.reports)} reports, "
                   f"{sum(len(r.claims) for r in case.reports)} claims")
 
@@ -245,7 +247,7 @@ def demo(
         console.print(f"[dim]store: {store.url}[/]")
         for path in paths:
             case = load_case(path)
-            store.import_case(case, replace=True)
+            store.import_case(case, replace=True, actor=cli_actor())
             stored = store.load_case(case.id)
             result = run_assessment(stored)
             render_assessment(result, console)

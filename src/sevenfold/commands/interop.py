@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from sevenfold.commands._common import DbOption, JsonOption, console, err, load_case_ref, open_store, print_json
 from sevenfold.errors import InputError
+from sevenfold.store.audit import cli_actor
 
 
 def register(app: typer.Typer) -> None:
@@ -75,7 +76,7 @@ def import_stix(
         summary["out"] = str(out)
     else:
         with open_store(db) as store:
-            summary["revision"] = store.import_case(result.case, replace=replace)
+            summary["revision"] = store.import_case(result.case, replace=replace, actor=cli_actor())
     _print_summary(summary, json_out, f"imported STIX bundle as case {result.case.id!r}", result.warnings)
 
 
@@ -117,7 +118,7 @@ def _extend_case(case_ref: str, out: Path | None, db: str | None, extend: Any) -
         return new_case
 
     with open_store(db) as store:
-        new_case, revision = store.update_case(case_ref, change, action="import")
+        new_case, revision = store.update_case(case_ref, change, action="import", actor=cli_actor())
     holder["summary"]["revision"] = revision
     return new_case, holder["summary"]
 

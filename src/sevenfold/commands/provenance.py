@@ -24,6 +24,7 @@ from sevenfold.provenance import (
     provenance_alerts,
     unburn,
 )
+from sevenfold.store.audit import cli_actor
 
 
 def _console() -> Console:
@@ -142,7 +143,8 @@ def register(app: typer.Typer) -> None:
                 fresh = make_burn(c, burn.source, burn.since, burn.actor, burn.note, burn.recorded_at)
                 return c.model_copy(update={"burns": [*c.burns, fresh]})
 
-            stored, new_revision = store.update_case(case_id, add, expected_revision=revision)
+            stored, new_revision = store.update_case(case_id, add, expected_revision=revision,
+                                                           actor=cli_actor(), action="burn")
         if as_json:
             print_json({**impact.to_json_dict(), "revision": new_revision})
             return
@@ -174,7 +176,7 @@ def register(app: typer.Typer) -> None:
             return new_case
 
         with open_store(db) as store:
-            _, revision = store.update_case(case_id, drop)
+            _, revision = store.update_case(case_id, drop, actor=cli_actor(), action="unburn")
         if as_json:
             print_json({"case": case_id, "removed": [b.model_dump(mode="json") for b in removed],
                          "revision": revision})

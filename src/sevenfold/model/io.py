@@ -332,7 +332,7 @@ def loads_case(text: str, file: str = "<case>") -> Case:
 def case_to_data(case: Case) -> dict[str, Any]:
     """Plain data for a case, as written to files: no nulls, no empty lists."""
     # fields never set are left out (defaults apply on reading); extras are kept even when null
-    data = {"format": case.format, **case.model_dump(mode="json", exclude_unset=True)}
+    data = {"format": case.format, **case.model_dump(mode="json", exclude_defaults=True)}
     return _prune(data)
 
 

@@ -63,11 +63,12 @@ class AliasHit:
     variant_a: str
     variant_b: str
     score: float  # 1.0 for two listed variants; the similarity to a listed variant otherwise
+    direct: bool = False  # both names are listed (not one listed and the other similar to a variant)
 
     def explain(self) -> str:
         ent = self.entity
         src = f" [{ent.origin}]" if ent.origin else ""
-        if self.score >= 1.0:
+        if self.direct:
             return (f"alias table{src}: both are listed variants of '{ent.canonical}' ({ent.kind}): "
                     f"'{self.variant_a}' ({ent.source_of(self.variant_a) or 'listed'}), "
                     f"'{self.variant_b}' ({ent.source_of(self.variant_b) or 'listed'})")

@@ -80,7 +80,8 @@ class NameMatcher:
         common = ids_a & ids_b
         if common:
             ent = self.aliases.entities[min(common)]
-            return AliasHit(ent, self.aliases.matched_variant(ent, a), self.aliases.matched_variant(ent, b), 1.0)
+            return AliasHit(ent, self.aliases.matched_variant(ent, a), self.aliases.matched_variant(ent, b), 1.0,
+                            direct=True)
         best: AliasHit | None = None
         for listed, other, ids in ((a, b, ids_a), (b, a, ids_b)):
             for i in ids:

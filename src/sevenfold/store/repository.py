@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from sevenfold.errors import CaseValidationError, Conflict, InputError, NotFound, StoreError
-from sevenfold.model import Case, case_from_data
+from sevenfold.model import Case, case_from_data, case_to_data
 from sevenfold.store.engine import make_engine, migrate, redact, resolve_db_url
 from sevenfold.store import audit as _audit
 from sevenfold.store.tables import ENTRY_KINDS, case_grants, cases, claims, entry_tables
@@ -224,7 +224,7 @@ class Store:
     def _insert(self, conn: Connection, case: Case, revision: int,
                 progress: Callable[[int], None] | None) -> int:
         now = _now()
-        meta = case.case.model_dump(mode="json", exclude_unset=True)
+        meta = case.case.model_dump(mode="json", exclude_defaults=True)
         pk = conn.execute(insert(cases).values(case_id=case.id, format=case.format, title=case.case.title,
                                                meta=meta, revision=revision, created_at=now,
                                                updated_at=now).returning(cases.c.pk)).scalar_one()
@@ -237,7 +237,7 @@ class Store:
             claim_rows = []
             for pos, entry in enumerate(entries):
                 if kind == "reports":
-                    body = entry.model_dump(mode="json", exclude_unset=True, exclude={"claims"})
+                    body = entry.model_dump(mode="json", exclude_defaults=True, exclude={"claims"})
                     for cpos, c in enumerate(entry.claims):
                         cd = c.model_dump(mode="json")
                         extra = {k: v for k, v in cd.items() if k not in ("object", "attribute", "value")}
@@ -245,7 +245,7 @@ class Store:
                                            "object": c.object, "attribute": c.attribute, "value": cd["value"],
                                            "extra": extra or None})
                 else:
-                    body = entry.model_dump(mode="json", exclude_unset=True)
+                    body = entry.model_dump(mode="json", exclude_defaults=True)
                 row = {"case_pk": pk, "pos": pos, "key": _entry_key(kind, entry) or f"#{pos}", "body": body}
                 if kind == "reports":
                     row["source_id"], row["date"] = entry.source, entry.date
@@ -313,10 +313,7 @@ class Store:
             result = change(candidate)
             new_case = result if result is not None else candidate
             # re-validate the whole case: an edit must not leave a dangling reference
-            try:
-                new_case = case_from_data(new_case.model_dump(mode="json", exclude_unset=True), f"case {case_id}")
-            except CaseValidationError:
-                raise
+            new_case = case_from_data(case_to_data(new_case), f"case {case_id}")
             if new_case.id != case_id:
                 raise InputError("a case's id cannot be changed by an edit; export and import it instead")
             pk = conn.execute(select(cases.c.pk).where(cases.c.case_id == case_id)).scalar_one()
