@@ -8,9 +8,9 @@ import threading
 import pytest
 import yaml
 
-from sevenfold.assess import assess_case
 from sevenfold.errors import CaseValidationError
 from sevenfold.model import case_from_data, loads_case
+from sevenfold.pipeline import run_assessment
 from sevenfold.store import accounts
 from sevenfold.store.audit import records, verify_chain
 from sevenfold.web import CONTENT_SECURITY_POLICY
@@ -78,7 +78,8 @@ def test_export_round_trips(fresh: World) -> None:
 def test_assessment_is_the_cli_json(fresh: World) -> None:
     r = fresh.client("carol").get(CASE + "/assessment")
     assert r.status_code == 200
-    assert r.json() == assess_case(fresh.store.load_case("tiny")).to_json_dict()
+    # the same pipeline as `sevenfold assess --json` (provenance origins and all), not the bare engine
+    assert r.json() == run_assessment(fresh.store.load_case("tiny")).to_json_dict()
     again = fresh.client("carol").get(CASE + "/assessment", headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304 and not again.content
 
@@ -91,7 +92,7 @@ def test_rating_edit_reassesses_and_is_audited(fresh: World) -> None:
     assert r.status_code == 200 and r.headers["etag"] == f'"{rev + 1}"'
     after = c.get(CASE + "/assessment").json()
     assert after != before
-    assert after == assess_case(fresh.store.load_case("tiny")).to_json_dict()
+    assert after == run_assessment(fresh.store.load_case("tiny")).to_json_dict()
     mine = [x for x in c.get(CASE + "/ratings", params={"analyst": "bob"}).json()]
     assert mine == [{"report": "r1", "hypothesis": "h1", "consistency": "II", "analyst": "bob"}]
     rec = records(fresh.store, "tiny")[-1]
@@ -289,7 +290,7 @@ def test_security_headers_everywhere(fresh: World) -> None:
 
 def test_case_page_renders_assessment_and_dashes_for_missing_fields(fresh: World) -> None:
     html = fresh.client("carol").get("/cases/tiny", headers={"accept": "text/html"}).text
-    a = assess_case(fresh.store.load_case("tiny"))
+    a = run_assessment(fresh.store.load_case("tiny"))
     for h in a.hypotheses:
         shown = "—" if h.posterior is None else format(h.posterior, ".2f")
         assert f'data-testid="posterior-{h.id}">{shown}<' in html

@@ -144,6 +144,7 @@ _CONTROL_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Cn"}
 _SEPARATORS = re.compile(r"[\s,;:/\\|()\[\]{}<>«»\"“”„・_+=*&^%$#@!?~.]+")
 # BGN/PCGN writes a middle dot between letters that would otherwise read as a digraph (t·s): it joins.
 _JOINERS = re.compile(r"[-‐‑‒–—'’ʹʺʼ`·]")
+_INITIAL = re.compile(r"[^\W\d_]{1,2}\.?")
 _INITIALS_RUN = re.compile(r"^(?:[^\W\d_]{1,2}\.){2,}$")
 
 
@@ -173,7 +174,7 @@ def _raw_tokens(text: str) -> list[tuple[str, bool]]:
         if _INITIALS_RUN.match(chunk):
             out.extend((part, True) for part in chunk.split(".") if part)
             continue
-        is_initial = bool(re.fullmatch(r"[^\W\d_]{1,2}\.?", chunk)) and (
+        is_initial = bool(_INITIAL.fullmatch(chunk)) and (
             len(chunk.rstrip(".")) == 1 or chunk.endswith(".")
         )
         for piece in _SEPARATORS.split(_JOINERS.sub("", chunk)):

@@ -15,10 +15,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from sevenfold.assess import assess_case
 from sevenfold.assess.result import Assessment
 from sevenfold.errors import Conflict
 from sevenfold.model import Case, may_be_on_or_after
+from sevenfold.pipeline import run_assessment
 from sevenfold.store import Store
 
 _MAX_COMMUTATIVE_RETRIES = 50
@@ -52,7 +52,7 @@ class AssessmentCache:
             if hit is not None:
                 return hit, revision
             case, revision = store.load_case_with_revision(case_id)
-            assessment = assess_case(case)
+            assessment = run_assessment(case)
             body = json.dumps(assessment.to_json_dict(), ensure_ascii=False, separators=(",", ":")).encode()
             entry = (case, assessment, body)
             with self._lock:
@@ -160,7 +160,7 @@ def burn_what_if(case: Case, source_id: str, since: str | None) -> dict[str, Any
     date, the reports that may fall are removed and the case re-assessed.
     """
     case.source(source_id)  # NotFound for an unknown source
-    before = assess_case(case)
+    before = run_assessment(case)
     try:
         from sevenfold.provenance import burn_source
     except ImportError:
@@ -168,7 +168,7 @@ def burn_what_if(case: Case, source_id: str, since: str | None) -> dict[str, Any
     result: dict[str, Any] = {"source": source_id, "since": since}
     if burn_source is not None and since:
         new_case, impact = burn_source(case, source_id, since)
-        after = assess_case(new_case)
+        after = run_assessment(new_case)
         result["falls"] = [r.id for r in impact.reports] + [r.id for r in impact.derived
                                                             if r.id not in {x.id for x in impact.reports}]
         result["method"] = ("sevenfold.provenance.burn_source: the burn is applied and the case re-assessed; "
@@ -176,7 +176,7 @@ def burn_what_if(case: Case, source_id: str, since: str | None) -> dict[str, Any
         result["provenance"] = impact.model_dump(mode="json")
     else:
         fallen = falling_reports(case, source_id, since)
-        after = assess_case(without_reports(case, set(fallen)))
+        after = run_assessment(without_reports(case, set(fallen)))
         result["falls"] = fallen
         result["method"] = ("reports from the source (or via it) from `since` on, and reports derived from "
                             "them, are removed and the case re-assessed")
