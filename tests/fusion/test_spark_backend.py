@@ -16,6 +16,7 @@ if shutil.which("java") is None:
 
 from sevenfold.fusion import (  # noqa: E402
     Accu,
+    AccuCopy,
     AverageLog,
     ClaimMatrix,
     Investment,
@@ -24,7 +25,7 @@ from sevenfold.fusion import (  # noqa: E402
     TruthFinder,
 )
 
-METHODS = [MajorityVoting, TruthFinder, AverageLog, Investment, PooledInvestment, Accu]
+METHODS = [MajorityVoting, TruthFinder, AverageLog, Investment, PooledInvestment, Accu, AccuCopy]
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +45,8 @@ def test_spark_matches_numpy(method: type, claims: ClaimMatrix) -> None:
     np.testing.assert_allclose(got.source_trust_, ref.source_trust_, atol=1e-6)
     np.testing.assert_allclose(got.confidence_, ref.confidence_, atol=1e-6)
     assert (got.n_iter_, got.stop_reason_) == (ref.n_iter_, ref.stop_reason_)
+    if method.copy_aware:  # copy detection too: the same dependence matrix
+        assert abs(got.dependence_ - ref.dependence_).max() < 1e-6
 
 
 def test_fit_path_reads_and_writes_without_the_driver(tmp_path: Path, claims: ClaimMatrix) -> None:

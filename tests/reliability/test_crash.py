@@ -48,7 +48,7 @@ def test_sigkill_during_import_leaves_case_whole_or_absent(store_url: str, bulk_
     # one kill at a random moment of the whole run, the others inside the write transaction
     outcomes = [kill_import_at(store_url, bulk_file, "bulk", rng.uniform(0.1, 0.9) * duration, expected,
                                "anchor", anchor_expected)]
-    outcomes += [kill_import_at(store_url, bulk_file, "bulk", rng.uniform(0.0, 0.2) * duration, expected,
+    outcomes += [kill_import_at(store_url, bulk_file, "bulk", rng.uniform(0.0, 0.03) * duration, expected,
                                 "anchor", anchor_expected, after_write_starts=True) for _ in range(KILLS - 1)]
     for o in outcomes:
         assert o.state in ("present", "absent"), o

@@ -114,7 +114,7 @@ class FusionEstimator:
         for klass in cls.__mro__:
             if klass is object or "__init__" not in klass.__dict__:
                 continue
-            for p in inspect.signature(klass.__init__).parameters.values():
+            for p in inspect.signature(klass.__dict__["__init__"]).parameters.values():
                 if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and p.name not in names:
                     names.append(p.name)
         return names

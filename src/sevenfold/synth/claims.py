@@ -84,7 +84,8 @@ def claims_scenario(*, seed: int = 0, n_items: int = 1000, n_honest: int = 20,
             poor_accuracy)
 
     copies: list[tuple[str, str]] = []
-    originals = rng.choice(n_honest, size=n_copiers, replace=n_copiers > n_honest) if n_honest else []
+    originals: np.ndarray = (rng.choice(n_honest, size=n_copiers, replace=n_copiers > n_honest) if n_honest
+                             else np.zeros(0, dtype=np.int64))
     for k, orig_k in enumerate(originals):
         orig = f"honest{orig_k:02d}"
         o_items, o_vals = by_source[orig]

@@ -145,14 +145,17 @@ class AccuCopy(Accu):
             return float(self.n_false)
         return float(np.clip(1.0 / np.mean(conc[sel]), 1.0, self.n_false))
 
-    def _discount(self, cm: ClaimMatrix, dep: sp.csr_matrix) -> np.ndarray:
-        """Per claim, the vote multiplier from the sources it may copy (see the class docstring)."""
+    def _pair_weights(self, dep: sp.csr_matrix) -> sp.csr_matrix:
+        """Sources × sources ``[s, s'] = c · ramp · Pr(s copies s')``: how much of s's vote s' explains.
+
+        Shared by every backend; only the per-claim sum over co-stating sources differs.
+        """
         # Pairs whose dependence (either direction) stays below ``min_dependence`` are treated as
         # independent: otherwise the prior-level dependence of the many pairs that share only an item or
         # two would multiply up and discount every popular value.
         coo = dep.tocoo()
         total = (dep + dep.T).tocsr()
-        if cm.n_sources <= 3000:
+        if dep.shape[0] <= 3000:
             tot = total.toarray()[coo.row, coo.col]
         else:
             total.sort_indices()
@@ -165,6 +168,11 @@ class AccuCopy(Accu):
         d = sp.csr_matrix((self.copy_rate * coo.data[strong] * ramp[strong], (coo.row[strong], coo.col[strong])),
                           shape=dep.shape)
         d.eliminate_zeros()
+        return d
+
+    def _discount(self, cm: ClaimMatrix, dep: sp.csr_matrix) -> np.ndarray:
+        """Per claim, the vote multiplier from the sources it may copy (see the class docstring)."""
+        d = self._pair_weights(dep)
         if d.nnz == 0:
             return np.ones(cm.n_claims)
         if self.discount == "product":

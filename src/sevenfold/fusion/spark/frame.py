@@ -60,11 +60,12 @@ class SparkClaims:
         Normalisation ``text`` (default, as the NumPy backend: case-folded, whitespace collapsed and
         trimmed) or ``identity``; duplicates ``latest`` (by ``date``, then file order) or ``last``/``first``.
         """
+        from pyspark import StorageLevel
         from pyspark.sql import Window
         from pyspark.sql import functions as F
 
         p = str(path)
-        if not os.path.exists(p):
+        if "://" not in p and not os.path.exists(p):  # hdfs://, s3a://, ... are checked by Spark itself
             raise InputError(f"{p}: no such file")
         low = p.lower()
         if low.endswith((".parquet", ".pq")) or os.path.isdir(p):
@@ -91,21 +92,31 @@ class SparkClaims:
                  "first": [F.col("row").asc()]}.get(duplicates)
         if order is None:
             raise InputError(f"duplicates policy must be latest, first or last, not {duplicates!r}")
+        # the sources are the same before and after removing duplicates: list them from a column scan
+        # instead of evaluating the de-duplication (a shuffle of the whole file) once more
+        labels = sorted(r[0] for r in df.select("source").distinct().collect())
         w = Window.partitionBy("source", "object", "attribute").orderBy(*order)
         df = df.withColumn("_k", F.row_number().over(w)).where(F.col("_k") == 1).drop("_k")
 
-        labels = sorted(r[0] for r in df.select("source").distinct().collect())
         src = spark.createDataFrame([(lab, k) for k, lab in enumerate(labels)], "source string, s int")
         # ids are 64-bit hashes, so every re-evaluation of the plan gives the same ids (an id drawn from
         # row positions after a shuffle would not); a collision needs ~4e9 distinct items to be likely
         df = (df.join(F.broadcast(src), "source")
               .withColumn("i", F.xxhash64("object", "attribute"))
-              .withColumn("c", F.xxhash64("object", "attribute", "key")))
-        items = df.groupBy("i").agg(F.first("object").alias("object"), F.first("attribute").alias("attribute"))
+              .withColumn("c", F.xxhash64("object", "attribute", "key"))
+              .select("s", "i", "c", "row", "value", "object", "attribute"))
+        # read and de-duplicate the file once: claims, candidates and items all derive from this frame
+        df = df.persist(StorageLevel.MEMORY_AND_DISK)
+        items = (df.groupBy("i").agg(F.first("object").alias("object"), F.first("attribute").alias("attribute"))
+                 .persist(StorageLevel.MEMORY_AND_DISK))
         cands = df.groupBy("c", "i").agg(F.min("row").alias("first"), F.min_by("value", "row").alias("value"))
         claims = df.select("s", "i", "c")
-        return cls(spark, claims, cands.select("c", "i", "first", "value"), np.asarray(labels, dtype=object),
-                   items=items)
+        out = cls(spark, claims, cands.select("c", "i", "first", "value"), np.asarray(labels, dtype=object),
+                  items=items)
+        items.count()
+        out.cands.count()  # claims are materialised by the constructor's per-source counts
+        df.unpersist()
+        return out
 
     # ------------------------------------------------------------------ primitives
     def src_frame(self, vec: np.ndarray, name: str) -> Any:
@@ -184,3 +195,5 @@ class SparkClaims:
     def unpersist(self) -> None:
         self.claims.unpersist()
         self.cands.unpersist()
+        if self.items is not None:
+            self.items.unpersist()

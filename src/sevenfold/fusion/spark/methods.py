@@ -247,31 +247,24 @@ def _effective_n_false(est: Any, sc: SparkClaims, prob: Any) -> float:
 
 
 def _discount(est: Any, sc: SparkClaims, dep: Any) -> Any:
-    """Per claim ``(s, c, disc)``: Π over co-stating sources s' of (1 - c·Pr(s copies s')), strong pairs only."""
-    import scipy.sparse as sp
-
+    """Per claim ``(s, c, disc)``: the vote multiplier from the sources it may copy (the estimator's own
+    pair weights; only the sum over co-stating sources runs in Spark). Claims without a row keep 1."""
     F = _F()
-    coo = dep.tocoo()
-    if not coo.nnz:
+    d = est._pair_weights(dep).tocoo()
+    if not d.nnz:
         return None
-    total = (dep + dep.T).tocsr()
-    strong = np.asarray(total[coo.row, coo.col]).ravel() >= est.min_dependence
-    if not strong.any():
-        return None
-    w = np.log1p(-est.copy_rate * np.minimum(coo.data[strong], 1.0 - 1e-12))
-    keep = w != 0
-    if not keep.any():
-        return None
-    rows = [(int(a), int(b), float(x)) for a, b, x in zip(coo.row[strong][keep], coo.col[strong][keep], w[keep],
-                                                          strict=True)]
-    d = sc.spark.createDataFrame(rows, "s int, s2 int, w double")
-    partners = sc.claims.select(F.col("s").alias("s2"), "c").join(F.broadcast(d), "s2")
-    per = partners.groupBy("s", "c").agg(F.sum("w").alias("lw"))
-    del sp
-    return _checkpoint(per.select("s", "c", F.exp("lw").alias("disc")))
+    w = d.data if est.discount == "harmonic" else np.log1p(-np.minimum(d.data, 1.0 - 1e-12))
+    rows = [(int(a), int(b), float(x)) for a, b, x in zip(d.row, d.col, w, strict=True)]
+    pairs = sc.spark.createDataFrame(rows, "s int, s2 int, w double")
+    partners = sc.claims.select(F.col("s").alias("s2"), "c").join(F.broadcast(pairs), "s2")
+    per = partners.groupBy("s", "c").agg(F.sum("w").alias("sw"))
+    disc = 1.0 / (1.0 + F.col("sw")) if est.discount == "harmonic" else F.exp("sw")
+    return _checkpoint(per.select("s", "c", disc.alias("disc")))
 
 
 def accu_copy(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ...]:
+    """ACCU-COPY, step for step as :meth:`AccuCopy._fit_numpy`; pair-level maths (few numbers: sources²)
+    runs on the driver with the same NumPy functions, claim- and candidate-level work in Spark."""
     import scipy.sparse as sp
 
     from sevenfold.fusion.copying import (
@@ -287,6 +280,7 @@ def accu_copy(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ..
     accuracy = np.full(sc.n_sources, est.initial_accuracy)
     dep = sp.csr_matrix((sc.n_sources, sc.n_sources))
     discount = None
+    paper_loop = est.update_dependence or est.init != "agreement"
     if est.init == "agreement":
         accuracy = np.clip(agreement_accuracy(counts, fallback=est.initial_accuracy), _A_MIN, _A_MAX)
         p_ij, p_ji = agreement_posteriors(counts, accuracy, prior=est.prior, copy_rate=est.copy_rate,
@@ -296,15 +290,21 @@ def accu_copy(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ..
     while True:
         prob = _accu_prob(est, sc, accuracy, any_unstated, discount)
         new_acc = np.clip(sc.src_from_cand(prob, "prob") / sc.source_n, _A_MIN, _A_MAX)
-        p_ij, p_ji = pair_posteriors(counts, prob, new_acc, prior=est.prior, copy_rate=est.copy_rate,
-                                     n_false=_effective_n_false(est, sc, prob))
-        new_dep = dependence_matrix(counts, p_ij, p_ji)
         change = max_abs_change(new_acc, accuracy)
-        accuracy, dep = new_acc, new_dep
-        discount = _discount(est, sc, dep)
+        accuracy = est.damping * accuracy + (1 - est.damping) * new_acc
+        if paper_loop:  # (the NumPy loop computes this every round but only uses it here)
+            p_ij, p_ji = pair_posteriors(counts, prob, new_acc, prior=est.prior, copy_rate=est.copy_rate,
+                                         n_false=_effective_n_false(est, sc, prob))
+            new_dep = dependence_matrix(counts, p_ij, p_ji)
+            dep = new_dep if dep.nnz == 0 else (est.damping * dep + (1 - est.damping) * new_dep).tocsr()
+            discount = _discount(est, sc, dep)
         if ctl.done(change):
             break
     prob = _accu_prob(est, sc, accuracy, any_unstated, discount)
+    if not paper_loop:
+        p_ij, p_ji = pair_posteriors(counts, prob, accuracy, prior=est.prior, copy_rate=est.copy_rate,
+                                     n_false=_effective_n_false(est, sc, prob))
+        dep = dependence_matrix(counts, p_ij, p_ji)
     truth = _truth(sc, prob, "prob", prob, "prob")
     est._shared = sp.csr_matrix((counts.shared, (counts.i, counts.j)), shape=(sc.n_sources,) * 2)
     counts.unpersist()
