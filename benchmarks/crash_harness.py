@@ -109,7 +109,9 @@ def main() -> int:
             print(f"kill {i + 1:2d}: at {delay:6.2f}s{' after writing began' if in_write else ''} "
                   f"killed={o.killed!s:5} phase={o.phase:5} case={o.state:7} "
                   f"check={'ok' if o.check_ok else 'FAIL'} anchor={'ok' if o.anchor_ok else 'LOST'}"
-                  + ("" if o.check_ok else f" {o.problems[:3]}"), flush=True)
+                  + ("" if o.check_ok else f" {o.problems[:3]}")
+                  + (f" INVALID: the import failed by itself (exit {o.returncode})" if o.import_failed else ""),
+                  flush=True)
         with Store(url) as store:
             final = check_store(store, deep=True)
         killed = sum(o.killed for o in results)
@@ -120,7 +122,8 @@ def main() -> int:
               f"transaction, of which {w_absent} rolled back to absent; {phases['other']} while reading, "
               f"validating or exiting; {phases['done']} finished first), "
               f"{sum(o.state == 'present' for o in results)} present, {sum(o.state == 'absent' for o in results)} "
-              f"absent, {sum(o.state == 'PARTIAL' for o in results)} partial, {len(bad)} failed; "
+              f"absent, {sum(o.state == 'PARTIAL' for o in results)} partial, {len(bad)} failed, "
+              f"{sum(o.import_failed for o in results)} invalid (import failed by itself); "
               f"final deep check {'ok' if final.ok else 'FAIL'}")
         return 0 if not bad and final.ok else 1
     finally:

@@ -83,3 +83,23 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
         fit_path(MajorityVoting(), bad)
     with pytest.raises(InputError, match="no such file"):
         fit_path(MajorityVoting(), tmp_path / "nope.parquet")
+
+
+def test_fuse_cli_on_spark_scores_against_gold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    import pyarrow.csv as pacsv
+
+    from sevenfold.cli import main
+    from sevenfold.synth import claims_scenario
+
+    scenario = claims_scenario(seed=11, n_items=60, n_honest=8, n_copiers=2, clique_size=3)
+    pacsv.write_csv(scenario.claims, tmp_path / "claims.csv")
+    pacsv.write_csv(scenario.gold, tmp_path / "gold.csv")
+    args = ["fuse", str(tmp_path / "claims.csv"), "--method", "majority-voting", "--gold", str(tmp_path / "gold.csv")]
+    assert main([*args, "--backend", "spark", "--json"]) == 0
+    spark = json.loads(capsys.readouterr().out)
+    assert main([*args, "--backend", "numpy", "--json"]) == 0
+    numpy = json.loads(capsys.readouterr().out)
+    assert spark["backend"] == "spark" and spark["accuracy"]["accuracy"] == numpy["accuracy"]["accuracy"]
+    assert main([*args, "--backend", "spark", "--list-attribute", "x"]) == 2

@@ -91,10 +91,16 @@ class KillOutcome:
     problems: list[str]
     anchor_ok: bool
     phase: str = "?"  # write (inside the write transaction) | other (reading, validating, exiting) | done
+    returncode: int = 0  # of the import process (-9 when killed); non-zero otherwise means it failed to run
 
     @property
     def ok(self) -> bool:
         return self.state in ("present", "absent") and self.check_ok and self.anchor_ok
+
+    @property
+    def import_failed(self) -> bool:
+        """The import ended by itself with an error: the run says nothing about crashes."""
+        return not self.killed and self.returncode != 0
 
 
 def run_import(url: str, case_file: Path, replace: bool = False) -> subprocess.CompletedProcess[str]:
@@ -140,4 +146,4 @@ def kill_import_at(url: str, case_file: Path, case_id: str, delay: float, expect
             store.delete_case(case_id)  # next run starts from the same state
     finally:
         store.close()
-    return KillOutcome(delay, killed, state, report.ok, report.problems, anchor_ok, phase)
+    return KillOutcome(delay, killed, state, report.ok, report.problems, anchor_ok, phase, proc.returncode)

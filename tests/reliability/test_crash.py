@@ -51,6 +51,7 @@ def test_sigkill_during_import_leaves_case_whole_or_absent(store_url: str, bulk_
     outcomes += [kill_import_at(store_url, bulk_file, "bulk", rng.uniform(0.0, 0.03) * duration, expected,
                                 "anchor", anchor_expected, after_write_starts=True) for _ in range(KILLS - 1)]
     for o in outcomes:
+        assert not o.import_failed, o
         assert o.state in ("present", "absent"), o
         assert o.check_ok, o.problems
         assert o.anchor_ok, o

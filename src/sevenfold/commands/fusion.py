@@ -28,13 +28,62 @@ def _normalizer(exact: bool, list_attributes: list[str], list_sep: str, numeric_
     return ValueNormalizer(default=default, per_attribute={a: set_key(list_sep) for a in list_attributes})
 
 
+def _fuse_on_spark(estimator: Any, claims: Path, out: Path | None, gold: Path | None, json_out: bool, exact: bool,
+                   duplicates: str, copy_threshold: float) -> None:
+    """The whole file is read, fused and written by Spark; only per-source numbers reach the driver."""
+    import tempfile
+
+    from sevenfold.fusion import read_gold
+    from sevenfold.fusion.evaluate import table_accuracy
+    from sevenfold.fusion.normalize import ValueNormalizer, identity_key, text_key
+    from sevenfold.fusion.spark import fit_path
+    from sevenfold.fusion.table_io import read_table
+
+    started = time.perf_counter()
+    target = out
+    scratch = None
+    if target is None and gold is not None:
+        scratch = tempfile.TemporaryDirectory(prefix="sevenfold-fuse-")
+        target = Path(scratch.name) / "truths.csv"
+    with err.status(f"{estimator.name} on Spark: {claims.name}"):
+        summary = fit_path(estimator, claims, target, normalise="identity" if exact else "text",
+                           duplicates=duplicates)
+    summary["seconds"] = round(time.perf_counter() - started, 3)
+    summary["out"] = str(out) if out else None
+    pairs = [p for p in summary.pop("copy_pairs", []) or [] if max(p["probability"], p["dependence"]) >= copy_threshold]
+    summary["copy_pairs"] = pairs if estimator.copy_aware else None
+    acc = None
+    if gold is not None and target is not None:
+        if target.is_dir():  # Spark writes Parquet as a folder of parts
+            import pyarrow.parquet as pq
+
+            truths = pq.read_table(target).select(["object", "attribute", "value"])
+        else:
+            truths = read_table(target, ("object", "attribute", "value"))
+        acc = table_accuracy(truths, read_gold(gold), ValueNormalizer(default=identity_key if exact else text_key))
+        summary["accuracy"] = {"accuracy": acc.accuracy, "correct": acc.correct, "evaluated": acc.evaluated,
+                               "not_covered": acc.not_covered}
+    if scratch is not None:
+        scratch.cleanup()
+    if json_out:
+        summary["source_trust"] = [{"source": s, "trust": t} for s, t in summary["source_trust"].items()]
+        print_json(summary)
+        return
+    console.print(f"{estimator.name} on Spark: {summary['n_iter']} iteration(s), stopped at "
+                  f"{summary['stop_reason']}, {summary['seconds']:.1f} s" + (f"; wrote {out}" if out else ""))
+    if acc is not None:
+        console.print(f"accuracy: {acc.accuracy:.4f} ({acc.correct}/{acc.evaluated} gold items)")
+
+
 def fuse(
     claims: Annotated[Path, typer.Argument(help="Claims table: CSV, TSV, Parquet or JSON-lines with columns "
                                                 "source, object, attribute, value [, date, report].")],
     method: Annotated[str, typer.Option("--method", "-m", help="Method name: majority-voting, sums, average-log, "
                                         "investment, pooled-investment, truthfinder, 2-estimates, 3-estimates, "
                                         "accu, accu-copy, crh, ltm.")] = "accu",
-    backend: Annotated[str, typer.Option("--backend", help="Execution backend: numpy (spark planned).")] = "numpy",
+    backend: Annotated[str, typer.Option("--backend", help="Execution backend: numpy (in memory, default) or "
+                                         "spark (the file is read and fused in Apache Spark; see docs/scale.md)."
+                                         )] = "numpy",
     gold: Annotated[Path | None, typer.Option("--gold", help="Gold table (object, attribute, value): print "
                                               "accuracy.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write object,attribute,value,confidence "
@@ -73,6 +122,13 @@ def fuse(
         params = {"backend": backend}
     estimator = make_method(method, **params)
     get_backend(backend)
+    if backend == "spark":
+        if list_attribute or numeric_tolerance is not None or drop_missing or duplicates == "error":
+            raise InputError("--backend spark supports the default and --exact value normalisation and the "
+                             "duplicates policies latest/first/last; use --backend numpy for --list-attribute, "
+                             "--numeric-tolerance, --drop-missing or --duplicates error")
+        _fuse_on_spark(estimator, claims, out, gold, json_out, exact, duplicates, copy_threshold)
+        return
     norm = _normalizer(exact, list_attribute or [], list_sep, numeric_tolerance)
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),

@@ -51,3 +51,25 @@ def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None) -> Accuracy
     correct = int(np.sum(fk == gk))
     n = int(covered.sum())
     return Accuracy(correct / n, correct, n, len(pos), int((~covered).sum()))
+
+
+def table_accuracy(truths: pa.Table, gold: pa.Table, normalizer: Any = None) -> Accuracy:
+    """Score a truths table (object, attribute, value) against ``gold``, as :func:`accuracy` does.
+
+    For results that never lived in a ClaimMatrix (the Spark backend writes them straight to a file).
+    """
+    norm = resolve_normalizer(normalizer)
+    fused_by_item = {(o, a): ("" if v is None else str(v)) for o, a, v in zip(
+        truths.column("object").to_pylist(), truths.column("attribute").to_pylist(),
+        truths.column("value").to_pylist(), strict=True)}
+    g_att = np.asarray(gold.column("attribute").to_pylist(), dtype=object)
+    g_val = np.asarray([v if v is not None else "" for v in gold.column("value").to_pylist()], dtype=object)
+    fused = [fused_by_item.get((o, a)) for o, a in zip(gold.column("object").to_pylist(), g_att, strict=True)]
+    covered = np.asarray([f is not None for f in fused], dtype=bool)
+    if not covered.any():
+        return Accuracy(0.0, 0, 0, len(fused), len(fused))
+    fk = _keys(norm, g_att[covered], np.asarray([f for f in fused if f is not None], dtype=object))
+    gk = _keys(norm, g_att[covered], g_val[covered])
+    correct = int(np.sum(fk == gk))
+    n = int(covered.sum())
+    return Accuracy(correct / n, correct, n, len(fused), int((~covered).sum()))

@@ -60,6 +60,9 @@ def _lock_case(conn: Connection, case_id: str) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
+_JSON_ENCODER = json.JSONEncoder()
+
+
 def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert many rows. On SQLite, straight through the driver's executemany with JSON columns
     serialised here exactly as SQLAlchemy's JSON type does (``json.dumps``, None as JSON null):
@@ -71,9 +74,14 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
         return
     cols = [c.name for c in table.columns]
     is_json = [isinstance(c.type, JSON) for c in table.columns]
-    sql = (f'INSERT INTO "{table.name}" ({", ".join(f""""{c}"""" for c in cols)}) '
-           f"VALUES ({', '.join('?' * len(cols))})")
-    dumps = json.dumps
+    names = ", ".join('"' + c + '"' for c in cols)
+    marks = ", ".join("?" for _ in cols)
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
+    encode = _JSON_ENCODER.encode  # what json.dumps(value) does, without its per-call set-up
+
+    def dumps(value: Any) -> str:
+        return "null" if value is None else encode(value)
+
     conn.exec_driver_sql(sql, [tuple(dumps(r.get(c)) if j else r.get(c) for c, j in zip(cols, is_json, strict=True))
                                for r in rows])
 

@@ -82,10 +82,12 @@ def _link_result(sc: SparkClaims, trust: np.ndarray, belief: Any) -> tuple[Any, 
 
 
 def _scaled(sc: SparkClaims, frame: Any, col: str) -> Any:
+    """``frame[col] / max(frame[col])``. The frame is materialised first, so the maximum and the next
+    iteration read it instead of each re-running its join and shuffle over all claims."""
     F = _F()
+    frame = _checkpoint(frame)
     m = sc.global_max(frame, col)
-    out = frame.select("c", (F.col(col) / m).alias(col)) if m > 0 else frame
-    return _checkpoint(out)
+    return frame.select("c", (F.col(col) / m).alias(col)) if m > 0 else frame
 
 
 def average_log(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ...]:
