@@ -219,6 +219,7 @@ def run_one(size: int, method: str, backend: str, path: Path, args: argparse.Nam
         env["SEVENFOLD_SPARK_PARTITIONS"] = str(args.partitions)
     rec: dict[str, Any] = {"size": size, "method": method, "backend": backend, "seed": args.seed,
                            "sources": args.sources, "max_iter": args.max_iter, "timeout": args.timeout,
+                           "numpy_mem_limit_gib": args.numpy_mem_limit if backend == "numpy" else None,
                            "load_before": [round(x, 2) for x in os.getloadavg()],
                            "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     started = time.perf_counter()
@@ -255,10 +256,24 @@ def _mib(x: float | None) -> str:
 
 def _cell(rec: dict[str, Any] | None) -> str:
     if rec is None:
-        return "skipped"
+        return "not run"
     if rec["status"] == "ok":
         return f"{rec['seconds']:.1f}"
     return "timeout" if rec["status"] == "timeout" else "failed"
+
+
+def _linear(records: list[dict[str, Any]], method: str, backend: str) -> tuple[float, float, str, float] | None:
+    """Least-squares ``seconds = a + k * claims`` (and memory per claim) over the completed runs."""
+    ok = {r["size"]: r for r in records if r["method"] == method and r["backend"] == backend and r["status"] == "ok"}
+    if len(ok) < 2:
+        return None
+    x = np.array(sorted(ok), dtype=float)
+    y = np.array([ok[int(n)]["seconds"] for n in x])
+    k, a = np.polyfit(x, y, 1)
+    key = "peak_rss_mib" if backend == "numpy" else "jvm_peak_rss_mib"
+    m = np.array([ok[int(n)].get(key) or 0.0 for n in x])
+    mem = float(np.polyfit(x, m, 1)[0]) if m.all() else 0.0
+    return float(a), float(k), "peak RSS" if backend == "numpy" else "JVM peak RSS", mem
 
 
 def report(records: list[dict[str, Any]], sizes: list[int], methods: list[str], backends: list[str],
@@ -284,6 +299,17 @@ def report(records: list[dict[str, Any]], sizes: list[int], methods: list[str], 
                   f"{_mib(n.get('peak_rss_mib') if n else None):>15} "
                   f"{_mib(s.get('jvm_peak_rss_mib') if s else None):>19} "
                   f"{(s.get('driver_memory') or '—') if s else '—':>10} {iters:>6} {load:>11}")
+        fits = {b: _linear(records, method, b) for b in backends}
+        for b, fit in fits.items():
+            if fit:
+                a, k, key, mem = fit
+                print(f"{b} fit over completed runs: {a:.1f} s + {k * 1e6:.2f} s per million claims; "
+                      f"at 100 M claims ≈ {a + k * 1e8:,.0f} s" + (f"; peak memory ≈ {mem * 1e6:.0f} MiB per "
+                                                                    f"million claims ({key})" if mem else ""))
+        if fits.get("numpy") and fits["numpy"][3]:
+            total = int(Path("/proc/meminfo").read_text().split()[1]) / 1024
+            print(f"numpy would need ≈ {fits['numpy'][3] * 1e8 / 1024:.0f} GiB at 100 M claims; this machine has "
+                  f"{total / 1024:.0f} GiB, so NumPy stops fitting near {total / fits['numpy'][3]:,.0f} claims")
         if "numpy" in backends and "spark" in backends:
             if first_win:
                 print(f"crossover: Spark first wins at {first_win[0]:,} claims ({first_win[1]})")
@@ -295,7 +321,9 @@ def report(records: list[dict[str, Any]], sizes: list[int], methods: list[str], 
         print()
     for r in records:
         if r["status"] != "ok":
-            print(f"{r['backend']} {r['method']} {r['size']:,}: {r['status']}"
+            cap = (f" (address space capped at {r['numpy_mem_limit_gib']:g} GiB)"
+                   if r["backend"] == "numpy" and r.get("numpy_mem_limit_gib") else "")
+            print(f"{r['backend']} {r['method']} {r['size']:,}: {r['status']}{cap}"
                   + (f" — {r.get('error')}" if r.get("error") else f" after {r['wall_s']:.0f} s"))
     for note in notes:
         print(note)
