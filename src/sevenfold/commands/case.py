@@ -115,6 +115,7 @@ def export(
 
     Example: sevenfold export zarubin-1937 --format json --out zarubin.json
     """
+    from sevenfold.fileio import write_atomic
     from sevenfold.model import dump_case
 
     with open_store(db) as store:
@@ -124,7 +125,7 @@ def export(
         if out is None:
             typer.echo(text, nl=False)
         else:
-            _atomic_write(out, text)
+            write_atomic(out, text)
             err.print(f"wrote {out}")
         return
     try:
@@ -135,12 +136,6 @@ def export(
         raise InputError(f"--format {fmt} needs --out FILE")
     export_case(case, fmt, out)
     err.print(f"wrote {out}")
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def list_(db: DbOption = None, json_out: JsonOption = False) -> None:

@@ -1,36 +1,17 @@
-"""Small shared helpers of the interop formats: atomic writes, JSON input with limits, id slugs."""
+"""Small shared helpers of the interop formats: JSON input with limits, id slugs (atomic writes: fileio)."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from sevenfold import limits as _limits
 from sevenfold.errors import InputError
+from sevenfold.fileio import write_atomic as write_atomic  # re-exported for the format modules
 from sevenfold.model import read_text
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` through a temporary sibling and a rename: never half a file."""
-    out = Path(path)
-    if out.is_dir():
-        raise InputError(f"{out}: is a directory; give a file name")
-    if not out.parent.exists():
-        raise InputError(f"{out}: folder {out.parent} does not exist")
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
 
 
 def read_json_file(path: str | os.PathLike[str], what: str) -> Any:

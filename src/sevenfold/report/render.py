@@ -7,7 +7,6 @@ images; WeasyPrint lays them out without running an SVG renderer) and no URL is 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +16,7 @@ from markupsafe import Markup
 
 from sevenfold.assess.result import Assessment
 from sevenfold.errors import InputError, SevenfoldError
+from sevenfold.fileio import write_atomic
 from sevenfold.model import Case
 from sevenfold.report import plots
 from sevenfold.report.view import build_view, origin_groups
@@ -99,12 +99,4 @@ def render_report(case: Case, assessment: Assessment | None = None, fmt: str = "
         data = render_html(case, assessment, images="svg").encode("utf-8")
     else:
         data = html_to_pdf(render_html(case, assessment, images="png"))
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    return write_atomic(out, data)
