@@ -68,7 +68,7 @@ def peer_export(db: Path, out: Path) -> Timer:
     with Timer() as t:
         con = sqlite3.connect(db)
         reports = [json.loads(b) for (b,) in con.execute("SELECT body FROM r ORDER BY pos")]
-        for rpos, pos, obj, attr, value in con.execute("SELECT * FROM c ORDER BY rpos, pos"):
+        for rpos, _pos, obj, attr, value in con.execute("SELECT * FROM c ORDER BY rpos, pos"):
             reports[rpos].setdefault("claims", []).append({"object": obj, "attribute": attr,
                                                            "value": json.loads(value)})
         out.write_text(json.dumps({"reports": reports}, ensure_ascii=False), encoding="utf-8")
