@@ -18,13 +18,7 @@ TARGET_NAMES = sorted(TARGETS)
 # Crashes found in other areas' code and reported, not yet fixed there: (target, fixture) -> the
 # exception that still escapes. Each is a strict xfail, so the test turns red the day it is fixed
 # (then delete the entry). Nothing else may escape.
-KNOWN_OPEN: dict[tuple[str, str], tuple[type[BaseException], str]] = {
-    ("claims_reader", "header-not-utf8.bin"): (
-        UnicodeDecodeError, "fusion.table_io.read_table: a CSV header that is not UTF-8 escapes as "
-        "UnicodeDecodeError from pyarrow's column_names"),
-    ("claims_reader", "jsonl-key-not-utf8.bin"): (
-        UnicodeDecodeError, "fusion.table_io.read_table: a JSON-lines key that is not UTF-8 (same cause)"),
-}
+KNOWN_OPEN: dict[tuple[str, str], tuple[type[BaseException], str]] = {}  # none open
 
 
 def _target(name: str):  # type: ignore[no-untyped-def]

@@ -15,7 +15,8 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
-from sevenfold.errors import InputError
+from sevenfold import limits as _limits
+from sevenfold.errors import InputError, LimitExceeded
 
 CLAIM_COLUMNS = ("source", "object", "attribute", "value")
 OPTIONAL_CLAIM_COLUMNS = ("date", "report")
@@ -43,9 +44,33 @@ def read_table(path: str | os.PathLike[str], required: tuple[str, ...], optional
         raise InputError(f"{p}: no such file")
     if p.is_dir():
         raise InputError(f"{p}: is a directory, expected a claims file")
-    if p.stat().st_size == 0:
+    size = p.stat().st_size
+    if size == 0:
         raise InputError(f"{p}: the file is empty (expected a header with columns {', '.join(required)})")
+    limits = _limits.current()
+    if size > limits.file_bytes:
+        raise LimitExceeded("file_bytes", size, limits.file_bytes, str(p))
     fmt = _format_of(p)
+    if fmt in ("csv", "tsv"):
+        _check_header_width(p, "\t" if fmt == "tsv" else ",", limits.csv_columns)
+    try:
+        return _read_and_select(p, fmt, required, optional)
+    except UnicodeDecodeError as exc:  # pyarrow decodes column names lazily (header / JSON keys)
+        raise InputError(f"{p}: a column name is not valid UTF-8 (byte {exc.start}); re-encode the file "
+                         "as UTF-8") from None
+
+
+def _check_header_width(p: Path, delim: str, max_columns: int) -> None:
+    """Refuse a CSV whose header has more columns than the limit, before Arrow allocates them."""
+    with p.open("rb") as fh:
+        head = fh.read(1 << 20)
+    first = head.split(b"\n", 1)[0]
+    n = first.count(delim.encode()) + 1
+    if n > max_columns:
+        raise LimitExceeded("csv_columns", n if b"\n" in head else f"more than {n}", max_columns, str(p))
+
+
+def _read_and_select(p: Path, fmt: str, required: tuple[str, ...], optional: tuple[str, ...]) -> pa.Table:
     try:
         if fmt == "parquet":
             table = pq.read_table(p)
