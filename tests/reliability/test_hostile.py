@@ -127,8 +127,6 @@ def _wide_csv(path: Path, columns: int) -> Path:
     return path
 
 
-@pytest.mark.xfail(strict=True, reason="fusion's claims reader does not yet apply the csv_columns and "
-                   "file_bytes limits (reported to the lead); this test passes once it does")
 def test_claims_table_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sevenfold.fusion import read_claims
 
