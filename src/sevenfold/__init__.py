@@ -25,14 +25,14 @@ __all__ = ["Case", "CaseValidationError", "InputError", "SevenfoldError", "__ver
            "load_case", "open_store"]
 
 
-def assess(case: Case) -> "Assessment":
+def assess(case: Case) -> Assessment:
     """Run the whole pipeline (provenance → fusion → Bayesian ACH) on a case."""
     from sevenfold.pipeline import run_assessment
 
     return run_assessment(case)
 
 
-def open_store(db: str | None = None) -> "Store":
+def open_store(db: str | None = None) -> Store:
     """Open the store at ``db`` (URL or SQLite path), ``SEVENFOLD_DB`` or the default."""
     from sevenfold.store import open_store as _open
 

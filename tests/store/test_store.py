@@ -167,3 +167,12 @@ def test_update_case_keeps_in_place_appends_to_lists_the_case_did_not_have(store
         stored = store.load_case("c1")
         assert [b.id for b in stored.burns] == ["b1"]
         assert stored.reports[0].via == ["zarubin"]
+
+
+def test_import_refuses_a_case_built_in_code_with_dangling_references(store_url: str) -> None:
+    case = loads_case(MINIMAL)
+    broken = case.model_copy(update={"reports": [case.reports[0].model_copy(update={"source": "ghost"})]})
+    with Store(store_url) as store:
+        with pytest.raises(CaseValidationError, match="unknown source 'ghost'"):
+            store.import_case(broken)
+        assert not store.has_case("c1")

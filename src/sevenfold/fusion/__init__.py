@@ -29,7 +29,8 @@ __all__ = [
     "CRH", "LTM", "METHODS", "Accu", "AccuCopy", "Accuracy", "AverageLog", "ClaimMatrix", "CopyPair",
     "FitResult", "FusionBackend", "FusionEstimator", "Investment", "MajorityVoting", "PooledInvestment", "Sums",
     "ThreeEstimates", "TruthFinder", "TwoEstimates", "ValueNormalizer", "accuracy", "as_claim_matrix",
-    "available_backends", "case_trust_and_copying", "copy_pairs", "fuse", "get_backend", "identity_key", "make_method", "method_names",
+    "available_backends", "case_trust_and_copying",
+    "copy_pairs", "fuse", "get_backend", "identity_key", "make_method", "method_names",
     "numeric_key", "read_claims", "read_gold", "register_backend", "set_key", "text_key", "write_table",
 ]
 

@@ -15,14 +15,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, delete, func, insert, select, text, update
+from sqlalchemy import JSON, Connection, Table, delete, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from sevenfold.errors import CaseValidationError, Conflict, InputError, NotFound, StoreError
 from sevenfold.model import Case, case_from_data, case_to_data
-from sevenfold.store.engine import make_engine, migrate, redact, resolve_db_url
 from sevenfold.store import audit as _audit
+from sevenfold.store.engine import make_engine, migrate, redact, resolve_db_url
 from sevenfold.store.tables import ENTRY_KINDS, case_grants, cases, claims, entry_tables
 
 _BATCH = 20_000  # rows per executemany call
@@ -87,7 +87,7 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class Store:
@@ -113,7 +113,7 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -212,6 +212,9 @@ class Store:
 
         With ``actor`` an audit record (``import``) is appended in the same transaction.
         """
+        problems = case.reference_problems(f"case {case.id}")
+        if problems:  # a Case built in code (not read from a file) may still dangle
+            raise CaseValidationError(problems)
 
         def run(conn: Connection) -> int:
             _lock_case(conn, case.id)
@@ -255,7 +258,7 @@ class Store:
         pk = conn.execute(insert(cases).values(case_id=case.id, format=case.format, title=case.case.title,
                                                meta=meta, revision=revision, created_at=now,
                                                updated_at=now).returning(cases.c.pk)).scalar_one()
-        for kind, extra_cols in ENTRY_KINDS.items():
+        for kind in ENTRY_KINDS:
             entries = getattr(case, kind)
             if not entries:
                 continue
