@@ -373,3 +373,17 @@ def test_concurrent_rating_edits_on_postgresql(pg_url: str) -> None:
         assert verify_chain(world.store) == []
     finally:
         world.store.close()
+
+
+def test_compressed_upload_is_unpacked_and_a_decompression_bomb_refused(
+        fresh: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+
+    data = dict(TINY, case=dict(TINY["case"], id="zipped"))
+    r = _upload(fresh.client("bob"), gzip.compress(yaml.safe_dump(data).encode()), "case.yaml.gz")
+    assert r.status_code == 201, r.text
+    assert fresh.store.has_case("zipped")
+    monkeypatch.setenv("SEVENFOLD_LIMIT_DECOMPRESSED_BYTES", str(1 << 20))
+    bomb = gzip.compress(b"#" * (64 << 20))  # 64 MiB of comment behind ~64 KiB
+    r = _upload(fresh.client("bob"), bomb, "bomb.yaml.gz")
+    assert r.status_code in (400, 413, 422) and "decompressed_bytes" in r.text

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field, model_validator
 
 from sevenfold import limits as _limits
+from sevenfold.decompress import safe_decompress
 from sevenfold.errors import Conflict, InputError, LimitExceeded, NotFound
 from sevenfold.model import (
     Burn,
@@ -169,7 +170,11 @@ def api_list_cases(request: Request, me: Me) -> list[dict[str, Any]]:
 
 
 async def read_upload(upload: UploadFile) -> tuple[str, str]:
-    """(text, file name) of an uploaded case file, refusing oversized or non-UTF-8 uploads."""
+    """(text, file name) of an uploaded case file, refusing oversized or non-UTF-8 uploads.
+
+    Compressed uploads (gzip, bzip2, xz, a one-file zip) are unpacked within the
+    ``decompressed_bytes`` limit, so a decompression bomb is refused before it costs memory.
+    """
     limit = _limits.current().upload_bytes
     name = os.path.basename(upload.filename or "upload")[:200] or "upload"
     chunks: list[bytes] = []
@@ -182,8 +187,9 @@ async def read_upload(upload: UploadFile) -> tuple[str, str]:
         if size > limit:
             raise LimitExceeded("upload_bytes", f"more than {limit}", limit, name)
         chunks.append(chunk)
+    data = safe_decompress(b"".join(chunks), name)
     try:
-        return b"".join(chunks).decode("utf-8-sig"), name
+        return data.decode("utf-8-sig"), name
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
 
