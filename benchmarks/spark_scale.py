@@ -319,8 +319,9 @@ def report(records: list[dict[str, Any]], sizes: list[int], methods: list[str], 
                       "local JVM on the same cores; it pays off only once NumPy no longer fits in memory "
                       "or on a cluster with more cores)")
         print()
-    for r in records:
-        if r["status"] != "ok":
+    latest = {(r["size"], r["method"], r["backend"]): r for r in records}
+    for r in latest.values():
+        if r["status"] != "ok" and r["method"] in methods:
             cap = (f" (address space capped at {r['numpy_mem_limit_gib']:g} GiB)"
                    if r["backend"] == "numpy" and r.get("numpy_mem_limit_gib") else "")
             print(f"{r['backend']} {r['method']} {r['size']:,}: {r['status']}{cap}"
