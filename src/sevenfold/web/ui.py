@@ -214,23 +214,7 @@ def ui_add_report(request: Request, ctx: Analyst, id: Annotated[str, Form(max_le
     data: dict[str, Any] = {"id": id, "source": source, "text": text, "modality": modality}
     if date:
         data["date"] = date
-    try:
-        report = Report.model_validate(data)
-    except Exception as exc:
-        return render_flash(request, "; ".join(f"report.{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                               for e in exc.errors()), 422)  # type: ignore[attr-defined]
-
-    def change(case):  # type: ignore[no-untyped-def]
-        if any(r.id == report.id for r in case.reports):
-            raise CaseValidationError([])
-        case.reports.append(report)
-
-    try:
-        _edit(request, ctx, change, "report.add", None, commutative=True)
-    except CaseValidationError as exc:
-        msg = "; ".join(str(p) for p in exc.problems) or f"report {id!r} already exists"
-        return render_flash(request, msg, 422)
-    return _workspace(request, ctx, flash=f"added report {id}")
+    return _add_entry(request, ctx, Report, "report", "reports", data)
 
 
 @router.post("/cases/{case_id}/ui/hypotheses")
@@ -240,20 +224,26 @@ def ui_add_hypothesis(request: Request, ctx: Analyst, id: Annotated[str, Form(ma
     data: dict[str, Any] = {"id": id, "statement": statement}
     if deception_by:
         data["deception_by"] = deception_by
+    return _add_entry(request, ctx, Hypothesis, "hypothesis", "hypotheses", data)
+
+
+def _add_entry(request: Request, ctx: Any, model: Any, label: str, kind: str, data: dict[str, Any]) -> HTMLResponse:
+    """Validate one new entry from a form, append it to the case (refusing a duplicate id), re-render."""
     try:
-        hyp = Hypothesis.model_validate(data)
+        entry = model.model_validate(data)
     except Exception as exc:
-        return render_flash(request, "; ".join(f"hypothesis.{'.'.join(map(str, e['loc']))}: {e['msg']}"
+        return render_flash(request, "; ".join(f"{label}.{'.'.join(map(str, e['loc']))}: {e['msg']}"
                                                for e in exc.errors()), 422)  # type: ignore[attr-defined]
 
     def change(case):  # type: ignore[no-untyped-def]
-        if any(h.id == hyp.id for h in case.hypotheses):
+        entries = getattr(case, kind)
+        if any(e.id == entry.id for e in entries):
             raise CaseValidationError([])
-        case.hypotheses.append(hyp)
+        entries.append(entry)
 
     try:
-        _edit(request, ctx, change, "hypothesis.add", None, commutative=True)
+        _edit(request, ctx, change, f"{label}.add", None, commutative=True)
     except CaseValidationError as exc:
-        msg = "; ".join(str(p) for p in exc.problems) or f"hypothesis {id!r} already exists"
+        msg = "; ".join(str(p) for p in exc.problems) or f"{label} {entry.id!r} already exists"
         return render_flash(request, msg, 422)
-    return _workspace(request, ctx, flash=f"added hypothesis {id}")
+    return _workspace(request, ctx, flash=f"added {label} {entry.id}")
