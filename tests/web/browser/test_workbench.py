@@ -1,6 +1,7 @@
 """The workbench in a real browser: log in, create a case, add evidence, rate, burn, access denied.
 
-Saves screenshots of each main page to docs/screenshots/ (used by the README and docs/workbench.md).
+Takes a screenshot of each main page; with SEVENFOLD_UPDATE_SCREENSHOTS=1 they replace docs/screenshots/
+(used by the README and docs/workbench.md).
 """
 
 from __future__ import annotations
