@@ -83,6 +83,11 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
         fit_path(MajorityVoting(), bad)
     with pytest.raises(InputError, match="no such file"):
         fit_path(MajorityVoting(), tmp_path / "nope.parquet")
+    blank = tmp_path / "blank.csv"
+    blank.write_text("source,object,attribute,value\na,o1,x,v\nb,o1,x,\nc,o1,x,v\n")
+    with pytest.raises(InputError, match="empty or missing"):  # as the NumPy backend: refuse by default
+        fit_path(MajorityVoting(), blank)
+    assert fit_path(MajorityVoting(), blank, missing="drop")["source_trust"] == {"a": 1.0, "c": 1.0}
 
 
 def test_fuse_cli_on_spark_scores_against_gold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -29,7 +29,7 @@ def _normalizer(exact: bool, list_attributes: list[str], list_sep: str, numeric_
 
 
 def _fuse_on_spark(estimator: Any, claims: Path, out: Path | None, gold: Path | None, json_out: bool, exact: bool,
-                   duplicates: str, copy_threshold: float) -> None:
+                   duplicates: str, copy_threshold: float, drop_missing: bool) -> None:
     """The whole file is read, fused and written by Spark; only per-source numbers reach the driver."""
     import tempfile
 
@@ -47,7 +47,7 @@ def _fuse_on_spark(estimator: Any, claims: Path, out: Path | None, gold: Path | 
         target = Path(scratch.name) / "truths.csv"
     with err.status(f"{estimator.name} on Spark: {claims.name}"):
         summary = fit_path(estimator, claims, target, normalise="identity" if exact else "text",
-                           duplicates=duplicates)
+                           duplicates=duplicates, missing="drop" if drop_missing else "error")
     summary["seconds"] = round(time.perf_counter() - started, 3)
     summary["out"] = str(out) if out else None
     pairs = [p for p in summary.pop("copy_pairs", []) or [] if max(p["probability"], p["dependence"]) >= copy_threshold]
@@ -123,11 +123,11 @@ def fuse(
     estimator = make_method(method, **params)
     get_backend(backend)
     if backend == "spark":
-        if list_attribute or numeric_tolerance is not None or drop_missing or duplicates == "error":
+        if list_attribute or numeric_tolerance is not None or duplicates == "error":
             raise InputError("--backend spark supports the default and --exact value normalisation and the "
                              "duplicates policies latest/first/last; use --backend numpy for --list-attribute, "
-                             "--numeric-tolerance, --drop-missing or --duplicates error")
-        _fuse_on_spark(estimator, claims, out, gold, json_out, exact, duplicates, copy_threshold)
+                             "--numeric-tolerance or --duplicates error")
+        _fuse_on_spark(estimator, claims, out, gold, json_out, exact, duplicates, copy_threshold, drop_missing)
         return
     norm = _normalizer(exact, list_attribute or [], list_sep, numeric_tolerance)
     started = time.perf_counter()

@@ -69,7 +69,8 @@ def _write_single_csv(frame: Any, path: str) -> None:
 
 
 def fit_path(estimator: Any, path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
-             normalise: str = "text", duplicates: str = "latest", callback: Any = None) -> dict[str, Any]:
+             normalise: str = "text", duplicates: str = "latest", missing: str = "error",
+             callback: Any = None) -> dict[str, Any]:
     """Fuse a claims file entirely in Spark (nothing is collected but per-source numbers).
 
     Writes ``object, attribute, value, confidence`` to ``out`` (Parquet directory, or CSV when the name
@@ -84,7 +85,7 @@ def fit_path(estimator: Any, path: str | os.PathLike[str], out: str | os.PathLik
     spark = spark_session()
     ctl = IterationControl(estimator.max_iter, estimator.tol, callback)
     try:
-        sc = SparkClaims.from_path(path, spark, normalise=normalise, duplicates=duplicates)
+        sc = SparkClaims.from_path(path, spark, normalise=normalise, duplicates=duplicates, missing=missing)
         truth, _belief, _bcol, trust, extra = fn(estimator, sc, ctl)
         dependence = extra.pop("__dependence__", None)
         table = (truth.join(sc.items, "i").join(sc.cands.select("c", "value"), "c")

@@ -54,11 +54,13 @@ class SparkClaims:
 
     @classmethod
     def from_path(cls, path: str | os.PathLike[str], spark: Any, *, normalise: str = "text",
-                  duplicates: str = "latest") -> SparkClaims:
+                  duplicates: str = "latest", missing: str = "error") -> SparkClaims:
         """Read a Parquet/CSV/TSV/JSON-lines claims file in Spark, without loading it on the driver.
 
         Normalisation ``text`` (default, as the NumPy backend: case-folded, whitespace collapsed and
-        trimmed) or ``identity``; duplicates ``latest`` (by ``date``, then file order) or ``last``/``first``.
+        trimmed) or ``identity``; duplicates ``latest`` (by ``date``, then file order) or ``last``/``first``;
+        ``missing="error"`` (default, as the NumPy backend) refuses a file with empty or null fields,
+        ``"drop"`` skips those rows.
         """
         from pyspark import StorageLevel
         from pyspark.sql import Window
@@ -75,9 +77,9 @@ class SparkClaims:
         else:
             sep = "\t" if low.endswith((".tsv", ".tab")) else ","
             df = spark.read.option("header", True).option("sep", sep).option("multiLine", False).csv(p)
-        missing = [c for c in ("source", "object", "attribute", "value") if c not in df.columns]
-        if missing:
-            raise InputError(f"{p}: missing column(s) {', '.join(missing)}")
+        absent = [c for c in ("source", "object", "attribute", "value") if c not in df.columns]
+        if absent:
+            raise InputError(f"{p}: missing column(s) {', '.join(absent)}")
         df = df.withColumn("row", F.monotonically_increasing_id())  # file order, for ties and duplicates
         for c in ("source", "object", "attribute", "value"):
             df = df.withColumn(c, F.col(c).cast("string"))
@@ -86,7 +88,17 @@ class SparkClaims:
             key = F.trim(F.regexp_replace(F.lower(key), r"\s+", " "))
         elif normalise != "identity":
             raise InputError(f"the Spark backend normalises values with 'text' or 'identity', not {normalise!r}")
-        df = df.withColumn("key", key).where(F.col("key").isNotNull() & (F.col("key") != ""))
+        df = df.withColumn("key", key)
+        blank = (F.col("key").isNull() | (F.col("key") == "")
+                 | F.col("source").isNull() | F.col("object").isNull() | F.col("attribute").isNull())
+        if missing == "error":
+            bad = df.where(blank).select("row").limit(1).collect()
+            if bad:
+                raise InputError(f"{p}: a row has an empty or missing source, object, attribute or value "
+                                 "(use missing='drop' / --drop-missing to skip such rows)")
+        elif missing != "drop":
+            raise InputError(f"missing policy must be error or drop, not {missing!r}")
+        df = df.where(~blank)
         date = F.coalesce(F.trim(F.col("date")), F.lit("")) if "date" in df.columns else F.lit("")
         order = {"latest": [date.desc(), F.col("row").desc()], "last": [F.col("row").desc()],
                  "first": [F.col("row").asc()]}.get(duplicates)
