@@ -122,9 +122,10 @@ def test_stale_if_match_is_refused_for_non_commutative_edits(fresh: World) -> No
     assert c.delete(CASE + "/outcomes/0").status_code == 428
 
 
-def test_ten_analysts_editing_concurrently_lose_no_update(fresh: World) -> None:
-    client = fresh.client("alice")  # owners may write other analysts' cells
-    rev = fresh.store.revision("tiny")
+def _ten_analysts_edit_concurrently(world: World) -> None:
+    """10 threads × 6 cells each through the API: every accepted edit is in the final case, audited."""
+    client = world.client("alice")  # owners may write other analysts' cells
+    rev = world.store.revision("tiny")
     cells = [(r, h) for r in ("r1", "r2", "r3") for h in ("h1", "h2")]
     choices = ["CC", "C", "N", "I", "II"]
     expected: dict[tuple[str, str, str], str] = {}
@@ -146,10 +147,14 @@ def test_ten_analysts_editing_concurrently_lose_no_update(fresh: World) -> None:
         t.join()
     assert not errors
     final = {(rt.report, rt.hypothesis, rt.analyst): rt.consistency
-             for rt in fresh.store.load_case("tiny").ratings if rt.analyst and rt.analyst.startswith("a")}
+             for rt in world.store.load_case("tiny").ratings if rt.analyst and rt.analyst.startswith("a")}
     assert final == expected and len(final) == 60
-    assert fresh.store.revision("tiny") == rev + 60
-    assert verify_chain(fresh.store) == []
+    assert world.store.revision("tiny") == rev + 60
+    assert verify_chain(world.store) == []
+
+
+def test_ten_analysts_editing_concurrently_lose_no_update(fresh: World) -> None:
+    _ten_analysts_edit_concurrently(fresh)
 
 
 def test_entries_crud(fresh: World) -> None:
@@ -348,29 +353,7 @@ def test_concurrent_rating_edits_on_postgresql(pg_url: str) -> None:
 
     world = make_world(pg_url)
     try:
-        client = world.client("alice")
-        expected: dict[tuple[str, str, str], str] = {}
-        errors: list[str] = []
-
-        def analyst(i: int) -> None:
-            for k, (rep, hyp) in enumerate([(r, h) for r in ("r1", "r2", "r3") for h in ("h1", "h2")]):
-                value = ["CC", "C", "N", "I", "II"][(i + k) % 5]
-                r = client.put(f"{CASE}/ratings/{rep}/{hyp}", json={"consistency": value, "analyst": f"a{i}"})
-                if r.status_code == 200:
-                    expected[(rep, hyp, f"a{i}")] = value
-                else:
-                    errors.append(r.text)
-
-        threads = [threading.Thread(target=analyst, args=(i,)) for i in range(10)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert not errors
-        final = {(rt.report, rt.hypothesis, rt.analyst): rt.consistency
-                 for rt in world.store.load_case("tiny").ratings if rt.analyst}
-        assert final == expected and len(final) == 60
-        assert verify_chain(world.store) == []
+        _ten_analysts_edit_concurrently(world)
     finally:
         world.store.close()
 
