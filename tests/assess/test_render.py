@@ -1,11 +1,11 @@
-"""Human output: everything important appears; user text is never parsed as markup."""
+"""Human output (the CLI's renderer): everything important appears; user text is never parsed as markup."""
 
 from __future__ import annotations
 
 from rich.console import Console
 
 from sevenfold.assess import assess_case
-from sevenfold.assess.render import render_assessment
+from sevenfold.render import render_assessment
 
 from .conftest import build_case
 
@@ -18,7 +18,8 @@ def test_render_shows_verdict_and_escapes_markup():
     console = Console(record=True, width=200)
     render_assessment(assess_case(case), console)
     text = console.export_text()
-    assert "[red]s[/red]" in text and "r[1]" in text
+    assert "[red]s[/red]" in text and "r[1]" in text and "[bold]x[/bold] one" in text
     a = assess_case(case)
-    assert f"Most likely: a; confidence {a.confidence}" in text and "Verify next" in text
+    assert a.top == "a"
+    assert f"confidence {a.confidence}" in text and "Bottom line" in text and "Verify next" in text
     assert a.hypotheses[0].estimative in text
