@@ -87,8 +87,8 @@ class Evidence:
 
 
 def visible_reports(case: Case) -> list[str]:
-    as_of = case.case.as_of
-    return [r.id for r in case.reports if not surely_after(r.date, as_of)]
+    """Ids of the reports known at ``case.as_of``, in case order."""
+    return [r.id for r in case.visible_reports()]
 
 
 def normalised_prior(case: Case) -> tuple[np.ndarray, list[str], bool]:

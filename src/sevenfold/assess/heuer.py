@@ -15,11 +15,8 @@ INCONSISTENCY_WEIGHT = {"CC": 0.0, "C": 0.0, "N": 0.0, "NA": 0.0, "I": 1.0, "II"
 
 
 def visible_report_ids(case: Case) -> set[str]:
-    """Reports known at ``case.as_of`` (no hindsight): those not surely dated after it."""
-    from sevenfold.model import surely_after
-
-    as_of = case.case.as_of
-    return {r.id for r in case.reports if not surely_after(r.date, as_of)}
+    """Ids of the reports known at ``case.as_of`` (no hindsight)."""
+    return {r.id for r in case.visible_reports()}
 
 
 def inconsistency_scores(case: Case) -> dict[str, float]:

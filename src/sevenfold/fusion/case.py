@@ -29,10 +29,7 @@ def case_trust_and_copying(case: Any, *, method: str = "accu-copy",
     """
     from sevenfold.fusion.matrix import ClaimMatrix
     from sevenfold.fusion.registry import make_method
-    from sevenfold.model import surely_after
-
-    as_of = case.case.as_of
-    visible = [r for r in case.reports if r.claims and not surely_after(r.date, as_of)]
+    visible = [r for r in case.visible_reports() if r.claims]
     if not visible:
         return None, None
     cm = ClaimMatrix.from_case(case.model_copy(update={"reports": visible}))

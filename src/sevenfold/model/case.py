@@ -60,6 +60,13 @@ class Case(BaseModel):
     def actor(self, actor_id: str) -> Actor:
         return _by_id(self.actors, actor_id, "actor")
 
+    def visible_reports(self) -> list[Report]:
+        """Reports known at ``case.as_of`` — all but those surely dated after it (no hindsight), in order."""
+        from sevenfold.model.dates import surely_after
+
+        as_of = self.case.as_of
+        return [r for r in self.reports if not surely_after(r.date, as_of)]
+
     def reference_problems(self, file: str = "<case>") -> list[Problem]:
         """Every duplicate id and dangling reference, one :class:`Problem` each."""
         return check_references(self, file)

@@ -18,7 +18,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from sevenfold.assess.result import OriginResult
-from sevenfold.model import Case, Report, surely_after
+from sevenfold.model import Case, Report
 from sevenfold.provenance.rules import (
     RULES,
     Link,
@@ -37,8 +37,7 @@ MAX_WHY = 25
 
 def visible_reports(case: Case) -> list[Report]:
     """Reports known at ``case.as_of`` (those not surely dated after it), in case order."""
-    as_of = case.case.as_of
-    return [r for r in case.reports if not surely_after(r.date, as_of)]
+    return case.visible_reports()
 
 
 def _document_aliases(case: Case) -> dict[str, str]:
