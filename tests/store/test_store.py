@@ -15,6 +15,8 @@ from sevenfold.store import SCHEMA_HEAD, Store
 from tests.model.test_case_files import MINIMAL
 from tests.strategies import case_data
 
+BUNDLED_ZARUBIN = Path(__file__).resolve().parents[2] / "src" / "sevenfold" / "data" / "zarubin-1937.yaml"
+
 
 def test_import_load_round_trip(store_url: str) -> None:
     case = loads_case(MINIMAL)
@@ -176,3 +178,78 @@ def test_import_refuses_a_case_built_in_code_with_dangling_references(store_url:
         with pytest.raises(CaseValidationError, match="unknown source 'ghost'"):
             store.import_case(broken)
         assert not store.has_case("c1")
+
+
+EXACT_VALUES = """{"format": "sevenfold/1", "case": {"id": "exact"}, "sources": [{"id": "s", "tags": []}],
+ "reports": [{"id": "r", "source": "s", "interests": [], "note": null, "claims": [
+   {"object": "o", "attribute": "big", "value": 12345678901234567890},
+   {"object": "o", "attribute": "float", "value": 12.0},
+   {"object": "o", "attribute": "tiny", "value": 1e-300},
+   {"object": "o", "attribute": "text-number", "value": "12"},
+   {"object": "o", "attribute": "text-json", "value": "[1, 2]"},
+   {"object": "o", "attribute": "unicode", "value": "Ежов \\"Yezhov\\"\\n"},
+   {"object": "o", "attribute": "list", "value": [1, "a", null]},
+   {"object": "o", "attribute": "extra", "value": true, "variants": []}]}]}"""
+
+
+def test_values_round_trip_exactly_with_their_types(store_url: str) -> None:
+    """Regression: SQLite's NUMERIC affinity of a column declared JSON turned the claim value 12.0
+    into 12 and a 20-digit integer into a float; empty extras were dropped on export."""
+    from sevenfold.model import dump_case
+
+    case = loads_case(EXACT_VALUES)
+    with Store(store_url) as store:
+        store.import_case(case)
+        loaded = store.load_case("exact")
+    got = {c.attribute: c.value for c in loaded.reports[0].claims}
+    want = {c.attribute: c.value for c in case.reports[0].claims}
+    assert got == want
+    assert {k: type(v) for k, v in got.items()} == {k: type(v) for k, v in want.items()}
+    assert loaded.reports[0].extra == {"interests": [], "note": None}
+    assert loaded.sources[0].extra == {"tags": []}
+    assert loaded.reports[0].claims[-1].extra == {"variants": []}
+    for fmt in ("json", "yaml"):
+        assert loads_case(dump_case(loaded, fmt)) == case
+
+
+def test_migration_0003_keeps_claims_and_declares_values_text(tmp_path: Path) -> None:
+    """A store written at revision 0002 (claim values declared JSON) upgrades to TEXT, rows intact."""
+    import sqlite3
+
+    from alembic import command
+
+    from sevenfold.store.engine import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    case = load_case(BUNDLED_ZARUBIN)
+    with Store(url) as store:
+        store.import_case(case)
+        cfg = alembic_config(store.engine)
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0002")
+
+    def value_type() -> str:
+        con = sqlite3.connect(tmp_path / "old.db")
+        try:
+            return {r[1]: r[2] for r in con.execute("PRAGMA table_info(claims)")}["value"]
+        finally:
+            con.close()
+
+    assert value_type() == "JSON"
+    with Store(url) as store:  # opening migrates to head
+        assert store.load_case(case.id) == case
+    assert value_type() == "TEXT"
+
+
+def test_json_export_puts_each_entry_on_its_own_line() -> None:
+    import json
+
+    from sevenfold.model import case_to_data, dump_case
+
+    case = load_case(BUNDLED_ZARUBIN)
+    text = dump_case(case, "json")
+    assert json.loads(text) == case_to_data(case)
+    entry_lines = [line for line in text.splitlines() if line.startswith("    {")]
+    assert len(entry_lines) == sum(len(v) for v in case_to_data(case).values() if isinstance(v, list))
+    assert all(json.loads(line.strip().rstrip(",")) for line in entry_lines)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from sevenfold import limits as _limits
 from sevenfold.errors import CaseValidationError, InputError, LimitExceeded, Problem
+from sevenfold.gc_pause import gc_paused
 from sevenfold.model.case import Case
 
 
@@ -104,10 +105,7 @@ def _yaml_load(text: str, file: str, limits: _limits.Limits) -> Any:
         where = f" (character {position})" if isinstance(position, int) else ""
         raise CaseValidationError([Problem(file, "", "", "", f"YAML syntax error{where}: {problem}")]) from None
     try:
-        data = loader.get_single_data()
-        if isinstance(loader, _FastLoader) and not _json_depth_ok(data, limits.nesting_depth):
-            raise LimitExceeded("nesting_depth", f"more than {limits.nesting_depth}", limits.nesting_depth)
-        return data
+        return loader.get_single_data()
     except RecursionError:
         raise LimitExceeded("nesting_depth", "too deep to parse", limits.nesting_depth, file) from None
     except LimitExceeded as exc:
@@ -140,7 +138,18 @@ def _json_depth_ok(data: Any, limit: int) -> bool:
 
 
 def parse_text(text: str, file: str = "<case>", fmt: str | None = None) -> Any:
-    """Parse YAML or JSON text (JSON is YAML, but the JSON parser is faster and exact)."""
+    """Parse YAML or JSON text (JSON is YAML, but the JSON parser is faster and exact), refusing
+    data nested deeper than the ``nesting_depth`` limit."""
+    data = _parse(text, file, fmt)
+    limits = _limits.current()
+    if not _json_depth_ok(data, limits.nesting_depth):
+        raise LimitExceeded("nesting_depth", f"more than {limits.nesting_depth}", limits.nesting_depth, file)
+    return data
+
+
+@gc_paused()
+def _parse(text: str, file: str, fmt: str | None) -> Any:
+    """Parse without the walk over the result: :func:`case_from_data` checks depth and sizes in one."""
     limits = _limits.current()
     stripped = text.lstrip()
     if fmt == "json" or (fmt is None and stripped.startswith("{")):
@@ -153,9 +162,6 @@ def parse_text(text: str, file: str = "<case>", fmt: str | None = None) -> Any:
                 msg = f"JSON syntax error (line {exc.lineno}, column {exc.colno}): {exc.msg}"
                 raise CaseValidationError([Problem(file, "", "", "", msg)]) from None
             data = _yaml_load(text, file, limits)
-        else:
-            if not _json_depth_ok(data, limits.nesting_depth):
-                raise LimitExceeded("nesting_depth", f"more than {limits.nesting_depth}", limits.nesting_depth, file)
         return data
     return _yaml_load(text, file, limits)
 
@@ -236,10 +242,12 @@ def _problems_from_validation(exc: ValidationError, data: Any, file: str) -> lis
     return list(unique.values())
 
 
+@gc_paused()
 def case_from_data(data: Any, file: str = "<case>", *, check_limits: bool = True) -> Case:
     """Validate parsed data into a :class:`Case`; raise CaseValidationError listing every problem.
 
-    ``check_limits=False`` skips the input limits (entry counts, text sizes) for data that passed
+    The input limits (entry counts, text sizes, nesting depth) are checked first, before any model
+    is built. ``check_limits=False`` skips them for data that passed
     them when it was first read, e.g. a case loaded back from the store; validation is unchanged.
     """
     if not isinstance(data, dict):
@@ -253,7 +261,7 @@ def case_from_data(data: Any, file: str = "<case>", *, check_limits: bool = True
         for kind, value in data.items():
             if isinstance(value, list) and len(value) > limits.entries:
                 raise LimitExceeded("entries", len(value), limits.entries, f"{file}: {kind}")
-        _check_text_sizes(data, file, limits)
+        _check_tree(data, file, limits)
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
@@ -294,73 +302,96 @@ def _reference_problems_of_rest(exc: ValidationError, data: dict[str, Any], file
             if not any(f"{d!r}" in p.message for d in dropped_ids)]
 
 
-def _check_text_sizes(data: Any, file: str, limits: _limits.Limits) -> None:
-    cap = limits.text_chars
+def _check_tree(data: Any, file: str, limits: _limits.Limits) -> None:
+    """One walk over parsed data for the nesting depth and every text's (and key's) length."""
+    cap, max_depth = limits.text_chars, limits.nesting_depth
     if not isinstance(data, (dict, list)):
         if isinstance(data, str) and len(data) > cap:
             raise LimitExceeded("text_chars", len(data), cap, file)
         return
-    stack = [data]
+    # only containers go on the stack; this walk sees every node of a large case, so it is kept lean
+    stack: list[tuple[Any, int]] = [(data, 1)]
     pop, push = stack.pop, stack.append
     while stack:
-        node = pop()
-        values = node.values() if isinstance(node, dict) else node
-        for v in values:
-            if isinstance(v, str):
-                if len(v) > cap:
-                    raise LimitExceeded("text_chars", len(v), cap, file)
-            elif isinstance(v, (dict, list)):
-                push(v)
-        if isinstance(node, dict):  # keys are text too
-            for k in node:
+        node, depth = pop()
+        if depth > max_depth:
+            raise LimitExceeded("nesting_depth", f"more than {max_depth}", max_depth, file)
+        if type(node) is dict:
+            for k, v in node.items():
+                if isinstance(v, str):
+                    if len(v) > cap:
+                        raise LimitExceeded("text_chars", len(v), cap, file)
+                elif isinstance(v, (dict, list)):
+                    push((v, depth + 1))
                 if isinstance(k, str) and len(k) > cap:
                     raise LimitExceeded("text_chars", len(k), cap, file)
+        else:
+            for v in node:
+                if isinstance(v, str):
+                    if len(v) > cap:
+                        raise LimitExceeded("text_chars", len(v), cap, file)
+                elif isinstance(v, (dict, list)):
+                    push((v, depth + 1))
 
 
+@gc_paused()
 def load_case(path: str | Path) -> Case:
     """Load and validate a case file (YAML or JSON). Raises CaseValidationError / InputError."""
     p = Path(path)
     text = read_text(p)
     fmt = "json" if p.suffix.lower() == ".json" else None
-    return case_from_data(parse_text(text, str(p), fmt), str(p))
+    return case_from_data(_parse(text, str(p), fmt), str(p))
 
 
+@gc_paused()
 def loads_case(text: str, file: str = "<case>") -> Case:
-    return case_from_data(parse_text(text, file), file)
+    return case_from_data(_parse(text, file, None), file)
 
 
 def case_to_data(case: Case) -> dict[str, Any]:
-    """Plain data for a case, as written to files: no nulls, no empty lists."""
-    # fields never set are left out (defaults apply on reading); extras are kept even when null
-    data = {"format": case.format, **case.model_dump(mode="json", exclude_defaults=True)}
-    return _prune(data)
+    """Plain data for a case, as written to files.
+
+    Fields left at their default (empty lists, nulls) are left out; defaults apply on reading.
+    Extras (keys the format does not define) are kept exactly as given, empty or null included.
+    """
+    return {"format": case.format, **case.model_dump(mode="json", exclude_defaults=True)}
 
 
-# list-valued fields of the format that are left out of written files when empty
-_OPTIONAL_LISTS = frozenset({"actors", "sources", "documents", "reports", "hypotheses", "ratings", "outcomes",
-                             "burns", "aliases", "interests", "via", "derived_from", "claims", "variants",
-                             "mimics"})
-
-
-def _prune(data: dict[str, Any]) -> dict[str, Any]:
-    """Drop empty optional lists (top level and inside entries); values inside claims are kept as is."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in _OPTIONAL_LISTS and isinstance(value, list):
-            if not value:
-                continue
-            value = [_prune(v) if isinstance(v, dict) else v
-                     for v in value]
-        out[key] = value
-    return out
-
-
+@gc_paused()
 def dump_case(case: Case, fmt: str = "yaml") -> str:
+    """A case as YAML or JSON text (JSON: one entry per line, see :func:`_json_text`)."""
     data = case_to_data(case)
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return _json_text(data)
     if fmt == "yaml":
         # libyaml's emitter when available (same representers and output, ~10x faster)
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
     raise InputError(f"unknown case format {fmt!r}; use yaml or json")
+
+
+_ENTRY_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def _json_text(data: dict[str, Any]) -> str:
+    """JSON of a case with each top-level key on its own line and each entry of a list on its own
+    line, compact inside (the case's metadata is indented). Easy to read and to diff line by line,
+    and written by the C encoder (``json.dumps`` with ``indent`` runs the pure-Python one, several
+    times slower on large cases).
+    """
+    enc = _ENTRY_ENCODER.encode
+    lines = ["{"]
+    last = len(data) - 1
+    for i, (key, value) in enumerate(data.items()):
+        comma = "," if i < last else ""
+        if isinstance(value, list) and value:
+            lines.append(f"  {enc(key)}: [")
+            lines.append(",\n".join(["    " + enc(entry) for entry in value]))
+            lines.append(f"  ]{comma}")
+        elif isinstance(value, dict):  # the case's metadata: small, so indented in full
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            lines.append(f"  {enc(key)}: {text}{comma}")
+        else:
+            lines.append(f"  {enc(key)}: {enc(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, delete, func, insert, select, text
+from sqlalchemy import Connection, Table, Text, delete, func, insert, select, text, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from sevenfold.errors import CaseValidationError, Conflict, InputError, NotFound, StoreError
+from sevenfold.gc_pause import gc_paused
 from sevenfold.model import Case, case_from_data, case_to_data
 from sevenfold.store import audit as _audit
+from sevenfold.store import jsontext
 from sevenfold.store.engine import make_engine, migrate, redact, resolve_db_url
 from sevenfold.store.tables import ENTRY_KINDS, case_grants, cases, claims, entry_tables
 
@@ -60,30 +61,38 @@ def _lock_case(conn: Connection, case_id: str) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
-_JSON_ENCODER = json.JSONEncoder()
+def _bulk_insert(conn: Connection, table: Table, rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows given as tuples in the table's column order.
 
-
-def _bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows. On SQLite, straight through the driver's executemany with JSON columns
-    serialised here exactly as SQLAlchemy's JSON type does (``json.dumps``, None as JSON null):
-    SQLAlchemy's per-row parameter processing cost more than SQLite's own work on large imports.
-    Other backends go through SQLAlchemy.
+    On SQLite the JSON columns already hold their JSON text (see :func:`_json_encoder`) and the rows
+    go straight to the driver's executemany: SQLAlchemy's per-row parameter processing cost more
+    than SQLite's own work on large imports. Other backends go through SQLAlchemy.
     """
     if conn.dialect.name != "sqlite":
-        conn.execute(insert(table), rows)
+        names = [c.name for c in table.columns]
+        conn.execute(insert(table), [dict(zip(names, r, strict=True)) for r in rows])
         return
-    cols = [c.name for c in table.columns]
-    is_json = [isinstance(c.type, JSON) for c in table.columns]
-    names = ", ".join('"' + c + '"' for c in cols)
-    marks = ", ".join("?" for _ in cols)
-    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
-    encode = _JSON_ENCODER.encode  # what json.dumps(value) does, without its per-call set-up
+    names = ", ".join('"' + c.name + '"' for c in table.columns)
+    marks = ", ".join("?" for _ in table.columns)
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
 
-    def dumps(value: Any) -> str:
-        return "null" if value is None else encode(value)
 
-    conn.exec_driver_sql(sql, [tuple(dumps(r.get(c)) if j else r.get(c) for c, j in zip(cols, is_json, strict=True))
-                               for r in rows])
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _json_encoder(conn: Connection) -> Callable[[Any], Any]:
+    """How a JSON column's value is passed to :func:`_bulk_insert`: as JSON text on SQLite (written
+    exactly as SQLAlchemy's JSON type would, ``json.dumps`` with None as JSON null), else as is."""
+    return jsontext.dumps if conn.dialect.name == "sqlite" else _identity
+
+
+def _json_column(conn: Connection, column: Any) -> tuple[Any, Callable[[Any], Any]]:
+    """A JSON column to select and the function that decodes what it returns: on SQLite the raw
+    text decoded by :mod:`jsontext` (one fast call per value), elsewhere SQLAlchemy's own result."""
+    if conn.dialect.name == "sqlite":
+        return type_coerce(column, Text), jsontext.loads
+    return column, _identity
 
 
 def _now() -> dt.datetime:
@@ -178,34 +187,45 @@ class Store:
             with conn.begin():
                 return self._load(conn, case_id)
 
+    @gc_paused()  # hundreds of thousands of objects that all stay alive (see sevenfold.gc_pause)
     def _load(self, conn: Connection, case_id: str) -> tuple[Case, int]:
         row = conn.execute(select(cases).where(cases.c.case_id == case_id)).first()
         if row is None:
             raise NotFound(f"no case {case_id!r} in {redact(self.url)} (see `sevenfold list`)")
         data: dict[str, Any] = {"format": row.format, "case": row.meta}
         for kind, table in entry_tables.items():
-            bodies = conn.execute(select(table.c.body).where(table.c.case_pk == row.pk)
+            body, decode = _json_column(conn, table.c.body)
+            bodies = conn.execute(select(body).where(table.c.case_pk == row.pk)
                                   .order_by(table.c.pos)).scalars().all()
             if bodies:
-                data[kind] = list(bodies)
+                data[kind] = [decode(b) for b in bodies]
         if data.get("reports"):
-            per_report: dict[int, list[Any]] = {}
-            q = (select(claims.c.report_pos, claims.c.object, claims.c.attribute, claims.c.value, claims.c.extra)
-                 .where(claims.c.case_pk == row.pk).order_by(claims.c.report_pos, claims.c.pos))
-            for rpos, obj, attr, value, extra in conn.execute(q):
-                claim = {"object": obj, "attribute": attr, "value": value}
-                if extra:
-                    claim.update(extra)
-                per_report.setdefault(rpos, []).append(claim)
-            for rpos, cl in per_report.items():
-                if not 0 <= rpos < len(data["reports"]):  # only in a store damaged outside sevenfold
-                    raise StoreError(f"case {case_id!r} is damaged in {redact(self.url)}: claims of a missing "
-                                     f"report (position {rpos}); run `sevenfold check`")
-                data["reports"][rpos]["claims"] = cl
+            self._attach_claims(conn, row.pk, case_id, data["reports"])
         # limits were applied when the case was first read; validation still runs in full
         return case_from_data(data, f"store:{case_id}", check_limits=False), int(row.revision)
 
+    def _attach_claims(self, conn: Connection, pk: int, case_id: str, reports: list[dict[str, Any]]) -> None:
+        value, decode = _json_column(conn, claims.c.value)
+        extra, decode_extra = _json_column(conn, claims.c.extra)
+        q = (select(claims.c.report_pos, claims.c.object, claims.c.attribute, value, extra)
+             .where(claims.c.case_pk == pk).order_by(claims.c.report_pos, claims.c.pos))
+        n = len(reports)
+        current_pos, current = -1, None
+        for rpos, obj, attr, val, ext in conn.execute(q):
+            if rpos != current_pos:
+                if not 0 <= rpos < n:  # only in a store damaged outside sevenfold
+                    raise StoreError(f"case {case_id!r} is damaged in {redact(self.url)}: claims of a missing "
+                                     f"report (position {rpos}); run `sevenfold check`")
+                current_pos, current = rpos, reports[rpos].setdefault("claims", [])
+            claim = {"object": obj, "attribute": attr, "value": decode(val)}
+            if ext is not None:
+                ext = decode_extra(ext)
+                if ext:
+                    claim.update(ext)
+            current.append(claim)
+
     # ---- writes --------------------------------------------------------------------------------
+    @gc_paused()
     def import_case(self, case: Case, *, replace: bool = False,
                     progress: Callable[[int], None] | None = None, actor: str | None = None) -> int:
         """Write a validated case in one transaction; returns its revision.
@@ -251,6 +271,7 @@ class Store:
         for table in entry_tables.values():
             conn.execute(delete(table).where(table.c.case_pk == pk))
 
+    @gc_paused()
     def _insert(self, conn: Connection, case: Case, revision: int,
                 progress: Callable[[int], None] | None) -> int:
         now = _now()
@@ -258,52 +279,54 @@ class Store:
         pk = conn.execute(insert(cases).values(case_id=case.id, format=case.format, title=case.case.title,
                                                meta=meta, revision=revision, created_at=now,
                                                updated_at=now).returning(cases.c.pk)).scalar_one()
+        enc = _json_encoder(conn)
         for kind in ENTRY_KINDS:
             entries = getattr(case, kind)
-            if not entries:
-                continue
-            table = entry_tables[kind]
-            rows = []
-            claim_rows = []
-            for pos, entry in enumerate(entries):
-                if kind == "reports":
-                    # one serializer call per report, claims included (a claim's fields are all
-                    # required, so exclude_defaults leaves its dump whole): much cheaper than one
-                    # model_dump per claim
-                    body = entry.model_dump(mode="json", exclude_defaults=True)
-                    claim_dumps = body.pop("claims", None) or []
-                    if len(claim_dumps) != len(entry.claims):
-                        claim_dumps = [c.model_dump(mode="json") for c in entry.claims]
-                    for cpos, cd in enumerate(claim_dumps):
-                        obj, attr, value = cd.pop("object"), cd.pop("attribute"), cd.pop("value")
-                        claim_rows.append({"case_pk": pk, "report_pos": pos, "pos": cpos, "source_id": entry.source,
-                                           "object": obj, "attribute": attr, "value": value,
-                                           "extra": cd or None})
-                else:
-                    body = entry.model_dump(mode="json", exclude_defaults=True)
-                row = {"case_pk": pk, "pos": pos, "key": _entry_key(kind, entry) or f"#{pos}", "body": body}
-                if kind == "reports":
-                    row["source_id"], row["date"] = entry.source, entry.date
-                elif kind == "ratings":
-                    row["report_id"], row["hypothesis_id"] = entry.report, entry.hypothesis
-                elif kind == "burns":
-                    row["source_id"] = entry.source
-                rows.append(row)
-                if len(rows) >= _BATCH:
-                    _bulk_insert(conn, table, rows)
-                    if progress and kind == "reports":
-                        progress(len(rows))
-                    rows = []
-                if len(claim_rows) >= _BATCH:
-                    _bulk_insert(conn, claims, claim_rows)
-                    claim_rows = []
-            if rows:
-                _bulk_insert(conn, table, rows)
-                if progress and kind == "reports":
-                    progress(len(rows))
-            if claim_rows:
-                _bulk_insert(conn, claims, claim_rows)
+            if entries:
+                self._insert_kind(conn, pk, kind, entries, enc, progress if kind == "reports" else None)
         return revision
+
+    def _insert_kind(self, conn: Connection, pk: int, kind: str, entries: list[Any],
+                     enc: Callable[[Any], Any], progress: Callable[[int], None] | None) -> None:
+        """Rows of one entry kind (and, for reports, their claims) as tuples in column order."""
+        table = entry_tables[kind]
+        rows: list[tuple[Any, ...]] = []
+        claim_rows: list[tuple[Any, ...]] = []
+        for pos, entry in enumerate(entries):
+            body = entry.model_dump(mode="json", exclude_defaults=True)
+            key = _entry_key(kind, entry) or f"#{pos}"
+            if kind == "reports":
+                # one serializer call per report, claims included (a claim's fields are all
+                # required, so exclude_defaults leaves its dump whole): much cheaper than one
+                # model_dump per claim
+                claim_dumps = body.pop("claims", None) or []
+                if len(claim_dumps) != len(entry.claims):
+                    claim_dumps = [c.model_dump(mode="json") for c in entry.claims]
+                source = entry.source
+                for cpos, cd in enumerate(claim_dumps):
+                    obj, attr, value = cd.pop("object"), cd.pop("attribute"), cd.pop("value")
+                    claim_rows.append((pk, pos, cpos, source, obj, attr, enc(value), enc(cd or None)))
+                rows.append((pk, pos, key, source, entry.date, enc(body)))
+            elif kind == "ratings":
+                rows.append((pk, pos, key, entry.report, entry.hypothesis, enc(body)))
+            elif kind == "burns":
+                rows.append((pk, pos, key, entry.source, enc(body)))
+            else:
+                rows.append((pk, pos, key, enc(body)))
+            if len(rows) >= _BATCH:
+                _bulk_insert(conn, table, rows)
+                if progress:
+                    progress(len(rows))
+                rows = []
+            if len(claim_rows) >= _BATCH:
+                _bulk_insert(conn, claims, claim_rows)
+                claim_rows = []
+        if rows:
+            _bulk_insert(conn, table, rows)
+            if progress:
+                progress(len(rows))
+        if claim_rows:
+            _bulk_insert(conn, claims, claim_rows)
 
     def delete_case(self, case_id: str, *, actor: str | None = None) -> None:
         """Delete a case (and its access grants); with ``actor`` an audit record is appended."""

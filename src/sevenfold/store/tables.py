@@ -23,8 +23,29 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.ext.compiler import compiles
 
 metadata = MetaData()
+
+
+class SQLiteJSONText(sqlite.JSON):
+    """JSON declared ``TEXT`` on SQLite (revision 0003).
+
+    SQLite gives a column declared ``JSON`` NUMERIC affinity, which converts stored text that looks
+    like a number: the JSON ``12.0`` came back as the integer 12 and ``12345678901234567890`` as a
+    float that had lost its last digits. Declared ``TEXT``, the JSON text is kept as written.
+    Only claim values need it: every other JSON column holds an object or null, never a bare number.
+    """
+
+
+
+@compiles(SQLiteJSONText, "sqlite")
+def _sqlite_json_text_ddl(_type: SQLiteJSONText, _compiler: object, **_kw: object) -> str:
+    return "TEXT"  # DDL only: binding and reading stay those of sqlite.JSON
+
+
+JSON_VALUE = JSON().with_variant(SQLiteJSONText(), "sqlite")
 
 cases = Table(
     "cases",
@@ -80,7 +101,7 @@ claims = Table(
     Column("source_id", String(200), nullable=False),
     Column("object", Text, nullable=False),
     Column("attribute", Text, nullable=False),
-    Column("value", JSON, nullable=False),
+    Column("value", JSON_VALUE, nullable=False),
     Column("extra", JSON, nullable=True),
     Index("ix_claims_item", "case_pk", "object", "attribute"),
 )
