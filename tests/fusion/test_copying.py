@@ -58,3 +58,31 @@ def test_dependence_direction_for_full_copier():
     i, j = labels.index("clique0"), labels.index("poor")
     assert d[i, j] + d[j, i] > 0.9
     assert np.isclose(model.copy_pairs(0.0)[0].dependence, max(p.dependence for p in model.copy_pairs(0.0)))
+
+
+def test_accu_estimates_how_many_false_values_there_are():
+    """ACCU's ``n_false="auto"``: uniform errors over 10 values give an n near 10; errors bunched on a
+    few popular wrong values give a small n; the estimate is exposed as ``n_false_``."""
+    from sevenfold.fusion import Accu
+    from sevenfold.fusion.methods.accu import false_value_count, majority_truth
+
+    plain = dict(n_copiers=0, clique_size=0, n_items=1500, coverage=0.5)
+    uniform = ClaimMatrix.from_table(claims_scenario(seed=5, n_false=10, **plain).claims)
+    bunched = ClaimMatrix.from_table(claims_scenario(seed=5, n_false=10, false_skew=3.0, **plain).claims)
+    n_uniform = Accu().fit(uniform).n_false_
+    n_bunched = Accu().fit(bunched).n_false_
+    assert 8.0 <= n_uniform <= 12.5, n_uniform
+    assert 1.0 <= n_bunched <= 2.0, n_bunched
+    assert n_uniform == false_value_count(uniform, majority_truth(uniform))
+    assert Accu(n_false=7).fit(uniform).n_false_ == 7.0
+
+
+def test_accu_n_false_must_be_auto_or_at_least_one():
+    import pytest
+
+    from sevenfold.errors import InputError
+    from sevenfold.fusion import Accu
+
+    for bad in ("many", 0.5, None):
+        with pytest.raises(InputError, match="n_false"):
+            Accu(n_false=bad)

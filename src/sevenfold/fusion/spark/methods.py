@@ -155,7 +155,7 @@ def _accu_prob(est: Any, sc: SparkClaims, accuracy: np.ndarray, any_unstated: bo
     from pyspark.sql import Window
 
     F = _F()
-    score = np.log(est.n_false * accuracy / (1 - accuracy))
+    score = np.log(est._n * accuracy / (1 - accuracy))
     if discount is None:
         cand_votes = sc.cand_from_src(score, "v")
     else:
@@ -167,7 +167,7 @@ def _accu_prob(est: Any, sc: SparkClaims, accuracy: np.ndarray, any_unstated: bo
     w = Window.partitionBy("i")
     m = F.max("v").over(w)
     m = F.greatest(m, F.lit(0.0)) if any_unstated else m
-    unstated = F.greatest(F.lit(est.n_false + 1.0) - F.col("n_cands"), F.lit(0.0))
+    unstated = F.greatest(F.lit(est._n + 1.0) - F.col("n_cands"), F.lit(0.0))
     f = votes.withColumn("m", m).withColumn("e", F.exp(F.col("v") - F.col("m")))
     f = f.withColumn("den", F.sum("e").over(w) + unstated * F.exp(-F.col("m")))
     return _checkpoint(f.select("c", (F.col("e") / F.col("den")).alias("prob")))
@@ -175,7 +175,8 @@ def _accu_prob(est: Any, sc: SparkClaims, accuracy: np.ndarray, any_unstated: bo
 
 def accu(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ...]:
     F = _F()
-    any_unstated = sc.item_n_cands.where(F.col("n_cands") < est.n_false + 1.0).limit(1).count() > 0
+    n = _vote_n(est, sc)
+    any_unstated = sc.item_n_cands.where(F.col("n_cands") < n + 1.0).limit(1).count() > 0
     accuracy = np.full(sc.n_sources, est.initial_accuracy)
     while True:
         prob = _accu_prob(est, sc, accuracy, any_unstated)
@@ -185,7 +186,7 @@ def accu(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ...]:
         if ctl.done(change):
             break
     truth = _truth(sc, prob, "prob", prob, "prob")
-    return truth, prob, "prob", accuracy, {}
+    return truth, prob, "prob", accuracy, {"n_false": n}
 
 
 class SparkPairCounts:
@@ -232,20 +233,41 @@ class SparkPairCounts:
         self.cand_pairs.unpersist()
 
 
+def _false_value_count(sc: SparkClaims, prob: Any, cap: float) -> float:
+    """:func:`sevenfold.fusion.methods.accu.false_value_count` in Spark (``prob``: frame ``c, prob``)."""
+    F = _F()
+    fm = sc.with_items(sc.cand_votes.join(prob, "c")).select(
+        "i", (F.col("votes") * (1.0 - F.col("prob"))).alias("f"))
+    per_item = (fm.groupBy("i").agg(F.sum("f").alias("k"), F.sum(F.col("f") * (F.col("f") - 1.0)).alias("same"))
+                .where(F.col("k") >= 2.0))
+    row = per_item.agg(F.sum(F.col("k") * (F.col("k") - 1.0)).alias("pairs"), F.sum("same").alias("same"),
+                       F.count(F.lit(1)).alias("n")).collect()[0]
+    if not row["n"]:
+        return float(cap)
+    return float(np.clip(row["pairs"] / max(row["same"], 1e-12), 1.0, cap))
+
+
 def _effective_n_false(est: Any, sc: SparkClaims, prob: Any) -> float:
     if est.copy_n_false is not None:
         return float(est.copy_n_false)
+    return _false_value_count(sc, prob, est.n_false_cap)
+
+
+def _vote_n(est: Any, sc: SparkClaims) -> float:
+    """The vote's ``n`` for this fit, as :meth:`Accu._vote_n` (majority-vote shares when ``"auto"``)."""
+    from pyspark.sql import Window
+
+    from sevenfold.fusion.methods.accu import N_FALSE_CAP
+
+    if est.n_false != "auto":
+        est._n = float(est.n_false)
+        return est._n
     F = _F()
-    fm = sc.with_items(sc.cand_votes.join(prob, "c")).select(
-        "i", (F.col("votes") * (1.0 - F.col("prob"))).alias("fm"))
-    per_item = fm.groupBy("i").agg(F.sum("fm").alias("tot"), F.sum(F.col("fm") ** 2).alias("sq"),
-                                   F.sum((F.col("fm") > 0.5).cast("int")).alias("nbig"))
-    sel = per_item.where((F.col("nbig") >= 1) & (F.col("tot") >= 2.0)).select(
-        (F.col("sq") / F.greatest(F.col("tot"), F.lit(1e-12)) ** 2).alias("conc"))
-    mean = sel.agg(F.avg("conc")).collect()[0][0]
-    if mean is None:
-        return float(est.n_false)
-    return float(np.clip(1.0 / mean, 1.0, est.n_false))
+    # 1 for each item's most-voted candidate (ties: the lowest candidate id, i.e. first appearance)
+    w = Window.partitionBy("i").orderBy(F.col("votes").desc(), F.col("c").asc())
+    winners = sc.with_items(sc.cand_votes).select("c", (F.row_number().over(w) == 1).cast("double").alias("prob"))
+    est._n = _false_value_count(sc, winners, N_FALSE_CAP)
+    return est._n
 
 
 def _discount(est: Any, sc: SparkClaims, dep: Any) -> Any:
@@ -277,7 +299,8 @@ def accu_copy(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ..
     )
 
     F = _F()
-    any_unstated = sc.item_n_cands.where(F.col("n_cands") < est.n_false + 1.0).limit(1).count() > 0
+    n = _vote_n(est, sc)
+    any_unstated = sc.item_n_cands.where(F.col("n_cands") < n + 1.0).limit(1).count() > 0
     counts = SparkPairCounts(sc)
     accuracy = np.full(sc.n_sources, est.initial_accuracy)
     dep = sp.csr_matrix((sc.n_sources, sc.n_sources))
@@ -286,7 +309,7 @@ def accu_copy(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ..
     if est.init == "agreement":
         accuracy = np.clip(agreement_accuracy(counts, fallback=est.initial_accuracy), _A_MIN, _A_MAX)
         p_ij, p_ji = agreement_posteriors(counts, accuracy, prior=est.prior, copy_rate=est.copy_rate,
-                                          n_false=est.n_false)
+                                          n_false=n)
         dep = dependence_matrix(counts, p_ij, p_ji)
         discount = _discount(est, sc, dep)
     while True:
@@ -310,7 +333,7 @@ def accu_copy(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ..
     truth = _truth(sc, prob, "prob", prob, "prob")
     est._shared = sp.csr_matrix((counts.shared, (counts.i, counts.j)), shape=(sc.n_sources,) * 2)
     counts.unpersist()
-    return truth, prob, "prob", accuracy, {"__dependence__": dep}
+    return truth, prob, "prob", accuracy, {"__dependence__": dep, "n_false": n}
 
 
 SPARK_METHODS = {
