@@ -49,12 +49,25 @@ def _as_string_array(values: Any) -> pa.Array:
     return values
 
 
-def _encode(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Dense codes and labels; a null is a label of its own (``None``) so codes have no holes."""
+def _encode(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dense codes, labels and which labels are empty (null, or only whitespace); a null is a label of
+    its own (``None``) so codes have no holes."""
     enc = pc.dictionary_encode(arr, null_encoding="encode")
     codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     labels = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype="O")
-    return codes, labels
+    blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(enc.dictionary), ""), True)
+    return codes, labels, blank.to_numpy(zero_copy_only=False)
+
+
+def _map_threads(fn: Any, args: list[Any]) -> list[Any]:
+    """``[fn(a) for a in args]`` on up to ``os.cpu_count()`` threads (for functions that release the GIL)."""
+    workers = min(len(args), os.cpu_count() or 1)
+    if workers <= 1 or sum(len(a) for a in args) < 200_000:  # small inputs: threads cost more than they save
+        return [fn(a) for a in args]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fn, args))
 
 
 def _dense_codes(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -260,18 +273,19 @@ class ClaimMatrix:
         """Index claims given as parallel columns (lists or Arrow arrays)."""
         if duplicates not in ("latest", "first", "last", "error"):
             raise InputError(f"duplicates policy must be latest, first, last or error, not {duplicates!r}")
-        cols = {"source": _as_string_array(source), "object": _as_string_array(object),
-                "attribute": _as_string_array(attribute), "value": _as_string_array(value)}
-        n = len(cols["source"])
-        if any(len(c) != n for c in cols.values()):
+        raw = {"source": source, "object": object, "attribute": attribute, "value": value}
+        lengths = {len(c) for c in raw.values()}
+        if len(lengths) != 1:
             raise InputError(f"{origin}: columns have different lengths")
+        n = lengths.pop()
         if n == 0:
             raise InputError(f"{origin}: no claims")
-        # encode first, then judge emptiness on the (much smaller) dictionaries
-        enc = {name: _encode(col) for name, col in cols.items()}
+        # encode first, then judge emptiness on the (much smaller) dictionaries; Arrow's hashing
+        # releases the GIL, so the four columns are encoded on several cores at once
+        enc = dict(zip(raw, _map_threads(lambda c: _encode(_as_string_array(c)), list(raw.values())),
+                       strict=True))
         bad = np.zeros(n, dtype=bool)
-        for name, (codes, labels) in enc.items():
-            empty_label = np.fromiter(((lab is None or not str(lab).strip()) for lab in labels), bool, len(labels))
+        for name, (codes, _labels, empty_label) in enc.items():
             if not empty_label.any():
                 continue
             mask = empty_label[codes]
@@ -283,7 +297,8 @@ class ClaimMatrix:
             row = int(np.argmax(bad))
             raise InputError(f"{origin}: row {row + 1}: field 'value' is empty, missing or NaN "
                              "(use missing='drop' / --drop-missing to skip such rows)")
-        (s, s_lab), (o, o_lab), (a, a_lab), (v, v_lab) = (enc[k] for k in ("source", "object", "attribute", "value"))
+        (s, s_lab, _), (o, o_lab, _), (a, a_lab, _), (v, v_lab, _) = (
+            enc[k] for k in ("source", "object", "attribute", "value"))
         v_lab = np.asarray([("" if lab is None else lab) for lab in v_lab], dtype="O")
         na = max(len(a_lab), 1)
 
@@ -309,7 +324,7 @@ class ClaimMatrix:
                     raw = v_lab[pairs_u[lo:hi] % nv]
                     raw = np.where(raw == None, "", raw)  # noqa: E711 - elementwise None test
                     keys[lo:hi] = norm.for_attribute(str(a_lab[ai]))(raw)
-            kcodes, klab = _encode(pa.array(keys, pa.string()))
+            kcodes, klab, _ = _encode(pa.array(keys, pa.string()))
             key = kcodes[pair_inv]
             empty_keys = np.asarray([k is None or k == "" for k in klab], dtype=bool)
             key_empty = bad | (empty_keys[key] if len(klab) else False)
@@ -338,8 +353,7 @@ class ClaimMatrix:
             date_arr = _as_string_array(date)
             if len(date_arr) != n:
                 raise InputError(f"{origin}: column 'date' has a different length")
-        _, sk_u, _ = _dense_codes(sk)
-        has_dups = len(sk_u) < sk.size
+        has_dups = len(pc.unique(pa.array(sk, pa.int64()))) < sk.size
         if not has_dups:
             order = None
         elif duplicates == "latest" and date_arr is not None:
