@@ -5,8 +5,9 @@ normalised by :mod:`sevenfold.names` (any script → folded key; sorted key for 
 key; family-name key) and places canonicalised through the gazetteer (Hsinking → Changchun), so
 Splink compares spellings that romanisation already made comparable.
 
-Backends: DuckDB (default, in-process) and Spark (``--backend spark``; needs the ``spark`` extra and a
-SparkSession; wired, not exercised in CI). Outputs: clusters (``id, cluster_id``), the trained model
+Backends: DuckDB (default, in-process) and Spark (``--backend spark``; needs the ``spark`` extra and
+Java; local mode unless ``SEVENFOLD_SPARK_MASTER`` or spark-submit gives a cluster). Both give the
+same clusters (tests/names/test_names_dedupe.py). Outputs: clusters (``id, cluster_id``), the trained model
 (JSON) and Splink's match-weight chart (self-contained HTML).
 """
 
@@ -147,11 +148,18 @@ def _db_api(backend: str, spark: Any = None) -> Any:
         except ImportError:
             raise InputError("--backend spark needs the 'spark' extra: pip install 'sevenfold[spark]'") from None
         if spark is None:
-            try:
-                from pyspark.sql import SparkSession
-            except ImportError:
-                raise InputError("--backend spark needs pyspark: pip install 'sevenfold[spark]'") from None
-            spark = SparkSession.builder.appName("sevenfold-names-dedupe").getOrCreate()
+            # the session every sevenfold Spark job shares: local[*] unless SEVENFOLD_SPARK_MASTER or
+            # spark-submit says otherwise, with messages a user can act on when the JVM cannot start
+            from sevenfold.fusion.spark.session import spark_session
+
+            spark = spark_session()
+        if not spark.sparkContext.getCheckpointDir():
+            # Splink breaks long lineages with checkpoints, which need a directory
+            import os
+            import tempfile
+
+            spark.sparkContext.setCheckpointDir(
+                tempfile.mkdtemp(prefix="sevenfold-splink-", dir=os.environ.get("SEVENFOLD_SPARK_TMP")))
         return SparkAPI(spark_session=spark)
     raise InputError(f"--backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
 
@@ -170,10 +178,6 @@ def dedupe_records(
     """Train a Splink model on the records (u by random sampling, m by EM), predict, cluster."""
     if not 0.0 < threshold < 1.0:
         raise InputError(f"threshold must be a match probability in (0, 1), got {threshold}")
-    import logging
-
-    from splink import Linker, block_on
-
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     table = records if isinstance(records, pa.Table) else prepare_records(records, aliases)
@@ -184,10 +188,34 @@ def dedupe_records(
 
     db_api = _db_api(backend, spark)
     if backend == "spark":
-        sdf = db_api.spark.createDataFrame(table.to_pylist())  # pragma: no cover - Spark not in CI
-        df = db_api.register(sdf)
-    else:
-        df = db_api.register(table)
+        return _with_spark_errors(lambda: _run(db_api, db_api.spark.createDataFrame(table), table,
+                                               backend, threshold, chart_path, model_path, seed, max_pairs_u,
+                                               timings, t0))
+    return _run(db_api, table, table, backend, threshold, chart_path, model_path, seed, max_pairs_u, timings, t0)
+
+
+def _with_spark_errors(run: Any) -> DedupeResult:
+    """Run a Spark dedupe; JVM failures become a message saying what to change, not a stack trace."""
+    from sevenfold.errors import SevenfoldError
+    from sevenfold.fusion.spark.session import translate_spark_error
+
+    try:
+        return run()
+    except SevenfoldError:
+        raise
+    except Exception as exc:  # Py4J / JVM failures
+        raise translate_spark_error(exc) from None
+
+
+def _run(db_api: Any, frame: Any, table: pa.Table, backend: str, threshold: float, chart_path: str | Path | None,
+         model_path: str | Path | None, seed: int, max_pairs_u: float, timings: dict[str, float],
+         t0: float) -> DedupeResult:
+    """Train, predict and cluster with Splink on ``frame`` (the records in the backend's own form)."""
+    import logging
+
+    from splink import Linker, block_on
+
+    df = db_api.register(frame)
     linker = Linker(df, _settings(), log_level=logging.ERROR)
     t1 = time.perf_counter()
     notes: list[str] = []
@@ -212,7 +240,8 @@ def dedupe_records(
     timings["train_s"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     pred = linker.inference.predict(threshold_match_probability=threshold)
-    pairs_scored = int(pred.as_duckdbpyrelation().count("*").fetchall()[0][0]) if backend == "duckdb" else -1
+    pairs_scored = (int(pred.as_duckdbpyrelation().count("*").fetchall()[0][0]) if backend == "duckdb"
+                    else int(pred.as_spark_dataframe().count()))
     clusters_df = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold)
     timings["predict_cluster_s"] = time.perf_counter() - t2
     rel = clusters_df.as_pyarrow_table() if backend == "duckdb" else pa.Table.from_pylist(
@@ -245,6 +274,6 @@ def dedupe_records(
             params.append({"comparison": comp.get("output_column_name"), "level": level.get("label_for_charts"),
                            "m": m, "u": u, "weight": weight})
     timings["total_s"] = time.perf_counter() - t0
-    return DedupeResult(n_records=n, n_clusters=len({c["cluster_id"] for c in clusters}), clusters=clusters,
-                        pairs_scored=pairs_scored, timings=timings, chart=chart_file, model=model_file,
-                        parameters=params, notes=notes)
+    return DedupeResult(n_records=table.num_rows, n_clusters=len({c["cluster_id"] for c in clusters}),
+                        clusters=clusters, pairs_scored=pairs_scored, timings=timings, chart=chart_file,
+                        model=model_file, parameters=params, notes=notes)

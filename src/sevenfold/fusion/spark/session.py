@@ -55,6 +55,9 @@ def spark_session(master: str | None = None, memory: str | None = None) -> Any:
                .config("spark.driver.host", "127.0.0.1")
                .config("spark.driver.bindAddress", "127.0.0.1")
                .config("spark.sql.session.timeZone", "UTC"))
+    jar = _splink_jar()
+    if jar:  # Splink's string-similarity functions (jaro_winkler …) for `names dedupe --backend spark`
+        builder = builder.config("spark.jars", jar)
     try:
         _SESSION = builder.getOrCreate()
     except Exception as exc:  # the JVM failed to start: say what to change
@@ -65,6 +68,16 @@ def spark_session(master: str | None = None, memory: str | None = None) -> Any:
     _SESSION.sparkContext.setLogLevel("ERROR")
     _SESSION.sparkContext.setCheckpointDir(os.path.join(tmp, "checkpoints"))
     return _SESSION
+
+
+def _splink_jar() -> str | None:
+    """The jar of Splink's Spark SQL similarity functions, when Splink is installed."""
+    try:
+        from splink.backends.spark import similarity_jar_location
+    except ImportError:
+        return None
+    path = similarity_jar_location()
+    return path if os.path.exists(path) else None
 
 
 def stop_session() -> None:
