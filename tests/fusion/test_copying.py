@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from sevenfold.errors import InputError
 from sevenfold.fusion import AccuCopy, ClaimMatrix, MajorityVoting, accuracy
 from sevenfold.synth import claims_scenario
 
@@ -86,3 +88,41 @@ def test_accu_n_false_must_be_auto_or_at_least_one():
     for bad in ("many", 0.5, None):
         with pytest.raises(InputError, match="n_false"):
             Accu(n_false=bad)
+
+
+def _lone_sources_claims(extra_agreement: bool):  # type: ignore[no-untyped-def]
+    """Two sources with one claim each, disagreeing on an item nobody else states, amid ordinary data;
+    with ``extra_agreement`` the first also states one ordinary item as the others do."""
+    import pyarrow as pa
+
+    rng = np.random.default_rng(3)
+    rows = [("lone-a", "x", "v", "left"), ("lone-b", "x", "v", "right")]
+    if extra_agreement:
+        rows.append(("lone-a", "o0", "v", "t"))
+    for s in range(8):
+        for o in range(60):
+            rows.append((f"s{s}", f"o{o}", "v", "t" if rng.random() < 0.8 else f"f{rng.integers(3)}"))
+    cols = ["source", "object", "attribute", "value"]
+    cm = ClaimMatrix.from_table(pa.table({name: [r[k] for r in rows] for k, name in enumerate(cols)}))
+    item = int(np.flatnonzero(cm.item_object == "x")[0])
+    return cm, slice(cm.item_ptr[item], cm.item_ptr[item + 1])
+
+
+def test_accu_one_claim_sources_do_not_run_away():
+    """``prior_claims=1`` (default): a source's accuracy gets one pseudo-claim at the initial accuracy.
+    With the paper's plain mean, one agreement on another item makes a one-claim source's value 99.9 %
+    certain and brands its one-claim opponent 99.9 % wrong; the pseudo-claim keeps both moderate."""
+    from sevenfold.fusion import Accu
+
+    cm, x = _lone_sources_claims(extra_agreement=True)
+    plain = Accu(prior_claims=0).fit(cm)
+    model = Accu().fit(cm)
+    trust = dict(zip(cm.source_labels, model.source_trust_, strict=True))
+    assert plain.belief_[x][0] > 0.99  # the paper's runaway
+    assert model.converged_ and 0.6 < model.belief_[x][0] < 0.95 and trust["lone-b"] > 0.2
+    # the symmetric case stays a tie
+    cm, x = _lone_sources_claims(extra_agreement=False)
+    model = Accu().fit(cm)
+    assert model.converged_ and abs(model.belief_[x][0] - model.belief_[x][1]) < 1e-9
+    with pytest.raises(InputError, match="prior_claims"):
+        Accu(prior_claims=-1)

@@ -180,7 +180,7 @@ def accu(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ...]:
     accuracy = np.full(sc.n_sources, est.initial_accuracy)
     while True:
         prob = _accu_prob(est, sc, accuracy, any_unstated)
-        new_acc = np.clip(sc.src_from_cand(prob, "prob") / sc.source_n, _A_MIN, _A_MAX)
+        new_acc = est._accuracy(sc.src_from_cand(prob, "prob"), sc.source_n)
         change = max_abs_change(new_acc, accuracy)
         accuracy = new_acc
         if ctl.done(change):
@@ -314,7 +314,7 @@ def accu_copy(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ..
         discount = _discount(est, sc, dep)
     while True:
         prob = _accu_prob(est, sc, accuracy, any_unstated, discount)
-        new_acc = np.clip(sc.src_from_cand(prob, "prob") / sc.source_n, _A_MIN, _A_MAX)
+        new_acc = est._accuracy(sc.src_from_cand(prob, "prob"), sc.source_n)
         change = max_abs_change(new_acc, accuracy)
         accuracy = est.damping * accuracy + (1 - est.damping) * new_acc
         if paper_loop:  # (the NumPy loop computes this every round but only uses it here)
