@@ -253,3 +253,25 @@ def test_json_export_puts_each_entry_on_its_own_line() -> None:
     entry_lines = [line for line in text.splitlines() if line.startswith("    {")]
     assert len(entry_lines) == sum(len(v) for v in case_to_data(case).values() if isinstance(v, list))
     assert all(json.loads(line.strip().rstrip(",")) for line in entry_lines)
+
+
+def test_indexed_columns_hold_what_the_entries_say(store_url: str) -> None:
+    """The bulk insert passes rows as tuples in column order: each indexed column must hold its field."""
+    from sqlalchemy import select
+
+    from sevenfold.store.tables import claims, entry_tables
+
+    case = load_case(BUNDLED_ZARUBIN)
+    with Store(store_url) as store:
+        store.import_case(case)
+        with store.engine.connect() as conn:
+            reps = entry_tables["reports"]
+            got = conn.execute(select(reps.c.key, reps.c.source_id, reps.c.date).order_by(reps.c.pos)).all()
+            assert [tuple(r) for r in got] == [(r.id, r.source, r.date) for r in case.reports]
+            rat = entry_tables["ratings"]
+            got = conn.execute(select(rat.c.report_id, rat.c.hypothesis_id).order_by(rat.c.pos)).all()
+            assert [tuple(r) for r in got] == [(r.report, r.hypothesis) for r in case.ratings]
+            got = conn.execute(select(claims.c.report_pos, claims.c.source_id, claims.c.object, claims.c.attribute)
+                               .order_by(claims.c.report_pos, claims.c.pos)).all()
+            want = [(i, r.source, c.object, c.attribute) for i, r in enumerate(case.reports) for c in r.claims]
+            assert [tuple(r) for r in got] == want and want
