@@ -170,6 +170,8 @@ def fuse(
                              zip(cm.source_labels, estimator.source_trust_, cm.source_n_claims, strict=True)],
             "copy_pairs": None if pairs is None else [p.__dict__ for p in pairs],
         }
+        if hasattr(estimator, "n_false_"):  # accu, accu-copy: the false values per item the vote assumed
+            data["n_false"] = float(estimator.n_false_)
         if out is None:
             data["truths"] = estimator.truth_table().to_pylist()
         print_json(data)
@@ -177,6 +179,9 @@ def fuse(
 
     console.print(f"{method}: {cm.n_claims:,} claims, {cm.n_sources:,} sources, {cm.n_items:,} items — "
                   f"{estimator.n_iter_} iteration(s), stopped at {estimator.stop_reason_}, {seconds:.2f} s")
+    if hasattr(estimator, "n_false_"):
+        how = "estimated from the data" if estimator.n_false == "auto" else "as given"
+        console.print(f"false values per item: {estimator.n_false_:.3g} ({how}; the paper assumes 100)")
     if cm.n_duplicates_dropped:
         console.print(f"kept one statement per source and item ({duplicates}); "
                       f"dropped {cm.n_duplicates_dropped:,} repeated statements")

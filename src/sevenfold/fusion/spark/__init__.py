@@ -103,6 +103,8 @@ def fit_path(estimator: Any, path: str | os.PathLike[str], out: str | os.PathLik
                    "converged": ctl.converged, "stop_reason": ctl.stop_reason,
                    "source_trust": {str(lab): float(t) for lab, t in zip(sc.source_labels, trust, strict=True)},
                    "items": n_items}
+        if "n_false" in extra:  # accu, accu-copy: the false values per item the vote assumed
+            summary["n_false"] = float(extra["n_false"])
         if dependence is not None:
             from sevenfold.fusion.copying import copy_pairs
 
