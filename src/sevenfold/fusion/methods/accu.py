@@ -266,6 +266,8 @@ class AccuCopy(Accu):
         accuracy = np.full(cm.n_sources, self.initial_accuracy)
         dep = sp.csr_matrix((cm.n_sources, cm.n_sources))
         discount: np.ndarray | None = None
+        # the paper's loop re-estimates dependence every round; ours keeps the truth-free round-0 estimate
+        paper_loop = self.update_dependence or self.init != "agreement"
         if self.init == "agreement":
             # Round 0 needs no truth: accuracies from pairwise agreement (robust to copier cliques) and
             # dependence from agreement beyond what those accuracies explain.
@@ -277,22 +279,22 @@ class AccuCopy(Accu):
         while True:
             prob = self._probabilities(cm, accuracy, discount)
             new_acc = self._accuracy(cm.sc @ prob, cm.source_n_claims)
-            p_ij, p_ji = pair_posteriors(counts, prob, new_acc, prior=self.prior, copy_rate=self.copy_rate,
-                                         n_false=self._effective_n_false(cm, prob))
-            new_dep = dependence_matrix(counts, p_ij, p_ji)
             # Converged when accuracies settle: dependence is a function of them and of the value
             # probabilities, but single weak pairs can flip-flop around ``min_dependence`` forever.
             change = max_abs_change(new_acc, accuracy)
             # damping (a share of the old state kept each round) stops the accuracy ↔ dependence loop
             # from oscillating on data with large copier groups
             accuracy = self.damping * accuracy + (1 - self.damping) * new_acc
-            if self.update_dependence or self.init != "agreement":
+            if paper_loop:
+                p_ij, p_ji = pair_posteriors(counts, prob, new_acc, prior=self.prior, copy_rate=self.copy_rate,
+                                             n_false=self._effective_n_false(cm, prob))
+                new_dep = dependence_matrix(counts, p_ij, p_ji)
                 dep = new_dep if dep.nnz == 0 else (self.damping * dep + (1 - self.damping) * new_dep).tocsr()
                 discount = self._discount(cm, dep)
             if ctl.done(change):
                 break
         prob = self._probabilities(cm, accuracy, discount)
-        if not self.update_dependence and self.init == "agreement":
+        if not paper_loop:
             # votes used the truth-free dependence; report the paper's (directional) estimate given the
             # final truths and accuracies
             p_ij, p_ji = pair_posteriors(counts, prob, accuracy, prior=self.prior, copy_rate=self.copy_rate,

@@ -317,7 +317,7 @@ def accu_copy(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ..
         new_acc = est._accuracy(sc.src_from_cand(prob, "prob"), sc.source_n)
         change = max_abs_change(new_acc, accuracy)
         accuracy = est.damping * accuracy + (1 - est.damping) * new_acc
-        if paper_loop:  # (the NumPy loop computes this every round but only uses it here)
+        if paper_loop:
             p_ij, p_ji = pair_posteriors(counts, prob, new_acc, prior=est.prior, copy_rate=est.copy_rate,
                                          n_false=_effective_n_false(est, sc, prob))
             new_dep = dependence_matrix(counts, p_ij, p_ji)
