@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -120,30 +122,12 @@ def _yaml_load(text: str, file: str, limits: _limits.Limits) -> Any:
         loader.dispose()
 
 
-def _json_depth_ok(data: Any, limit: int) -> bool:
-    # only containers go on the stack: scalars cannot add depth (this walk sees every node of
-    # a large case file, so it is kept lean)
-    if not isinstance(data, (dict, list)):
-        return True
-    stack = [(data, 1)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        node, depth = pop()
-        if depth > limit:
-            return False
-        for v in (node.values() if type(node) is dict else node):
-            if isinstance(v, (dict, list)):
-                push((v, depth + 1))
-    return True
-
-
 def parse_text(text: str, file: str = "<case>", fmt: str | None = None) -> Any:
     """Parse YAML or JSON text (JSON is YAML, but the JSON parser is faster and exact), refusing
     data nested deeper than the ``nesting_depth`` limit."""
     data = _parse(text, file, fmt)
-    limits = _limits.current()
-    if not _json_depth_ok(data, limits.nesting_depth):
-        raise LimitExceeded("nesting_depth", f"more than {limits.nesting_depth}", limits.nesting_depth, file)
+    # the depth half of the limit walk (text sizes are case_from_data's to check)
+    _check_tree(data, file, dataclasses.replace(_limits.current(), text_chars=sys.maxsize))
     return data
 
 
