@@ -25,20 +25,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from sevenfold.fusion import (  # noqa: E402
-    Accu,
-    AccuCopy,
-    AverageLog,
-    ClaimMatrix,
-    Investment,
-    MajorityVoting,
-    PooledInvestment,
-    TruthFinder,
-)
+from sevenfold.fusion import METHODS as ALL_METHODS  # noqa: E402
+from sevenfold.fusion import ClaimMatrix  # noqa: E402
 from sevenfold.fusion.datasets import LOADERS  # noqa: E402
+from sevenfold.fusion.spark.methods import SPARK_METHODS  # noqa: E402
 
 DATA = Path(os.environ.get("SEVENFOLD_TD_DATA", "/work/shared/data/truth-discovery"))
-METHODS = [MajorityVoting, TruthFinder, AverageLog, Investment, PooledInvestment, Accu, AccuCopy]
+METHODS = [cls for name, cls in ALL_METHODS.items() if name in SPARK_METHODS]  # every method Spark runs
 
 
 def matrices(names: list[str]) -> list[tuple[str, ClaimMatrix]]:

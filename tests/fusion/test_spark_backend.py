@@ -14,18 +14,11 @@ pyspark = pytest.importorskip("pyspark", reason="the spark extra is not installe
 if shutil.which("java") is None:
     pytest.skip("no Java runtime (Spark needs Java 17+)", allow_module_level=True)
 
-from sevenfold.fusion import (  # noqa: E402
-    Accu,
-    AccuCopy,
-    AverageLog,
-    ClaimMatrix,
-    Investment,
-    MajorityVoting,
-    PooledInvestment,
-    TruthFinder,
-)
+from sevenfold.fusion import METHODS as ALL_METHODS  # noqa: E402
+from sevenfold.fusion import ClaimMatrix, MajorityVoting, TruthFinder  # noqa: E402
+from sevenfold.fusion.spark.methods import SPARK_METHODS  # noqa: E402
 
-METHODS = [MajorityVoting, TruthFinder, AverageLog, Investment, PooledInvestment, Accu, AccuCopy]
+METHODS = [cls for name, cls in ALL_METHODS.items() if name in SPARK_METHODS]  # every method Spark runs
 
 
 @pytest.fixture(scope="module")
