@@ -196,3 +196,63 @@ def test_matrix_agrees_with_a_naive_count(rows):
     assert got == tally
     assert np.all(cm.cand_item[cm.claim_cand] == cm.claim_item)
     assert np.array_equal(cm.sc.sum(axis=1).A1, cm.source_n_claims)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcd"), st.sampled_from("xyz"), st.sampled_from("pq"),
+                          st.sampled_from(["1", "2", "3"])), min_size=1, max_size=40),
+       st.sampled_from(["first", "last"]))
+def test_items_and_candidates_follow_first_appearance(rows, policy):
+    """Items come in order of first appearance of (object, attribute) in the input, and an item's
+    candidates in order of first appearance among the statements kept (which is how ties break)."""
+    src, obj, att, val = (list(c) for c in zip(*rows, strict=True))
+    cm = ClaimMatrix.from_arrays(src, obj, att, val, duplicates=policy, normalizer=identity_key)
+    kept: dict[tuple[str, str, str], tuple[int, str]] = {}
+    for k, (s, o, a, v) in enumerate(rows):
+        if policy == "last" or (s, o, a) not in kept:
+            kept[(s, o, a)] = (k, v)
+    stream = sorted((k, (o, a), v) for (_s, o, a), (k, v) in kept.items())
+    items = list(dict.fromkeys(zip(obj, att, strict=True)))
+    assert list(zip(cm.item_object, cm.item_attribute, strict=True)) == items
+    for i, item in enumerate(items):
+        want = list(dict.fromkeys(v for _, it, v in stream if it == item))
+        assert list(cm.cand_value[cm.item_ptr[i]:cm.item_ptr[i + 1]]) == want
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 4)), min_size=1, max_size=60))
+def test_counting_sort_helpers_match_plain_python(pairs):
+    from sevenfold.fusion.matrix import _dense_codes, _has_repeated_pairs, group_order
+
+    a = np.array([p[0] for p in pairs], dtype=np.int64)
+    b = np.array([p[1] for p in pairs], dtype=np.int64)
+    order, ptr = group_order(a, 7)
+    assert order.tolist() == sorted(range(len(a)), key=lambda k: (a[k], k))  # stable
+    assert ptr.tolist() == [int((a < g).sum()) for g in range(8)]
+    assert _has_repeated_pairs(a, 7, b, 5) == (len(set(pairs)) < len(pairs))
+    keys = a * 5 + b
+    first_seen = list(dict.fromkeys(keys.tolist()))
+    for bound in (35, None):  # grouped (no hashing) and hashed paths agree with each other and Python
+        codes, uniq, first = _dense_codes(keys, bound=bound)
+        assert uniq.tolist() == first_seen
+        assert codes.tolist() == [first_seen.index(k) for k in keys.tolist()]
+        assert first.tolist() == [keys.tolist().index(k) for k in first_seen]
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_threaded_products_equal_the_sparse_products(monkeypatch, workers):
+    import sevenfold.fusion.matrix as matrix_mod
+
+    monkeypatch.setattr(matrix_mod, "_PARALLEL_NNZ", 0)
+    monkeypatch.setattr(matrix_mod, "_WORKERS", workers)
+    monkeypatch.setattr(matrix_mod, "_POOL", None)
+    rng = np.random.default_rng(workers)
+    n = 500
+    cm = ClaimMatrix.from_arrays([f"s{i}" for i in rng.integers(0, 30, n)], [f"o{i}" for i in range(n)],
+                                 ["a"] * n, [str(v) for v in rng.integers(0, 3, n)])
+    x, y = rng.random(cm.n_sources), rng.random(cm.n_cands)
+    assert len(cm._sc_t_blocks) == min(workers, cm.n_cands)
+    np.testing.assert_allclose(cm.cand_sum(x), cm.sc_t @ x, rtol=1e-12)
+    np.testing.assert_allclose(cm.source_sum(y), cm.sc @ y, rtol=1e-12)
+    xm = rng.random((cm.n_sources, 4))
+    np.testing.assert_allclose(cm.cand_sum(xm), cm.sc_t @ xm, rtol=1e-12)

@@ -133,7 +133,7 @@ class Accu(FusionEstimator):
         accuracy = np.full(cm.n_sources, self.initial_accuracy)
         while True:
             prob = self._probabilities(cm, accuracy, None)
-            new_acc = self._accuracy(cm.sc @ prob, cm.source_n_claims)
+            new_acc = self._accuracy(cm.source_sum(prob), cm.source_n_claims)
             change = max_abs_change(new_acc, accuracy)
             accuracy = new_acc
             if ctl.done(change):
@@ -247,7 +247,7 @@ class AccuCopy(Accu):
             return self._product(cm, d)
         if cm.n_cands * cm.n_sources <= _DENSE_LIMIT:
             # few sources: candidates × sources as one sparse-dense product, then a plain gather per claim
-            per_dense = cm.sc_t @ d.T.toarray()  # [v, s] = c · Σ_{s' states v} Pr(s copies s')
+            per_dense = cm.cand_sum(d.T.toarray())  # [v, s] = c · Σ_{s' states v} Pr(s copies s')
             return 1.0 / (1.0 + per_dense[cm.claim_cand, cm.claim_source])
         per = (d @ cm.sc).tocsr()  # [s, v] = c · Σ_{s' states v} Pr(s copies s')
         per.sort_indices()  # point look-ups below use binary search only on sorted rows
@@ -278,7 +278,7 @@ class AccuCopy(Accu):
             discount = self._discount(cm, dep)
         while True:
             prob = self._probabilities(cm, accuracy, discount)
-            new_acc = self._accuracy(cm.sc @ prob, cm.source_n_claims)
+            new_acc = self._accuracy(cm.source_sum(prob), cm.source_n_claims)
             # Converged when accuracies settle: dependence is a function of them and of the value
             # probabilities, but single weak pairs can flip-flop around ``min_dependence`` forever.
             change = max_abs_change(new_acc, accuracy)

@@ -38,8 +38,8 @@ class TwoEstimates(FusionEstimator):
         err = np.zeros(cm.n_sources)
         truth = np.zeros(cm.n_cands)
         while True:
-            pos = cm.sc_t @ (1.0 - err)                       # Σ (1 - ε) over voters for v
-            err_claimers = cm.sc_t @ err                       # Σ ε over voters for v
+            pos = cm.cand_sum(1.0 - err)                       # Σ (1 - ε) over voters for v
+            err_claimers = cm.cand_sum(err)                        # Σ ε over voters for v
             err_item = cm.item_sum(err_claimers)[cm.cand_item]  # Σ ε over everyone on the item
             truth = _rescale((pos + (err_item - err_claimers)) / n_votes_item)
             t_item = cm.item_sum(truth)[item]
@@ -83,12 +83,12 @@ class ThreeEstimates(FusionEstimator):
             new_err = np.clip(_rescale(np.bincount(src, miss, minlength=cm.n_sources) / votes_per_source),
                               self.floor, 1.0)
             # δ(v): mean over votes on v of (1 - T)/ε (for) and T/ε (against)
-            inv_pos = cm.sc_t @ (1.0 / new_err)
+            inv_pos = cm.cand_sum(1.0 / new_err)
             inv_item = cm.item_sum(inv_pos)[ci]
             diff = np.clip(_rescale(((1.0 - truth) * inv_pos + truth * (inv_item - inv_pos)) / n_votes),
                            self.floor, 1.0)
             # T(v): mean over votes of 1 - ε δ (for) and ε δ (against)
-            e_pos = cm.sc_t @ new_err
+            e_pos = cm.cand_sum(new_err)
             e_item = cm.item_sum(e_pos)[ci]
             truth = _rescale((cm.cand_votes - diff * e_pos + diff * (e_item - e_pos)) / n_votes)
             change = max_abs_change(new_err, err)

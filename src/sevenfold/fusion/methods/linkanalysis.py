@@ -37,8 +37,8 @@ class Sums(FusionEstimator):
         trust = np.zeros(cm.n_sources)
         belief = np.full(cm.n_cands, 0.5)
         while True:
-            new_trust = scale_to_max(cm.sc @ belief)
-            belief = scale_to_max(cm.sc_t @ new_trust)
+            new_trust = scale_to_max(cm.source_sum(belief))
+            belief = scale_to_max(cm.cand_sum(new_trust))
             change = max_abs_change(new_trust, trust)
             trust = new_trust
             if ctl.done(change):
@@ -61,8 +61,8 @@ class AverageLog(FusionEstimator):
         trust = np.zeros(cm.n_sources)
         belief = np.full(cm.n_cands, 0.5)
         while True:
-            new_trust = scale_to_max(weight * (cm.sc @ belief))
-            belief = scale_to_max(cm.sc_t @ new_trust)
+            new_trust = scale_to_max(weight * cm.source_sum(belief))
+            belief = scale_to_max(cm.cand_sum(new_trust))
             change = max_abs_change(new_trust, trust)
             trust = new_trust
             if ctl.done(change):
@@ -98,15 +98,19 @@ class Investment(FusionEstimator):
         n = cm.source_n_claims
         trust = np.ones(cm.n_sources)
         belief = self._prior(cm)
+        claim_invest = cm.cand_sum(trust / n)
         while True:
-            invest = trust / n
-            claim_invest = cm.sc_t @ invest
             if np.any(claim_invest <= 0):
                 ctl.degenerate()  # every investor in some value has trust 0: the update is undefined
                 break
-            new_trust = invest * (cm.sc @ (belief / claim_invest))
-            belief = scale_to_max(self._belief(cm, cm.sc_t @ (new_trust / n)))
-            new_trust = scale_to_max(new_trust)
+            invest = trust / n
+            raw = invest * cm.source_sum(belief / claim_invest)
+            returns = cm.cand_sum(raw / n)
+            belief = scale_to_max(self._belief(cm, returns))
+            top = float(np.max(raw)) if raw.size else 0.0
+            new_trust = raw / top if top > 0 else raw  # scale_to_max, keeping the factor:
+            # next round's investment per value is this round's returns over the same factor
+            claim_invest = returns / top if top > 0 else returns
             change = max_abs_change(new_trust, trust)
             trust = new_trust
             if ctl.done(change):

@@ -63,8 +63,8 @@ class LTM(FusionEstimator):
             sens_den, spec_den = n11 + n10 + a11 + a10, n01 + n00 + a01 + a00
             d_pos = np.log((n11 + a11) / sens_den) - np.log((n01 + a01) / spec_den)
             d_neg = np.log((n10 + a10) / sens_den) - np.log((n00 + a00) / spec_den)
-            pos = cm.sc_t @ d_pos
-            neg_claim = cm.sc_t @ d_neg
+            pos = cm.cand_sum(d_pos)
+            neg_claim = cm.cand_sum(d_neg)
             neg = cm.item_sum(neg_claim)[cm.cand_item] - neg_claim
             p = 1.0 / (1.0 + np.exp(-(prior + pos + neg)))
             truth = (rng.random(cm.n_cands) < p).astype(np.float64)

@@ -49,11 +49,11 @@ class TruthFinder(FusionEstimator):
         trust = np.full(cm.n_sources, self.initial_trust)
         while True:
             tau = -np.log1p(-np.minimum(trust, 1.0 - 1e-12))
-            sigma = cm.sc_t @ tau
+            sigma = cm.cand_sum(tau)
             if self.implication == "exclusive":
                 sigma = sigma - self.rho * self.base_sim * (cm.item_sum(sigma)[cm.cand_item] - sigma)
             conf = 1.0 / (1.0 + np.exp(-self.gamma * sigma))
-            new_trust = (cm.sc @ conf) / n
+            new_trust = cm.source_sum(conf) / n
             change = cosine_distance(new_trust, trust)
             trust = new_trust
             if ctl.done(change):
