@@ -32,6 +32,26 @@ def test_author_lists_as_word_sets():
     assert keys[4] == ""
 
 
+def test_author_names_with_diacritics_stay_one_word_however_the_text_was_damaged():
+    """Accented names are folded, not split at the accent ("Stützle" was once "st" + "tzle"), and the
+    same name arrives as an HTML entity, a doubly escaped entity or UTF-8 misread as Latin-1."""
+    same = ["Thomas Stützle; Zoé Marcadé", "Thomas St&uuml;tzle; Zo&eacute; Marcad&eacute;",
+            "Thomas St&amp;uuml;tzle, Zo&amp;eacute; Marcad&amp;eacute;", "StÃ¼tzle, Thomas; MarcadÃ©, ZoÃ©"]
+    keys = author_key(np.asarray(same, dtype=object))
+    assert set(keys) == {"marcade stutzle thomas zoe"}
+    cyrillic = author_key(np.asarray(["Николай Ежов"], dtype=object))[0]  # romanised, not dropped
+    assert cyrillic.isascii() and len(cyrillic.split()) == 2  # (the spelling depends on PyICU)
+
+
+def test_repair_text_leaves_correct_text_alone():
+    from sevenfold.fusion.datasets import repair_text
+
+    for text in ("Zoé Marcadé", "Ежов", "naïve café", "plain", "Łódź"):
+        assert repair_text(text) == text
+    assert repair_text("MarcadÃ©") == "Marcadé"
+    assert repair_text("don&amp;#39;t") == "don't"
+
+
 def test_backend_seam_routes_fit():
     calls = []
 

@@ -4,7 +4,8 @@ Each loader returns ``(claims, gold, normalizer)``: Arrow tables with the column
 and the value normaliser that both fusion and scoring use. The normalisations are stated here once:
 
 * **Book** (Dong, Berti-Equille, Srivastava, VLDB 2009): one item per ISBN, attribute ``authors``.
-  Author lists compare as *sets of name words*: HTML entities decoded, parenthesised notes
+  Author lists compare as *sets of name words*: HTML entities decoded (also when escaped twice),
+  UTF-8 read as Latin-1 repaired, names romanised and folded to ASCII (Stützle = Stutzle), parenthesised notes
   ("(Editor)") and role words dropped, lower-cased, words of one letter (initials) dropped, order and
   punctuation ignored. "Not Available" and empty cells are no claim.
 * **Flight** (Li, Dong, Lyons, Meng, Srivastava, PVLDB 2012): one item per (day, flight, attribute)
@@ -26,9 +27,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from anyascii import anyascii
 
 from sevenfold.errors import InputError
 from sevenfold.fusion.normalize import ValueNormalizer, identity_key, numeric_key, text_key
+from sevenfold.names.romanise import romanise
 
 FLIGHT_ATTRIBUTES = ("sched_dep", "actual_dep", "dep_gate", "sched_arr", "actual_arr", "arr_gate")
 _ROLE_WORDS = {"and", "by", "editor", "editors", "edited", "ed", "eds", "phd", "jr", "sr", "et", "al",
@@ -53,11 +56,26 @@ def _read_tsv(path: Path, names: list[str], encoding: str = "utf8") -> pa.Table:
 
 
 # ------------------------------------------------------------------------------------------ book
+def repair_text(text: str) -> str:
+    """Undo the two common ways scraped text is damaged: HTML entities, also escaped twice
+    (``&amp;uuml;``), and UTF-8 bytes that were read as Latin-1 or Windows-1252 (``StÃ¼tzle``).
+    The byte repair is kept only when it decodes cleanly, so text that was right stays as it is."""
+    text = html.unescape(html.unescape(text))
+    if not text.isascii():
+        for codec in ("latin-1", "cp1252"):
+            try:
+                return text.encode(codec).decode("utf-8")
+            except UnicodeError:
+                continue
+    return text
+
+
 def author_key(values: np.ndarray) -> np.ndarray:
     """Author list → sorted set of name words (see module docstring)."""
     out = np.empty(len(values), dtype=object)
     for i, v in enumerate(values):  # distinct values only
-        text = _PAREN.sub(" ", html.unescape(v or "").lower())
+        # romanised and folded to ASCII before the word split, so "Stützle" is one word, not st + tzle
+        text = _PAREN.sub(" ", anyascii(romanise(repair_text(v or ""))).lower())
         words = {w.strip("'-") for w in _WORD.findall(text)}
         out[i] = " ".join(sorted(w for w in words if len(w) > 1 and w not in _ROLE_WORDS))
     return out
