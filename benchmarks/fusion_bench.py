@@ -9,7 +9,8 @@ Same claims for both (a seeded synthetic table, one statement per source and ite
   (20 iterations; 10 for PooledInvestment; TruthFinder to cosine 0.001) so the work is the same;
 * share of items where both choose the same value;
 * end to end: claims CSV in → truths CSV out (ours: read + index + fit + write; peer: read with
-  pyarrow, build its Dataset from tuples, run, pick the most believed value per item, write CSV);
+  pyarrow, build its Dataset from tuples, run, pick the most believed value per item, write CSV), the
+  median of ``--repeats`` runs per side, the two sides alternating;
 * scale: 10 M claims (1,000 sources, 1 M objects) through ``sevenfold fuse`` for TruthFinder and ACCU in
   a child process each, wall time and peak RSS.
 The peer's CRH builds dense (candidates × candidates) matrices; it is skipped when that would need more
@@ -165,17 +166,22 @@ def run_size(n_claims: int, peer: bool) -> None:
         print(f"{name:18s} {ours:8.3f} {theirs:8.3f} {theirs / ours:8.1f}x {same:11.2%}")
 
 
-def run_end_to_end(n_claims: int) -> None:
+def run_end_to_end(n_claims: int, repeats: int) -> None:
     n_sources, n_objects = min(1000, n_claims // 100), n_claims // 10
     path = claims_file(n_claims, n_sources, n_objects)
-    print(f"\n== end to end, claims CSV in → truths CSV out ({n_claims:,} claims requested)")
-    print(f"{'method':18s} {'ours s':>8s} {'peer s':>8s} {'peer/ours':>9s}")
+    print(f"\n== end to end, claims CSV in → truths CSV out ({n_claims:,} claims requested; median of "
+          f"{repeats} alternating runs each, min–max in brackets; load average {os.getloadavg()[0]:.1f})")
+    print(f"{'method':18s} {'ours s':>16s} {'peer s':>16s} {'peer/ours':>9s}")
     for name, make, peer_name in SHARED:
         if peer_name == "CRH":
             continue
-        ours = ours_end_to_end(path, make, WORK / "ours_truths.csv")
-        theirs = peer_end_to_end(path, peer_name, WORK / "peer_truths.csv")
-        print(f"{name:18s} {ours:8.2f} {theirs:8.2f} {theirs / ours:8.1f}x")
+        ours, theirs = [], []
+        for _ in range(repeats):  # alternate, so both sides see the same machine state
+            ours.append(ours_end_to_end(path, make, WORK / "ours_truths.csv"))
+            theirs.append(peer_end_to_end(path, peer_name, WORK / "peer_truths.csv"))
+        o, p = float(np.median(ours)), float(np.median(theirs))
+        print(f"{name:18s} {o:5.2f} [{min(ours):.2f}–{max(ours):.2f}] {p:5.2f} [{min(theirs):.2f}–{max(theirs):.2f}] "
+              f"{p / o:8.1f}x")
 
 
 def run_scale(n_claims: int) -> None:
@@ -211,13 +217,14 @@ def main() -> None:
     ap.add_argument("--no-peer", action="store_true")
     ap.add_argument("--no-scale", action="store_true")
     ap.add_argument("--scale-claims", type=float, default=1e7)
+    ap.add_argument("--repeats", type=int, default=3, help="end-to-end runs per side (the median is reported)")
     args = ap.parse_args()
     peer = not args.no_peer
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} cpu(s)")
     for n in args.sizes:
         run_size(int(n), peer)
     if peer and args.sizes:
-        run_end_to_end(int(max(args.sizes)))
+        run_end_to_end(int(max(args.sizes)), args.repeats)
     if not args.no_scale:
         run_scale(int(args.scale_claims))
     print(f"\npeak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB")

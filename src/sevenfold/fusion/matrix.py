@@ -81,8 +81,10 @@ def group_order(codes: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarra
     (10-20× slower on a million claims).
     """
     n = codes.size
-    rows = sp.csr_matrix((np.ones(n, dtype=np.int8), codes, np.arange(n + 1)), shape=(n, n_groups)).tocsc()
-    return rows.indices.astype(np.int64, copy=False), rows.indptr.astype(np.int64, copy=False)
+    idx = np.int32 if max(n, n_groups) < 2**31 - 1 else np.int64  # SciPy's own choice: no casts
+    rows = sp.csr_matrix((np.ones(n, dtype=np.int8), codes.astype(idx, copy=False), np.arange(n + 1, dtype=idx)),
+                         shape=(n, n_groups)).tocsc()
+    return rows.indices, rows.indptr
 
 
 def _dense_codes(keys: np.ndarray, bound: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -121,10 +123,12 @@ def _dense_codes(keys: np.ndarray, bound: int | None = None) -> tuple[np.ndarray
     return codes, uniq, first
 
 
-def _has_repeated_pairs(a: np.ndarray, n_a: int, b: np.ndarray, n_b: int) -> bool:
+def _has_repeated_pairs(a: np.ndarray, n_a: int, b: np.ndarray, n_b: int,
+                        grouped_a: tuple[np.ndarray, np.ndarray] | None = None) -> bool:
     """Whether some pair ``(a[k], b[k])`` occurs twice: two stable counting sorts (by ``a``, then by
-    ``b``) bring equal pairs next to each other without hashing."""
-    by_a, ptr_a = group_order(a, n_a)
+    ``b``) bring equal pairs next to each other without hashing. ``grouped_a`` is ``group_order(a,
+    n_a)`` when the caller has it already."""
+    by_a, ptr_a = grouped_a if grouped_a is not None else group_order(a, n_a)
     by_ba, ptr_b = group_order(b[by_a], n_b)
     # after the second sort the b values run in blocks and, within a block, the a values ascend
     a2 = np.repeat(np.arange(n_a), np.diff(ptr_a))[by_ba]
@@ -464,7 +468,8 @@ class ClaimMatrix:
             if len(date_arr) != n:
                 raise InputError(f"{origin}: column 'date' has a different length")
         n_dups = 0
-        if _has_repeated_pairs(s_r, len(s_lab), item_inv, n_items):
+        by_item, item_rows_ptr = group_order(item_inv, n_items)  # the claims item by item, in file order
+        if _has_repeated_pairs(item_inv, n_items, s_r, len(s_lab), grouped_a=(by_item, item_rows_ptr)):
             sk = s_r * n_items + item_inv
             if duplicates == "latest" and date_arr is not None:
                 # missing dates become "" and so sort first (oldest); ISO dates sort as text
@@ -491,12 +496,12 @@ class ClaimMatrix:
             sel = np.sort(order[last])
             n_dups = rows.size - sel.size
             rows, item_inv, s_r, key_r = rows[sel], item_inv[sel], s_r[sel], key_r[sel]
+            by_item, _ = group_order(item_inv, n_items)
 
         # -- candidates: (item, key), contiguous per item, ordered by first appearance within the item.
         # Walking the claims item by item (file order within an item), first-appearance codes come out
         # contiguous per item by construction.
         nk = int(key_r.max()) + 1
-        by_item, _ = group_order(item_inv, n_items)
         codes, cu, first_idx = _dense_codes(item_inv[by_item] * nk + key_r[by_item], bound=n_items * nk)
         cand_item = cu // nk
         claim_cand = np.empty(rows.size, dtype=np.int64)
