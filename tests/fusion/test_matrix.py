@@ -256,3 +256,25 @@ def test_threaded_products_equal_the_sparse_products(monkeypatch, workers):
     np.testing.assert_allclose(cm.source_sum(y), cm.sc @ y, rtol=1e-12)
     xm = rng.random((cm.n_sources, 4))
     np.testing.assert_allclose(cm.cand_sum(xm), cm.sc_t @ xm, rtol=1e-12)
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_quoted_values_may_hold_line_breaks(tmp_path, compress):
+    """A quoted value with a line break is one value (the parallel no-quotes path must not be taken)."""
+    import gzip
+
+    text = 'source,object,attribute,value\ns1,o1,a,"first line\nsecond line"\ns2,o1,a,plain\n'
+    p = tmp_path / ("c.csv.gz" if compress else "c.csv")
+    p.write_bytes(gzip.compress(text.encode()) if compress else text.encode())
+    cm = ClaimMatrix.read(p, normalizer=identity_key)
+    assert cm.n_claims == 2 and sorted(cm.cand_value) == ["first line\nsecond line", "plain"]
+
+
+def test_file_without_quotes_reads_the_same(tmp_path):
+    from sevenfold.fusion.table_io import _has_quotes, read_claims
+
+    rows = "".join(f"s{i % 7},o{i},a,v{i % 3}\n" for i in range(5000))
+    plain = _write(tmp_path, "plain.csv", "source,object,attribute,value\n" + rows)
+    quoted = _write(tmp_path, "quoted.csv", 'source,object,attribute,value\ns0,"o-1",a,v0\n' + rows)
+    assert not _has_quotes(plain) and _has_quotes(quoted)
+    assert read_claims(plain).equals(read_claims(quoted).slice(1))
