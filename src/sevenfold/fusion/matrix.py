@@ -54,7 +54,7 @@ def _encode(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Dense codes, labels and which labels are empty (null, or only whitespace); a null is a label of
     its own (``None``) so codes have no holes."""
     enc = pc.dictionary_encode(arr, null_encoding="encode")
-    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    codes = enc.indices.to_numpy(zero_copy_only=False)  # int32: arithmetic on codes widens first
     labels = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype="O")
     blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(enc.dictionary), ""), True)
     return codes, labels, blank.to_numpy(zero_copy_only=False)
@@ -424,7 +424,7 @@ class ClaimMatrix:
             key_empty = bad
         else:
             nv = max(len(v_lab), 1)
-            pair = a * nv + v
+            pair = a.astype(np.int64) * nv + v
             pair_inv, pairs_u, _ = _dense_codes(pair)
             order_p = np.argsort(pairs_u, kind="stable")  # distinct pairs only
             rank_p = np.empty_like(order_p)
@@ -457,7 +457,8 @@ class ClaimMatrix:
         if rows.size == 0:
             raise InputError(f"{origin}: no claims left after dropping missing values")
         kept = (lambda x: x) if rows.size == n else (lambda x: x[rows])  # no gathers when nothing is dropped
-        item_inv, items_u, _ = _dense_codes(kept(o) * na + kept(a), bound=max(len(o_lab), 1) * na)
+        item_inv, items_u, _ = _dense_codes(kept(o).astype(np.int64) * na + kept(a),
+                                            bound=max(len(o_lab), 1) * na)
         n_items = len(items_u)
         s_r, key_r = kept(s), kept(key)
 
@@ -470,7 +471,7 @@ class ClaimMatrix:
         n_dups = 0
         by_item, item_rows_ptr = group_order(item_inv, n_items)  # the claims item by item, in file order
         if _has_repeated_pairs(item_inv, n_items, s_r, len(s_lab), grouped_a=(by_item, item_rows_ptr)):
-            sk = s_r * n_items + item_inv
+            sk = s_r.astype(np.int64) * n_items + item_inv
             if duplicates == "latest" and date_arr is not None:
                 # missing dates become "" and so sort first (oldest); ISO dates sort as text
                 dfilled = pc.utf8_trim_whitespace(pc.fill_null(date_arr, ""))
