@@ -125,17 +125,14 @@ def _dense_codes(keys: np.ndarray, bound: int | None = None) -> tuple[np.ndarray
 
 def _has_repeated_pairs(a: np.ndarray, n_a: int, b: np.ndarray, n_b: int,
                         grouped_a: tuple[np.ndarray, np.ndarray] | None = None) -> bool:
-    """Whether some pair ``(a[k], b[k])`` occurs twice: two stable counting sorts (by ``a``, then by
-    ``b``) bring equal pairs next to each other without hashing. ``grouped_a`` is ``group_order(a,
-    n_a)`` when the caller has it already."""
+    """Whether some pair ``(a[k], b[k])`` occurs twice, without hashing: the pairs as an ``a × b``
+    incidence matrix, turned column-major by a counting sort (rows ascend within each column), are in
+    canonical form (strictly ascending, so no entry twice) exactly when no pair repeats.
+    ``grouped_a`` is ``group_order(a, n_a)`` when the caller has it already."""
     by_a, ptr_a = grouped_a if grouped_a is not None else group_order(a, n_a)
-    by_ba, ptr_b = group_order(b[by_a], n_b)
-    # after the second sort the b values run in blocks and, within a block, the a values ascend
-    a2 = np.repeat(np.arange(n_a), np.diff(ptr_a))[by_ba]
-    same = a2[1:] == a2[:-1]
-    starts = ptr_b[1:-1]
-    same[starts[(starts > 0) & (starts < a.size)] - 1] = False  # a new b block starts: not a repeat
-    return bool(same.any())
+    m = sp.csr_matrix((np.ones(a.size, dtype=np.int8), b[by_a].astype(ptr_a.dtype, copy=False), ptr_a),
+                      shape=(n_a, n_b))
+    return not m.tocsc().has_canonical_format
 
 
 _PARALLEL_NNZ = 400_000  # below this a product takes well under a millisecond: threads cost more
@@ -457,8 +454,13 @@ class ClaimMatrix:
         if rows.size == 0:
             raise InputError(f"{origin}: no claims left after dropping missing values")
         kept = (lambda x: x) if rows.size == n else (lambda x: x[rows])  # no gathers when nothing is dropped
-        item_inv, items_u, _ = _dense_codes(kept(o).astype(np.int64) * na + kept(a),
-                                            bound=max(len(o_lab), 1) * na)
+        if na == 1 and rows.size == n:
+            # one attribute and no row dropped: the object codes already are dense, in order of first
+            # appearance (that is how the dictionary hands them out), so they are the item codes
+            item_inv, items_u = o.astype(np.int64), np.arange(len(o_lab), dtype=np.int64)
+        else:
+            item_inv, items_u, _ = _dense_codes(kept(o).astype(np.int64) * na + kept(a),
+                                                bound=max(len(o_lab), 1) * na)
         n_items = len(items_u)
         s_r, key_r = kept(s), kept(key)
 
