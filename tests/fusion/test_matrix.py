@@ -278,3 +278,27 @@ def test_file_without_quotes_reads_the_same(tmp_path):
     quoted = _write(tmp_path, "quoted.csv", 'source,object,attribute,value\ns0,"o-1",a,v0\n' + rows)
     assert not _has_quotes(plain) and _has_quotes(quoted)
     assert read_claims(plain).equals(read_claims(quoted).slice(1))
+
+
+def test_threaded_products_work_in_a_forked_child(monkeypatch):
+    """The product thread pool does not survive fork; a child must not wait on the parent's threads."""
+    import multiprocessing as mp
+
+    import sevenfold.fusion.matrix as matrix_mod
+
+    monkeypatch.setattr(matrix_mod, "_PARALLEL_NNZ", 0)
+    monkeypatch.setattr(matrix_mod, "_WORKERS", 2)
+    n = 400
+    cm = ClaimMatrix.from_arrays([f"s{i % 13}" for i in range(n)], [f"o{i}" for i in range(n)], ["a"] * n,
+                                 [str(i % 3) for i in range(n)])
+    x = np.arange(cm.n_sources, dtype=float)
+    want = cm.sc_t @ x
+    np.testing.assert_allclose(cm.cand_sum(x), want)  # the parent's pool now has threads
+    ctx = mp.get_context("fork")
+    with ctx.Pool(1) as pool:
+        got = pool.apply_async(_cand_sum_in_child, (cm, x)).get(timeout=60)
+    np.testing.assert_allclose(got, want)
+
+
+def _cand_sum_in_child(cm, x):
+    return cm.cand_sum(x)

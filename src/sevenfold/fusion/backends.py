@@ -2,12 +2,12 @@
 
 The seam: a backend is an object with ``name`` and ``fit(estimator, claims, callback) -> FitResult``.
 ``NumpyBackend`` (default) builds on :class:`~sevenfold.fusion.matrix.ClaimMatrix` in memory and calls
-the estimator's ``_fit_numpy``. Estimators only use a small set of primitives on the claim matrix —
-sparse mat-vecs ``sc @ x`` / ``sc_t @ y``, per-claim gathers and ``bincount`` scatters, and per-item
-``item_sum`` / ``item_max`` / ``item_argmax`` / ``item_softmax`` — each of which is a join or a
-group-by on a claims DataFrame. A Spark backend (planned, ``pip install sevenfold[spark]``) implements
-the same primitives on Spark DataFrames and provides ``fit`` with the same ``FitResult``, so user code
-(``Method(backend="spark").fit(claims)``) and the estimator API do not change.
+the estimator's ``_fit_numpy``. Estimators only use a small set of primitives on the claim matrix:
+sparse mat-vecs ``cand_sum`` / ``source_sum`` (``sc_t @ x`` / ``sc @ y``), per-claim gathers and
+``bincount`` scatters, and per-item ``item_sum`` / ``item_max`` / ``item_argmax`` / ``item_softmax``.
+Each of these is a join or a group-by on a claims DataFrame, which is how the Spark backend
+(``sevenfold.fusion.spark``, ``pip install sevenfold[spark]``) implements them, with the same
+``FitResult``, so user code (``Method(backend="spark").fit(claims)``) and the estimator API do not change.
 """
 
 from __future__ import annotations

@@ -6,7 +6,12 @@ distinct normalised values stated for an item are its *candidates*. ``ClaimMatri
 * index arrays, one entry per claim: ``claim_source``, ``claim_item``, ``claim_cand``;
 * ``cand_item``: candidate → item, with candidates of one item contiguous (``item_ptr`` delimits them,
   and within an item they are ordered by first appearance in the input, which is how ties break);
-* sparse incidence matrices ``sc`` (sources × candidates) and ``sc_t``, built once and shared.
+* sparse incidence matrices ``sc`` (sources × candidates) and ``sc_t``, built once and shared;
+  methods reach them through :meth:`ClaimMatrix.cand_sum` / :meth:`ClaimMatrix.source_sum`, which
+  run large products on several cores.
+
+Indexing hashes each string column once (Arrow) and otherwise orders claims by counting sorts
+(:func:`group_order`), so building the matrix is linear in the number of claims.
 
 Build it with :meth:`ClaimMatrix.read` (a file), :meth:`ClaimMatrix.from_table` (an Arrow table),
 :meth:`ClaimMatrix.from_arrays` or :meth:`ClaimMatrix.from_case`.
@@ -138,6 +143,15 @@ def _has_repeated_pairs(a: np.ndarray, n_a: int, b: np.ndarray, n_b: int,
 _PARALLEL_NNZ = 400_000  # below this a product takes well under a millisecond: threads cost more
 _WORKERS = min(os.cpu_count() or 1, 8)
 _POOL: Any = None
+
+
+def _forget_pool() -> None:
+    """A forked child has none of the parent's threads: it must start its own pool."""
+    global _POOL
+    _POOL = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
 
 
 def _row_blocks(m: sp.csr_matrix) -> list[tuple[int, int, sp.csr_matrix]]:
