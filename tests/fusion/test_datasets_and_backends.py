@@ -46,9 +46,15 @@ def test_author_names_with_diacritics_stay_one_word_however_the_text_was_damaged
 def test_repair_text_leaves_correct_text_alone():
     from sevenfold.fusion.datasets import repair_text
 
-    for text in ("Zoé Marcadé", "Ежов", "naïve café", "plain", "Łódź"):
+    # correct text, including accented capitals before a no-break space or a curly quote, which would
+    # also decode as UTF-8 ("JOSÉ\xa0" -> "JOSɠ") but shows no sign of damage
+    for text in ("Zoé Marcadé", "Ежов", "naïve café", "plain", "Łódź", "JOSÉ\xa0Smith", "Weiß\xa0Müller",
+                 "JOSÉ’S", "À la carte"):
         assert repair_text(text) == text
+    assert repair_text("JOSÉ&nbsp;SMITH") == "JOSÉ\xa0SMITH"
     assert repair_text("MarcadÃ©") == "Marcadé"
+    assert repair_text("donâ€™t") == "don’t"
+    assert repair_text("D&Acirc;&#146;Hers") == "D’Hers"  # Windows-1252 apostrophe inside the damage
     assert repair_text("don&amp;#39;t") == "don't"
 
 

@@ -259,15 +259,21 @@ def test_threaded_products_equal_the_sparse_products(monkeypatch, workers):
 
 
 @pytest.mark.parametrize("compress", [False, True])
-def test_quoted_values_may_hold_line_breaks(tmp_path, compress):
-    """A quoted value with a line break is one value (the parallel no-quotes path must not be taken)."""
+def test_quoted_values_may_hold_line_breaks(tmp_path, monkeypatch, compress):
+    """Quoted values with line breaks stay whole wherever Arrow's parsing blocks happen to split the file
+    (small blocks here, so that many values straddle a block boundary; the parallel no-quotes reader
+    would cut them)."""
     import gzip
 
-    text = 'source,object,attribute,value\ns1,o1,a,"first line\nsecond line"\ns2,o1,a,plain\n'
+    import sevenfold.fusion.table_io as table_io
+
+    monkeypatch.setattr(table_io, "CSV_BLOCK_BYTES", 1 << 12)
+    values = [f"line {i}\nnext {i}\n{'x' * (i % 37)}" for i in range(600)]
+    text = "source,object,attribute,value\n" + "".join(f's{i % 5},o{i},a,"{v}"\n' for i, v in enumerate(values))
     p = tmp_path / ("c.csv.gz" if compress else "c.csv")
     p.write_bytes(gzip.compress(text.encode()) if compress else text.encode())
     cm = ClaimMatrix.read(p, normalizer=identity_key)
-    assert cm.n_claims == 2 and sorted(cm.cand_value) == ["first line\nsecond line", "plain"]
+    assert cm.n_claims == len(values) and sorted(cm.cand_value) == sorted(values)
 
 
 def test_file_without_quotes_reads_the_same(tmp_path):
@@ -302,3 +308,57 @@ def test_threaded_products_work_in_a_forked_child(monkeypatch):
 
 def _cand_sum_in_child(cm, x):
     return cm.cand_sum(x)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("xyz"), st.sampled_from("pq"),
+                          st.sampled_from(["1", "01", "2", " 2 ", "", "3"]),
+                          st.sampled_from([None, "2020-01-01", "2021-06-01", "2020-01-01"])), min_size=1, max_size=40),
+       st.sampled_from(["latest", "first", "last"]))
+def test_policies_dates_drops_and_merging_normaliser_match_plain_python(rows, policy):
+    """The full path (numeric normaliser merging "1"/"01", empty values dropped, duplicates resolved by
+    date or file order) against a plain-Python model, including which columns of ``sc`` hold the claims."""
+    src, obj, att, val, dates = (list(c) for c in zip(*rows, strict=True))
+    try:
+        cm = ClaimMatrix.from_arrays(src, obj, att, val, date=dates, duplicates=policy, missing="drop",
+                                     normalizer=numeric_key(0.0))
+    except InputError:
+        assert all(v.strip() == "" for v in val)  # nothing left to fuse
+        return
+    key = lambda v: float(v)  # noqa: E731 - the numeric key of the values used here
+    kept: dict[tuple[str, str, str], tuple[int, str]] = {}
+    for k, (s, o, a, v, d) in enumerate(rows):
+        if v.strip() == "":
+            continue
+        old = kept.get((s, o, a))
+        # "latest": missing dates count as oldest, equal dates go to the later row
+        newer = policy == "latest" and old is not None and (d or "") >= (dates[old[0]] or "")
+        if old is None or policy == "last" or newer:
+            kept[(s, o, a)] = (k, v)
+    assert cm.n_claims == len(kept)
+    got = {(str(cm.source_labels[cm.claim_source[c]]), str(cm.item_object[cm.claim_item[c]]),
+            str(cm.item_attribute[cm.claim_item[c]])): key(cm.cand_value[cm.claim_cand[c]]) for c in range(cm.n_claims)}
+    assert got == {k: key(v) for k, (_, v) in kept.items()}
+    dense = cm.sc.toarray()
+    assert cm.sc.nnz == cm.n_claims and np.all(dense[cm.claim_source, cm.claim_cand] == 1)
+    np.testing.assert_array_equal(cm.sc_t.toarray(), dense.T)
+
+
+def test_concurrent_products_from_many_threads(monkeypatch):
+    """Several threads (e.g. web requests) fusing at once share the product pool safely."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import sevenfold.fusion.matrix as matrix_mod
+
+    monkeypatch.setattr(matrix_mod, "_PARALLEL_NNZ", 0)
+    monkeypatch.setattr(matrix_mod, "_WORKERS", 2)
+    monkeypatch.setattr(matrix_mod, "_POOL", None)
+    n = 3000
+    rng = np.random.default_rng(5)
+    cm = ClaimMatrix.from_arrays([f"s{i}" for i in rng.integers(0, 40, n)], [f"o{i}" for i in range(n)],
+                                 ["a"] * n, [str(v) for v in rng.integers(0, 4, n)])
+    xs = [rng.random(cm.n_sources) for _ in range(64)]
+    with ThreadPoolExecutor(8) as outer:
+        got = list(outer.map(cm.cand_sum, xs))
+    for x, g in zip(xs, got, strict=True):
+        np.testing.assert_allclose(g, cm.sc_t @ x, rtol=1e-12)

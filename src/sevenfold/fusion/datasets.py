@@ -56,17 +56,31 @@ def _read_tsv(path: Path, names: list[str], encoding: str = "utf8") -> pa.Table:
 
 
 # ------------------------------------------------------------------------------------------ book
+# UTF-8 read as Latin-1/Windows-1252 leaves a tell-tale pair: the lead byte of a two-byte sequence for
+# Latin letters (0xC2, 0xC3, 0xC5 → Â, Ã, Å) followed by a continuation byte (0x80-0xBF), or "â€" (the
+# start of ’ “ ” – …). Only text that shows it is repaired: "JOSÉ\xa0Smith" also decodes as UTF-8
+# (to "JOSɠSmith"), but nothing in it says it was damaged.
+_MOJIBAKE = re.compile("[ÂÃÅ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013\u2014\u2018-\u201e"
+                       "\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|â€")
+_C1 = re.compile("[\x80-\x9f]")
+
+
 def repair_text(text: str) -> str:
     """Undo the two common ways scraped text is damaged: HTML entities, also escaped twice
     (``&amp;uuml;``), and UTF-8 bytes that were read as Latin-1 or Windows-1252 (``StÃ¼tzle``).
-    The byte repair is kept only when it decodes cleanly, so text that was right stays as it is."""
+    The byte repair is tried only on text that shows the damage's signature, and kept only when it
+    decodes cleanly; a C1 control character left over (``\x92``) is read as the Windows-1252
+    character it stood for (``’``)."""
     text = html.unescape(html.unescape(text))
-    if not text.isascii():
+    if _MOJIBAKE.search(text):
         for codec in ("latin-1", "cp1252"):
             try:
-                return text.encode(codec).decode("utf-8")
+                text = text.encode(codec).decode("utf-8")
+                break
             except UnicodeError:
                 continue
+    if _C1.search(text):
+        text = _C1.sub(lambda m: m.group().encode("latin-1").decode("cp1252", errors="replace"), text)
     return text
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -86,6 +87,8 @@ def group_order(codes: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarra
     (10-20× slower on a million claims).
     """
     n = codes.size
+    if n and (int(codes.min()) < 0 or int(codes.max()) >= n_groups):  # SciPy does not check, and a
+        raise ValueError(f"codes must lie in [0, {n_groups})")        # bad code corrupts memory
     idx = np.int32 if max(n, n_groups) < 2**31 - 1 else np.int64  # SciPy's own choice: no casts
     rows = sp.csr_matrix((np.ones(n, dtype=np.int8), codes.astype(idx, copy=False), np.arange(n + 1, dtype=idx)),
                          shape=(n, n_groups)).tocsc()
@@ -141,17 +144,31 @@ def _has_repeated_pairs(a: np.ndarray, n_a: int, b: np.ndarray, n_b: int,
 
 
 _PARALLEL_NNZ = 400_000  # below this a product takes well under a millisecond: threads cost more
-_WORKERS = min(os.cpu_count() or 1, 8)
+# cores this process may use (CPU affinity / container limits where the OS reports them)
+_WORKERS = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 8)
 _POOL: Any = None
+_POOL_LOCK = threading.Lock()
+_POOL_PREFIX = "sevenfold-spmv"
 
 
 def _forget_pool() -> None:
     """A forked child has none of the parent's threads: it must start its own pool."""
+    global _POOL, _POOL_LOCK
+    _POOL, _POOL_LOCK = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; elsewhere there is no fork to survive
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
+def _pool() -> Any:
     global _POOL
-    _POOL = None
+    with _POOL_LOCK:
+        if _POOL is None:
+            from concurrent.futures import ThreadPoolExecutor
 
-
-os.register_at_fork(after_in_child=_forget_pool)
+            _POOL = ThreadPoolExecutor(max_workers=max(_WORKERS - 1, 1), thread_name_prefix=_POOL_PREFIX)
+        return _POOL
 
 
 def _row_blocks(m: sp.csr_matrix) -> list[tuple[int, int, sp.csr_matrix]]:
@@ -169,23 +186,21 @@ def _row_blocks(m: sp.csr_matrix) -> list[tuple[int, int, sp.csr_matrix]]:
     return blocks
 
 
-def _product(blocks: list[tuple[int, int, sp.csr_matrix]], n_rows: int, x: np.ndarray) -> np.ndarray:
-    """``m @ x`` for ``m`` given as row blocks, the blocks on threads (SciPy's CSR product releases the
-    GIL, so two blocks run on two cores)."""
-    if len(blocks) == 1:
-        return blocks[0][2] @ x
-    global _POOL
-    if _POOL is None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _POOL = ThreadPoolExecutor(max_workers=max(_WORKERS - 1, 1), thread_name_prefix="sevenfold-spmv")
-    out = np.empty((n_rows, *x.shape[1:]), dtype=np.result_type(x.dtype, np.float64))
+def _product(m: sp.csr_matrix, blocks: list[tuple[int, int, sp.csr_matrix]], x: np.ndarray) -> np.ndarray:
+    """``m @ x``; ``blocks`` are ``m``'s row blocks, run on threads (SciPy's CSR product releases the
+    GIL, so two blocks run on two cores). Only vectors go to threads: a matrix ``x`` would need a second
+    copy of the (possibly large) result. A call from one of the pool's own threads runs in place, so it
+    never waits on the pool it is part of."""
+    if len(blocks) == 1 or x.ndim != 1 or threading.current_thread().name.startswith(_POOL_PREFIX):
+        return m @ x
+    pool = _pool()
+    out = np.empty(m.shape[0], dtype=np.result_type(x.dtype, np.float64))
 
     def run(block: tuple[int, int, sp.csr_matrix]) -> None:
-        lo, hi, m = block
-        out[lo:hi] = m @ x
+        lo, hi, part = block
+        out[lo:hi] = part @ x
 
-    pending = [_POOL.submit(run, b) for b in blocks[1:]]
+    pending = [pool.submit(run, b) for b in blocks[1:]]
     run(blocks[0])  # this thread takes the first block itself
     for f in pending:
         f.result()
@@ -210,6 +225,10 @@ class ClaimMatrix:
     n_missing_dropped: int = 0
     origin: str = "claims"
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the row blocks are views of ``sc``/``sc_t``; pickled they would be copies (rebuilt on demand)
+        return {k: v for k, v in self.__dict__.items() if k not in ("_sc_blocks", "_sc_t_blocks")}
 
     def prepare(self) -> ClaimMatrix:
         """Materialise the shared indexes (incidence matrices, item pointers, counts) once, up front."""
@@ -271,11 +290,11 @@ class ClaimMatrix:
     def cand_sum(self, per_source: np.ndarray) -> np.ndarray:
         """Per candidate, the sum of a per-source array over the sources that state it (``sc_t @ x``,
         on several cores when the matrix is large)."""
-        return _product(self._sc_t_blocks, self.n_cands, np.asarray(per_source))
+        return _product(self.sc_t, self._sc_t_blocks, np.asarray(per_source))
 
     def source_sum(self, per_cand: np.ndarray) -> np.ndarray:
         """Per source, the sum of a per-candidate array over the candidates it states (``sc @ y``)."""
-        return _product(self._sc_blocks, self.n_sources, np.asarray(per_cand))
+        return _product(self.sc, self._sc_blocks, np.asarray(per_cand))
 
     @cached_property
     def source_n_claims(self) -> np.ndarray:

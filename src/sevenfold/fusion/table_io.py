@@ -19,13 +19,15 @@ from sevenfold import limits as _limits
 from sevenfold.errors import InputError, LimitExceeded
 
 CLAIM_COLUMNS = ("source", "object", "attribute", "value")
+CSV_BLOCK_BYTES = 1 << 24  # Arrow parses a CSV in blocks of this size, several at a time
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".lz4", ".zst", ".br")  # Arrow decompresses these by name
 OPTIONAL_CLAIM_COLUMNS = ("date", "report")
 GOLD_COLUMNS = ("object", "attribute", "value")
 
 
 def _format_of(path: Path) -> str:
     name = path.name.lower()
-    for suffix in (".gz", ".bz2", ".zst"):
+    for suffix in COMPRESSED_SUFFIXES:
         if name.endswith(suffix):
             name = name[: -len(suffix)]
     if name.endswith(".parquet") or name.endswith(".pq"):
@@ -65,7 +67,7 @@ def _has_quotes(p: Path) -> bool:
     can hold a line break, and Arrow can split the file at any newline and parse the pieces on all
     cores; with ``newlines_in_values`` it must find the record boundaries in one pass first.
     Compressed files are assumed to have quotes (they cannot be scanned without decompressing)."""
-    if p.suffix.lower() in (".gz", ".bz2", ".zst"):
+    if p.suffix.lower() in COMPRESSED_SUFFIXES:
         return True
     with p.open("rb") as fh:
         while chunk := fh.read(1 << 24):
@@ -100,7 +102,7 @@ def _read_and_select(p: Path, fmt: str, required: tuple[str, ...], optional: tup
                     strings_can_be_null=True,
                     quoted_strings_can_be_null=False,
                 ),
-                read_options=pacsv.ReadOptions(block_size=1 << 24),
+                read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
             )
     except pa.ArrowInvalid as exc:
         msg = str(exc)
