@@ -314,8 +314,9 @@ class ClaimMatrix:
 
     # ------------------------------------------------------------ group operations
     def item_sum(self, x: np.ndarray) -> np.ndarray:
-        """Per-item sum of a per-candidate array."""
-        return np.add.reduceat(x, self.item_ptr[:-1]) if self.n_items else np.zeros(0)
+        """Per-item sum of a per-candidate array (floats; a weighted ``bincount`` adds in candidate order,
+        as ``np.add.reduceat`` over ``item_ptr`` would, at a third of its cost)."""
+        return np.bincount(self.cand_item, weights=x, minlength=self.n_items)
 
     def item_max(self, x: np.ndarray) -> np.ndarray:
         return np.maximum.reduceat(x, self.item_ptr[:-1]) if self.n_items else np.zeros(0)
