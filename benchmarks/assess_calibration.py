@@ -24,6 +24,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 
 from sevenfold.assess import assess_case
+from sevenfold.calibration import expected_calibration_error
 from sevenfold.synth.cases import SyntheticCase, generate_cases
 
 SEED, TRAIN_SEED, BINS = 20261129, 7, 10
@@ -31,19 +32,13 @@ SEED, TRAIN_SEED, BINS = 20261129, 7, 10
 
 def ece_top(p: np.ndarray, y: np.ndarray, bins: int = BINS) -> float:
     """Top-label ECE (Guo et al. 2017): equal-width bins over the top probability."""
-    conf = p.max(axis=1)
-    correct = y[np.arange(len(y)), p.argmax(axis=1)]
-    idx = np.minimum((conf * bins).astype(int), bins - 1)
-    return float(sum(abs(conf[idx == b].mean() - correct[idx == b].mean()) * (idx == b).sum()
-                     for b in range(bins) if (idx == b).any()) / len(conf))
+    rows = np.arange(len(y))
+    return expected_calibration_error(p.max(axis=1), y[rows, p.argmax(axis=1)], bins)
 
 
 def ece_classwise(p: np.ndarray, y: np.ndarray, bins: int = BINS) -> float:
     """ECE over every (case, hypothesis) probability."""
-    conf, hit = p[p >= 0].ravel(), y[p >= 0].ravel()
-    idx = np.minimum((conf * bins).astype(int), bins - 1)
-    return float(sum(abs(conf[idx == b].mean() - hit[idx == b].mean()) * (idx == b).sum()
-                     for b in range(bins) if (idx == b).any()) / len(conf))
+    return expected_calibration_error(p[p >= 0], y[p >= 0], bins)
 
 
 def padded(rows: list[np.ndarray], width: int) -> np.ndarray:

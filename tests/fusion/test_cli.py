@@ -28,6 +28,7 @@ def test_fuse_writes_truths_and_scores(files, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["method"] == "accu-copy" and data["converged"] in (True, False)
     assert 0.0 <= data["accuracy"]["accuracy"] <= 1.0 and data["accuracy"]["evaluated"] == 300
+    assert 0.0 <= data["accuracy"]["ece"] <= 1.0 and 0.0 <= data["accuracy"]["brier"] <= 1.0
     assert data["copy_pairs"] and {"copier", "original", "probability"} <= set(data["copy_pairs"][0])
     assert 1.0 <= data["n_false"] <= 100.0  # estimated from the data (n_false="auto")
     truths = pacsv.read_csv(out)
@@ -46,6 +47,7 @@ def test_fuse_human_output_prints_accuracy(files, capsys):
     assert main(["fuse", str(files / "claims.csv"), "--gold", str(files / "gold.csv")]) == 0
     printed = capsys.readouterr().out
     assert "accuracy:" in printed and "false values per item:" in printed and "estimated from the data" in printed
+    assert "confidence calibration on those items: ECE" in printed
 
 
 @pytest.mark.parametrize("args", [["--method", "nope"], ["--backend", "nope"], ["--duplicates", "maybe"]])

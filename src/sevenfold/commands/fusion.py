@@ -57,12 +57,13 @@ def _fuse_on_spark(estimator: Any, claims: Path, out: Path | None, gold: Path | 
         if target.is_dir():  # Spark writes Parquet as a folder of parts
             import pyarrow.parquet as pq
 
-            truths = pq.read_table(target).select(["object", "attribute", "value"])
+            truths = pq.read_table(target)
+            truths = truths.select([c for c in ("object", "attribute", "value", "confidence")
+                                    if c in truths.column_names])
         else:
-            truths = read_table(target, ("object", "attribute", "value"))
+            truths = read_table(target, ("object", "attribute", "value"), ("confidence",))
         acc = table_accuracy(truths, read_gold(gold), ValueNormalizer(default=identity_key if exact else text_key))
-        summary["accuracy"] = {"accuracy": acc.accuracy, "correct": acc.correct, "evaluated": acc.evaluated,
-                               "not_covered": acc.not_covered}
+        summary["accuracy"] = _accuracy_json(acc)
     if scratch is not None:
         scratch.cleanup()
     if json_out:
@@ -72,7 +73,20 @@ def _fuse_on_spark(estimator: Any, claims: Path, out: Path | None, gold: Path | 
     console.print(f"{estimator.name} on Spark: {summary['n_iter']} iteration(s), stopped at "
                   f"{summary['stop_reason']}, {summary['seconds']:.1f} s" + (f"; wrote {out}" if out else ""))
     if acc is not None:
-        console.print(f"accuracy: {acc.accuracy:.4f} ({acc.correct}/{acc.evaluated} gold items)")
+        _print_accuracy(acc)
+
+
+def _accuracy_json(acc: Any) -> dict[str, Any]:
+    return {"accuracy": acc.accuracy, "correct": acc.correct, "evaluated": acc.evaluated,
+            "not_covered": acc.not_covered, "ece": acc.ece, "brier": acc.brier}
+
+
+def _print_accuracy(acc: Any) -> None:
+    console.print(f"accuracy: {acc.accuracy:.4f} ({acc.correct}/{acc.evaluated} gold items"
+                  + (f"; {acc.not_covered} gold items no source mentions" if acc.not_covered else "") + ")")
+    if acc.ece is not None:
+        console.print(f"confidence calibration on those items: ECE {acc.ece:.3f}, Brier {acc.brier:.3f} "
+                      "(0 is perfect; see docs/fusion.md for which methods' confidences are probabilities)")
 
 
 def fuse(
@@ -164,8 +178,7 @@ def fuse(
             "missing_dropped": cm.n_missing_dropped, "n_iter": estimator.n_iter_,
             "converged": estimator.converged_, "stop_reason": estimator.stop_reason_,
             "seconds": round(seconds, 3), "out": str(out) if out else None,
-            "accuracy": None if acc is None else {"accuracy": acc.accuracy, "correct": acc.correct,
-                                                  "evaluated": acc.evaluated, "not_covered": acc.not_covered},
+            "accuracy": None if acc is None else _accuracy_json(acc),
             "source_trust": [{"source": str(s), "trust": float(t), "claims": int(n)} for s, t, n in
                              zip(cm.source_labels, estimator.source_trust_, cm.source_n_claims, strict=True)],
             "copy_pairs": None if pairs is None else [p.__dict__ for p in pairs],
@@ -199,5 +212,4 @@ def fuse(
             t.add_row(p.copier, p.original, f"{p.probability:.2f}", f"{p.dependence:.2f}", str(p.shared_items))
         console.print(t if pairs else "no copying detected")
     if acc is not None:
-        console.print(f"accuracy: {acc.accuracy:.4f} ({acc.correct}/{acc.evaluated} gold items"
-                      + (f"; {acc.not_covered} gold items no source mentions" if acc.not_covered else "") + ")")
+        _print_accuracy(acc)

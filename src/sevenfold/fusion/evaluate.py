@@ -3,6 +3,11 @@
 Both sides go through the same normaliser used to build the claim matrix (per attribute), so the
 comparison is exactly the one fusion used to decide which claims agree. Gold items that no source
 mentions are counted separately and excluded from the denominator (they cannot be fused).
+
+Calibration of the reported ``confidence`` on the same gold items: expected calibration error (10
+equal-width bins) and Brier score of "the chosen value is right", from :mod:`sevenfold.calibration`.
+A method whose confidence is a posterior probability (ACCU, ACCU-COPY, LTM) should score low; the
+link-analysis methods report a share of belief, which is not meant as a probability.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from sevenfold.calibration import brier_score, expected_calibration_error
 from sevenfold.fusion.normalize import ValueNormalizer, resolve_normalizer
 
 
@@ -23,6 +29,8 @@ class Accuracy:
     evaluated: int
     gold_items: int
     not_covered: int
+    ece: float | None = None  # expected calibration error of the confidences (None: no confidences)
+    brier: float | None = None
 
 
 def _keys(norm: ValueNormalizer, attributes: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -48,9 +56,11 @@ def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None) -> Accuracy
     fused = np.asarray(estimator.truths_, dtype=object)[pos[covered]]
     fk = _keys(norm, g_att[covered], fused)
     gk = _keys(norm, g_att[covered], g_val[covered])
-    correct = int(np.sum(fk == gk))
-    n = int(covered.sum())
-    return Accuracy(correct / n, correct, n, len(pos), int((~covered).sum()))
+    hit = fk == gk
+    correct, n = int(hit.sum()), int(covered.sum())
+    conf = np.clip(np.asarray(estimator.confidence_, dtype=np.float64)[pos[covered]], 0.0, 1.0)
+    return Accuracy(correct / n, correct, n, len(pos), int((~covered).sum()),
+                    expected_calibration_error(conf, hit), brier_score(conf, hit))
 
 
 def table_accuracy(truths: pa.Table, gold: pa.Table, normalizer: Any = None) -> Accuracy:
@@ -59,17 +69,24 @@ def table_accuracy(truths: pa.Table, gold: pa.Table, normalizer: Any = None) -> 
     For results that never lived in a ClaimMatrix (the Spark backend writes them straight to a file).
     """
     norm = resolve_normalizer(normalizer)
-    fused_by_item = {(o, a): ("" if v is None else str(v)) for o, a, v in zip(
+    confs = (truths.column("confidence").to_pylist() if "confidence" in truths.column_names
+             else [None] * truths.num_rows)
+    fused_by_item = {(o, a): ("" if v is None else str(v), c) for o, a, v, c in zip(
         truths.column("object").to_pylist(), truths.column("attribute").to_pylist(),
-        truths.column("value").to_pylist(), strict=True)}
+        truths.column("value").to_pylist(), confs, strict=True)}
     g_att = np.asarray(gold.column("attribute").to_pylist(), dtype=object)
     g_val = np.asarray([v if v is not None else "" for v in gold.column("value").to_pylist()], dtype=object)
     fused = [fused_by_item.get((o, a)) for o, a in zip(gold.column("object").to_pylist(), g_att, strict=True)]
     covered = np.asarray([f is not None for f in fused], dtype=bool)
     if not covered.any():
         return Accuracy(0.0, 0, 0, len(fused), len(fused))
-    fk = _keys(norm, g_att[covered], np.asarray([f for f in fused if f is not None], dtype=object))
+    fk = _keys(norm, g_att[covered], np.asarray([f[0] for f in fused if f is not None], dtype=object))
     gk = _keys(norm, g_att[covered], g_val[covered])
-    correct = int(np.sum(fk == gk))
-    n = int(covered.sum())
-    return Accuracy(correct / n, correct, n, len(fused), int((~covered).sum()))
+    hit = fk == gk
+    correct, n = int(hit.sum()), int(covered.sum())
+    conf = [f[1] for f in fused if f is not None]
+    if any(c is None for c in conf):
+        return Accuracy(correct / n, correct, n, len(fused), int((~covered).sum()))
+    c = np.clip(np.asarray(conf, dtype=np.float64), 0.0, 1.0)
+    return Accuracy(correct / n, correct, n, len(fused), int((~covered).sum()),
+                    expected_calibration_error(c, hit), brier_score(c, hit))
