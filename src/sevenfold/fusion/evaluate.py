@@ -12,7 +12,7 @@ link-analysis methods report a share of belief, which is not meant as a probabil
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -41,6 +41,17 @@ def _keys(norm: ValueNormalizer, attributes: np.ndarray, values: np.ndarray) -> 
     return out
 
 
+def _scored(hit: np.ndarray, covered: np.ndarray, confidence: np.ndarray | None) -> Accuracy:
+    """The score of the covered gold items (``hit``: the fused value is right), with the calibration
+    of ``confidence`` when the results carry one."""
+    correct, n = int(hit.sum()), int(covered.sum())
+    acc = Accuracy(correct / n, correct, n, len(covered), int((~covered).sum()))
+    if confidence is None:
+        return acc
+    conf = np.clip(confidence, 0.0, 1.0)
+    return replace(acc, ece=expected_calibration_error(conf, hit), brier=brier_score(conf, hit))
+
+
 def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None) -> Accuracy:
     """Score a fitted estimator against ``gold`` (columns object, attribute, value)."""
     norm = resolve_normalizer(normalizer)
@@ -56,11 +67,7 @@ def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None) -> Accuracy
     fused = np.asarray(estimator.truths_, dtype=object)[pos[covered]]
     fk = _keys(norm, g_att[covered], fused)
     gk = _keys(norm, g_att[covered], g_val[covered])
-    hit = fk == gk
-    correct, n = int(hit.sum()), int(covered.sum())
-    conf = np.clip(np.asarray(estimator.confidence_, dtype=np.float64)[pos[covered]], 0.0, 1.0)
-    return Accuracy(correct / n, correct, n, len(pos), int((~covered).sum()),
-                    expected_calibration_error(conf, hit), brier_score(conf, hit))
+    return _scored(fk == gk, covered, np.asarray(estimator.confidence_, dtype=np.float64)[pos[covered]])
 
 
 def table_accuracy(truths: pa.Table, gold: pa.Table, normalizer: Any = None) -> Accuracy:
@@ -82,11 +89,5 @@ def table_accuracy(truths: pa.Table, gold: pa.Table, normalizer: Any = None) -> 
         return Accuracy(0.0, 0, 0, len(fused), len(fused))
     fk = _keys(norm, g_att[covered], np.asarray([f[0] for f in fused if f is not None], dtype=object))
     gk = _keys(norm, g_att[covered], g_val[covered])
-    hit = fk == gk
-    correct, n = int(hit.sum()), int(covered.sum())
     conf = [f[1] for f in fused if f is not None]
-    if any(c is None for c in conf):
-        return Accuracy(correct / n, correct, n, len(fused), int((~covered).sum()))
-    c = np.clip(np.asarray(conf, dtype=np.float64), 0.0, 1.0)
-    return Accuracy(correct / n, correct, n, len(fused), int((~covered).sum()),
-                    expected_calibration_error(c, hit), brier_score(c, hit))
+    return _scored(fk == gk, covered, None if any(c is None for c in conf) else np.asarray(conf, dtype=np.float64))
