@@ -83,10 +83,15 @@ def max_abs_change(new: np.ndarray, old: np.ndarray) -> float:
     return float(np.max(np.abs(new - old))) if new.size else 0.0
 
 
+def max_scale(x: np.ndarray) -> float:
+    """The factor :func:`scale_to_max` divides by: the maximum when it is positive, else 1."""
+    m = float(np.max(x)) if x.size else 0.0
+    return m if m > 0 else 1.0
+
+
 def scale_to_max(x: np.ndarray) -> np.ndarray:
     """Divide by the maximum when it is positive (keeps an all-zero vector at zero)."""
-    m = float(np.max(x)) if x.size else 0.0
-    return x / m if m > 0 else x
+    return x / max_scale(x)
 
 
 class FusionEstimator:

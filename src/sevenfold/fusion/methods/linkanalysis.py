@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sevenfold.errors import InputError
-from sevenfold.fusion.base import FitResult, FusionEstimator, IterationControl, max_abs_change, scale_to_max
+from sevenfold.fusion.base import FitResult, FusionEstimator, IterationControl, max_abs_change, max_scale, scale_to_max
 from sevenfold.fusion.matrix import ClaimMatrix
 
 
@@ -107,10 +107,9 @@ class Investment(FusionEstimator):
             raw = invest * cm.source_sum(belief / claim_invest)
             returns = cm.cand_sum(raw / n)
             belief = scale_to_max(self._belief(cm, returns))
-            top = float(np.max(raw)) if raw.size else 0.0
-            new_trust = raw / top if top > 0 else raw  # scale_to_max, keeping the factor:
-            # next round's investment per value is this round's returns over the same factor
-            claim_invest = returns / top if top > 0 else returns
+            top = max_scale(raw)
+            new_trust = raw / top  # scale_to_max, keeping the factor: next round's investment per
+            claim_invest = returns / top  # value is this round's returns over the same factor
             change = max_abs_change(new_trust, trust)
             trust = new_trust
             if ctl.done(change):
