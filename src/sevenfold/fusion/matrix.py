@@ -66,9 +66,17 @@ def _encode(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return codes, labels, blank.to_numpy(zero_copy_only=False)
 
 
+_PARALLEL_NNZ = 400_000  # below this a product takes well under a millisecond: threads cost more
+# cores this process may use (CPU affinity / container limits where the OS reports them)
+_WORKERS = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 8)
+_POOL: Any = None
+_POOL_LOCK = threading.Lock()
+_POOL_PREFIX = "sevenfold-spmv"
+
+
 def _map_threads(fn: Any, args: list[Any]) -> list[Any]:
-    """``[fn(a) for a in args]`` on up to ``os.cpu_count()`` threads (for functions that release the GIL)."""
-    workers = min(len(args), os.cpu_count() or 1)
+    """``[fn(a) for a in args]`` on up to ``_WORKERS`` threads (for functions that release the GIL)."""
+    workers = min(len(args), _WORKERS)
     if workers <= 1 or sum(len(a) for a in args) < 200_000:  # small inputs: threads cost more than they save
         return [fn(a) for a in args]
     from concurrent.futures import ThreadPoolExecutor
@@ -141,14 +149,6 @@ def _has_repeated_pairs(a: np.ndarray, n_a: int, b: np.ndarray, n_b: int,
     m = sp.csr_matrix((np.ones(a.size, dtype=np.int8), b[by_a].astype(ptr_a.dtype, copy=False), ptr_a),
                       shape=(n_a, n_b))
     return not m.tocsc().has_canonical_format
-
-
-_PARALLEL_NNZ = 400_000  # below this a product takes well under a millisecond: threads cost more
-# cores this process may use (CPU affinity / container limits where the OS reports them)
-_WORKERS = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1), 8)
-_POOL: Any = None
-_POOL_LOCK = threading.Lock()
-_POOL_PREFIX = "sevenfold-spmv"
 
 
 def _forget_pool() -> None:
