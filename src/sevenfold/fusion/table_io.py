@@ -70,7 +70,7 @@ def _has_quotes(p: Path) -> bool:
     if p.suffix.lower() in COMPRESSED_SUFFIXES:
         return True
     with p.open("rb") as fh:
-        while chunk := fh.read(1 << 24):
+        while chunk := fh.read(1 << 20):  # small reads: a quoted file usually answers in the first
             if b'"' in chunk:
                 return True
     return False
