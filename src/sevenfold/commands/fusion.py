@@ -99,7 +99,8 @@ def fuse(
                                          "spark (the file is read and fused in Apache Spark; see docs/scale.md)."
                                          )] = "numpy",
     gold: Annotated[Path | None, typer.Option("--gold", help="Gold table (object, attribute, value): print "
-                                              "accuracy.")] = None,
+                                              "accuracy, and how well the confidences are calibrated "
+                                              "(ECE, Brier).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write object,attribute,value,confidence "
                                              "(.csv, .parquet or .jsonl).")] = None,
     json_out: JsonOption = False,
