@@ -362,3 +362,14 @@ def test_concurrent_products_from_many_threads(monkeypatch):
         got = list(outer.map(cm.cand_sum, xs))
     for x, g in zip(xs, got, strict=True):
         np.testing.assert_allclose(g, cm.sc_t @ x, rtol=1e-12)
+
+
+def test_group_order_refuses_codes_outside_its_groups():
+    """SciPy does not check the codes, and a negative one would corrupt memory: refused up front."""
+    from sevenfold.fusion.matrix import group_order
+
+    for bad in ([0, 3], [-1, 0]):
+        with pytest.raises(ValueError, match=r"codes must lie in \[0, 3\)"):
+            group_order(np.array(bad), 3)
+    order, ptr = group_order(np.zeros(0, dtype=np.int64), 3)
+    assert order.size == 0 and ptr.tolist() == [0, 0, 0, 0]
