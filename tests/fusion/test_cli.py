@@ -31,6 +31,10 @@ def test_fuse_writes_truths_and_scores(files, capsys):
     assert 0.0 <= data["accuracy"]["ece"] <= 1.0 and 0.0 <= data["accuracy"]["brier"] <= 1.0
     assert data["copy_pairs"] and {"copier", "original", "probability"} <= set(data["copy_pairs"][0])
     assert 1.0 <= data["n_false"] <= 100.0  # estimated from the data (n_false="auto")
+    # the start whose fixed point was kept, with the discounted log-likelihood of every start
+    assert set(data["start_scores"]) == {"agreement", "accu"}
+    assert data["start_scores"][data["start"]] == max(data["start_scores"].values())
+    assert data["n_iter_total"] >= data["n_iter"]
     truths = pacsv.read_csv(out)
     assert truths.column_names == ["object", "attribute", "value", "confidence"]
     assert truths.num_rows == 300
@@ -60,3 +64,10 @@ def test_fuse_bad_file_exit_2(tmp_path, capsys):
     p.write_text("source,object,value\na,b,c\n")
     assert main(["fuse", str(p)]) == 2
     assert "missing column" in capsys.readouterr().err
+
+
+def test_fuse_human_output_names_the_start_kept(files, capsys):
+    assert main(["fuse", str(files / "claims.csv"), "--method", "accu-copy"]) == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "kept the fixed point reached from the 'agreement' start: discounted log-likelihood" in printed
+    assert "(other starts: accu " in printed

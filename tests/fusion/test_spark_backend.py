@@ -40,6 +40,9 @@ def test_spark_matches_numpy(method: type, claims: ClaimMatrix) -> None:
     assert (got.n_iter_, got.stop_reason_) == (ref.n_iter_, ref.stop_reason_)
     if method.copy_aware:  # copy detection too: the same dependence matrix
         assert abs(got.dependence_ - ref.dependence_).max() < 1e-6
+    if hasattr(ref, "start_"):  # ACCU-COPY's starts: the same fixed point kept, for the same reason
+        assert got.start_ == ref.start_ and got.n_iter_total_ == ref.n_iter_total_
+        assert got.start_scores_ == pytest.approx(ref.start_scores_, rel=1e-9)
 
 
 def test_fit_path_reads_and_writes_without_the_driver(tmp_path: Path, claims: ClaimMatrix) -> None:

@@ -125,6 +125,7 @@ def fuse(
     Example: sevenfold fuse claims.csv --method accu-copy --gold truth.csv --out truths.csv
     """
     from sevenfold.fusion import ClaimMatrix, accuracy, get_backend, make_method, read_claims, read_gold, write_table
+    from sevenfold.fusion.methods.accu import START_KEYS
 
     if duplicates not in ("latest", "first", "last", "error"):
         raise InputError(f"--duplicates must be latest, first, last or error, not {duplicates!r}")
@@ -186,6 +187,9 @@ def fuse(
         }
         if hasattr(estimator, "n_false_"):  # accu, accu-copy: the false values per item the vote assumed
             data["n_false"] = float(estimator.n_false_)
+        for key in START_KEYS:  # accu-copy: which start's fixed point was kept, and why
+            if hasattr(estimator, f"{key}_"):
+                data[key] = getattr(estimator, f"{key}_")
         if out is None:
             data["truths"] = estimator.truth_table().to_pylist()
         print_json(data)
@@ -196,6 +200,10 @@ def fuse(
     if hasattr(estimator, "n_false_"):
         how = "estimated from the data" if estimator.n_false == "auto" else "as given"
         console.print(f"false values per item: {estimator.n_false_:.3g} ({how}; the paper assumes 100)")
+    if hasattr(estimator, "start_scores_") and len(estimator.start_scores_) > 1:
+        others = ", ".join(f"{k} {v:,.1f}" for k, v in estimator.start_scores_.items() if k != estimator.start_)
+        console.print(f"kept the fixed point reached from the '{estimator.start_}' start: discounted "
+                      f"log-likelihood {estimator.log_likelihood_:,.1f} (other starts: {others})")
     if cm.n_duplicates_dropped:
         console.print(f"kept one statement per source and item ({duplicates}); "
                       f"dropped {cm.n_duplicates_dropped:,} repeated statements")

@@ -54,6 +54,7 @@ class IterationControl:
     def __init__(self, max_iter: int, tol: float, callback: ProgressCallback | None = None) -> None:
         self.max_iter, self.tol, self.callback = int(max_iter), float(tol), callback
         self.n_iter = 0
+        self.spent = 0  # iterations of every run under :meth:`phase` (multi-start loops)
         self.converged = False
         self.stop_reason = "max_iter"
 
@@ -69,6 +70,28 @@ class IterationControl:
             self.converged, self.stop_reason = False, "max_iter"
             return True
         return False
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether ``max_iter`` iterations have been spent (a loop that shares this control stops)."""
+        return self.n_iter >= self.max_iter
+
+    def phase(self, count: int) -> IterationControl:
+        """A fresh control for one of ``count`` runs of the same loop (several starts), with the full
+        ``max_iter`` each. Progress stays on one scale: the callback sees the iterations of all runs so
+        far, counted on from this control's :attr:`spent`, out of ``count * max_iter``."""
+        outer, total = self.callback, count * self.max_iter
+
+        def forward(_i: int, _n: int, change: float) -> None:
+            self.spent += 1
+            if outer is not None:
+                outer(self.spent, total, change)
+
+        return IterationControl(self.max_iter, self.tol, forward)
+
+    def adopt(self, run: IterationControl) -> None:
+        """Take the iteration count and stop reason of the run whose result is kept."""
+        self.n_iter, self.converged, self.stop_reason = run.n_iter, run.converged, run.stop_reason
 
     def single_pass(self) -> None:
         self.n_iter, self.converged, self.stop_reason = 1, True, "single-pass"

@@ -334,12 +334,21 @@ class ClaimMatrix:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(tot > 0, x / np.where(tot > 0, tot, 1.0), uniform)
 
-    def item_softmax(self, logits: np.ndarray, extra_mass: np.ndarray | float = 0.0) -> np.ndarray:
-        """Per-item softmax; ``extra_mass`` (per item, in units of exp(0)) stands for unstated values."""
+    def _item_exp(self, logits: np.ndarray, extra_mass: np.ndarray | float) -> tuple[np.ndarray, ...]:
+        """Per-item shift ``m``, shifted exponentials and their per-item total (with ``extra_mass``)."""
         m = np.maximum(self.item_max(logits), 0.0 if np.any(np.asarray(extra_mass) > 0) else -np.inf)
         e = np.exp(logits - m[self.cand_item])
-        denom = self.item_sum(e) + np.asarray(extra_mass) * np.exp(-m)
+        return m, e, self.item_sum(e) + np.asarray(extra_mass) * np.exp(-m)
+
+    def item_softmax(self, logits: np.ndarray, extra_mass: np.ndarray | float = 0.0) -> np.ndarray:
+        """Per-item softmax; ``extra_mass`` (per item, in units of exp(0)) stands for unstated values."""
+        _m, e, denom = self._item_exp(logits, extra_mass)
         return e / denom[self.cand_item]
+
+    def item_logsumexp(self, logits: np.ndarray, extra_mass: np.ndarray | float = 0.0) -> np.ndarray:
+        """Per item ``log(Σ exp(logits) + extra_mass)``: the log of :meth:`item_softmax`'s denominator."""
+        m, _e, denom = self._item_exp(logits, extra_mass)
+        return m + np.log(denom)
 
     # ------------------------------------------------------------ output
     def truth_table(self, truths: np.ndarray, confidence: np.ndarray) -> pa.Table:

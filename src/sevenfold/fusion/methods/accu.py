@@ -3,6 +3,8 @@ the role of source dependence", PVLDB 2(1), 2009 (VLDB 2009)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -23,6 +25,8 @@ _A_MIN, _A_MAX = 1e-3, 1 - 1e-3
 _DENSE_LIMIT = 30_000_000  # candidates × sources below which the discount uses a dense product
 
 
+STARTS = ("agreement", "accu", "constant")  # ACCU-COPY's starting points (AccuCopy ``starts``)
+START_KEYS = ("start", "start_scores", "n_iter_total")  # what a multi-start fit reports (``<key>_``)
 N_FALSE_CAP = 100.0  # the paper's n: the most equally likely false values "auto" may find
 
 
@@ -119,14 +123,41 @@ class Accu(FusionEstimator):
         self._n = false_value_count(cm, majority_truth(cm)) if self.n_false == "auto" else float(self.n_false)
         return self._n
 
-    def _probabilities(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None) -> np.ndarray:
+    def _votes(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None) -> np.ndarray:
+        """Per candidate, the summed (discounted) vote scores ``ln(n A / (1 - A))`` of its sources."""
         score = np.log(self._n * accuracy / (1 - accuracy))
         per_claim = score[cm.claim_source]
         if discount is not None:
             per_claim = per_claim * discount
-        votes = np.bincount(cm.claim_cand, per_claim, minlength=cm.n_cands)
-        unstated = np.maximum(self._n + 1 - cm.item_n_cands, 0.0)
-        return cm.item_softmax(votes, unstated)
+        return np.bincount(cm.claim_cand, per_claim, minlength=cm.n_cands)
+
+    def _unstated(self, cm: ClaimMatrix) -> np.ndarray:
+        """Per item, how many of the ``n + 1`` values no source states (each counts ``exp(0)``)."""
+        return np.maximum(self._n + 1 - cm.item_n_cands, 0.0)
+
+    def _probabilities(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None) -> np.ndarray:
+        return cm.item_softmax(self._votes(cm, accuracy, discount), self._unstated(cm))
+
+    def log_likelihood_of(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None = None) -> float:
+        """The objective the accuracy loop climbs: log-likelihood of the claims under the model (a source
+        of accuracy ``A`` states the true value with probability ``A`` and each of ``n`` false values with
+        ``(1 - A) / n``; every item's truth uniform over its ``n + 1`` values), each claim weighted by its
+        vote ``discount`` when given, plus the log of the ``prior_claims`` Beta prior on accuracies.
+        Up to a constant that does not depend on the accuracies, so only differences mean something.
+        """
+        accuracy = np.clip(accuracy, _A_MIN, _A_MAX)
+        weight = cm.source_n_claims if discount is None else np.bincount(cm.claim_source, discount,
+                                                                         minlength=cm.n_sources)
+        items = float(cm.item_logsumexp(self._votes(cm, accuracy, discount), self._unstated(cm)).sum())
+        return self._log_likelihood(accuracy, weight, items)
+
+    def _log_likelihood(self, accuracy: np.ndarray, weight: np.ndarray, items: float) -> float:
+        """:meth:`log_likelihood_of` from its parts (shared by every backend): ``weight`` is each source's
+        claim count (discounted), ``items`` the sum over items of the log-sum-exp of the votes."""
+        stated_false = float(weight @ np.log((1 - accuracy) / self._n))  # every claim as if false, ...
+        a, a0 = self.prior_claims, self.initial_accuracy
+        log_prior = float(a * (a0 * np.log(accuracy) + (1 - a0) * np.log1p(-accuracy)).sum())
+        return stated_false + items + log_prior  # ... each item's truth adding its odds (in ``items``)
 
     def _fit_numpy(self, cm: ClaimMatrix, ctl: IterationControl) -> FitResult:
         n = self._vote_n(cm)
@@ -173,6 +204,19 @@ class AccuCopy(Accu):
       widely syndicated, accurate Flight feeds and ACCU-COPY fell below majority voting (0.798).
     * ``damping`` keeps a share of the previous accuracies (and dependences) each round; the loop can
       otherwise oscillate on data with large copier groups. Convergence is judged on the accuracies.
+    * ``starts=("agreement", "accu")`` (default): with the discounts fixed, the loop climbs one objective,
+      the log-likelihood of the claims with each claim weighted by its discount
+      (:meth:`log_likelihood_of`), and it can have several fixed points: on the Flight data one trusts
+      the airlines' own sites and one trusts the aggregators that copy them, and which one the loop
+      reaches turned on small changes in the input (0.91 or 0.75 accuracy). The loop runs from each
+      start and keeps the fixed point of highest discounted likelihood, the usual remedy for an EM-style
+      iteration with local optima. ``"agreement"`` starts from the agreement accuracies, ``"accu"`` from
+      the copy-unaware (ACCU) fixed point, ``"constant"`` at ``initial_accuracy``. Each run has its own
+      ``max_iter``; ``n_iter_`` is the kept run's, ``n_iter_total_`` counts every run, ``start_`` names the
+      start kept and ``start_scores_`` holds each start's log-likelihood. The weighting matters: on a
+      clique repeating a poor source, the plain likelihood prefers the clique's answer (copies explain
+      each other well), the discounted one does not. The paper's loop (``init="constant"`` or
+      ``update_dependence=True``) changes the discounts every round and runs once.
 
     Sets ``dependence_`` (sparse sources × sources, ``[i, j] = Pr(i copies j)``); :meth:`copy_pairs`
     lists the likely copiers for provenance.
@@ -186,9 +230,15 @@ class AccuCopy(Accu):
                  initial_accuracy: float = 0.8, init: str = "agreement", min_dependence: float = 0.5,
                  copy_n_false: float | None = None, discount: str = "harmonic", damping: float = 0.2,
                  update_dependence: bool = False, prior_claims: float = 1.0,
+                 starts: tuple[str, ...] | list[str] | str = ("agreement", "accu"),
                  max_iter: int | None = None, tol: float | None = None, backend: str = "numpy") -> None:
         super().__init__(n_false=n_false, initial_accuracy=initial_accuracy, prior_claims=prior_claims,
                          max_iter=max_iter, tol=tol, backend=backend)
+        names = tuple(starts.split(",")) if isinstance(starts, str) else tuple(starts)
+        names = tuple(x.strip() for x in names)
+        if not names or any(x not in STARTS for x in names) or len(set(names)) != len(names):
+            raise InputError(f"{self.name}: starts must be distinct names from {', '.join(STARTS)}, not {starts!r}")
+        self.starts = names
         if init not in ("agreement", "constant"):
             raise InputError(f"{self.name}: init must be 'agreement' or 'constant', not {init!r}")
         if not 0 < prior < 1:
@@ -260,50 +310,92 @@ class AccuCopy(Accu):
         per.sort_indices()
         return np.exp(np.asarray(per[cm.claim_source, cm.claim_cand]).ravel())
 
+    def _paper_loop(self) -> bool:
+        """Whether dependence is re-estimated every round (the paper), not fixed at the truth-free start."""
+        return self.update_dependence or self.init != "agreement"
+
+    def _loop(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None,
+              ctl: IterationControl) -> np.ndarray:
+        """Value probabilities → accuracies with fixed vote discounts, until ``ctl`` stops; the accuracies.
+        A control already at ``max_iter`` (spent by a warm-up) runs no round."""
+        while not ctl.exhausted:
+            new_acc = self._accuracy(cm.source_sum(self._probabilities(cm, accuracy, discount)), cm.source_n_claims)
+            change = max_abs_change(new_acc, accuracy)
+            # damping (a share of the old state kept each round) stops the loop from oscillating
+            accuracy = self.damping * accuracy + (1 - self.damping) * new_acc
+            if ctl.done(change):
+                break
+        return accuracy
+
+    def _start(self, name: str, cm: ClaimMatrix, agreement: np.ndarray, ctl: IterationControl) -> np.ndarray:
+        """Starting accuracies for the fixed-discount loop (see ``starts``)."""
+        if name == "agreement":
+            return agreement
+        if name == "constant":
+            return np.full(cm.n_sources, self.initial_accuracy)
+        return self._loop(cm, np.full(cm.n_sources, self.initial_accuracy), None, ctl)  # "accu"
+
     def _fit_numpy(self, cm: ClaimMatrix, ctl: IterationControl) -> FitResult:
         n = self._vote_n(cm)
         counts = PairCounts(cm)
-        accuracy = np.full(cm.n_sources, self.initial_accuracy)
+        agreement = np.full(cm.n_sources, self.initial_accuracy)
         dep = sp.csr_matrix((cm.n_sources, cm.n_sources))
         discount: np.ndarray | None = None
-        # the paper's loop re-estimates dependence every round; ours keeps the truth-free round-0 estimate
-        paper_loop = self.update_dependence or self.init != "agreement"
         if self.init == "agreement":
             # Round 0 needs no truth: accuracies from pairwise agreement (robust to copier cliques) and
             # dependence from agreement beyond what those accuracies explain.
-            accuracy = np.clip(agreement_accuracy(counts, fallback=self.initial_accuracy), _A_MIN, _A_MAX)
-            p_ij, p_ji = agreement_posteriors(counts, accuracy, prior=self.prior, copy_rate=self.copy_rate,
+            agreement = np.clip(agreement_accuracy(counts, fallback=self.initial_accuracy), _A_MIN, _A_MAX)
+            p_ij, p_ji = agreement_posteriors(counts, agreement, prior=self.prior, copy_rate=self.copy_rate,
                                               n_false=n)
             dep = dependence_matrix(counts, p_ij, p_ji)
             discount = self._discount(cm, dep)
-        while True:
+        if self._paper_loop():
+            accuracy, prob, dep = self._fit_paper_loop(cm, counts, agreement, dep, discount, ctl)
+            extra: dict[str, Any] = {}
+        else:
+            # With the discounts fixed the loop climbs one objective, which can have several fixed points
+            # (on the Flight data one trusts the airlines, one does not). Run it from each start and keep
+            # the fixed point of highest discounted likelihood.
+            scores: dict[str, float] = {}
+            best: tuple[float, str, np.ndarray, IterationControl] | None = None
+            for name in self.starts:
+                run = ctl.phase(len(self.starts))
+                acc = self._loop(cm, self._start(name, cm, agreement, run), discount, run)
+                scores[name] = self.log_likelihood_of(cm, acc, discount)
+                if best is None or scores[name] > best[0]:
+                    best = (scores[name], name, acc, run)
+            assert best is not None
+            score, start, accuracy, run = best
+            ctl.adopt(run)
             prob = self._probabilities(cm, accuracy, discount)
-            new_acc = self._accuracy(cm.source_sum(prob), cm.source_n_claims)
-            # Converged when accuracies settle: dependence is a function of them and of the value
-            # probabilities, but single weak pairs can flip-flop around ``min_dependence`` forever.
-            change = max_abs_change(new_acc, accuracy)
-            # damping (a share of the old state kept each round) stops the accuracy ↔ dependence loop
-            # from oscillating on data with large copier groups
-            accuracy = self.damping * accuracy + (1 - self.damping) * new_acc
-            if paper_loop:
-                p_ij, p_ji = pair_posteriors(counts, prob, new_acc, prior=self.prior, copy_rate=self.copy_rate,
-                                             n_false=self._effective_n_false(cm, prob))
-                new_dep = dependence_matrix(counts, p_ij, p_ji)
-                dep = new_dep if dep.nnz == 0 else (self.damping * dep + (1 - self.damping) * new_dep).tocsr()
-                discount = self._discount(cm, dep)
-            if ctl.done(change):
-                break
-        prob = self._probabilities(cm, accuracy, discount)
-        if not paper_loop:
             # votes used the truth-free dependence; report the paper's (directional) estimate given the
             # final truths and accuracies
             p_ij, p_ji = pair_posteriors(counts, prob, accuracy, prior=self.prior, copy_rate=self.copy_rate,
                                          n_false=self._effective_n_false(cm, prob))
             dep = dependence_matrix(counts, p_ij, p_ji)
+            extra = {"start": start, "start_scores": scores, "log_likelihood": score, "n_iter_total": ctl.spent}
         truths, conf = self._decide(cm, prob, prob)
         self._shared = sp.csr_matrix((counts.shared, (counts.i, counts.j)), shape=(cm.n_sources,) * 2)
         return FitResult(truths, conf, prob, accuracy, ctl.n_iter, ctl.converged, ctl.stop_reason,
-                         dependence=dep, extra={"n_false": n})
+                         dependence=dep, extra={"n_false": n, **extra})
+
+    def _fit_paper_loop(self, cm: ClaimMatrix, counts: PairCounts, accuracy: np.ndarray, dep: sp.csr_matrix,
+                        discount: np.ndarray | None,
+                        ctl: IterationControl) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
+        """The paper's loop: dependence (and so the discounts) re-estimated every round, one start."""
+        while True:
+            prob = self._probabilities(cm, accuracy, discount)
+            new_acc = self._accuracy(cm.source_sum(prob), cm.source_n_claims)
+            change = max_abs_change(new_acc, accuracy)
+            accuracy = self.damping * accuracy + (1 - self.damping) * new_acc
+            p_ij, p_ji = pair_posteriors(counts, prob, new_acc, prior=self.prior, copy_rate=self.copy_rate,
+                                         n_false=self._effective_n_false(cm, prob))
+            new_dep = dependence_matrix(counts, p_ij, p_ji)
+            dep = new_dep if dep.nnz == 0 else (self.damping * dep + (1 - self.damping) * new_dep).tocsr()
+            discount = self._discount(cm, dep)
+            if ctl.done(change):
+                break
+        return accuracy, self._probabilities(cm, accuracy, discount), dep
 
     def copy_pairs(self, threshold: float = 0.5) -> list[CopyPair]:
         """``(copier, original, probability, dependence, shared_items)`` for pairs at or above ``threshold``."""

@@ -79,6 +79,7 @@ def fit_path(estimator: Any, path: str | os.PathLike[str], out: str | os.PathLik
     from pyspark.sql import functions as F
 
     from sevenfold.fusion.base import IterationControl
+    from sevenfold.fusion.methods.accu import START_KEYS
     from sevenfold.fusion.spark.frame import SparkClaims
 
     fn = _method_fn(estimator)
@@ -105,6 +106,7 @@ def fit_path(estimator: Any, path: str | os.PathLike[str], out: str | os.PathLik
                    "items": n_items}
         if "n_false" in extra:  # accu, accu-copy: the false values per item the vote assumed
             summary["n_false"] = float(extra["n_false"])
+        summary.update({k: extra[k] for k in START_KEYS if k in extra})  # accu-copy: the start kept
         if dependence is not None:
             from sevenfold.fusion.copying import copy_pairs
 

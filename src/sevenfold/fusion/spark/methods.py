@@ -146,9 +146,9 @@ def investment(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, .
     return _link_result(sc, trust, belief)
 
 
-def _accu_prob(est: Any, sc: SparkClaims, accuracy: np.ndarray, any_unstated: bool,
-               discount: Any = None) -> Any:
-    """Value probabilities: per-item softmax of summed vote scores, unstated values at exp(0).
+def _accu_exp(est: Any, sc: SparkClaims, accuracy: np.ndarray, any_unstated: bool, discount: Any = None) -> Any:
+    """Per candidate ``(c, i, e, den, m)``: shifted exponential of its summed vote score, the item's total
+    (unstated values at exp(0)) and the item's shift, as ``ClaimMatrix._item_exp``.
 
     ``discount``: optional per-claim vote multipliers ``(s, c, disc)`` (ACCU-COPY); missing = 1.
     """
@@ -169,8 +169,33 @@ def _accu_prob(est: Any, sc: SparkClaims, accuracy: np.ndarray, any_unstated: bo
     m = F.greatest(m, F.lit(0.0)) if any_unstated else m
     unstated = F.greatest(F.lit(est._n + 1.0) - F.col("n_cands"), F.lit(0.0))
     f = votes.withColumn("m", m).withColumn("e", F.exp(F.col("v") - F.col("m")))
-    f = f.withColumn("den", F.sum("e").over(w) + unstated * F.exp(-F.col("m")))
+    return f.withColumn("den", F.sum("e").over(w) + unstated * F.exp(-F.col("m")))
+
+
+def _accu_prob(est: Any, sc: SparkClaims, accuracy: np.ndarray, any_unstated: bool,
+               discount: Any = None) -> Any:
+    """Value probabilities: per-item softmax of summed vote scores, unstated values at exp(0)."""
+    F = _F()
+    f = _accu_exp(est, sc, accuracy, any_unstated, discount)
     return _checkpoint(f.select("c", (F.col("e") / F.col("den")).alias("prob")))
+
+
+def _accu_log_likelihood(est: Any, sc: SparkClaims, accuracy: np.ndarray, any_unstated: bool,
+                         discount: Any) -> float:
+    """:meth:`Accu.log_likelihood_of` in Spark: the per-item log-sum-exp and the per-source claim weights
+    run here, the rest is the estimator's own NumPy formula."""
+    F = _F()
+    accuracy = np.clip(accuracy, _A_MIN, _A_MAX)
+    per_item = _accu_exp(est, sc, accuracy, any_unstated, discount).groupBy("i").agg(
+        (F.first("m") + F.log(F.first("den"))).alias("lse"))
+    items = float(per_item.agg(F.sum("lse")).collect()[0][0] or 0.0)
+    if discount is None:
+        weight = sc.source_n
+    else:
+        w = sc.claims.join(discount, ["s", "c"], "left").select(
+            "s", F.coalesce(F.col("disc"), F.lit(1.0)).alias("w"))
+        weight = sc.src_from_claims(w, "w")
+    return est._log_likelihood(accuracy, weight, items)
 
 
 def accu(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ...]:
@@ -302,38 +327,65 @@ def accu_copy(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ..
     n = _vote_n(est, sc)
     any_unstated = sc.item_n_cands.where(F.col("n_cands") < n + 1.0).limit(1).count() > 0
     counts = SparkPairCounts(sc)
-    accuracy = np.full(sc.n_sources, est.initial_accuracy)
+    agreement = np.full(sc.n_sources, est.initial_accuracy)
     dep = sp.csr_matrix((sc.n_sources, sc.n_sources))
     discount = None
-    paper_loop = est.update_dependence or est.init != "agreement"
     if est.init == "agreement":
-        accuracy = np.clip(agreement_accuracy(counts, fallback=est.initial_accuracy), _A_MIN, _A_MAX)
-        p_ij, p_ji = agreement_posteriors(counts, accuracy, prior=est.prior, copy_rate=est.copy_rate,
+        agreement = np.clip(agreement_accuracy(counts, fallback=est.initial_accuracy), _A_MIN, _A_MAX)
+        p_ij, p_ji = agreement_posteriors(counts, agreement, prior=est.prior, copy_rate=est.copy_rate,
                                           n_false=n)
         dep = dependence_matrix(counts, p_ij, p_ji)
         discount = _discount(est, sc, dep)
-    while True:
-        prob = _accu_prob(est, sc, accuracy, any_unstated, discount)
-        new_acc = est._accuracy(sc.src_from_cand(prob, "prob"), sc.source_n)
-        change = max_abs_change(new_acc, accuracy)
-        accuracy = est.damping * accuracy + (1 - est.damping) * new_acc
-        if paper_loop:
+    extra: dict[str, Any] = {}
+    if est._paper_loop():
+        accuracy = agreement
+        while True:
+            prob = _accu_prob(est, sc, accuracy, any_unstated, discount)
+            new_acc = est._accuracy(sc.src_from_cand(prob, "prob"), sc.source_n)
+            change = max_abs_change(new_acc, accuracy)
+            accuracy = est.damping * accuracy + (1 - est.damping) * new_acc
             p_ij, p_ji = pair_posteriors(counts, prob, new_acc, prior=est.prior, copy_rate=est.copy_rate,
                                          n_false=_effective_n_false(est, sc, prob))
             new_dep = dependence_matrix(counts, p_ij, p_ji)
             dep = new_dep if dep.nnz == 0 else (est.damping * dep + (1 - est.damping) * new_dep).tocsr()
             discount = _discount(est, sc, dep)
-        if ctl.done(change):
-            break
-    prob = _accu_prob(est, sc, accuracy, any_unstated, discount)
-    if not paper_loop:
+            if ctl.done(change):
+                break
+        prob = _accu_prob(est, sc, accuracy, any_unstated, discount)
+    else:
+        def loop(acc: np.ndarray, disc: Any, run: IterationControl) -> np.ndarray:  # AccuCopy._loop
+            while not run.exhausted:
+                new_acc = est._accuracy(sc.src_from_cand(_accu_prob(est, sc, acc, any_unstated, disc), "prob"),
+                                        sc.source_n)
+                change = max_abs_change(new_acc, acc)
+                acc = est.damping * acc + (1 - est.damping) * new_acc
+                if run.done(change):
+                    break
+            return acc
+
+        scores: dict[str, float] = {}
+        best: tuple[float, str, np.ndarray, IterationControl] | None = None
+        for name in est.starts:  # as AccuCopy._fit_numpy: keep the likeliest fixed point
+            run = ctl.phase(len(est.starts))
+            start = agreement if name == "agreement" else np.full(sc.n_sources, est.initial_accuracy)
+            if name == "accu":  # the copy-unaware fixed point
+                start = loop(start, None, run)
+            acc = loop(start, discount, run)
+            scores[name] = _accu_log_likelihood(est, sc, acc, any_unstated, discount)
+            if best is None or scores[name] > best[0]:
+                best = (scores[name], name, acc, run)
+        assert best is not None
+        score, chosen, accuracy, run = best
+        ctl.adopt(run)
+        prob = _accu_prob(est, sc, accuracy, any_unstated, discount)
         p_ij, p_ji = pair_posteriors(counts, prob, accuracy, prior=est.prior, copy_rate=est.copy_rate,
                                      n_false=_effective_n_false(est, sc, prob))
         dep = dependence_matrix(counts, p_ij, p_ji)
+        extra = {"start": chosen, "start_scores": scores, "log_likelihood": score, "n_iter_total": ctl.spent}
     truth = _truth(sc, prob, "prob", prob, "prob")
     est._shared = sp.csr_matrix((counts.shared, (counts.i, counts.j)), shape=(sc.n_sources,) * 2)
     counts.unpersist()
-    return truth, prob, "prob", accuracy, {"__dependence__": dep, "n_false": n}
+    return truth, prob, "prob", accuracy, {"__dependence__": dep, "n_false": n, **extra}
 
 
 SPARK_METHODS = {
