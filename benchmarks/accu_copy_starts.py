@@ -1,18 +1,21 @@
-"""ACCU-COPY's starts: which fixed point each start reaches, its discounted log-likelihood, and which is kept.
+"""ACCU-COPY's starts: which answer each start reaches, its discounted log-likelihood, and what is kept.
 
-    .venv/bin/python benchmarks/accu_copy_starts.py                 # book, flight, flight-gates, population, synth
-    .venv/bin/python benchmarks/accu_copy_starts.py flight-gates    # one
+    .venv/bin/python benchmarks/accu_copy_starts.py            # book, flight, flight-gates, population, synth, sweep
+    .venv/bin/python benchmarks/accu_copy_starts.py sweep      # one
 
-With its vote discounts fixed, ACCU-COPY's accuracy loop can reach different fixed points from different
-starting accuracies. For every start alone (``AccuCopy(starts=(name,))``) this prints the accuracy
-against the gold and the discounted log-likelihood of the fixed point it reaches; then the default
-(``starts=("agreement", "accu")``), which keeps the likelier one.
+With its vote discounts fixed, ACCU-COPY's accuracy loop can settle in different fixed points from
+different starting accuracies. For every start alone (``AccuCopy(starts=(name,))``) this prints the
+accuracy against the gold and the discounted log-likelihood of where it settles; then the default
+(``starts=("agreement", "accu")``, ``select="first"``: the agreement start's answer, with the share of
+items on which the copy-unaware start disagrees) and ``select="likelihood"`` (the likelier one kept).
 
 ``flight-gates`` is the Flight data with a stricter gate normalisation (placeholders such as "--",
 "TBA" or "NOT PROVIDED BY AIRLINE" are no claim; "TERMINAL 8 - 42" → "42"; "G/T" → "G"; punctuation
-dropped), on claims and gold alike. It is a perturbation test: before multiple starts, this small change
-tipped ACCU-COPY from 0.91 to 0.75 accuracy. It is not the normalisation of the accuracy table
-(benchmarks/fusion_accuracy.py).
+dropped), on claims and gold alike: a perturbation test (it tips the agreement start from 0.91 to 0.75).
+It is not the normalisation of the accuracy table (benchmarks/fusion_accuracy.py).
+
+``sweep`` is the synthetic copier scenario with 8 to 30 honest sources (5 seeds each): where the
+likelihood selection keeps the clique's answer, which is why it is not the default.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -37,6 +41,7 @@ from sevenfold.fusion import (  # noqa: E402
     datasets,
 )
 from sevenfold.fusion.methods.accu import STARTS  # noqa: E402
+from sevenfold.synth import claims_scenario  # noqa: E402
 
 DATA = Path(os.environ.get("SEVENFOLD_TD_DATA", "/work/shared/data/truth-discovery"))
 PLACEHOLDERS = ["TBA", "TBD", "CHK", "NA", "NOTPROVIDEDBYAIRLINE"]
@@ -69,25 +74,48 @@ def report(label: str, cm: ClaimMatrix, gold: pa.Table, norm: object) -> None:
     mv = accuracy(MajorityVoting().fit(cm), gold, norm)
     print(f"\n== {label}: {cm.n_claims:,} claims, {cm.n_sources:,} sources, {cm.n_items:,} items; "
           f"{mv.evaluated:,} gold items scored; majority voting {mv.accuracy:.4f}")
-    print(f"{'starts':22s} {'accuracy':>9s} {'log-likelihood (discounted)':>28s} {'kept':>10s} {'iter':>5s} "
-          f"{'seconds':>8s}")
-    for starts in [(s,) for s in STARTS] + [AccuCopy().starts]:
+    print(f"{'starts':22s} {'select':>10s} {'accuracy':>9s} {'log-likelihood (discounted)':>28s} {'kept':>10s} "
+          f"{'others differ on':>17s} {'iter':>5s} {'seconds':>8s}")
+    runs = [((s,), "first") for s in STARTS] + [(AccuCopy().starts, "first"), (AccuCopy().starts, "likelihood")]
+    for starts, select in runs:
         t = time.perf_counter()
-        est = AccuCopy(starts=starts).fit(cm)
+        est = AccuCopy(starts=starts, select=select).fit(cm)
         secs = time.perf_counter() - t
         a = accuracy(est, gold, norm).accuracy
-        print(f"{'+'.join(starts):22s} {a:9.4f} {est.log_likelihood_:28,.1f} {est.start_:>10s} "
-              f"{est.n_iter_total_:5d} {secs:8.2f}", flush=True)
+        differ = ", ".join(f"{v:.1%}" for v in est.start_disagreement_.values()) or "-"
+        print(f"{'+'.join(starts):22s} {select:>10s} {a:9.4f} {est.log_likelihood_:28,.1f} {est.start_:>10s} "
+              f"{differ:>17s} {est.n_iter_total_:5d} {secs:8.2f}", flush=True)
+
+
+def sweep(seeds: range = range(5)) -> None:
+    """Default vs likelihood selection vs majority voting as the honest sources thin out."""
+    print(f"\n== sweep: synthetic copiers + clique, honest sources 8..30, seeds {seeds.start}..{seeds.stop - 1}")
+    print(f"{'honest':>6s} {'likelihood keeps accu':>22s} {'default':>8s} {'likelihood':>10s} {'voting':>7s} "
+          f"{'accu differs on':>16s}")
+    for n_honest in (8, 10, 12, 15, 20, 30):
+        kept, acc_first, acc_like, acc_mv, differ = 0, [], [], [], []
+        for seed in seeds:
+            sc = claims_scenario(seed=seed, n_honest=n_honest)
+            cm = ClaimMatrix.from_table(sc.claims)
+            first = AccuCopy().fit(cm)
+            like = AccuCopy(select="likelihood").fit(cm)
+            kept += like.start_ == "accu"
+            acc_first.append(accuracy(first, sc.gold).accuracy)
+            acc_like.append(accuracy(like, sc.gold).accuracy)
+            acc_mv.append(accuracy(MajorityVoting().fit(cm), sc.gold).accuracy)
+            differ.append(first.start_disagreement_["accu"])
+        print(f"{n_honest:6d} {f'{kept}/{len(seeds)}':>22s} {np.mean(acc_first):8.4f} {np.mean(acc_like):10.4f} "
+              f"{np.mean(acc_mv):7.4f} {np.mean(differ):16.1%}", flush=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("datasets", nargs="*", default=["book", "flight", "flight-gates", "population", "synth"])
+    ap.add_argument("datasets", nargs="*", default=["book", "flight", "flight-gates", "population", "synth", "sweep"])
     args = ap.parse_args()
     for name in args.datasets:
-        if name == "synth":
-            from sevenfold.synth import claims_scenario
-
+        if name == "sweep":
+            sweep()
+        elif name == "synth":
             for seed in range(5):
                 sc = claims_scenario(seed=seed)
                 report(f"synth seed {seed} (copiers + a clique repeating a poor source)",

@@ -31,9 +31,9 @@ def test_fuse_writes_truths_and_scores(files, capsys):
     assert 0.0 <= data["accuracy"]["ece"] <= 1.0 and 0.0 <= data["accuracy"]["brier"] <= 1.0
     assert data["copy_pairs"] and {"copier", "original", "probability"} <= set(data["copy_pairs"][0])
     assert 1.0 <= data["n_false"] <= 100.0  # estimated from the data (n_false="auto")
-    # the start whose fixed point was kept, with the discounted log-likelihood of every start
-    assert set(data["start_scores"]) == {"agreement", "accu"}
-    assert data["start_scores"][data["start"]] == max(data["start_scores"].values())
+    # the answer comes from the agreement start; the copy-unaware start is a check on it
+    assert data["start"] == "agreement" and set(data["start_scores"]) == {"agreement", "accu"}
+    assert set(data["start_disagreement"]) == {"accu"} and 0.0 <= data["start_disagreement"]["accu"] <= 1.0
     assert data["n_iter_total"] >= data["n_iter"]
     truths = pacsv.read_csv(out)
     assert truths.column_names == ["object", "attribute", "value", "confidence"]
@@ -66,8 +66,16 @@ def test_fuse_bad_file_exit_2(tmp_path, capsys):
     assert "missing column" in capsys.readouterr().err
 
 
-def test_fuse_human_output_names_the_start_kept(files, capsys):
+def test_fuse_warns_when_the_answer_depends_on_the_start(files, tmp_path, capsys):
     assert main(["fuse", str(files / "claims.csv"), "--method", "accu-copy"]) == 0
-    printed = " ".join(capsys.readouterr().out.split())
-    assert "kept the fixed point reached from the 'agreement' start: discounted log-likelihood" in printed
-    assert "(other starts: accu " in printed
+    printed = capsys.readouterr()
+    warning = " ".join(printed.err.split())
+    assert "warning: the answer depends on where the fit starts: it differs from 'accu' on" in warning
+    assert "Kept: the 'agreement' start's (the first start's)" in warning
+    # without copiers every start reaches the same answer, and the output says so
+    sc = claims_scenario(seed=4, n_items=600, n_copiers=0, clique_size=0)
+    pacsv.write_csv(sc.claims, tmp_path / "independent.csv")
+    assert main(["fuse", str(tmp_path / "independent.csv"), "--method", "accu-copy"]) == 0
+    printed = capsys.readouterr()
+    assert "start check: every start (agreement, accu) reaches the same answer" in " ".join(printed.out.split())
+    assert "warning" not in printed.err

@@ -72,8 +72,25 @@ def _fuse_on_spark(estimator: Any, claims: Path, out: Path | None, gold: Path | 
         return
     console.print(f"{estimator.name} on Spark: {summary['n_iter']} iteration(s), stopped at "
                   f"{summary['stop_reason']}, {summary['seconds']:.1f} s" + (f"; wrote {out}" if out else ""))
+    if "start_disagreement" in summary:
+        _print_start_check(summary["start"], summary["start_disagreement"], estimator.select)
     if acc is not None:
         _print_accuracy(acc)
+
+
+def _print_start_check(kept: str, disagreement: dict[str, float], select: str) -> None:
+    """ACCU-COPY ran from several starts: say whether they reach the same answer (docs/fusion.md)."""
+    if not disagreement:
+        return
+    differ = {k: v for k, v in disagreement.items() if v > 0}
+    if not differ:
+        console.print(f"start check: every start ({kept}, {', '.join(disagreement)}) reaches the same answer")
+        return
+    shares = ", ".join(f"from '{k}' on {v:.1%} of items" for k, v in differ.items())
+    how = "the first start's" if select == "first" else "the likeliest"
+    err.print(f"[yellow]warning:[/yellow] the answer depends on where the fit starts: it differs {shares}. "
+              f"Kept: the '{kept}' start's ({how}). With copiers, a copy-unaware start can settle on what a "
+              "group of copies repeats; check the likely copying below before relying on contested items.")
 
 
 def _accuracy_json(acc: Any) -> dict[str, Any]:
@@ -115,7 +132,8 @@ def fuse(
                                             "(by date), first, last, or error.")] = "latest",
     drop_missing: Annotated[bool, typer.Option("--drop-missing", help="Skip rows with an empty or NaN value "
                                                "instead of refusing the file.")] = False,
-    max_iter: Annotated[int | None, typer.Option("--max-iter", help="Iteration cap (method default).")] = None,
+    max_iter: Annotated[int | None, typer.Option("--max-iter", help="Iteration cap (method default; "
+                                                 "accu-copy: per start).")] = None,
     tol: Annotated[float | None, typer.Option("--tol", help="Convergence tolerance (method default).")] = None,
     copy_threshold: Annotated[float, typer.Option("--copy-threshold", help="accu-copy: report source pairs at or "
                                                   "above this dependence probability.")] = 0.5,
@@ -200,10 +218,8 @@ def fuse(
     if hasattr(estimator, "n_false_"):
         how = "estimated from the data" if estimator.n_false == "auto" else "as given"
         console.print(f"false values per item: {estimator.n_false_:.3g} ({how}; the paper assumes 100)")
-    if hasattr(estimator, "start_scores_") and len(estimator.start_scores_) > 1:
-        others = ", ".join(f"{k} {v:,.1f}" for k, v in estimator.start_scores_.items() if k != estimator.start_)
-        console.print(f"kept the fixed point reached from the '{estimator.start_}' start: discounted "
-                      f"log-likelihood {estimator.log_likelihood_:,.1f} (other starts: {others})")
+    if hasattr(estimator, "start_disagreement_"):
+        _print_start_check(estimator.start_, estimator.start_disagreement_, estimator.select)
     if cm.n_duplicates_dropped:
         console.print(f"kept one statement per source and item ({duplicates}); "
                       f"dropped {cm.n_duplicates_dropped:,} repeated statements")

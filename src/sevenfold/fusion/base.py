@@ -30,7 +30,8 @@ from sevenfold.errors import InputError
 from sevenfold.fusion.matrix import ClaimMatrix, as_claim_matrix
 
 ProgressCallback = Callable[[int, int, float], None]
-"""Called after every iteration with ``(iteration, max_iter, change)``."""
+"""Called after every iteration with ``(iteration, max_iter, change)``; a fit that runs its loop several
+times (ACCU-COPY's starts) counts the iterations of all runs, out of ``runs × max_iter``."""
 
 
 @dataclass
@@ -172,6 +173,9 @@ class FusionEstimator:
         self.stop_reason_ = result.stop_reason
         if self.copy_aware:
             self.dependence_ = result.dependence
+        for key in getattr(self, "_extra_keys", ()):  # a refit must not leave the last fit's extras behind
+            self.__dict__.pop(f"{key}_", None)
+        self._extra_keys = tuple(result.extra or {})
         for key, value in (result.extra or {}).items():
             setattr(self, f"{key}_", value)
         return self

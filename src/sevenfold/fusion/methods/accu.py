@@ -26,8 +26,24 @@ _DENSE_LIMIT = 30_000_000  # candidates × sources below which the discount uses
 
 
 STARTS = ("agreement", "accu", "constant")  # ACCU-COPY's starting points (AccuCopy ``starts``)
-START_KEYS = ("start", "start_scores", "n_iter_total")  # what a multi-start fit reports (``<key>_``)
+START_KEYS = ("start", "start_scores", "start_disagreement", "n_iter_total")  # a multi-start fit's ``<key>_``
 N_FALSE_CAP = 100.0  # the paper's n: the most equally likely false values "auto" may find
+
+
+def _start_names(method: str, starts: object) -> tuple[str, ...]:
+    """``starts`` as a tuple of distinct known names (a comma-separated string is accepted; a set is not:
+    its order, which decides the answer with ``select="first"``, would be arbitrary)."""
+    if isinstance(starts, str):
+        names: list[object] = [x.strip() for x in starts.split(",")]
+    elif isinstance(starts, (list, tuple)):
+        names = list(starts)
+    else:
+        names = []
+    if (not names or not all(isinstance(x, str) and x in STARTS for x in names)
+            or len(set(names)) != len(names)):
+        raise InputError(f"{method}: starts must be distinct names from {', '.join(STARTS)} (a list, a tuple "
+                         f"or a comma-separated string), not {starts!r}")
+    return tuple(str(x) for x in names)
 
 
 def false_value_count(cm: ClaimMatrix, prob: np.ndarray, cap: float = N_FALSE_CAP) -> float:
@@ -139,12 +155,25 @@ class Accu(FusionEstimator):
         return cm.item_softmax(self._votes(cm, accuracy, discount), self._unstated(cm))
 
     def log_likelihood_of(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None = None) -> float:
-        """The objective the accuracy loop climbs: log-likelihood of the claims under the model (a source
-        of accuracy ``A`` states the true value with probability ``A`` and each of ``n`` false values with
-        ``(1 - A) / n``; every item's truth uniform over its ``n + 1`` values), each claim weighted by its
-        vote ``discount`` when given, plus the log of the ``prior_claims`` Beta prior on accuracies.
-        Up to a constant that does not depend on the accuracies, so only differences mean something.
+        """Log-likelihood of the claims under ACCU's model given per-source ``accuracy``, plus the log of
+        the ``prior_claims`` Beta prior on accuracies, up to a constant that does not depend on the
+        accuracies (so only differences mean something).
+
+        The model: a source of accuracy ``A`` states the true value with probability ``A`` and each of
+        ``n`` false values with ``(1 - A) / n``; every item's truth is uniform over ``n + 1`` values
+        (``n`` = this estimator's ``n_false``, estimated from ``cm`` when ``"auto"``). ACCU's value
+        probabilities are this model's posterior, and without a ``discount`` its accuracy loop is exact
+        MAP-EM, which climbs this function. With a ``discount`` each claim's factor is raised to its
+        discount; ACCU-COPY's loop does not climb that weighted version (its accuracy update does not
+        weight the claims), so for ACCU-COPY it is a score of the loop's end point. Like the vote, it
+        extends the model to non-integer ``n`` and to items with more than ``n + 1`` stated values
+        (their truth then ranges over the stated values only).
         """
+        self._vote_n(cm)
+        return self._score(cm, accuracy, discount)
+
+    def _score(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None) -> float:
+        """:meth:`log_likelihood_of` with the ``n`` of the fit in progress."""
         accuracy = np.clip(accuracy, _A_MIN, _A_MAX)
         weight = cm.source_n_claims if discount is None else np.bincount(cm.claim_source, discount,
                                                                          minlength=cm.n_sources)
@@ -204,19 +233,25 @@ class AccuCopy(Accu):
       widely syndicated, accurate Flight feeds and ACCU-COPY fell below majority voting (0.798).
     * ``damping`` keeps a share of the previous accuracies (and dependences) each round; the loop can
       otherwise oscillate on data with large copier groups. Convergence is judged on the accuracies.
-    * ``starts=("agreement", "accu")`` (default): with the discounts fixed, the loop climbs one objective,
-      the log-likelihood of the claims with each claim weighted by its discount
-      (:meth:`log_likelihood_of`), and it can have several fixed points: on the Flight data one trusts
-      the airlines' own sites and one trusts the aggregators that copy them, and which one the loop
-      reaches turned on small changes in the input (0.91 or 0.75 accuracy). The loop runs from each
-      start and keeps the fixed point of highest discounted likelihood, the usual remedy for an EM-style
-      iteration with local optima. ``"agreement"`` starts from the agreement accuracies, ``"accu"`` from
-      the copy-unaware (ACCU) fixed point, ``"constant"`` at ``initial_accuracy``. Each run has its own
-      ``max_iter``; ``n_iter_`` is the kept run's, ``n_iter_total_`` counts every run, ``start_`` names the
-      start kept and ``start_scores_`` holds each start's log-likelihood. The weighting matters: on a
-      clique repeating a poor source, the plain likelihood prefers the clique's answer (copies explain
-      each other well), the discounted one does not. The paper's loop (``init="constant"`` or
-      ``update_dependence=True``) changes the discounts every round and runs once.
+    * ``starts=("agreement", "accu")`` and ``select="first"`` (defaults): with the discounts fixed, the
+      accuracy loop can settle in different fixed points from different starting accuracies (on the
+      Flight data with a stricter gate normalisation, one fixed point trusts the airlines' own sites and
+      one the aggregators that copy them: 0.91 or 0.75 accuracy). The loop runs from every start: the
+      agreement accuracies, the copy-unaware (ACCU) fixed point (``"accu"``; a warm-up loop without
+      discounts, under its own ``max_iter``), or ``initial_accuracy`` (``"constant"``). With
+      ``select="first"`` the answer is the first start's (``"agreement"``, the method's answer before
+      starts existed) and the other starts are a **check**: ``start_disagreement_`` gives, per other
+      start, the share of items whose answer differs. A non-zero share means the data do not pin the
+      answer down under this model; ``sevenfold fuse`` prints a warning. ``select="likelihood"`` keeps
+      the fixed point of highest discounted log-likelihood (:meth:`log_likelihood_of`) instead. That
+      rescues the Flight case above, but it is **not safe as a default**: on synthetic data with few
+      honest sources (8–15) and a clique of copiers it prefers the clique's answer (accuracy 0.80–0.92 →
+      0.38–0.58, below majority voting; docs/fusion.md). ``start_scores_`` holds every start's
+      log-likelihood, ``start_`` the start kept, ``n_iter_`` the kept run's rounds and ``n_iter_total_``
+      the rounds of every run including warm-ups. One start (``starts=("agreement",)``) is the
+      pre-multi-start method at half the cost. The paper's loop (``init="constant"`` or
+      ``update_dependence=True``) changes the discounts every round and runs once; ``starts`` and
+      ``select`` do not apply to it.
 
     Sets ``dependence_`` (sparse sources × sources, ``[i, j] = Pr(i copies j)``); :meth:`copy_pairs`
     lists the likely copiers for provenance.
@@ -230,15 +265,14 @@ class AccuCopy(Accu):
                  initial_accuracy: float = 0.8, init: str = "agreement", min_dependence: float = 0.5,
                  copy_n_false: float | None = None, discount: str = "harmonic", damping: float = 0.2,
                  update_dependence: bool = False, prior_claims: float = 1.0,
-                 starts: tuple[str, ...] | list[str] | str = ("agreement", "accu"),
+                 starts: tuple[str, ...] | list[str] | str = ("agreement", "accu"), select: str = "first",
                  max_iter: int | None = None, tol: float | None = None, backend: str = "numpy") -> None:
         super().__init__(n_false=n_false, initial_accuracy=initial_accuracy, prior_claims=prior_claims,
                          max_iter=max_iter, tol=tol, backend=backend)
-        names = tuple(starts.split(",")) if isinstance(starts, str) else tuple(starts)
-        names = tuple(x.strip() for x in names)
-        if not names or any(x not in STARTS for x in names) or len(set(names)) != len(names):
-            raise InputError(f"{self.name}: starts must be distinct names from {', '.join(STARTS)}, not {starts!r}")
-        self.starts = names
+        self.starts = _start_names(self.name, starts)
+        if select not in ("first", "likelihood"):
+            raise InputError(f"{self.name}: select must be 'first' or 'likelihood', not {select!r}")
+        self.select = select
         if init not in ("agreement", "constant"):
             raise InputError(f"{self.name}: init must be 'agreement' or 'constant', not {init!r}")
         if not 0 < prior < 1:
@@ -327,13 +361,25 @@ class AccuCopy(Accu):
                 break
         return accuracy
 
+    def _n_runs(self) -> int:
+        """Loops a multi-start fit runs: one per start, plus the copy-unaware warm-up of ``"accu"``."""
+        return len(self.starts) + ("accu" in self.starts)
+
     def _start(self, name: str, cm: ClaimMatrix, agreement: np.ndarray, ctl: IterationControl) -> np.ndarray:
-        """Starting accuracies for the fixed-discount loop (see ``starts``)."""
+        """Starting accuracies for the fixed-discount loop (see ``starts``); the ``"accu"`` warm-up (no
+        discounts) runs under its own control, counted in ``ctl.spent``."""
         if name == "agreement":
             return agreement
         if name == "constant":
             return np.full(cm.n_sources, self.initial_accuracy)
-        return self._loop(cm, np.full(cm.n_sources, self.initial_accuracy), None, ctl)  # "accu"
+        return self._loop(cm, np.full(cm.n_sources, self.initial_accuracy), None, ctl.phase(self._n_runs()))
+
+    def _kept(self, scores: list[float]) -> int:
+        """Which run's answer is kept: the first start's (``select="first"``) or the likeliest (ties: the
+        earliest start). Shared by every backend."""
+        if self.select == "first":
+            return 0
+        return max(range(len(scores)), key=lambda k: (scores[k], -k))
 
     def _fit_numpy(self, cm: ClaimMatrix, ctl: IterationControl) -> FitResult:
         n = self._vote_n(cm)
@@ -353,27 +399,28 @@ class AccuCopy(Accu):
             accuracy, prob, dep = self._fit_paper_loop(cm, counts, agreement, dep, discount, ctl)
             extra: dict[str, Any] = {}
         else:
-            # With the discounts fixed the loop climbs one objective, which can have several fixed points
-            # (on the Flight data one trusts the airlines, one does not). Run it from each start and keep
-            # the fixed point of highest discounted likelihood.
-            scores: dict[str, float] = {}
-            best: tuple[float, str, np.ndarray, IterationControl] | None = None
+            # With the discounts fixed the loop can settle in different fixed points from different
+            # starts: run it from each, keep one (``select``), and report how far the others disagree.
+            runs = []
             for name in self.starts:
-                run = ctl.phase(len(self.starts))
-                acc = self._loop(cm, self._start(name, cm, agreement, run), discount, run)
-                scores[name] = self.log_likelihood_of(cm, acc, discount)
-                if best is None or scores[name] > best[0]:
-                    best = (scores[name], name, acc, run)
-            assert best is not None
-            score, start, accuracy, run = best
+                run = ctl.phase(self._n_runs())
+                acc = self._loop(cm, self._start(name, cm, agreement, ctl), discount, run)
+                runs.append((name, acc, run, self._score(cm, acc, discount)))
+            k = self._kept([r[3] for r in runs])
+            start, accuracy, run, score = runs[k]
             ctl.adopt(run)
             prob = self._probabilities(cm, accuracy, discount)
+            kept_truths = cm.item_argmax(prob)
+            disagreement = {name: float(np.mean(cm.item_argmax(self._probabilities(cm, acc, discount))
+                                                != kept_truths)) if cm.n_items else 0.0
+                            for name, acc, _run, _s in runs if name != start}
             # votes used the truth-free dependence; report the paper's (directional) estimate given the
             # final truths and accuracies
             p_ij, p_ji = pair_posteriors(counts, prob, accuracy, prior=self.prior, copy_rate=self.copy_rate,
                                          n_false=self._effective_n_false(cm, prob))
             dep = dependence_matrix(counts, p_ij, p_ji)
-            extra = {"start": start, "start_scores": scores, "log_likelihood": score, "n_iter_total": ctl.spent}
+            extra = {"start": start, "start_scores": {r[0]: r[3] for r in runs}, "log_likelihood": score,
+                     "start_disagreement": disagreement, "n_iter_total": ctl.spent}
         truths, conf = self._decide(cm, prob, prob)
         self._shared = sp.csr_matrix((counts.shared, (counts.i, counts.j)), shape=(cm.n_sources,) * 2)
         return FitResult(truths, conf, prob, accuracy, ctl.n_iter, ctl.converged, ctl.stop_reason,

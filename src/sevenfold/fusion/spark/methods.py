@@ -363,25 +363,30 @@ def accu_copy(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ..
                     break
             return acc
 
-        scores: dict[str, float] = {}
-        best: tuple[float, str, np.ndarray, IterationControl] | None = None
-        for name in est.starts:  # as AccuCopy._fit_numpy: keep the likeliest fixed point
-            run = ctl.phase(len(est.starts))
+        runs = []
+        for name in est.starts:  # as AccuCopy._fit_numpy
+            run = ctl.phase(est._n_runs())
             start = agreement if name == "agreement" else np.full(sc.n_sources, est.initial_accuracy)
-            if name == "accu":  # the copy-unaware fixed point
-                start = loop(start, None, run)
+            if name == "accu":  # the copy-unaware fixed point, a warm-up under its own control
+                start = loop(start, None, ctl.phase(est._n_runs()))
             acc = loop(start, discount, run)
-            scores[name] = _accu_log_likelihood(est, sc, acc, any_unstated, discount)
-            if best is None or scores[name] > best[0]:
-                best = (scores[name], name, acc, run)
-        assert best is not None
-        score, chosen, accuracy, run = best
+            runs.append((name, acc, run, _accu_log_likelihood(est, sc, acc, any_unstated, discount)))
+        chosen, accuracy, run, score = runs[est._kept([r[3] for r in runs])]
         ctl.adopt(run)
         prob = _accu_prob(est, sc, accuracy, any_unstated, discount)
+        kept = sc.argmax(prob, "prob").withColumnRenamed("c", "kept")
+        n_items = max(sc.item_n_cands.count(), 1)
+        disagreement = {}
+        for name, acc, _run, _s in runs:
+            if name != chosen:
+                other = sc.argmax(_accu_prob(est, sc, acc, any_unstated, discount), "prob")
+                differ = other.join(kept, "i").where(F.col("c") != F.col("kept")).count()
+                disagreement[name] = differ / n_items
         p_ij, p_ji = pair_posteriors(counts, prob, accuracy, prior=est.prior, copy_rate=est.copy_rate,
                                      n_false=_effective_n_false(est, sc, prob))
         dep = dependence_matrix(counts, p_ij, p_ji)
-        extra = {"start": chosen, "start_scores": scores, "log_likelihood": score, "n_iter_total": ctl.spent}
+        extra = {"start": chosen, "start_scores": {r[0]: r[3] for r in runs}, "log_likelihood": score,
+                 "start_disagreement": disagreement, "n_iter_total": ctl.spent}
     truth = _truth(sc, prob, "prob", prob, "prob")
     est._shared = sp.csr_matrix((counts.shared, (counts.i, counts.j)), shape=(sc.n_sources,) * 2)
     counts.unpersist()
