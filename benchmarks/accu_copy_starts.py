@@ -1,6 +1,6 @@
 """ACCU-COPY's starts: which answer each start reaches, its discounted log-likelihood, and what is kept.
 
-    .venv/bin/python benchmarks/accu_copy_starts.py            # book, flight, flight-gates, population, synth, sweep
+    .venv/bin/python benchmarks/accu_copy_starts.py            # every data set below, then sweep, outnumbered
     .venv/bin/python benchmarks/accu_copy_starts.py sweep      # one
 
 With its vote discounts fixed, ACCU-COPY's accuracy loop can settle in different fixed points from
@@ -16,6 +16,10 @@ It is not the normalisation of the accuracy table (benchmarks/fusion_accuracy.py
 
 ``sweep`` is the synthetic copier scenario with 8 to 30 honest sources (5 seeds each): where the
 likelihood selection keeps the clique's answer, which is why it is not the default.
+
+``outnumbered`` is case-sized: four honest sources against a poor source and 1–8 copies of it (exact,
+95 % or 80 % copies), with and without exact duplicates entering the truth-free fit once
+(``group_duplicates``).
 """
 
 from __future__ import annotations
@@ -108,13 +112,57 @@ def sweep(seeds: range = range(5)) -> None:
               f"{np.mean(acc_mv):7.4f} {np.mean(differ):16.1%}", flush=True)
 
 
+def outnumbered(seeds: range = range(10), n_items: int = 40) -> None:
+    """Case-sized: four honest sources (one always right, three right 85 %) against a poor source (right
+    30 %) and k sources copying it, each value copied with the given share (else their own 30 % guess).
+    Counts the seeds in which ACCU-COPY trusts the poor source more than the always-right one, with and
+    without exact duplicates entering the truth-free fit once, and those the start check flags (> 1 %)."""
+    import pyarrow as pa
+
+    print(f"\n== outnumbered: 4 honest sources vs a poor source and k copies, {n_items} items, "
+          f"{len(seeds)} seeds")
+    print(f"{'copied':>6s} {'copies':>6s} {'wrong, one fit per source':>26s} {'wrong, duplicates once':>23s} "
+          f"{'flagged':>8s}")
+    for share in (1.0, 0.95, 0.8):
+        for k in (1, 2, 3, 4, 5, 8):
+            wrong_old = wrong_new = flagged = 0
+            for seed in seeds:
+                rng = np.random.default_rng(seed)
+                rows = []
+                for i in range(n_items):
+                    item = f"item{i}"
+                    rows.append(("alpha", item, "true"))
+                    rows += [(h, item, "true" if rng.random() < 0.85 else f"wrong{rng.integers(5)}")
+                             for h in ("beta", "epsilon", "zeta")]
+                    poor = "true" if rng.random() < 0.3 else f"wrong{rng.integers(5)}"
+                    rows.append(("gamma", item, poor))
+                    for c in range(k):
+                        own = "true" if rng.random() < 0.3 else f"wrong{rng.integers(5)}"
+                        rows.append((f"copy{c}", item, poor if rng.random() < share else own))
+                cm = ClaimMatrix.from_table(pa.table({
+                    "source": [r[0] for r in rows], "object": [r[1] for r in rows],
+                    "attribute": ["v"] * len(rows), "value": [r[2] for r in rows]}))
+                lab = list(cm.source_labels)
+                for group, est in ((False, AccuCopy(group_duplicates=False)), (True, AccuCopy())):
+                    trust = est.fit(cm).source_trust_
+                    wrong = trust[lab.index("gamma")] > trust[lab.index("alpha")]
+                    wrong_old += wrong and not group
+                    wrong_new += wrong and group
+                flagged += est.start_disagreement_["accu"] > 0.01
+            print(f"{share:6.0%} {k:6d} {f'{wrong_old}/{len(seeds)}':>26s} {f'{wrong_new}/{len(seeds)}':>23s} "
+                  f"{f'{flagged}/{len(seeds)}':>8s}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("datasets", nargs="*", default=["book", "flight", "flight-gates", "population", "synth", "sweep"])
+    ap.add_argument("datasets", nargs="*",
+                    default=["book", "flight", "flight-gates", "population", "synth", "sweep", "outnumbered"])
     args = ap.parse_args()
     for name in args.datasets:
         if name == "sweep":
             sweep()
+        elif name == "outnumbered":
+            outnumbered()
         elif name == "synth":
             for seed in range(5):
                 sc = claims_scenario(seed=seed)

@@ -8,11 +8,9 @@ has nothing to work on.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sevenfold.assess import assess_case
-from sevenfold.assess.result import Assessment
-from sevenfold.fusion import case_trust_and_copying
+from sevenfold.assess.result import Alert, Assessment
+from sevenfold.fusion import CaseFusion, case_fusion
 from sevenfold.model import Case
 from sevenfold.provenance import origin_groups, provenance_alerts
 
@@ -21,12 +19,11 @@ ASSESSMENT_ALERT_KINDS = frozenset({"coerced_only", "interested_only"})
 
 
 def run_assessment(case: Case) -> Assessment:
-    trust: dict[str, float] | None = None
-    copy_pairs: list[Any] | None = None
-    if any(r.claims for r in case.reports):
-        trust, copy_pairs = case_trust_and_copying(case)
-    origins = origin_groups(case, copy_pairs=copy_pairs)
-    result = assess_case(case, origins=origins, fusion_trust=trust, copy_pairs=copy_pairs)
+    fusion = case_fusion(case) if any(r.claims for r in case.reports) else CaseFusion()
+    origins = origin_groups(case, copy_pairs=fusion.copy_pairs)
+    result = assess_case(case, origins=origins, fusion_trust=fusion.trust, copy_pairs=fusion.copy_pairs)
+    if fusion.trust is not None and any(share > 0 for share in fusion.start_disagreement.values()):
+        result.alerts.append(_fusion_start_alert(fusion))
     # support-based alerts are the assessment's: it knows which reports actually favour a hypothesis
     # over its rivals (not merely rated consistent with it)
     known = {(a.kind, tuple(a.reports), a.hypothesis) for a in result.alerts}
@@ -36,3 +33,14 @@ def run_assessment(case: Case) -> Assessment:
         if (alert.kind, tuple(alert.reports), alert.hypothesis) not in known:
             result.alerts.append(alert)
     return result
+
+
+def _fusion_start_alert(fusion: CaseFusion) -> Alert:
+    """The learned trust depends on where fusion starts (docs/fusion.md, ACCU-COPY's starts)."""
+    share = max(fusion.start_disagreement.values())
+    n = round(share * fusion.items)
+    return Alert(kind="fusion_depends_on_start", sources=sorted(fusion.trust or {}), message=(
+        f"Source trust learned from the claims depends on where the fit starts: started without "
+        f"discounting copies, the claims settle on different values for {n} of {fusion.items} items "
+        f"({share:.0%}). The trust used here discounts copies; before leaning on it, check the copy "
+        f"pairs and verify a contested item."))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from sevenfold.fusion import case_trust_and_copying
+from sevenfold.fusion import case_fusion, case_trust_and_copying
 from sevenfold.model import case_from_data
 from sevenfold.pipeline import run_assessment
 
@@ -56,3 +56,56 @@ def test_pipeline_blends_trust_and_merges_the_copier_into_one_origin() -> None:
     # delta's statements are gamma's: the same origin, not corroboration
     assert origin_of["delta-item0"] == origin_of["gamma-item0"]
     assert origin_of["alpha-item0"] != origin_of["gamma-item0"]
+
+
+def _clique_case(seed: int) -> dict:
+    """Four honest sources against a poor source and four sources repeating it, errors included."""
+    data = _case(seed=seed)
+    rng = random.Random(seed)
+    copiers = ("eta", "theta", "iota")
+    gamma = {r["claims"][0]["object"]: r["claims"][0]["value"] for r in data["reports"] if r["source"] == "gamma"}
+    for item, value in gamma.items():
+        if rng.random() < 0.5:  # make gamma poorer: half its statements become its own errors
+            value = f"wrong{rng.randrange(5)}"
+            for r in data["reports"]:
+                if r["source"] in ("gamma", "delta") and r["claims"][0]["object"] == item:
+                    r["claims"][0]["value"] = value
+        for c in copiers:
+            data["reports"].append({"id": f"{c}-{item}", "source": c, "text": f"{c} on {item}",
+                                    "claims": [{"object": item, "attribute": "value", "value": value}]})
+    data["sources"] += [{"id": c} for c in copiers]
+    return data
+
+
+def test_pipeline_alerts_when_the_learned_trust_depends_on_the_start() -> None:
+    """With a clique of copies, fusion started without discounting copies settles on the clique's values;
+    the assessment says that the trust it blends in is one of two readings of the claims."""
+    fusion = case_fusion(case_from_data(_clique_case(seed=0)))
+    assert fusion.trust is not None and fusion.start_disagreement["accu"] > 0.2
+    assert fusion.trust["alpha"] > fusion.trust["gamma"]  # the reading kept discounts the copies
+    result = run_assessment(case_from_data(_clique_case(seed=0)))
+    alerts = [a for a in result.alerts if a.kind == "fusion_depends_on_start"]
+    assert len(alerts) == 1
+    n = round(fusion.start_disagreement["accu"] * fusion.items)
+    assert f"settle on different values for {n} of {fusion.items} items" in alerts[0].message
+    assert "alpha" in alerts[0].sources and "gamma" in alerts[0].sources
+
+
+def test_no_start_alert_when_every_start_agrees() -> None:
+    case = case_from_data(_case())
+    assert case_fusion(case).start_disagreement == {"accu": 0.0}
+    assert not [a for a in run_assessment(case).alerts if a.kind == "fusion_depends_on_start"]
+
+
+def test_copies_outnumbering_the_honest_sources_do_not_win_the_case() -> None:
+    """Four honest sources against gamma and five exact copies of it: before duplicates entered the
+    truth-free accuracy fit once, every seed came out for the copies."""
+    for seed in range(5):
+        data = _case(seed=seed)
+        gamma = [r for r in data["reports"] if r["source"] == "gamma"]
+        for c in ("eta", "theta", "iota", "kappa"):
+            data["reports"] += [{**r, "id": r["id"].replace("gamma", c), "source": c} for r in gamma]
+            data["sources"].append({"id": c})
+        trust, pairs = case_trust_and_copying(case_from_data(data))
+        assert trust is not None and pairs
+        assert min(trust[s] for s in ("alpha", "beta", "epsilon", "zeta")) > trust["gamma"], seed

@@ -70,7 +70,8 @@ def test_fuse_warns_when_the_answer_depends_on_the_start(files, tmp_path, capsys
     assert main(["fuse", str(files / "claims.csv"), "--method", "accu-copy"]) == 0
     printed = capsys.readouterr()
     warning = " ".join(printed.err.split())
-    assert "warning: the answer depends on where the fit starts: it differs from 'accu' on" in warning
+    assert "warning: the answer depends on where the fit starts: it differs from 'accu' on " in warning
+    assert " of 300 items (" in warning
     assert "Kept: the 'agreement' start's (the first start's)" in warning
     # without copiers every start reaches the same answer, and the output says so
     sc = claims_scenario(seed=4, n_items=600, n_copiers=0, clique_size=0)
@@ -79,3 +80,12 @@ def test_fuse_warns_when_the_answer_depends_on_the_start(files, tmp_path, capsys
     printed = capsys.readouterr()
     assert "start check: every start (agreement, accu) reaches the same answer" in " ".join(printed.out.split())
     assert "warning" not in printed.err
+
+
+def test_start_check_below_one_percent_is_an_info_line(capsys):
+    from sevenfold.commands.fusion import _print_start_check
+
+    _print_start_check("agreement", {"accu": 1 / 207_889}, "first", 207_889)
+    printed = capsys.readouterr()
+    assert "start check: the answer differs from 'accu' on 1 of 207,889 items (0.00%)" in printed.out
+    assert printed.err == ""

@@ -126,3 +126,75 @@ def test_accu_one_claim_sources_do_not_run_away():
     assert model.converged_ and abs(model.belief_[x][0] - model.belief_[x][1]) < 1e-9
     with pytest.raises(InputError, match="prior_claims"):
         Accu(prior_claims=-1)
+
+
+def _outnumbered_claims(copy_fraction: float, n_copies: int = 5, seed: int = 0) -> ClaimMatrix:
+    """Four honest sources (one always right, three right 85 % of the time) against a poor source
+    (right 30 %) and ``n_copies`` sources repeating it (each value copied with ``copy_fraction``)."""
+    import pyarrow as pa
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k in range(60):
+        item = f"item{k}"
+        rows.append(("alpha", item, "true"))
+        for h in ("beta", "epsilon", "zeta"):
+            rows.append((h, item, "true" if rng.random() < 0.85 else f"wrong{rng.integers(5)}"))
+        poor = "true" if rng.random() < 0.3 else f"wrong{rng.integers(5)}"
+        rows.append(("gamma", item, poor))
+        for c in range(n_copies):
+            own = "true" if rng.random() < 0.3 else f"wrong{rng.integers(5)}"
+            rows.append((f"copy{c}", item, poor if rng.random() < copy_fraction else own))
+    return ClaimMatrix.from_table(pa.table({"source": [r[0] for r in rows], "object": [r[1] for r in rows],
+                                            "attribute": ["a"] * len(rows), "value": [r[2] for r in rows]}))
+
+
+def test_exact_duplicates_enter_the_agreement_fit_once():
+    """Copies that outnumber the independent sources would hold the majority of every source's pairs;
+    counted once as a group, they no longer decide the truth-free accuracies (nor, from there, the fit)."""
+    from sevenfold.fusion.copying import PairCounts, agreement_accuracy, duplicate_groups
+
+    cm = _outnumbered_claims(copy_fraction=1.0)
+    counts = PairCounts(cm)
+    label = dict(zip(cm.source_labels, duplicate_groups(counts), strict=True))
+    assert len({label[s] for s in ("gamma", *(f"copy{c}" for c in range(5)))}) == 1
+    assert len({label[s] for s in ("alpha", "beta", "epsilon", "zeta", "gamma")}) == 5
+    acc = dict(zip(cm.source_labels, agreement_accuracy(counts), strict=True))
+    assert min(acc[s] for s in ("alpha", "beta", "epsilon", "zeta")) > acc["gamma"] == acc["copy0"]
+    trust = dict(zip(cm.source_labels, AccuCopy().fit(cm).source_trust_, strict=True))
+    assert trust["alpha"] > 0.9 > 0.5 > trust["gamma"]
+
+
+def test_near_copies_that_outnumber_the_honest_sources_still_win():
+    """The known limit (docs/fusion.md): copies that are not exact and outnumber the independent sources
+    look like the consensus to every truth-free estimate. Not grouped, and ACCU-COPY sides with them."""
+    from sevenfold.fusion.copying import PairCounts, duplicate_groups
+
+    cm = _outnumbered_claims(copy_fraction=0.8, n_copies=6)
+    assert len(set(duplicate_groups(PairCounts(cm)))) == cm.n_sources
+    trust = dict(zip(cm.source_labels, AccuCopy().fit(cm).source_trust_, strict=True))
+    assert trust["gamma"] > trust["alpha"]
+
+
+def test_duplicates_need_contested_items_and_are_pairwise():
+    """Agreeing where nobody disagrees is not duplication; and duplication does not chain: b duplicates a
+    (on one set of items) and c (on another), but a and c differ where they meet."""
+    import pyarrow as pa
+
+    from sevenfold.fusion.copying import PairCounts, duplicate_groups
+
+    rows = []
+    for k in range(8):  # items everyone agrees on: p and q agree exactly, but only there
+        rows += [(s, f"calm{k}", "same") for s in ("p", "q")]
+    for k in range(6):
+        rows += [("a", f"one{k}", "x"), ("b", f"one{k}", "x"), ("b", f"two{k}", "w"), ("c", f"two{k}", "w"),
+                 ("a", f"three{k}", "x"), ("c", f"three{k}", "z")]
+        rows += [("d", f"{item}{k}", "other") for item in ("one", "two", "three")]  # disputes every item
+    cm = ClaimMatrix.from_table(pa.table({"source": [r[0] for r in rows], "object": [r[1] for r in rows],
+                                          "attribute": ["v"] * len(rows), "value": [r[2] for r in rows]}))
+    counts = PairCounts(cm)
+    label = dict(zip(cm.source_labels, duplicate_groups(counts, min_shared=5), strict=True))
+    assert (label["a"] == label["b"]) != (label["b"] == label["c"])  # b joins one of them, not both
+    assert label["a"] != label["c"]
+    assert label["p"] != label["q"]  # identical only where nobody disagrees
+    assert len(set(label.values())) == 5

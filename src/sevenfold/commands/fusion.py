@@ -73,12 +73,16 @@ def _fuse_on_spark(estimator: Any, claims: Path, out: Path | None, gold: Path | 
     console.print(f"{estimator.name} on Spark: {summary['n_iter']} iteration(s), stopped at "
                   f"{summary['stop_reason']}, {summary['seconds']:.1f} s" + (f"; wrote {out}" if out else ""))
     if "start_disagreement" in summary:
-        _print_start_check(summary["start"], summary["start_disagreement"], estimator.select)
+        _print_start_check(summary["start"], summary["start_disagreement"], estimator.select, summary.get("items"))
     if acc is not None:
         _print_accuracy(acc)
 
 
-def _print_start_check(kept: str, disagreement: dict[str, float], select: str) -> None:
+#: share of items on which ACCU-COPY's starts may differ before ``fuse`` warns (below: an info line)
+START_WARN_SHARE = 0.01
+
+
+def _print_start_check(kept: str, disagreement: dict[str, float], select: str, n_items: int | None) -> None:
     """ACCU-COPY ran from several starts: say whether they reach the same answer (docs/fusion.md)."""
     if not disagreement:
         return
@@ -86,7 +90,14 @@ def _print_start_check(kept: str, disagreement: dict[str, float], select: str) -
     if not differ:
         console.print(f"start check: every start ({kept}, {', '.join(disagreement)}) reaches the same answer")
         return
-    shares = ", ".join(f"from '{k}' on {v:.1%} of items" for k, v in differ.items())
+
+    def share(v: float) -> str:
+        return f"{round(v * n_items):,} of {n_items:,} items ({v:.2%})" if n_items else f"{v:.2%} of items"
+
+    shares = ", ".join(f"from '{k}' on {share(v)}" for k, v in differ.items())
+    if max(differ.values()) < START_WARN_SHARE:
+        console.print(f"start check: the answer differs {shares}; kept: the '{kept}' start's")
+        return
     how = "the first start's" if select == "first" else "the likeliest"
     err.print(f"[yellow]warning:[/yellow] the answer depends on where the fit starts: it differs {shares}. "
               f"Kept: the '{kept}' start's ({how}). With copiers, a copy-unaware start can settle on what a "
@@ -219,7 +230,7 @@ def fuse(
         how = "estimated from the data" if estimator.n_false == "auto" else "as given"
         console.print(f"false values per item: {estimator.n_false_:.3g} ({how}; the paper assumes 100)")
     if hasattr(estimator, "start_disagreement_"):
-        _print_start_check(estimator.start_, estimator.start_disagreement_, estimator.select)
+        _print_start_check(estimator.start_, estimator.start_disagreement_, estimator.select, cm.n_items)
     if cm.n_duplicates_dropped:
         console.print(f"kept one statement per source and item ({duplicates}); "
                       f"dropped {cm.n_duplicates_dropped:,} repeated statements")

@@ -10,7 +10,7 @@ Methods (contract name → class) are in :data:`METHODS`; see docs/fusion.md.
 
 from sevenfold.fusion.backends import FusionBackend, available_backends, get_backend, register_backend
 from sevenfold.fusion.base import FitResult, FusionEstimator
-from sevenfold.fusion.case import case_trust_and_copying
+from sevenfold.fusion.case import CaseFusion, case_fusion, case_trust_and_copying
 from sevenfold.fusion.copying import CopyPair, copy_pairs
 from sevenfold.fusion.evaluate import Accuracy, accuracy
 from sevenfold.fusion.matrix import ClaimMatrix, as_claim_matrix
@@ -26,10 +26,10 @@ from sevenfold.fusion.registry import METHODS, make_method, method_names
 from sevenfold.fusion.table_io import read_claims, read_gold, write_table
 
 __all__ = [
-    "CRH", "LTM", "METHODS", "Accu", "AccuCopy", "Accuracy", "AverageLog", "ClaimMatrix", "CopyPair",
+    "CRH", "LTM", "METHODS", "Accu", "AccuCopy", "Accuracy", "AverageLog", "CaseFusion", "ClaimMatrix", "CopyPair",
     "FitResult", "FusionBackend", "FusionEstimator", "Investment", "MajorityVoting", "PooledInvestment", "Sums",
     "ThreeEstimates", "TruthFinder", "TwoEstimates", "ValueNormalizer", "accuracy", "as_claim_matrix",
-    "available_backends", "case_trust_and_copying",
+    "available_backends", "case_fusion", "case_trust_and_copying",
     "copy_pairs", "fuse", "get_backend", "identity_key", "make_method", "method_names",
     "numeric_key", "read_claims", "read_gold", "register_backend", "set_key", "text_key", "write_table",
 ]

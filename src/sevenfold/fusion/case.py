@@ -8,6 +8,7 @@ into one origin (a copy is not independent corroboration).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -19,27 +20,46 @@ import numpy as np
 MIN_SOURCES = 5
 
 
-def case_trust_and_copying(case: Any, *, method: str = "accu-copy",
-                           copy_threshold: float = 0.5) -> tuple[dict[str, float] | None, list[Any] | None]:
-    """``(trust by source id, copy pairs)`` from the claims of the reports known at ``case.as_of``.
+@dataclass(frozen=True)
+class CaseFusion:
+    """What fusion learned from a case's claims (``None`` fields: too few overlapping sources)."""
+
+    trust: dict[str, float] | None = None  # source id → trust, for sources stating a shared item
+    copy_pairs: list[Any] | None = None
+    #: ACCU-COPY's start check: other start → share of items whose answer differs (empty: one start,
+    #: or a method without starts). Non-zero: the learned trust depends on where the fit starts.
+    start_disagreement: dict[str, float] = field(default_factory=dict)
+    items: int = 0  # items the fit decided
+
+
+def case_fusion(case: Any, *, method: str = "accu-copy", copy_threshold: float = 0.5) -> CaseFusion:
+    """Trust, copy pairs and the start check from the claims of the reports known at ``case.as_of``.
 
     Only sources that state at least one item another source also states get a trust value (a
-    lone statement cannot be checked against anything). Returns ``(None, None)`` when fewer than
+    lone statement cannot be checked against anything). Nothing is learned when fewer than
     :data:`MIN_SOURCES` sources overlap.
     """
     from sevenfold.fusion.matrix import ClaimMatrix
     from sevenfold.fusion.registry import make_method
     visible = [r for r in case.visible_reports() if r.claims]
     if not visible:
-        return None, None
+        return CaseFusion()
     cm = ClaimMatrix.from_case(case.model_copy(update={"reports": visible}))
     shared_items = cm.item_n_claims >= 2
     overlapping = np.zeros(cm.n_sources, dtype=bool)
     overlapping[cm.claim_source[shared_items[cm.claim_item]]] = True
     if overlapping.sum() < MIN_SOURCES:
-        return None, None
+        return CaseFusion()
     estimator = make_method(method).fit(cm)
     trust = {str(label): float(t) for label, t, ok in zip(cm.source_labels, estimator.source_trust_, overlapping,
                                                           strict=True) if ok}
     pairs = estimator.copy_pairs(copy_threshold) if hasattr(estimator, "copy_pairs") else None
-    return trust, pairs
+    return CaseFusion(trust, pairs, dict(getattr(estimator, "start_disagreement_", {})), cm.n_items)
+
+
+def case_trust_and_copying(case: Any, *, method: str = "accu-copy",
+                           copy_threshold: float = 0.5) -> tuple[dict[str, float] | None, list[Any] | None]:
+    """``(trust by source id, copy pairs)`` of :func:`case_fusion`; ``(None, None)`` when fewer than
+    :data:`MIN_SOURCES` sources overlap."""
+    result = case_fusion(case, method=method, copy_threshold=copy_threshold)
+    return result.trust, result.copy_pairs

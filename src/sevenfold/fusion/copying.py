@@ -47,6 +47,18 @@ class PairCounts:
         self.i, self.j = shared.row.astype(np.int64), shared.col.astype(np.int64)
         self.shared = shared.data
         self.same = np.asarray(same[self.i, self.j]).ravel() if self.i.size else np.zeros(0)
+        self.source_claims = cm.source_n_claims
+        self._items = items
+
+    def contested_shared(self) -> np.ndarray:
+        """Per pair, the common items on which some source states another value (agreement on an item
+        nobody disputes says nothing about copying)."""
+        if not self.i.size:
+            return np.zeros(0)
+        disputed = self._items.multiply((self.cm.item_n_cands >= 2)[None, :].astype(np.float64)).tocsr()
+        both = (disputed @ disputed.T).tocsr()
+        both.sort_indices()
+        return np.asarray(both[self.i, self.j]).ravel()
 
     def same_true(self, truth_prob: np.ndarray) -> np.ndarray:
         """Σ over common items stated alike of Pr(the shared value is true), per pair."""
@@ -127,28 +139,77 @@ def _group_median(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.n
     return out
 
 
+def duplicate_groups(counts: PairCounts, *, min_shared: int = 5) -> np.ndarray:
+    """Per source, a group label: a group's sources are pairwise exact duplicates. Two sources are
+    duplicates when they state the same value on every item they share, and at least ``min_shared`` of
+    those items are contested (another source states another value there): agreeing where nobody
+    disagrees says nothing about copying.
+
+    Groups are built greedily, sources with more claims first: a source joins the first group all of
+    whose members it duplicates. Pairwise, not by chains: chaining would merge sources that are not
+    duplicates of each other through a third. The loop is over sources, not claims.
+    """
+    n = counts.cm.n_sources
+    label = np.arange(n)
+    if not counts.i.size:
+        return label
+    twin = (counts.same >= counts.shared) & (counts.shared >= min_shared)
+    twin[twin] = counts.contested_shared()[twin] >= min_shared
+    if not twin.any():
+        return label
+    g = sp.csr_matrix((np.ones(2 * int(twin.sum()), dtype=bool),
+                       (np.r_[counts.i[twin], counts.j[twin]], np.r_[counts.j[twin], counts.i[twin]])),
+                      shape=(n, n))
+    members: dict[int, list[int]] = {}
+    for s in np.argsort(-np.asarray(counts.source_claims), kind="stable"):
+        twins = set(g.indices[g.indptr[s]:g.indptr[s + 1]].tolist())
+        for t in sorted(twins):
+            group = members.get(int(label[t]))
+            if group is not None and twins.issuperset(group):
+                label[s] = label[t]
+                group.append(int(s))
+                break
+        else:
+            members[int(s)] = [int(s)]
+    return np.unique(label, return_inverse=True)[1]
+
+
 def agreement_accuracy(counts: PairCounts, *, min_shared: int = 5, n_iter: int = 20,
-                       fallback: float = 0.8) -> np.ndarray:
+                       fallback: float = 0.8, group_duplicates: bool = True) -> np.ndarray:
     """Source accuracies estimated without any truth, from how often pairs of sources agree.
 
     Independent sources agree on a common item with probability ``≈ A_i · A_j``; a robust (median)
     fit of ``log agree_ij = log A_i + log A_j`` ignores the few pairs that agree too much (copiers), so a
-    clique repeating one poor source does not inflate its members' accuracy. Sources with no pair of at
-    least ``min_shared`` common items get ``fallback``.
+    clique repeating one poor source does not inflate its members' accuracy. Exact duplicates (sources
+    identical on every one of at least ``min_shared`` common items, :func:`duplicate_groups`) enter the
+    fit once, as a group with their pooled agreement rates, and share its accuracy: otherwise a clique of
+    copies that outnumbers the independent sources holds the majority of every source's pairs and the
+    median sides with it (a case with four honest sources and a poor one repeated by four copies came out
+    wrong every time; tests/fusion/test_case_fusion.py). Sources with no pair of at least ``min_shared``
+    common items get ``fallback``. ``group_duplicates=False`` fits every source on its own (as before the
+    fourth session).
     """
-    n = counts.cm.n_sources
     keep = counts.shared >= min_shared
-    i, j = counts.i[keep], counts.j[keep]
-    agree = np.clip(counts.same[keep] / counts.shared[keep], 1e-3, 1.0)
-    if not i.size:
-        return np.full(n, fallback)
+    if not keep.any():
+        return np.full(counts.cm.n_sources, fallback)
+    label = (duplicate_groups(counts, min_shared=min_shared) if group_duplicates
+             else np.arange(counts.cm.n_sources))
+    n_groups = int(label.max()) + 1
+    gi, gj = label[counts.i[keep]], label[counts.j[keep]]
+    cross = gi != gj
+    lo, hi = np.minimum(gi, gj)[cross], np.maximum(gi, gj)[cross]
+    key, inv = np.unique(lo.astype(np.int64) * n_groups + hi, return_inverse=True)  # group pairs
+    same = np.bincount(inv, counts.same[keep][cross], minlength=key.size)
+    shared = np.bincount(inv, counts.shared[keep][cross], minlength=key.size)
+    i, j = key // n_groups, key % n_groups
+    agree = np.clip(same / np.maximum(shared, 1.0), 1e-3, 1.0)
     log_g = np.log(agree)
     rows, cols, vals = np.r_[i, j], np.r_[j, i], np.r_[log_g, log_g]
-    a = np.full(n, np.log(fallback))
+    a = np.full(n_groups, np.log(fallback))
     for _ in range(n_iter):  # alternating medians over pairs; few iterations, vectorised inside
-        est = _group_median(rows, vals - a[cols], n)
+        est = _group_median(rows, vals - a[cols], n_groups)
         a = np.where(np.isnan(est), np.log(fallback), np.minimum(est, 0.0))
-    return np.exp(a)
+    return np.exp(a)[label]
 
 
 def agreement_posteriors(counts: PairCounts, accuracy: np.ndarray, *, prior: float, copy_rate: float,

@@ -219,6 +219,9 @@ class AccuCopy(Accu):
     * ``init="agreement"`` (default) starts from accuracies fitted to pairwise agreement rates and a
       truth-free dependence estimate, so a large clique repeating a poor source cannot win the first
       vote and then pass for the truth; ``init="constant"`` starts like the paper at ``initial_accuracy``.
+      With ``group_duplicates=True`` (default) exact duplicates enter that fit once
+      (:func:`~sevenfold.fusion.copying.agreement_accuracy`), so copies that outnumber the independent
+      sources do not decide it.
     * ``copy_n_false=None`` (default) estimates, each round, how concentrated false values really are
       (real errors bunch: a popular wrong format, a stale value) instead of assuming ``n_false``
       uniformly likely false values, which would make every shared error look like copying.
@@ -266,6 +269,7 @@ class AccuCopy(Accu):
                  copy_n_false: float | None = None, discount: str = "harmonic", damping: float = 0.2,
                  update_dependence: bool = False, prior_claims: float = 1.0,
                  starts: tuple[str, ...] | list[str] | str = ("agreement", "accu"), select: str = "first",
+                 group_duplicates: bool = True,
                  max_iter: int | None = None, tol: float | None = None, backend: str = "numpy") -> None:
         super().__init__(n_false=n_false, initial_accuracy=initial_accuracy, prior_claims=prior_claims,
                          max_iter=max_iter, tol=tol, backend=backend)
@@ -273,6 +277,7 @@ class AccuCopy(Accu):
         if select not in ("first", "likelihood"):
             raise InputError(f"{self.name}: select must be 'first' or 'likelihood', not {select!r}")
         self.select = select
+        self.group_duplicates = bool(group_duplicates)
         if init not in ("agreement", "constant"):
             raise InputError(f"{self.name}: init must be 'agreement' or 'constant', not {init!r}")
         if not 0 < prior < 1:
@@ -390,7 +395,8 @@ class AccuCopy(Accu):
         if self.init == "agreement":
             # Round 0 needs no truth: accuracies from pairwise agreement (robust to copier cliques) and
             # dependence from agreement beyond what those accuracies explain.
-            agreement = np.clip(agreement_accuracy(counts, fallback=self.initial_accuracy), _A_MIN, _A_MAX)
+            agreement = np.clip(agreement_accuracy(counts, fallback=self.initial_accuracy,
+                                                    group_duplicates=self.group_duplicates), _A_MIN, _A_MAX)
             p_ij, p_ji = agreement_posteriors(counts, agreement, prior=self.prior, copy_rate=self.copy_rate,
                                               n_false=n)
             dep = dependence_matrix(counts, p_ij, p_ji)

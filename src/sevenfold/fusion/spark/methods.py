@@ -228,19 +228,28 @@ class SparkPairCounts:
         self.cm = SimpleNamespace(n_sources=sc.n_sources)
         a = sc.claims.select(F.col("s").alias("s1"), "i", F.col("c").alias("c1"))
         b = sc.claims.select(F.col("s").alias("s2"), "i", F.col("c").alias("c2"))
-        rows = (a.join(b, "i").where(F.col("s1") < F.col("s2")).groupBy("s1", "s2")
+        disputed = sc.item_n_cands.where(F.col("n_cands") >= 2).select("i", F.lit(1.0).alias("disputed"))
+        rows = (a.join(b, "i").where(F.col("s1") < F.col("s2")).join(F.broadcast(disputed), "i", "left")
+                .groupBy("s1", "s2")
                 .agg(F.count(F.lit(1)).cast("double").alias("shared"),
-                     F.sum((F.col("c1") == F.col("c2")).cast("double")).alias("same"))
+                     F.sum((F.col("c1") == F.col("c2")).cast("double")).alias("same"),
+                     F.sum(F.coalesce(F.col("disputed"), F.lit(0.0))).alias("contested"))
                 .orderBy("s1", "s2").collect())
         self.i = np.array([r["s1"] for r in rows], dtype=np.int64)
         self.j = np.array([r["s2"] for r in rows], dtype=np.int64)
         self.shared = np.array([r["shared"] for r in rows], dtype=np.float64)
         self.same = np.array([r["same"] for r in rows], dtype=np.float64)
+        self._contested = np.array([r["contested"] for r in rows], dtype=np.float64)
+        self.source_claims = sc.source_n
         self._index = {(int(x), int(y)): k for k, (x, y) in enumerate(zip(self.i, self.j, strict=True))}
         ca = sc.claims.select(F.col("s").alias("s1"), "c")
         cb = sc.claims.select(F.col("s").alias("s2"), "c")
         self.cand_pairs = (ca.join(cb, "c").where(F.col("s1") < F.col("s2"))
                            .persist(StorageLevel.MEMORY_AND_DISK))
+
+    def contested_shared(self) -> np.ndarray:
+        """Per pair, the common items on which some source states another value (as :class:`PairCounts`)."""
+        return self._contested
 
     def same_true(self, prob: Any) -> np.ndarray:
         """Σ over common items stated alike of Pr(the shared value is true), per pair."""
@@ -331,7 +340,8 @@ def accu_copy(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ..
     dep = sp.csr_matrix((sc.n_sources, sc.n_sources))
     discount = None
     if est.init == "agreement":
-        agreement = np.clip(agreement_accuracy(counts, fallback=est.initial_accuracy), _A_MIN, _A_MAX)
+        agreement = np.clip(agreement_accuracy(counts, fallback=est.initial_accuracy,
+                                                group_duplicates=est.group_duplicates), _A_MIN, _A_MAX)
         p_ij, p_ji = agreement_posteriors(counts, agreement, prior=est.prior, copy_rate=est.copy_rate,
                                           n_false=n)
         dep = dependence_matrix(counts, p_ij, p_ji)
