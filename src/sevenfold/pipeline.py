@@ -11,6 +11,7 @@ from __future__ import annotations
 from sevenfold.assess import assess_case
 from sevenfold.assess.result import Alert, Assessment
 from sevenfold.fusion import CaseFusion, case_fusion
+from sevenfold.fusion.methods.accu import START_WARN_SHARE
 from sevenfold.model import Case
 from sevenfold.provenance import origin_groups, provenance_alerts
 
@@ -22,7 +23,7 @@ def run_assessment(case: Case) -> Assessment:
     fusion = case_fusion(case) if any(r.claims for r in case.reports) else CaseFusion()
     origins = origin_groups(case, copy_pairs=fusion.copy_pairs)
     result = assess_case(case, origins=origins, fusion_trust=fusion.trust, copy_pairs=fusion.copy_pairs)
-    if fusion.trust is not None and any(share > 0 for share in fusion.start_disagreement.values()):
+    if fusion.trust is not None and any(share >= START_WARN_SHARE for share in fusion.start_disagreement.values()):
         result.alerts.append(_fusion_start_alert(fusion))
     # support-based alerts are the assessment's: it knows which reports actually favour a hypothesis
     # over its rivals (not merely rated consistent with it)

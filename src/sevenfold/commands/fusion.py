@@ -78,10 +78,6 @@ def _fuse_on_spark(estimator: Any, claims: Path, out: Path | None, gold: Path | 
         _print_accuracy(acc)
 
 
-#: share of items on which ACCU-COPY's starts may differ before ``fuse`` warns (below: an info line)
-START_WARN_SHARE = 0.01
-
-
 def _print_start_check(kept: str, disagreement: dict[str, float], select: str, n_items: int | None) -> None:
     """ACCU-COPY ran from several starts: say whether they reach the same answer (docs/fusion.md)."""
     if not disagreement:
@@ -95,7 +91,9 @@ def _print_start_check(kept: str, disagreement: dict[str, float], select: str, n
         return f"{round(v * n_items):,} of {n_items:,} items ({v:.2%})" if n_items else f"{v:.2%} of items"
 
     shares = ", ".join(f"from '{k}' on {share(v)}" for k, v in differ.items())
-    if max(differ.values()) < START_WARN_SHARE:
+    from sevenfold.fusion.methods.accu import START_WARN_SHARE
+
+    if max(differ.values()) < START_WARN_SHARE:  # below: an info line, not a warning
         console.print(f"start check: the answer differs {shares}; kept: the '{kept}' start's")
         return
     how = "the first start's" if select == "first" else "the likeliest"

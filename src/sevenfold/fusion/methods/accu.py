@@ -27,6 +27,8 @@ _DENSE_LIMIT = 30_000_000  # candidates × sources below which the discount uses
 
 STARTS = ("agreement", "accu", "constant")  # ACCU-COPY's starting points (AccuCopy ``starts``)
 START_KEYS = ("start", "start_scores", "start_disagreement", "n_iter_total")  # a multi-start fit's ``<key>_``
+#: share of items on which ACCU-COPY's starts may differ before ``fuse`` warns and an assessment alerts
+START_WARN_SHARE = 0.01
 N_FALSE_CAP = 100.0  # the paper's n: the most equally likely false values "auto" may find
 
 
