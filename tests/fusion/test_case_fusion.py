@@ -109,3 +109,30 @@ def test_copies_outnumbering_the_honest_sources_do_not_win_the_case() -> None:
         trust, pairs = case_trust_and_copying(case_from_data(data))
         assert trust is not None and pairs
         assert min(trust[s] for s in ("alpha", "beta", "epsilon", "zeta")) > trust["gamma"], seed
+
+
+def test_perfect_witnesses_count_once_towards_the_minimum() -> None:
+    """Three always-right witnesses against a poor source and three exact copies of it: as duplicates of
+    each other the witnesses tell the fit as little as the copies do (two independent groups), so nothing
+    is learned, rather than a confidently wrong trust (it sided with the copies before)."""
+    data = _case()
+    data["reports"] = [r for r in data["reports"] if r["source"] in ("alpha", "gamma", "delta")]
+    for src, like in (("beta", "alpha"), ("epsilon", "alpha"), ("eta", "gamma"), ("theta", "gamma")):
+        data["reports"] += [{**r, "id": r["id"].replace(like, src), "source": src}
+                            for r in data["reports"] if r["source"] == like]
+    data["sources"] = [{"id": s} for s in ("alpha", "beta", "epsilon", "gamma", "delta", "eta", "theta")]
+    assert case_fusion(case_from_data(data)).trust is None
+
+
+def test_start_alert_needs_one_percent_of_items(monkeypatch) -> None:
+    import sevenfold.pipeline as pipeline
+    from sevenfold.fusion import CaseFusion
+
+    case = case_from_data(_case())
+    for share, expected in ((0.005, 0), (0.02, 1)):
+        fake = CaseFusion(trust={"alpha": 0.9}, copy_pairs=[], start_disagreement={"accu": share}, items=200)
+        monkeypatch.setattr(pipeline, "case_fusion", lambda _case, fake=fake: fake)
+        alerts = [a for a in pipeline.run_assessment(case).alerts if a.kind == "fusion_depends_on_start"]
+        assert len(alerts) == expected, share
+        if expected:
+            assert "for 4 of 200 items (2%)" in alerts[0].message

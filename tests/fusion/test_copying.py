@@ -165,15 +165,28 @@ def test_exact_duplicates_enter_the_agreement_fit_once():
     assert trust["alpha"] > 0.9 > 0.5 > trust["gamma"]
 
 
-def test_near_copies_that_outnumber_the_honest_sources_still_win():
-    """The known limit (docs/fusion.md): copies that are not exact and outnumber the independent sources
-    look like the consensus to every truth-free estimate. Not grouped, and ACCU-COPY sides with them."""
+def test_near_copies_are_not_duplicates():
+    """Copies that change a fifth of the values are not grouped: the grouping is for exact duplicates
+    only. (That near-copies outnumbering the honest sources still win is the method's documented limit,
+    measured by ``benchmarks/accu_copy_starts.py outnumbered``.)"""
     from sevenfold.fusion.copying import PairCounts, duplicate_groups
 
     cm = _outnumbered_claims(copy_fraction=0.8, n_copies=6)
     assert len(set(duplicate_groups(PairCounts(cm)))) == cm.n_sources
-    trust = dict(zip(cm.source_labels, AccuCopy().fit(cm).source_trust_, strict=True))
-    assert trust["gamma"] > trust["alpha"]
+
+
+def test_duplicates_need_min_shared_contested_items():
+    import pyarrow as pa
+
+    from sevenfold.fusion.copying import PairCounts, duplicate_groups
+
+    rows = []
+    for k in range(4):  # a and b agree on four disputed items only
+        rows += [("a", f"hot{k}", "x"), ("b", f"hot{k}", "x"), ("c", f"hot{k}", "y")]
+    cm = ClaimMatrix.from_table(pa.table({"source": [r[0] for r in rows], "object": [r[1] for r in rows],
+                                          "attribute": ["v"] * len(rows), "value": [r[2] for r in rows]}))
+    assert len(set(duplicate_groups(PairCounts(cm), min_shared=5))) == 3
+    assert len(set(duplicate_groups(PairCounts(cm), min_shared=4))) == 2
 
 
 def test_duplicates_need_contested_items_and_are_pairwise():

@@ -66,6 +66,25 @@ def test_spark_accu_copy_runs_like_numpy(params: dict, claims: ClaimMatrix) -> N
         assert got.start_scores_ == pytest.approx(ref.start_scores_, rel=1e-9)
 
 
+def test_spark_pair_counts_and_duplicate_groups_match(claims: ClaimMatrix) -> None:
+    """The pair statistics ACCU-COPY's truth-free start uses, incl. contested items and duplicate groups."""
+    from sevenfold.fusion.copying import PairCounts, agreement_accuracy, duplicate_groups
+    from sevenfold.fusion.spark.frame import SparkClaims
+    from sevenfold.fusion.spark.methods import SparkPairCounts
+    from sevenfold.fusion.spark.session import spark_session
+
+    ref = PairCounts(claims)
+    got = SparkPairCounts(SparkClaims.from_claim_matrix(claims, spark_session()))
+    def by_pair(counts):  # the two list the pairs in different orders
+        return {(int(i), int(j)): (sh, sa, co) for i, j, sh, sa, co in
+                zip(counts.i, counts.j, counts.shared, counts.same, counts.contested_shared(), strict=True)}
+
+    assert by_pair(got) == by_pair(ref)
+    np.testing.assert_array_equal(duplicate_groups(got), duplicate_groups(ref))
+    np.testing.assert_array_equal(agreement_accuracy(got), agreement_accuracy(ref))
+    got.unpersist()
+
+
 def test_fit_path_reads_and_writes_without_the_driver(tmp_path: Path, claims: ClaimMatrix) -> None:
     """A claims file fused wholly in Spark gives the same truths as the NumPy backend."""
     import pyarrow.csv as pacsv

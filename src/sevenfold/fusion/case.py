@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-#: below this many sources stating common items, trust is not learned. With four sources — two honest,
-#: one poor source and its copier — agreement alone cannot tell the honest pair from the copying pair,
-#: and ACCU-COPY can side with the copiers (tests/fusion/test_case_fusion.py keeps that case): no trust
-#: is better than confidently wrong trust.
+#: below this many sources stating common items, trust is not learned (exact duplicates count once).
+#: With four sources — two honest, one poor source and its copier — agreement alone cannot tell the
+#: honest pair from the copying pair, and ACCU-COPY can side with the copiers
+#: (tests/fusion/test_case_fusion.py keeps that case): no trust is better than confidently wrong trust.
 MIN_SOURCES = 5
 
 
@@ -37,8 +37,10 @@ def case_fusion(case: Any, *, method: str = "accu-copy", copy_threshold: float =
 
     Only sources that state at least one item another source also states get a trust value (a
     lone statement cannot be checked against anything). Nothing is learned when fewer than
-    :data:`MIN_SOURCES` sources overlap.
+    :data:`MIN_SOURCES` such sources remain once exact duplicates
+    (:func:`~sevenfold.fusion.copying.duplicate_groups`) count as one.
     """
+    from sevenfold.fusion.copying import PairCounts, duplicate_groups
     from sevenfold.fusion.matrix import ClaimMatrix
     from sevenfold.fusion.registry import make_method
     visible = [r for r in case.visible_reports() if r.claims]
@@ -48,7 +50,10 @@ def case_fusion(case: Any, *, method: str = "accu-copy", copy_threshold: float =
     shared_items = cm.item_n_claims >= 2
     overlapping = np.zeros(cm.n_sources, dtype=bool)
     overlapping[cm.claim_source[shared_items[cm.claim_item]]] = True
-    if overlapping.sum() < MIN_SOURCES:
+    # independent witnesses, not sources: exact duplicates of each other count once (three always-right
+    # witnesses are as uninformative about each other as three copies)
+    groups = duplicate_groups(PairCounts(cm))
+    if np.unique(groups[overlapping]).size < MIN_SOURCES:
         return CaseFusion()
     estimator = make_method(method).fit(cm)
     trust = {str(label): float(t) for label, t, ok in zip(cm.source_labels, estimator.source_trust_, overlapping,

@@ -48,6 +48,7 @@ class PairCounts:
         self.shared = shared.data
         self.same = np.asarray(same[self.i, self.j]).ravel() if self.i.size else np.zeros(0)
         self.source_claims = cm.source_n_claims
+        self.source_labels = cm.source_labels
         self._items = items
 
     def contested_shared(self) -> np.ndarray:
@@ -145,8 +146,8 @@ def duplicate_groups(counts: PairCounts, *, min_shared: int = 5) -> np.ndarray:
     those items are contested (another source states another value there): agreeing where nobody
     disagrees says nothing about copying.
 
-    Groups are built greedily, sources with more claims first: a source joins the first group all of
-    whose members it duplicates. Pairwise, not by chains: chaining would merge sources that are not
+    Groups are built greedily, sources with more claims first (ties by label): a source joins the first
+    group all of whose members it duplicates. Pairwise, not by chains: chaining would merge sources that are not
     duplicates of each other through a third. The loop is over sources, not claims.
     """
     n = counts.cm.n_sources
@@ -161,12 +162,19 @@ def duplicate_groups(counts: PairCounts, *, min_shared: int = 5) -> np.ndarray:
                        (np.r_[counts.i[twin], counts.j[twin]], np.r_[counts.j[twin], counts.i[twin]])),
                       shape=(n, n))
     members: dict[int, list[int]] = {}
-    for s in np.argsort(-np.asarray(counts.source_claims), kind="stable"):
+    # more claims first; ties by label, so every backend (whatever its source numbering) builds the same groups
+    order = np.lexsort((np.asarray(counts.source_labels, dtype=str), -np.asarray(counts.source_claims)))
+    for s in order:
         twins = set(g.indices[g.indptr[s]:g.indptr[s + 1]].tolist())
+        tried: set[int] = set()
         for t in sorted(twins):
-            group = members.get(int(label[t]))
-            if group is not None and twins.issuperset(group):
-                label[s] = label[t]
+            gid = int(label[t])
+            group = members.get(gid)
+            if group is None or gid in tried:
+                continue
+            tried.add(gid)
+            if twins.issuperset(group):
+                label[s] = gid
                 group.append(int(s))
                 break
         else:
@@ -174,7 +182,7 @@ def duplicate_groups(counts: PairCounts, *, min_shared: int = 5) -> np.ndarray:
     return np.unique(label, return_inverse=True)[1]
 
 
-def agreement_accuracy(counts: PairCounts, *, min_shared: int = 5, n_iter: int = 20,
+def agreement_accuracy(counts: PairCounts, *, min_shared: int = 5, n_iter: int = 500, tol: float = 1e-9,
                        fallback: float = 0.8, group_duplicates: bool = True) -> np.ndarray:
     """Source accuracies estimated without any truth, from how often pairs of sources agree.
 
@@ -206,9 +214,13 @@ def agreement_accuracy(counts: PairCounts, *, min_shared: int = 5, n_iter: int =
     log_g = np.log(agree)
     rows, cols, vals = np.r_[i, j], np.r_[j, i], np.r_[log_g, log_g]
     a = np.full(n_groups, np.log(fallback))
-    for _ in range(n_iter):  # alternating medians over pairs; few iterations, vectorised inside
+    for _ in range(n_iter):  # medians over pairs, vectorised inside; damped, else it swings every round
         est = _group_median(rows, vals - a[cols], n_groups)
-        a = np.where(np.isnan(est), np.log(fallback), np.minimum(est, 0.0))
+        new = 0.5 * a + 0.5 * np.where(np.isnan(est), np.log(fallback), np.minimum(est, 0.0))
+        settled = float(np.max(np.abs(new - a))) <= tol
+        a = new
+        if settled:
+            break
     return np.exp(a)[label]
 
 

@@ -240,21 +240,21 @@ class AccuCopy(Accu):
       otherwise oscillate on data with large copier groups. Convergence is judged on the accuracies.
     * ``starts=("agreement", "accu")`` and ``select="first"`` (defaults): with the discounts fixed, the
       accuracy loop can settle in different fixed points from different starting accuracies (on the
-      Flight data with a stricter gate normalisation, one fixed point trusts the airlines' own sites and
-      one the aggregators that copy them: 0.91 or 0.75 accuracy). The loop runs from every start: the
-      agreement accuracies, the copy-unaware (ACCU) fixed point (``"accu"``; a warm-up loop without
-      discounts, under its own ``max_iter``), or ``initial_accuracy`` (``"constant"``). With
-      ``select="first"`` the answer is the first start's (``"agreement"``, the method's answer before
-      starts existed) and the other starts are a **check**: ``start_disagreement_`` gives, per other
-      start, the share of items whose answer differs. A non-zero share means the data do not pin the
-      answer down under this model; ``sevenfold fuse`` prints a warning. ``select="likelihood"`` keeps
-      the fixed point of highest discounted log-likelihood (:meth:`log_likelihood_of`) instead. That
-      rescues the Flight case above, but it is **not safe as a default**: on synthetic data with few
-      honest sources (8–15) and a clique of copiers it prefers the clique's answer (accuracy 0.80–0.92 →
-      0.38–0.58, below majority voting; docs/fusion.md). ``start_scores_`` holds every start's
+      Flight data from a constant start it settles where the airlines' own sites are distrusted: 0.66
+      instead of 0.91). The loop runs from every start: the agreement accuracies, the copy-unaware
+      (ACCU) fixed point (``"accu"``; a warm-up loop without discounts, under its own ``max_iter``), or
+      ``initial_accuracy`` (``"constant"``). With ``select="first"`` the answer is the first start's
+      (``"agreement"``, the method's answer before starts existed) and the other starts are a
+      **check**: ``start_disagreement_`` gives, per other start, the share of items whose answer
+      differs. A share of ``START_WARN_SHARE`` (1 %) or more means the data do not pin the answer down
+      under this model; ``sevenfold fuse`` warns and an assessment raises ``fusion_depends_on_start``.
+      ``select="likelihood"`` keeps the fixed point of highest discounted log-likelihood
+      (:meth:`log_likelihood_of`) instead. It is **not safe as a default**: on synthetic data with few
+      honest sources (8–15) and a clique of copiers it prefers the clique's answer (accuracy 0.80–0.92
+      → 0.38–0.58, below majority voting; docs/fusion.md). ``start_scores_`` holds every start's
       log-likelihood, ``start_`` the start kept, ``n_iter_`` the kept run's rounds and ``n_iter_total_``
       the rounds of every run including warm-ups. One start (``starts=("agreement",)``) is the
-      pre-multi-start method at half the cost. The paper's loop (``init="constant"`` or
+      method without the check at half the cost. The paper's loop (``init="constant"`` or
       ``update_dependence=True``) changes the discounts every round and runs once; ``starts`` and
       ``select`` do not apply to it.
 

@@ -229,7 +229,7 @@ class SparkPairCounts:
         a = sc.claims.select(F.col("s").alias("s1"), "i", F.col("c").alias("c1"))
         b = sc.claims.select(F.col("s").alias("s2"), "i", F.col("c").alias("c2"))
         disputed = sc.item_n_cands.where(F.col("n_cands") >= 2).select("i", F.lit(1.0).alias("disputed"))
-        rows = (a.join(b, "i").where(F.col("s1") < F.col("s2")).join(F.broadcast(disputed), "i", "left")
+        rows = (a.join(b, "i").where(F.col("s1") < F.col("s2")).join(disputed, "i", "left")
                 .groupBy("s1", "s2")
                 .agg(F.count(F.lit(1)).cast("double").alias("shared"),
                      F.sum((F.col("c1") == F.col("c2")).cast("double")).alias("same"),
@@ -241,6 +241,7 @@ class SparkPairCounts:
         self.same = np.array([r["same"] for r in rows], dtype=np.float64)
         self._contested = np.array([r["contested"] for r in rows], dtype=np.float64)
         self.source_claims = sc.source_n
+        self.source_labels = sc.source_labels
         self._index = {(int(x), int(y)): k for k, (x, y) in enumerate(zip(self.i, self.j, strict=True))}
         ca = sc.claims.select(F.col("s").alias("s1"), "c")
         cb = sc.claims.select(F.col("s").alias("s2"), "c")
