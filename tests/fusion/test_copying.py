@@ -211,3 +211,43 @@ def test_duplicates_need_contested_items_and_are_pairwise():
     assert label["a"] != label["c"]
     assert label["p"] != label["q"]  # identical only where nobody disagrees
     assert len(set(label.values())) == 5
+
+
+def _fake_counts(pairs: dict, n: int, claims: list[int]):  # type: ignore[no-untyped-def]
+    """A PairCounts stand-in: ``pairs[(i, j)] = (shared, same, contested)``."""
+    from types import SimpleNamespace
+
+    keys = sorted(pairs)
+    arr = lambda k: np.array([pairs[p][k] for p in keys], dtype=float)  # noqa: E731
+    return SimpleNamespace(cm=SimpleNamespace(n_sources=n), i=np.array([p[0] for p in keys]),
+                           j=np.array([p[1] for p in keys]), shared=arr(0), same=arr(1),
+                           contested_shared=lambda: arr(2), source_claims=np.array(claims, dtype=float),
+                           source_labels=np.array([f"s{k}" for k in range(n)], dtype=object))
+
+
+def test_a_duplicate_group_is_fitted_as_one_source_with_pooled_counts():
+    """Sources 0 and 1 are duplicates (identical on 20 contested items); the grouped fit equals the plain
+    fit of the collapsed problem in which their pairs with each other source are pooled (counts summed,
+    not rates averaged: 9/10 and 10/100 pool to 19/110, where the mean rate would be 0.5)."""
+    from sevenfold.fusion.copying import agreement_accuracy, duplicate_groups
+
+    grouped = _fake_counts({(0, 1): (20, 20, 20), (0, 2): (10, 9, 10), (1, 2): (100, 10, 100),
+                            (0, 3): (50, 40, 50), (1, 3): (50, 40, 50), (0, 4): (30, 20, 30),
+                            (1, 4): (30, 20, 30), (3, 4): (30, 15, 30)},  # source 2 meets only the group
+                           5, [200, 170, 160, 150, 90])
+    assert list(duplicate_groups(grouped)) == [0, 0, 1, 2, 3]
+    collapsed = _fake_counts({(0, 1): (110, 19, 110), (0, 2): (100, 80, 100), (0, 3): (60, 40, 60),
+                              (2, 3): (30, 15, 30)}, 4, [370, 160, 150, 90])
+    expected = agreement_accuracy(collapsed, group_duplicates=False)
+    np.testing.assert_allclose(agreement_accuracy(grouped), expected[[0, 0, 1, 2, 3]], rtol=1e-12)
+
+
+def test_groups_are_built_from_the_source_with_most_claims():
+    """x duplicates a and b, which differ from each other: x (most claims) founds the group, a (more
+    claims than b) joins it, b stays alone, whatever order the sources appear in."""
+    from sevenfold.fusion.copying import duplicate_groups
+
+    # index 0 = b (fewest claims), 1 = a, 2 = x
+    counts = _fake_counts({(0, 1): (10, 5, 10), (0, 2): (10, 10, 10), (1, 2): (10, 10, 10)}, 3, [20, 40, 60])
+    label = duplicate_groups(counts)
+    assert label[2] == label[1] != label[0]
