@@ -54,7 +54,11 @@ def test_fuse_human_output_prints_accuracy(files, capsys):
     assert "confidence calibration on those items: ECE" in printed
 
 
-@pytest.mark.parametrize("args", [["--method", "nope"], ["--backend", "nope"], ["--duplicates", "maybe"]])
+@pytest.mark.parametrize("args", [["--method", "nope"], ["--backend", "nope"], ["--duplicates", "maybe"],
+                                  ["--method", "accu-copy", "--param", "nope=1"],
+                                  ["--method", "accu-copy", "--param", "starts"],
+                                  ["--method", "accu-copy", "--param", "select=best"],
+                                  ["--param", "backend=spark"]])
 def test_fuse_bad_arguments_exit_2(files, args, capsys):
     assert main(["fuse", str(files / "claims.csv"), *args]) == 2
 
@@ -89,3 +93,11 @@ def test_start_check_below_one_percent_is_an_info_line(capsys):
     printed = capsys.readouterr()
     assert "start check: the answer differs from 'accu' on 1 of 207,889 items (0.00%)" in printed.out
     assert printed.err == ""
+
+
+def test_fuse_passes_method_parameters(files, capsys):
+    assert main(["fuse", str(files / "claims.csv"), "--method", "accu-copy", "--param", "starts=agreement",
+                 "-p", "n_false=3", "--param", "group-duplicates=false", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["n_false"] == 3.0 and set(data["start_scores"]) == {"agreement"}
+    assert data["start_disagreement"] == {} and data["n_iter_total"] == data["n_iter"]

@@ -78,6 +78,34 @@ def _fuse_on_spark(estimator: Any, claims: Path, out: Path | None, gold: Path | 
         _print_accuracy(acc)
 
 
+def _param_value(text: str) -> Any:
+    low = text.strip().lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if low == "none":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _method_params(pairs: list[str]) -> dict[str, Any]:
+    """``--param KEY=VALUE`` options as keyword arguments (a bad key is refused by the method itself)."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or not key.isidentifier():
+            raise InputError(f"--param {pair!r}: expected KEY=VALUE, e.g. --param starts=agreement")
+        if key in ("backend",):
+            raise InputError("--param backend: use --backend")
+        out[key] = _param_value(value)
+    return out
+
+
 def _print_start_check(kept: str, disagreement: dict[str, float], select: str, n_items: int | None) -> None:
     """ACCU-COPY ran from several starts: say whether they reach the same answer (docs/fusion.md)."""
     if not disagreement:
@@ -146,6 +174,11 @@ def fuse(
     tol: Annotated[float | None, typer.Option("--tol", help="Convergence tolerance (method default).")] = None,
     copy_threshold: Annotated[float, typer.Option("--copy-threshold", help="accu-copy: report source pairs at or "
                                                   "above this dependence probability.")] = 0.5,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", metavar="KEY=VALUE",
+                                                    help="A method parameter as KEY=VALUE "
+                                                    "(repeatable; see docs/fusion.md, Methods), e.g. "
+                                                    "--param starts=agreement --param n_false=100. Values "
+                                                    "true/false/none and numbers are converted.")] = None,
 ) -> None:
     """Decide which claims are true, learn how reliable each source is, and (accu-copy) who copies whom.
 
@@ -163,6 +196,7 @@ def fuse(
         params["tol"] = tol
     if method == "majority-voting":
         params = {"backend": backend}
+    params.update(_method_params(param or []))
     estimator = make_method(method, **params)
     get_backend(backend)
     if backend == "spark":
