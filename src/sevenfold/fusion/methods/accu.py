@@ -174,13 +174,21 @@ class Accu(FusionEstimator):
         self._vote_n(cm)
         return self._score(cm, accuracy, discount)
 
-    def _score(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None) -> float:
-        """:meth:`log_likelihood_of` with the ``n`` of the fit in progress."""
+    def _score(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None,
+               weight: np.ndarray | None = None) -> float:
+        """:meth:`log_likelihood_of` with the ``n`` of the fit in progress (``weight``: the per-source
+        discounted claim counts, when the caller has them)."""
         accuracy = np.clip(accuracy, _A_MIN, _A_MAX)
-        weight = cm.source_n_claims if discount is None else np.bincount(cm.claim_source, discount,
-                                                                         minlength=cm.n_sources)
+        if weight is None:
+            weight = self._claim_weight(cm, discount)
         items = float(cm.item_logsumexp(self._votes(cm, accuracy, discount), self._unstated(cm)).sum())
         return self._log_likelihood(accuracy, weight, items)
+
+    @staticmethod
+    def _claim_weight(cm: ClaimMatrix, discount: np.ndarray | None) -> np.ndarray:
+        """Per source, its claims counted at their vote ``discount``."""
+        return cm.source_n_claims if discount is None else np.bincount(cm.claim_source, discount,
+                                                                       minlength=cm.n_sources)
 
     def _log_likelihood(self, accuracy: np.ndarray, weight: np.ndarray, items: float) -> float:
         """:meth:`log_likelihood_of` from its parts (shared by every backend): ``weight`` is each source's
@@ -372,14 +380,31 @@ class AccuCopy(Accu):
         """Loops a multi-start fit runs: one per start, plus the copy-unaware warm-up of ``"accu"``."""
         return len(self.starts) + ("accu" in self.starts)
 
-    def _start(self, name: str, cm: ClaimMatrix, agreement: np.ndarray, ctl: IterationControl) -> np.ndarray:
-        """Starting accuracies for the fixed-discount loop (see ``starts``); the ``"accu"`` warm-up (no
-        discounts) runs under its own control, counted in ``ctl.spent``."""
-        if name == "agreement":
-            return agreement
-        if name == "constant":
-            return np.full(cm.n_sources, self.initial_accuracy)
-        return self._loop(cm, np.full(cm.n_sources, self.initial_accuracy), None, ctl.phase(self._n_runs()))
+    def _run_starts(self, ctl: IterationControl, agreement: np.ndarray, loop: Any,
+                    score: Any) -> tuple[str, np.ndarray, dict[str, np.ndarray], dict[str, float]]:
+        """Run the fixed-discount loop from every start and pick the run kept (``select``); shared by
+        every backend, which supplies ``loop(accuracy, discounted, control) -> accuracy`` (``discounted``
+        False: the copy-unaware warm-up of ``"accu"``, under its own control) and ``score(accuracy)``.
+        Returns the start kept, its accuracies, the other starts' accuracies and every start's score;
+        ``ctl`` takes the kept run's iteration count and stop reason."""
+        runs = []
+        for name in self.starts:
+            run = ctl.phase(self._n_runs())
+            start = agreement if name == "agreement" else np.full(agreement.size, self.initial_accuracy)
+            if name == "accu":  # the copy-unaware fixed point
+                start = loop(start, False, ctl.phase(self._n_runs()))
+            acc = loop(start, True, run)
+            runs.append((name, acc, run, score(acc)))
+        kept, accuracy, run, _ = runs[self._kept([r[3] for r in runs])]
+        ctl.adopt(run)
+        return kept, accuracy, {r[0]: r[1] for r in runs if r[0] != kept}, {r[0]: r[3] for r in runs}
+
+    @staticmethod
+    def _start_extra(ctl: IterationControl, kept: str, scores: dict[str, float],
+                     disagreement: dict[str, float]) -> dict[str, Any]:
+        """What a multi-start fit reports (``START_KEYS`` and ``log_likelihood``)."""
+        return {"start": kept, "start_scores": scores, "log_likelihood": scores[kept],
+                "start_disagreement": disagreement, "n_iter_total": ctl.spent}
 
     def _kept(self, scores: list[float]) -> int:
         """Which run's answer is kept: the first start's (``select="first"``) or the likeliest (ties: the
@@ -409,26 +434,20 @@ class AccuCopy(Accu):
         else:
             # With the discounts fixed the loop can settle in different fixed points from different
             # starts: run it from each, keep one (``select``), and report how far the others disagree.
-            runs = []
-            for name in self.starts:
-                run = ctl.phase(self._n_runs())
-                acc = self._loop(cm, self._start(name, cm, agreement, ctl), discount, run)
-                runs.append((name, acc, run, self._score(cm, acc, discount)))
-            k = self._kept([r[3] for r in runs])
-            start, accuracy, run, score = runs[k]
-            ctl.adopt(run)
+            weight = self._claim_weight(cm, discount)
+            kept, accuracy, others, scores = self._run_starts(
+                ctl, agreement, lambda a, discounted, run: self._loop(cm, a, discount if discounted else None, run),
+                lambda a: self._score(cm, a, discount, weight))
             prob = self._probabilities(cm, accuracy, discount)
             kept_truths = cm.item_argmax(prob)
-            disagreement = {name: float(np.mean(cm.item_argmax(self._probabilities(cm, acc, discount))
-                                                != kept_truths)) if cm.n_items else 0.0
-                            for name, acc, _run, _s in runs if name != start}
+            disagreement = {name: float(np.mean(cm.item_argmax(self._probabilities(cm, acc, discount)) != kept_truths))
+                            for name, acc in others.items()}
             # votes used the truth-free dependence; report the paper's (directional) estimate given the
             # final truths and accuracies
             p_ij, p_ji = pair_posteriors(counts, prob, accuracy, prior=self.prior, copy_rate=self.copy_rate,
                                          n_false=self._effective_n_false(cm, prob))
             dep = dependence_matrix(counts, p_ij, p_ji)
-            extra = {"start": start, "start_scores": {r[0]: r[3] for r in runs}, "log_likelihood": score,
-                     "start_disagreement": disagreement, "n_iter_total": ctl.spent}
+            extra = self._start_extra(ctl, kept, scores, disagreement)
         truths, conf = self._decide(cm, prob, prob)
         self._shared = sp.csr_matrix((counts.shared, (counts.i, counts.j)), shape=(cm.n_sources,) * 2)
         return FitResult(truths, conf, prob, accuracy, ctl.n_iter, ctl.converged, ctl.stop_reason,

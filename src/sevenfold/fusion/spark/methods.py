@@ -180,21 +180,24 @@ def _accu_prob(est: Any, sc: SparkClaims, accuracy: np.ndarray, any_unstated: bo
     return _checkpoint(f.select("c", (F.col("e") / F.col("den")).alias("prob")))
 
 
+def _claim_weight(sc: SparkClaims, discount: Any) -> np.ndarray:
+    """Per source, its claims counted at their vote ``discount`` (as ``Accu._claim_weight``)."""
+    if discount is None:
+        return sc.source_n
+    F = _F()
+    w = sc.claims.join(discount, ["s", "c"], "left").select("s", F.coalesce(F.col("disc"), F.lit(1.0)).alias("w"))
+    return sc.src_from_claims(w, "w")
+
+
 def _accu_log_likelihood(est: Any, sc: SparkClaims, accuracy: np.ndarray, any_unstated: bool,
-                         discount: Any) -> float:
-    """:meth:`Accu.log_likelihood_of` in Spark: the per-item log-sum-exp and the per-source claim weights
-    run here, the rest is the estimator's own NumPy formula."""
+                         discount: Any, weight: np.ndarray) -> float:
+    """:meth:`Accu.log_likelihood_of` in Spark: the per-item log-sum-exp runs here, the rest is the
+    estimator's own NumPy formula (``weight``: :func:`_claim_weight`)."""
     F = _F()
     accuracy = np.clip(accuracy, _A_MIN, _A_MAX)
     per_item = _accu_exp(est, sc, accuracy, any_unstated, discount).groupBy("i").agg(
         (F.first("m") + F.log(F.first("den"))).alias("lse"))
     items = float(per_item.agg(F.sum("lse")).collect()[0][0] or 0.0)
-    if discount is None:
-        weight = sc.source_n
-    else:
-        w = sc.claims.join(discount, ["s", "c"], "left").select(
-            "s", F.coalesce(F.col("disc"), F.lit(1.0)).alias("w"))
-        weight = sc.src_from_claims(w, "w")
     return est._log_likelihood(accuracy, weight, items)
 
 
@@ -374,30 +377,21 @@ def accu_copy(est: Any, sc: SparkClaims, ctl: IterationControl) -> tuple[Any, ..
                     break
             return acc
 
-        runs = []
-        for name in est.starts:  # as AccuCopy._fit_numpy
-            run = ctl.phase(est._n_runs())
-            start = agreement if name == "agreement" else np.full(sc.n_sources, est.initial_accuracy)
-            if name == "accu":  # the copy-unaware fixed point, a warm-up under its own control
-                start = loop(start, None, ctl.phase(est._n_runs()))
-            acc = loop(start, discount, run)
-            runs.append((name, acc, run, _accu_log_likelihood(est, sc, acc, any_unstated, discount)))
-        chosen, accuracy, run, score = runs[est._kept([r[3] for r in runs])]
-        ctl.adopt(run)
+        weight = _claim_weight(sc, discount)
+        chosen, accuracy, others, scores = est._run_starts(
+            ctl, agreement, lambda a, discounted, run: loop(a, discount if discounted else None, run),
+            lambda a: _accu_log_likelihood(est, sc, a, any_unstated, discount, weight))
         prob = _accu_prob(est, sc, accuracy, any_unstated, discount)
         kept = sc.argmax(prob, "prob").withColumnRenamed("c", "kept")
         n_items = max(sc.item_n_cands.count(), 1)
         disagreement = {}
-        for name, acc, _run, _s in runs:
-            if name != chosen:
-                other = sc.argmax(_accu_prob(est, sc, acc, any_unstated, discount), "prob")
-                differ = other.join(kept, "i").where(F.col("c") != F.col("kept")).count()
-                disagreement[name] = differ / n_items
+        for name, acc in others.items():
+            other = sc.argmax(_accu_prob(est, sc, acc, any_unstated, discount), "prob")
+            disagreement[name] = other.join(kept, "i").where(F.col("c") != F.col("kept")).count() / n_items
         p_ij, p_ji = pair_posteriors(counts, prob, accuracy, prior=est.prior, copy_rate=est.copy_rate,
                                      n_false=_effective_n_false(est, sc, prob))
         dep = dependence_matrix(counts, p_ij, p_ji)
-        extra = {"start": chosen, "start_scores": {r[0]: r[3] for r in runs}, "log_likelihood": score,
-                 "start_disagreement": disagreement, "n_iter_total": ctl.spent}
+        extra = est._start_extra(ctl, chosen, scores, disagreement)
     truth = _truth(sc, prob, "prob", prob, "prob")
     est._shared = sp.csr_matrix((counts.shared, (counts.i, counts.j)), shape=(sc.n_sources,) * 2)
     counts.unpersist()
