@@ -100,7 +100,7 @@ def _method_params(pairs: list[str]) -> dict[str, Any]:
         key = key.strip().replace("-", "_")
         if not sep or not key.isidentifier():
             raise InputError(f"--param {pair!r}: expected KEY=VALUE, e.g. --param starts=agreement")
-        if key in ("backend",):
+        if key == "backend":
             raise InputError("--param backend: use --backend")
         out[key] = _param_value(value)
     return out
@@ -108,6 +108,8 @@ def _method_params(pairs: list[str]) -> dict[str, Any]:
 
 def _print_start_check(kept: str, disagreement: dict[str, float], select: str, n_items: int | None) -> None:
     """ACCU-COPY ran from several starts: say whether they reach the same answer (docs/fusion.md)."""
+    from sevenfold.fusion.methods.accu import START_WARN_SHARE
+
     if not disagreement:
         return
     differ = {k: v for k, v in disagreement.items() if v > 0}
@@ -119,8 +121,6 @@ def _print_start_check(kept: str, disagreement: dict[str, float], select: str, n
         return f"{round(v * n_items):,} of {n_items:,} items ({v:.2%})" if n_items else f"{v:.2%} of items"
 
     shares = ", ".join(f"from '{k}' on {share(v)}" for k, v in differ.items())
-    from sevenfold.fusion.methods.accu import START_WARN_SHARE
-
     if max(differ.values()) < START_WARN_SHARE:  # below: an info line, not a warning
         console.print(f"start check: the answer differs {shares}; kept: the '{kept}' start's")
         return
