@@ -132,15 +132,25 @@ def _print_start_check(kept: str, disagreement: dict[str, float], select: str, n
 
 def _accuracy_json(acc: Any) -> dict[str, Any]:
     return {"accuracy": acc.accuracy, "correct": acc.correct, "evaluated": acc.evaluated,
-            "not_covered": acc.not_covered, "ece": acc.ece, "brier": acc.brier}
+            "not_covered": acc.not_covered, "excluded_verified": acc.excluded, "ece": acc.ece, "brier": acc.brier}
 
 
 def _print_accuracy(acc: Any) -> None:
     console.print(f"accuracy: {acc.accuracy:.4f} ({acc.correct}/{acc.evaluated} gold items"
-                  + (f"; {acc.not_covered} gold items no source mentions" if acc.not_covered else "") + ")")
+                  + (f"; {acc.not_covered} gold items no source mentions" if acc.not_covered else "")
+                  + (f"; {acc.excluded} verified items left out" if acc.excluded else "") + ")")
     if acc.ece is not None:
         console.print(f"confidence calibration on those items: ECE {acc.ece:.3f}, Brier {acc.brier:.3f} "
                       "(0 is perfect; see docs/fusion.md for which methods' confidences are probabilities)")
+
+
+def _print_verified(summary: dict[str, int], strength: float | None, path: Path) -> None:
+    console.print(f"verified ({path.name}): {summary['rows']:,} rows; truth known for {summary['items_known']:,} "
+                  f"items, {summary['values_refuted']:,} stated values known false"
+                  + (f", {summary['unstated']:,} verified values no source states" if summary["unstated"] else ""))
+    if strength is not None:
+        console.print(f"source accuracy: the loop's estimate counts as {strength:.3g} verified claims per source "
+                      "(fitted to how well it predicts the verified record; docs/fusion.md)")
 
 
 def fuse(
@@ -154,7 +164,11 @@ def fuse(
                                          )] = "numpy",
     gold: Annotated[Path | None, typer.Option("--gold", help="Gold table (object, attribute, value): print "
                                               "accuracy, and how well the confidences are calibrated "
-                                              "(ECE, Brier).")] = None,
+                                              "(ECE, Brier). Verified items are left out of the score.")] = None,
+    verified: Annotated[Path | None, typer.Option(
+        "--verified", help="Values you have checked: a table (object, attribute, value [, verdict]) with verdict "
+        "confirmed (default) or refuted. The fit takes them as known and learns source trust from them too "
+        "(docs/fusion.md, Verified items).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write object,attribute,value,confidence "
                                              "(.csv, .parquet or .jsonl).")] = None,
     json_out: JsonOption = False,
@@ -186,6 +200,8 @@ def fuse(
     """
     from sevenfold.fusion import ClaimMatrix, accuracy, get_backend, make_method, read_claims, read_gold, write_table
     from sevenfold.fusion.methods.accu import START_KEYS
+    from sevenfold.fusion.table_io import read_verified
+    from sevenfold.fusion.verified import Verified
 
     if duplicates not in ("latest", "first", "last", "error"):
         raise InputError(f"--duplicates must be latest, first, last or error, not {duplicates!r}")
@@ -199,6 +215,8 @@ def fuse(
     params.update(_method_params(param or []))
     estimator = make_method(method, **params)
     get_backend(backend)
+    if verified is not None and backend != "numpy":
+        raise InputError("--verified needs --backend numpy")
     if backend == "spark":
         if list_attribute or numeric_tolerance is not None or duplicates == "error":
             raise InputError("--backend spark supports the default and --exact value normalisation and the "
@@ -218,12 +236,17 @@ def fuse(
         cm = ClaimMatrix.from_table(table, normalizer=norm, duplicates=duplicates,  # type: ignore[arg-type]
                                     missing="drop" if drop_missing else "error", origin=str(claims))
         del table
+        checked = None if verified is None else Verified.from_table(cm, read_verified(verified), norm,
+                                                                    origin=str(verified))
+        if checked is not None and checked.not_in_claims:
+            err.print(f"[yellow]warning:[/yellow] {checked.not_in_claims:,} verified rows name items no claim "
+                      "mentions (check object and attribute spelling); they were ignored")
         progress.update(task, description=f"{method}", total=estimator.max_iter, completed=0)
 
         def tick(i: int, n: int, change: float) -> None:
             progress.update(task, completed=i, total=n, description=f"{method} (change {change:.2g})")
 
-        estimator.fit(cm, callback=tick if big else None)
+        estimator.fit(cm, verified=checked, callback=tick if big else None)
         if out is not None:
             progress.update(task, description=f"writing {out.name}", total=None)
             write_table(estimator.truth_table(), out)
@@ -231,7 +254,8 @@ def fuse(
 
     acc = None
     if gold is not None:
-        acc = accuracy(estimator, read_gold(gold), norm)
+        acc = accuracy(estimator, read_gold(gold), norm,
+                       exclude=None if checked is None else checked.touched_items(cm))
     pairs = estimator.copy_pairs(copy_threshold) if hasattr(estimator, "copy_pairs") else None
 
     if json_out:
@@ -248,6 +272,10 @@ def fuse(
         }
         if hasattr(estimator, "n_false_"):  # accu, accu-copy: the false values per item the vote assumed
             data["n_false"] = float(estimator.n_false_)
+        if checked is not None:
+            data["verified"] = checked.summary(cm)
+            if hasattr(estimator, "verified_strength_"):
+                data["verified"]["strength"] = float(estimator.verified_strength_)
         for key in START_KEYS:  # accu-copy: which start's fixed point was kept, and why
             if hasattr(estimator, f"{key}_"):
                 data[key] = getattr(estimator, f"{key}_")
@@ -263,6 +291,8 @@ def fuse(
         console.print(f"false values per item: {estimator.n_false_:.3g} ({how}; the paper assumes 100)")
     if hasattr(estimator, "start_disagreement_"):
         _print_start_check(estimator.start_, estimator.start_disagreement_, estimator.select, cm.n_items)
+    if checked is not None:
+        _print_verified(checked.summary(cm), getattr(estimator, "verified_strength_", None), verified)
     if cm.n_duplicates_dropped:
         console.print(f"kept one statement per source and item ({duplicates}); "
                       f"dropped {cm.n_duplicates_dropped:,} repeated statements")

@@ -156,16 +156,42 @@ class FusionEstimator:
         return f"{type(self).__name__}({args})"
 
     # -- the contract
-    def fit(self, claims: Any, *, callback: ProgressCallback | None = None) -> FusionEstimator:
-        """Learn truths and source trust from ``claims`` (a ClaimMatrix, claims file, Arrow table or case)."""
+    def fit(self, claims: Any, *, verified: Any = None, callback: ProgressCallback | None = None) -> FusionEstimator:
+        """Learn truths and source trust from ``claims`` (a ClaimMatrix, claims file, Arrow table or case).
+
+        ``verified``: values known to be true (or false), which the fit takes as given instead of
+        estimating them (:mod:`sevenfold.fusion.verified`: a table, a file, a list of rows, or a
+        :class:`~sevenfold.fusion.verified.Verified`). ``verified_`` is what was applied.
+        """
         from sevenfold.fusion.backends import get_backend
+        from sevenfold.fusion.verified import as_verified
 
         cm = as_claim_matrix(claims)
-        result = get_backend(self.backend).fit(self, cm, callback)
+        self._verified = as_verified(cm, verified)
+        if not self._verified.empty and self.backend != "numpy":
+            raise InputError(f"{self.name}: verified values are supported on the numpy backend only, "
+                             f"not on {self.backend!r}")
+        try:
+            result = get_backend(self.backend).fit(self, cm, callback)
+        finally:
+            verified_used, self._verified = self._verified, None
         self.claims_ = cm
-        self.truth_index_ = result.truth_index
-        self.truths_ = cm.cand_value[result.truth_index]
-        self.confidence_ = np.clip(result.confidence, 0.0, 1.0)
+        self.verified_ = verified_used
+        truth_index = np.asarray(result.truth_index)
+        confidence = np.asarray(result.confidence, dtype=np.float64)
+        if not verified_used.empty:  # a verified item's answer is its verified value, whatever the scores
+            truth_index, confidence = truth_index.copy(), confidence.copy()
+            known = cm.cand_item[verified_used.true_cand]
+            truth_index[known] = verified_used.true_cand
+            confidence[known] = 1.0
+            confidence[verified_used.unstated_item] = 1.0
+        self.truth_index_ = truth_index
+        truths = cm.cand_value[truth_index]
+        if verified_used.unstated_item.size:  # a confirmed value that no source states is the answer
+            truths = truths.copy()
+            truths[verified_used.unstated_item] = verified_used.unstated_value
+        self.truths_ = truths
+        self.confidence_ = np.clip(confidence, 0.0, 1.0)
         self.belief_ = np.clip(result.belief, 0.0, 1.0)
         self.source_trust_ = np.clip(result.source_trust, 0.0, 1.0)
         self.n_iter_ = result.n_iter
@@ -183,6 +209,15 @@ class FusionEstimator:
     def _fit_numpy(self, cm: ClaimMatrix, ctl: IterationControl) -> FitResult:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _anchor(self, belief: np.ndarray, high: float | None = 1.0, low: float = 0.0,
+                cm: ClaimMatrix | None = None) -> np.ndarray:
+        """``belief`` per candidate with the verified values of this fit set to ``high`` (known true;
+        ``None``: the item's largest belief, see :meth:`~sevenfold.fusion.verified.Verified.clamp`) and
+        ``low`` (known false); unchanged when nothing is verified. Every method calls it after each
+        update of its belief, before the belief feeds source trust."""
+        verified = getattr(self, "_verified", None)
+        return belief if verified is None else verified.clamp(belief, high, low, cm)
+
     # -- conveniences over the learned state
     def _check_fitted(self) -> None:
         if not hasattr(self, "truths_"):
@@ -191,7 +226,7 @@ class FusionEstimator:
     def truth_table(self) -> pa.Table:
         """``object, attribute, value, confidence``: one row per item."""
         self._check_fitted()
-        return self.claims_.truth_table(self.truth_index_, self.confidence_)
+        return self.claims_.truth_table(self.truth_index_, self.confidence_, values=self.truths_)
 
     def trust_table(self) -> pa.Table:
         self._check_fitted()

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from sevenfold.calibration import brier_score, expected_calibration_error
-from sevenfold.fusion.normalize import ValueNormalizer, resolve_normalizer
+from sevenfold.fusion.normalize import attribute_keys, resolve_normalizer
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,7 @@ class Accuracy:
     not_covered: int
     ece: float | None = None  # expected calibration error of the confidences (None: no confidences)
     brier: float | None = None
-
-
-def _keys(norm: ValueNormalizer, attributes: np.ndarray, values: np.ndarray) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    for attr in np.unique(attributes):  # one call per attribute name
-        sel = attributes == attr
-        out[sel] = norm.for_attribute(str(attr))(np.asarray(values[sel], dtype=object))
-    return out
+    excluded: int = 0  # gold items left out of the score (verified items the fit was given)
 
 
 def _scored(hit: np.ndarray, covered: np.ndarray, confidence: np.ndarray | None) -> Accuracy:
@@ -52,8 +45,13 @@ def _scored(hit: np.ndarray, covered: np.ndarray, confidence: np.ndarray | None)
     return replace(acc, ece=expected_calibration_error(conf, hit), brier=brier_score(conf, hit))
 
 
-def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None) -> Accuracy:
-    """Score a fitted estimator against ``gold`` (columns object, attribute, value)."""
+def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None, exclude: np.ndarray | None = None) -> Accuracy:
+    """Score a fitted estimator against ``gold`` (columns object, attribute, value).
+
+    ``exclude`` (a boolean mask over the claim matrix's items) leaves items out of the score, e.g. the
+    verified items a semi-supervised fit was given (``estimator.verified_.touched_items(...)``): scoring
+    them would count the answers the fit was told. They are counted in ``excluded``.
+    """
     norm = resolve_normalizer(normalizer)
     cm = estimator.claims_
     index = cm.item_index()
@@ -62,12 +60,19 @@ def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None) -> Accuracy
     g_val = np.asarray([v if v is not None else "" for v in gold.column("value").to_pylist()], dtype=object)
     pos = np.asarray([index.get((o, a), -1) for o, a in zip(g_obj, g_att, strict=True)], dtype=np.int64)
     covered = pos >= 0
+    n_excluded = 0
+    if exclude is not None:
+        dropped = covered.copy()
+        dropped[covered] = np.asarray(exclude, dtype=bool)[pos[covered]]
+        n_excluded = int(dropped.sum())
+        g_att, g_val, pos, covered = g_att[~dropped], g_val[~dropped], pos[~dropped], covered[~dropped]
     if not covered.any():
-        return Accuracy(0.0, 0, 0, len(pos), len(pos))
+        return Accuracy(0.0, 0, 0, len(pos), len(pos), excluded=n_excluded)
     fused = np.asarray(estimator.truths_, dtype=object)[pos[covered]]
-    fk = _keys(norm, g_att[covered], fused)
-    gk = _keys(norm, g_att[covered], g_val[covered])
-    return _scored(fk == gk, covered, np.asarray(estimator.confidence_, dtype=np.float64)[pos[covered]])
+    fk = attribute_keys(norm, g_att[covered], fused)
+    gk = attribute_keys(norm, g_att[covered], g_val[covered])
+    scored = _scored(fk == gk, covered, np.asarray(estimator.confidence_, dtype=np.float64)[pos[covered]])
+    return replace(scored, excluded=n_excluded)
 
 
 def table_accuracy(truths: pa.Table, gold: pa.Table, normalizer: Any = None) -> Accuracy:
@@ -87,7 +92,7 @@ def table_accuracy(truths: pa.Table, gold: pa.Table, normalizer: Any = None) -> 
     covered = np.asarray([f is not None for f in fused], dtype=bool)
     if not covered.any():
         return Accuracy(0.0, 0, 0, len(fused), len(fused))
-    fk = _keys(norm, g_att[covered], np.asarray([f[0] for f in fused if f is not None], dtype=object))
-    gk = _keys(norm, g_att[covered], g_val[covered])
+    fk = attribute_keys(norm, g_att[covered], np.asarray([f[0] for f in fused if f is not None], dtype=object))
+    gk = attribute_keys(norm, g_att[covered], g_val[covered])
     conf = [f[1] for f in fused if f is not None]
     return _scored(fk == gk, covered, None if any(c is None for c in conf) else np.asarray(conf, dtype=np.float64))

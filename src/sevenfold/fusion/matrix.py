@@ -224,11 +224,16 @@ class ClaimMatrix:
     n_duplicates_dropped: int = 0
     n_missing_dropped: int = 0
     origin: str = "claims"
+    #: the value normaliser the candidates were keyed with (verified values and gold are keyed the same way)
+    normalizer: ValueNormalizer | None = field(default=None, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        # the row blocks are views of ``sc``/``sc_t``; pickled they would be copies (rebuilt on demand)
-        return {k: v for k, v in self.__dict__.items() if k not in ("_sc_blocks", "_sc_t_blocks")}
+        # the row blocks are views of ``sc``/``sc_t``; pickled they would be copies (rebuilt on demand).
+        # A normaliser may be a closure, which does not pickle: an unpickled matrix keys with the default.
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_sc_blocks", "_sc_t_blocks")}
+        state["normalizer"] = None
+        return state
 
     def prepare(self) -> ClaimMatrix:
         """Materialise the shared indexes (incidence matrices, item pointers, counts) once, up front."""
@@ -351,12 +356,13 @@ class ClaimMatrix:
         return m + np.log(denom)
 
     # ------------------------------------------------------------ output
-    def truth_table(self, truths: np.ndarray, confidence: np.ndarray) -> pa.Table:
-        """``object, attribute, value, confidence`` for one chosen candidate per item."""
+    def truth_table(self, truths: np.ndarray, confidence: np.ndarray, values: np.ndarray | None = None) -> pa.Table:
+        """``object, attribute, value, confidence`` for one chosen candidate per item (``values``: the
+        chosen values when some are not candidates, e.g. a verified value no source states)."""
         return pa.table({
             "object": pa.array(self.item_object, pa.string()),
             "attribute": pa.array(self.item_attribute, pa.string()),
-            "value": pa.array(self.cand_value[truths], pa.string()),
+            "value": pa.array(self.cand_value[truths] if values is None else values, pa.string()),
             "confidence": pa.array(np.asarray(confidence, dtype=np.float64)),
         })
 
@@ -576,6 +582,7 @@ class ClaimMatrix:
             n_duplicates_dropped=int(n_dups),
             n_missing_dropped=n_missing,
             origin=origin,
+            normalizer=norm,
         ).prepare()
 
 

@@ -101,3 +101,13 @@ def resolve_normalizer(spec: ValueNormalizer | Normalizer | None) -> ValueNormal
     if isinstance(spec, ValueNormalizer):
         return spec
     return ValueNormalizer(default=spec)
+
+
+def attribute_keys(norm: ValueNormalizer, attributes: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Keys of ``values`` under ``norm``, each by its attribute's normaliser (one call per attribute name)."""
+    attributes = np.asarray(attributes, dtype=object)
+    out = np.empty(len(values), dtype=object)
+    for attr in np.unique(attributes) if len(attributes) else ():
+        sel = attributes == attr
+        out[sel] = norm.for_attribute(str(attr))(np.asarray(values[sel], dtype=object))
+    return out

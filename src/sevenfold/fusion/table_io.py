@@ -153,6 +153,15 @@ def read_gold(path: str | os.PathLike[str]) -> pa.Table:
     return table
 
 
+def read_verified(path: str | os.PathLike[str]) -> pa.Table:
+    """Verified values: string columns ``object, attribute, value`` and optionally ``verdict``
+    (``confirmed`` / ``refuted``; see :mod:`sevenfold.fusion.verified`)."""
+    table = read_table(path, GOLD_COLUMNS, ("verdict",))
+    if table.num_rows == 0:
+        raise InputError(f"{path}: has a header but no verified rows")
+    return table
+
+
 def write_table(table: pa.Table, path: str | os.PathLike[str]) -> None:
     """Write by extension: ``.parquet``, ``.jsonl``, anything else CSV."""
     p = Path(path)

@@ -20,6 +20,7 @@ from sevenfold.fusion.copying import (
     pair_posteriors,
 )
 from sevenfold.fusion.matrix import ClaimMatrix
+from sevenfold.fusion.verified import verified_accuracy
 
 _A_MIN, _A_MAX = 1e-3, 1 - 1e-3
 _DENSE_LIMIT = 30_000_000  # candidates × sources below which the discount uses a dense product
@@ -131,6 +132,37 @@ class Accu(FusionEstimator):
         a = self.prior_claims
         return np.clip((prob_sum + a * self.initial_accuracy) / (n_claims + a), _A_MIN, _A_MAX)
 
+    def _prepare_verified(self, cm: ClaimMatrix) -> None:
+        """Per source, its claims on verified values (``checked``) and how many were right (``correct``),
+        for :meth:`_source_accuracy`; nothing when the fit has no verified values."""
+        verified = getattr(self, "_verified", None)
+        self._checked = self._correct = None
+        self._strength = None
+        if verified is None or verified.empty:
+            return
+        cand_known = np.zeros(cm.n_cands)
+        cand_known[verified.true_cand] = 1.0
+        cand_known[verified.false_cand] = 1.0
+        cand_true = np.zeros(cm.n_cands)
+        cand_true[verified.true_cand] = 1.0
+        self._checked = np.bincount(cm.claim_source, cand_known[cm.claim_cand], minlength=cm.n_sources)
+        self._correct = np.bincount(cm.claim_source, cand_true[cm.claim_cand], minlength=cm.n_sources)
+
+    def _source_accuracy(self, cm: ClaimMatrix, prob: np.ndarray) -> np.ndarray:
+        """Accuracies given value probabilities: :meth:`_accuracy` over every claim, or, with verified
+        values, the loop's estimate from the unverified claims pooled with each source's verified record
+        by :func:`~sevenfold.fusion.verified.verified_accuracy` (its strength is ``verified_strength_``)."""
+        total = cm.source_sum(prob)
+        if getattr(self, "_checked", None) is None:
+            return self._accuracy(total, cm.source_n_claims)
+        # on verified claims ``prob`` is clamped to 1 / 0, so their share of ``total`` is ``correct``
+        estimate = self._accuracy(total - self._correct, cm.source_n_claims - self._checked)
+        accuracy, self._strength = verified_accuracy(estimate, self._correct, self._checked)
+        return np.clip(accuracy, _A_MIN, _A_MAX)
+
+    def _verified_extra(self) -> dict[str, Any]:
+        return {} if getattr(self, "_strength", None) is None else {"verified_strength": self._strength}
+
     @property
     def n_false_cap(self) -> float:
         """The largest ``n`` any estimate may take: ``n_false`` when fixed, else the paper's 100."""
@@ -138,7 +170,8 @@ class Accu(FusionEstimator):
 
     def _vote_n(self, cm: ClaimMatrix) -> float:
         """The ``n`` of the vote for this fit (estimated when ``n_false="auto"``)."""
-        self._n = false_value_count(cm, majority_truth(cm)) if self.n_false == "auto" else float(self.n_false)
+        self._n = (false_value_count(cm, self._anchor(majority_truth(cm))) if self.n_false == "auto"
+                   else float(self.n_false))
         return self._n
 
     def _votes(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None) -> np.ndarray:
@@ -154,7 +187,8 @@ class Accu(FusionEstimator):
         return np.maximum(self._n + 1 - cm.item_n_cands, 0.0)
 
     def _probabilities(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None) -> np.ndarray:
-        return cm.item_softmax(self._votes(cm, accuracy, discount), self._unstated(cm))
+        """Per candidate, the posterior probability of being the item's truth (verified values fixed)."""
+        return self._anchor(cm.item_softmax(self._votes(cm, accuracy, discount), self._unstated(cm)))
 
     def log_likelihood_of(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None = None) -> float:
         """Log-likelihood of the claims under ACCU's model given per-source ``accuracy``, plus the log of
@@ -181,7 +215,11 @@ class Accu(FusionEstimator):
         accuracy = np.clip(accuracy, _A_MIN, _A_MAX)
         if weight is None:
             weight = self._claim_weight(cm, discount)
-        items = float(cm.item_logsumexp(self._votes(cm, accuracy, discount), self._unstated(cm)).sum())
+        logits, unstated = self._votes(cm, accuracy, discount), self._unstated(cm)
+        verified = getattr(self, "_verified", None)
+        if verified is not None:  # a verified item's truth is observed: only its value's term remains
+            logits, unstated = verified.mask_logits(cm, logits, unstated)
+        items = float(cm.item_logsumexp(logits, unstated).sum())
         return self._log_likelihood(accuracy, weight, items)
 
     @staticmethod
@@ -200,17 +238,18 @@ class Accu(FusionEstimator):
 
     def _fit_numpy(self, cm: ClaimMatrix, ctl: IterationControl) -> FitResult:
         n = self._vote_n(cm)
+        self._prepare_verified(cm)
         accuracy = np.full(cm.n_sources, self.initial_accuracy)
         while True:
             prob = self._probabilities(cm, accuracy, None)
-            new_acc = self._accuracy(cm.source_sum(prob), cm.source_n_claims)
+            new_acc = self._source_accuracy(cm, prob)
             change = max_abs_change(new_acc, accuracy)
             accuracy = new_acc
             if ctl.done(change):
                 break
         truths, conf = self._decide(cm, prob, prob)
         return FitResult(truths, conf, prob, accuracy, ctl.n_iter, ctl.converged, ctl.stop_reason,
-                         extra={"n_false": n})
+                         extra={"n_false": n, **self._verified_extra()})
 
 
 class AccuCopy(Accu):
@@ -368,7 +407,7 @@ class AccuCopy(Accu):
         """Value probabilities → accuracies with fixed vote discounts, until ``ctl`` stops; the accuracies.
         A control already at ``max_iter`` (spent by a warm-up) runs no round."""
         while not ctl.exhausted:
-            new_acc = self._accuracy(cm.source_sum(self._probabilities(cm, accuracy, discount)), cm.source_n_claims)
+            new_acc = self._source_accuracy(cm, self._probabilities(cm, accuracy, discount))
             change = max_abs_change(new_acc, accuracy)
             # damping (a share of the old state kept each round) stops the loop from oscillating
             accuracy = self.damping * accuracy + (1 - self.damping) * new_acc
@@ -415,6 +454,7 @@ class AccuCopy(Accu):
 
     def _fit_numpy(self, cm: ClaimMatrix, ctl: IterationControl) -> FitResult:
         n = self._vote_n(cm)
+        self._prepare_verified(cm)
         counts = PairCounts(cm)
         agreement = np.full(cm.n_sources, self.initial_accuracy)
         dep = sp.csr_matrix((cm.n_sources, cm.n_sources))
@@ -451,7 +491,7 @@ class AccuCopy(Accu):
         truths, conf = self._decide(cm, prob, prob)
         self._shared = sp.csr_matrix((counts.shared, (counts.i, counts.j)), shape=(cm.n_sources,) * 2)
         return FitResult(truths, conf, prob, accuracy, ctl.n_iter, ctl.converged, ctl.stop_reason,
-                         dependence=dep, extra={"n_false": n, **extra})
+                         dependence=dep, extra={"n_false": n, **extra, **self._verified_extra()})
 
     def _fit_paper_loop(self, cm: ClaimMatrix, counts: PairCounts, accuracy: np.ndarray, dep: sp.csr_matrix,
                         discount: np.ndarray | None,
@@ -459,7 +499,7 @@ class AccuCopy(Accu):
         """The paper's loop: dependence (and so the discounts) re-estimated every round, one start."""
         while True:
             prob = self._probabilities(cm, accuracy, discount)
-            new_acc = self._accuracy(cm.source_sum(prob), cm.source_n_claims)
+            new_acc = self._source_accuracy(cm, prob)
             change = max_abs_change(new_acc, accuracy)
             accuracy = self.damping * accuracy + (1 - self.damping) * new_acc
             p_ij, p_ji = pair_posteriors(counts, prob, new_acc, prior=self.prior, copy_rate=self.copy_rate,

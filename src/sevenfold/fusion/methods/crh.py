@@ -37,7 +37,7 @@ class CRH(FusionEstimator):
         weight = np.ones(cm.n_sources)
         scaled = scale_to_max(weight)
         while True:
-            share = cm.item_normalize(cm.cand_sum(weight))
+            share = self._anchor(cm.item_normalize(cm.cand_sum(weight)))
             truths = cm.item_argmax(share)
             if self.loss == "zero-one":
                 per_claim = (truths[item] != cand).astype(np.float64)
@@ -51,6 +51,6 @@ class CRH(FusionEstimator):
             scaled = new_scaled
             if ctl.done(change):
                 break
-        share = cm.item_normalize(cm.cand_sum(weight))
+        share = self._anchor(cm.item_normalize(cm.cand_sum(weight)))
         truths = cm.item_argmax(share)
         return FitResult(truths, share[truths], share, scaled, ctl.n_iter, ctl.converged, ctl.stop_reason)

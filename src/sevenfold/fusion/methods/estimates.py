@@ -41,7 +41,7 @@ class TwoEstimates(FusionEstimator):
             pos = cm.cand_sum(1.0 - err)                       # Σ (1 - ε) over voters for v
             err_claimers = cm.cand_sum(err)                        # Σ ε over voters for v
             err_item = cm.item_sum(err_claimers)[cm.cand_item]  # Σ ε over everyone on the item
-            truth = _rescale((pos + (err_item - err_claimers)) / n_votes_item)
+            truth = self._anchor(_rescale((pos + (err_item - err_claimers)) / n_votes_item))
             t_item = cm.item_sum(truth)[item]
             miss = (1.0 - truth[cand]) + (t_item - truth[cand])
             new_err = np.bincount(src, miss, minlength=cm.n_sources) / votes_per_source
@@ -71,8 +71,7 @@ class ThreeEstimates(FusionEstimator):
         ci = cm.cand_item
         n_votes = cm.item_n_claims[ci]
         votes_per_source = np.bincount(src, cm.item_n_cands[item], minlength=cm.n_sources)
-        truth = cm.item_normalize(cm.cand_votes)
-        truth = _rescale(cm.cand_votes / cm.item_n_claims[ci])
+        truth = self._anchor(_rescale(cm.cand_votes / cm.item_n_claims[ci]))
         err = np.full(cm.n_sources, 0.5)
         diff = np.full(cm.n_cands, 0.5)
         while True:
@@ -90,7 +89,7 @@ class ThreeEstimates(FusionEstimator):
             # T(v): mean over votes of 1 - ε δ (for) and ε δ (against)
             e_pos = cm.cand_sum(new_err)
             e_item = cm.item_sum(e_pos)[ci]
-            truth = _rescale((cm.cand_votes - diff * e_pos + diff * (e_item - e_pos)) / n_votes)
+            truth = self._anchor(_rescale((cm.cand_votes - diff * e_pos + diff * (e_item - e_pos)) / n_votes))
             change = max_abs_change(new_err, err)
             err = new_err
             if ctl.done(change):

@@ -35,10 +35,10 @@ class Sums(FusionEstimator):
 
     def _fit_numpy(self, cm: ClaimMatrix, ctl: IterationControl) -> FitResult:
         trust = np.zeros(cm.n_sources)
-        belief = np.full(cm.n_cands, 0.5)
+        belief = self._anchor(np.full(cm.n_cands, 0.5), None, cm=cm)
         while True:
             new_trust = scale_to_max(cm.source_sum(belief))
-            belief = scale_to_max(cm.cand_sum(new_trust))
+            belief = self._anchor(scale_to_max(cm.cand_sum(new_trust)), None, cm=cm)
             change = max_abs_change(new_trust, trust)
             trust = new_trust
             if ctl.done(change):
@@ -59,10 +59,10 @@ class AverageLog(FusionEstimator):
         n = cm.source_n_claims
         weight = np.log(n) / n
         trust = np.zeros(cm.n_sources)
-        belief = np.full(cm.n_cands, 0.5)
+        belief = self._anchor(np.full(cm.n_cands, 0.5), None, cm=cm)
         while True:
             new_trust = scale_to_max(weight * cm.source_sum(belief))
-            belief = scale_to_max(cm.cand_sum(new_trust))
+            belief = self._anchor(scale_to_max(cm.cand_sum(new_trust)), None, cm=cm)
             change = max_abs_change(new_trust, trust)
             trust = new_trust
             if ctl.done(change):
@@ -97,16 +97,21 @@ class Investment(FusionEstimator):
     def _fit_numpy(self, cm: ClaimMatrix, ctl: IterationControl) -> FitResult:
         n = cm.source_n_claims
         trust = np.ones(cm.n_sources)
-        belief = self._prior(cm)
+        belief = self._anchor(self._prior(cm), None, cm=cm)
         claim_invest = cm.cand_sum(trust / n)
+        verified = getattr(self, "_verified", None)
+        known_liars = verified is not None and not verified.empty
         while True:
-            if np.any(claim_invest <= 0):
+            idle = claim_invest <= 0
+            if idle.any() and not known_liars:
                 ctl.degenerate()  # every investor in some value has trust 0: the update is undefined
                 break
+            # With verified values a source whose every claim is known false earns nothing and keeps
+            # trust 0; the values only such sources state then pay nothing back (0, not 0 / 0).
             invest = trust / n
-            raw = invest * cm.source_sum(belief / claim_invest)
+            raw = invest * cm.source_sum(np.divide(belief, claim_invest, out=np.zeros_like(belief), where=~idle))
             returns = cm.cand_sum(raw / n)
-            belief = scale_to_max(self._belief(cm, returns))
+            belief = self._anchor(scale_to_max(self._belief(cm, returns)), None, cm=cm)
             top = max_scale(raw)
             new_trust = raw / top  # scale_to_max, keeping the factor: next round's investment per
             claim_invest = returns / top  # value is this round's returns over the same factor

@@ -50,7 +50,7 @@ class LTM(FusionEstimator):
         neg_obs = np.bincount(src, cm.item_n_cands[item] - 1.0, minlength=cm.n_sources)
         pos_obs = cm.source_n_claims
         votes = cm.cand_votes
-        truth = (np.arange(cm.n_cands) == cm.item_argmax(votes)[cm.cand_item]).astype(np.float64)
+        truth = self._anchor((np.arange(cm.n_cands) == cm.item_argmax(votes)[cm.cand_item]).astype(np.float64))
         mean = np.zeros(cm.n_cands)
         n_kept = 0
         sens = spec = np.zeros(cm.n_sources)
@@ -66,7 +66,7 @@ class LTM(FusionEstimator):
             pos = cm.cand_sum(d_pos)
             neg_claim = cm.cand_sum(d_neg)
             neg = cm.item_sum(neg_claim)[cm.cand_item] - neg_claim
-            p = 1.0 / (1.0 + np.exp(-(prior + pos + neg)))
+            p = self._anchor(1.0 / (1.0 + np.exp(-(prior + pos + neg))))
             truth = (rng.random(cm.n_cands) < p).astype(np.float64)
             change = np.inf
             if ctl.n_iter + 1 > self.burn_in:

@@ -52,7 +52,7 @@ class TruthFinder(FusionEstimator):
             sigma = cm.cand_sum(tau)
             if self.implication == "exclusive":
                 sigma = sigma - self.rho * self.base_sim * (cm.item_sum(sigma)[cm.cand_item] - sigma)
-            conf = 1.0 / (1.0 + np.exp(-self.gamma * sigma))
+            conf = self._anchor(1.0 / (1.0 + np.exp(-self.gamma * sigma)))
             new_trust = cm.source_sum(conf) / n
             change = cosine_distance(new_trust, trust)
             trust = new_trust

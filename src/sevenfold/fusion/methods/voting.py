@@ -24,9 +24,8 @@ class MajorityVoting(FusionEstimator):
         super().__init__(max_iter=1, tol=0.0, backend=backend)
 
     def _fit_numpy(self, cm: ClaimMatrix, ctl: IterationControl) -> FitResult:
-        votes = cm.cand_votes
-        belief = cm.item_normalize(votes)
-        truths, conf = self._decide(cm, votes, belief)
+        belief = self._anchor(cm.item_normalize(cm.cand_votes))
+        truths, conf = self._decide(cm, belief, belief)
         agree = (truths[cm.claim_item] == cm.claim_cand).astype(np.float64)
         trust = np.bincount(cm.claim_source, agree, minlength=cm.n_sources) / cm.source_n_claims
         ctl.single_pass()

@@ -1,0 +1,282 @@
+"""Verified items: values the analyst has checked, which a fit takes as known (semi-supervised fusion).
+
+The seed's rule is "listen to spies but verify their information". Once some items are verified (an
+outcome in a case, a value checked against a primary record), a truth-discovery method should not
+re-estimate them. Instead they anchor it: a source's trust is then learned from items whose truth is
+known as well as from agreement, and that trust carries over to the items nobody has checked.
+
+A verified row is ``object, attribute, value`` with an optional ``verdict``:
+
+* ``confirmed`` (the default): the item's truth is ``value``. Every candidate of the item with another
+  key is false. When no source states ``value``, every candidate of the item is false and the item's
+  fused value is ``value`` itself (confidence 1).
+* ``refuted``: ``value`` is false. The item's other candidates stay open.
+
+Values are compared by the same normaliser as the claims (:mod:`sevenfold.fusion.normalize`). Rows about
+items that no claim mentions are counted (``not_in_claims``) and otherwise ignored. Two ``confirmed``
+rows with different values for one item are an error, and so is a row that confirms a value another row
+refutes.
+
+Every method applies the anchor in the same place: after each update of its per-candidate belief, known
+values are set to the method's "certainly true" level and known-false ones to its "certainly false"
+level (:meth:`Verified.clamp`), before the belief feeds source trust. For the probabilistic methods
+(ACCU, ACCU-COPY, LTM) this is EM with those items observed; for the others it is the same rule applied
+to their scores. Scores against a gold table must leave the verified items out
+(:func:`sevenfold.fusion.evaluate.accuracy` with ``exclude``); ``sevenfold fuse --verified`` does.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from sevenfold.errors import InputError
+from sevenfold.fusion.matrix import ClaimMatrix
+from sevenfold.fusion.normalize import ValueNormalizer, attribute_keys, resolve_normalizer
+
+VERDICTS = ("confirmed", "refuted")
+_MASKED = -1e30  # a log-score that exp() takes to 0 without the NaNs of -inf arithmetic
+
+
+@dataclass(frozen=True)
+class Verified:
+    """Verified values indexed against one :class:`~sevenfold.fusion.matrix.ClaimMatrix`."""
+
+    n_items: int
+    n_cands: int
+    true_cand: np.ndarray  # candidate ids known true
+    false_cand: np.ndarray  # candidate ids known false (refuted, or another value of a confirmed item)
+    unstated_item: np.ndarray  # item ids whose confirmed value no source states
+    unstated_value: np.ndarray  # that value (object array, aligned with ``unstated_item``)
+    rows: int = 0
+    not_in_claims: int = 0  # rows about items no claim mentions (ignored)
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def none(cls, cm: ClaimMatrix) -> Verified:
+        empty = np.zeros(0, dtype=np.int64)
+        return cls(cm.n_items, cm.n_cands, empty, empty, empty, np.zeros(0, dtype=object))
+
+    @classmethod
+    def from_table(cls, cm: ClaimMatrix, table: pa.Table, normalizer: Any = None,
+                   origin: str = "verified") -> Verified:
+        """Index a table with columns ``object, attribute, value`` and optionally ``verdict``."""
+        missing = [c for c in ("object", "attribute", "value") if c not in table.column_names]
+        if missing:
+            raise InputError(f"{origin}: missing column(s) {', '.join(missing)}")
+        objects = table.column("object").to_pylist()
+        attributes = table.column("attribute").to_pylist()
+        values = table.column("value").to_pylist()
+        verdicts = (table.column("verdict").to_pylist() if "verdict" in table.column_names
+                    else ["confirmed"] * table.num_rows)
+        rows = []
+        for k, (o, a, v, d) in enumerate(zip(objects, attributes, values, verdicts, strict=True), start=1):
+            verdict = (d or "confirmed").strip().lower() if isinstance(d, str) or d is None else d
+            if verdict not in VERDICTS:
+                raise InputError(f"{origin}: row {k}: verdict must be confirmed or refuted, not {d!r}")
+            if o is None or a is None or str(o).strip() == "" or str(a).strip() == "":
+                raise InputError(f"{origin}: row {k}: object and attribute must not be empty")
+            if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "":
+                raise InputError(f"{origin}: row {k}: value is empty (a verified value must name the value)")
+            rows.append((str(o), str(a), v if isinstance(v, str) else json.dumps(v, sort_keys=True), verdict))
+        return cls.from_rows(cm, rows, normalizer, origin)
+
+    @classmethod
+    def from_rows(cls, cm: ClaimMatrix, rows: list[tuple[str, str, str, str]], normalizer: Any = None,
+                  origin: str = "verified") -> Verified:
+        """Index ``(object, attribute, value, verdict)`` rows (see :meth:`from_table`)."""
+        norm: ValueNormalizer = resolve_normalizer(normalizer)
+        index = cm.item_index()
+        on_items = [(index.get((o, a), -1), a, v, d) for o, a, v, d in rows]
+        known = [r for r in on_items if r[0] >= 0]
+        out = cls.none(cm)
+        if not known:
+            return cls(**{**out.__dict__, "rows": len(rows), "not_in_claims": len(rows)})
+        items = np.asarray([r[0] for r in known], dtype=np.int64)
+        attrs = np.asarray([r[1] for r in known], dtype=object)
+        keys = attribute_keys(norm, attrs, np.asarray([r[2] for r in known], dtype=object))
+        confirmed = np.asarray([r[3] == "confirmed" for r in known], dtype=bool)
+        # the candidates' keys, only on the items concerned
+        cand_sel = np.isin(cm.cand_item, items)
+        cand_ids = np.flatnonzero(cand_sel)
+        cand_keys = attribute_keys(norm, cm.item_attribute[cm.cand_item[cand_ids]], cm.cand_value[cand_ids])
+        by_item_key = {(int(cm.cand_item[c]), k): int(c) for c, k in zip(cand_ids, cand_keys, strict=True)}
+
+        truth_of: dict[int, tuple[str, str]] = {}  # item -> (key, raw value) confirmed
+        refuted: dict[int, set[str]] = {}
+        raw = [r[2] for r in known]
+        for it, key, ok, value in zip(items.tolist(), keys, confirmed.tolist(), raw, strict=True):
+            label = f"{cm.item_object[it]} / {cm.item_attribute[it]}"
+            if ok:
+                prior = truth_of.get(it)
+                if prior is not None and prior[0] != key:
+                    raise InputError(f"{origin}: {label}: confirmed as both {prior[1]!r} and {value!r}")
+                truth_of[it] = (key, value)
+            else:
+                refuted.setdefault(it, set()).add(key)
+        for it, (key, value) in truth_of.items():
+            if key in refuted.get(it, ()):
+                raise InputError(f"{origin}: {cm.item_object[it]} / {cm.item_attribute[it]}: "
+                                 f"{value!r} is both confirmed and refuted")
+
+        true_c, unstated_i, unstated_v = [], [], []
+        for it, (key, value) in truth_of.items():
+            c = by_item_key.get((it, key))
+            if c is None:
+                unstated_i.append(it)
+                unstated_v.append(value)
+            else:
+                true_c.append(c)
+        true_set = set(true_c)
+        false_c = [int(c) for c, k in zip(cand_ids, cand_keys, strict=True)
+                   if int(c) not in true_set and (int(cm.cand_item[c]) in truth_of
+                                                  or k in refuted.get(int(cm.cand_item[c]), ()))]
+        return cls(cm.n_items, cm.n_cands, np.asarray(sorted(true_c), dtype=np.int64),
+                   np.asarray(sorted(false_c), dtype=np.int64), np.asarray(unstated_i, dtype=np.int64),
+                   np.asarray(unstated_v, dtype=object), rows=len(rows), not_in_claims=len(rows) - len(known))
+
+    # ------------------------------------------------------------------ use
+    @property
+    def empty(self) -> bool:
+        return not (self.true_cand.size or self.false_cand.size)
+
+    @property
+    def item_mask(self) -> np.ndarray:
+        """Items whose truth is known (a value confirmed, stated or not)."""
+        mask = np.zeros(self.n_items, dtype=bool)
+        mask[self.unstated_item] = True
+        return mask
+
+    def known_items(self, cm: ClaimMatrix) -> np.ndarray:
+        """Items whose truth is known: a stated value confirmed, or a confirmed value nobody states."""
+        mask = self.item_mask
+        mask[cm.cand_item[self.true_cand]] = True
+        return mask
+
+    def touched_items(self, cm: ClaimMatrix) -> np.ndarray:
+        """Items with any verified row (known, or with a value refuted): leave these out of a score."""
+        mask = self.known_items(cm)
+        mask[cm.cand_item[self.false_cand]] = True
+        return mask
+
+    def clamp(self, belief: np.ndarray, high: float | None = 1.0, low: float = 0.0,
+              cm: ClaimMatrix | None = None) -> np.ndarray:
+        """``belief`` (per candidate) with known-true values at ``high`` and known-false ones at ``low``.
+
+        ``high=None`` (for scores without a "certain" level, such as the link-analysis beliefs scaled to
+        the largest one in the data) gives a known-true value the largest belief of its item instead, so
+        the item's total stays on the scale of the other items (needs ``cm``).
+        """
+        if self.empty:
+            return belief
+        out = np.array(belief, dtype=np.float64, copy=True)
+        top = None
+        if high is None:
+            if cm is None:
+                raise ValueError("clamp(high=None) needs the claim matrix")
+            top = cm.item_max(out)[cm.cand_item[self.true_cand]]
+        out[self.false_cand] = low
+        out[self.true_cand] = high if top is None else top
+        return out
+
+    def mask_logits(self, cm: ClaimMatrix, logits: np.ndarray,
+                    extra_mass: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Log-scores and unstated mass for a per-item log-sum-exp given the verified values: the
+        known-false values drop out, an item with a known stated value keeps only that value, and an
+        item whose confirmed value nobody states keeps one unstated value (``exp(0)``)."""
+        extra = np.array(np.broadcast_to(extra_mass, (cm.n_items,)), dtype=np.float64)
+        if self.empty:
+            return logits, extra
+        out = np.array(logits, dtype=np.float64, copy=True)
+        out[self.false_cand] = _MASKED
+        extra[cm.cand_item[self.true_cand]] = 0.0
+        extra[self.unstated_item] = 1.0
+        # an item whose every stated value is false keeps at least one unstated value to be true
+        alive = cm.item_sum((out > _MASKED / 2).astype(np.float64))
+        extra[(alive == 0) & (extra <= 0)] = 1.0
+        return out, extra
+
+    def summary(self, cm: ClaimMatrix) -> dict[str, int]:
+        """Counts for reports (the ``verified`` object of ``fuse --json``)."""
+        return {"rows": self.rows, "items_known": int(self.known_items(cm).sum()),
+                "items_touched": int(self.touched_items(cm).sum()),
+                "values_refuted": int(self.false_cand.size), "unstated": int(self.unstated_item.size),
+                "not_in_claims": self.not_in_claims}
+
+
+def as_verified(cm: ClaimMatrix, verified: Any, normalizer: Any = None) -> Verified:
+    """``verified`` as :class:`Verified` on ``cm``: ``None``, a :class:`Verified` built on the same matrix,
+    an Arrow table, a path to a table file, or a list of ``(object, attribute, value[, verdict])``.
+    Values are keyed by ``normalizer``, by default the one the claim matrix was built with."""
+    if normalizer is None:
+        normalizer = cm.normalizer
+    if verified is None:
+        return Verified.none(cm)
+    if isinstance(verified, Verified):
+        if verified.n_items != cm.n_items or verified.n_cands != cm.n_cands:
+            raise InputError("verified: indexed against another claim matrix; build it on the claims you fit")
+        return verified
+    if isinstance(verified, pa.Table):
+        return Verified.from_table(cm, verified, normalizer)
+    if isinstance(verified, (list, tuple)):
+        rows = []
+        for k, r in enumerate(verified, start=1):
+            if len(r) not in (3, 4):
+                raise InputError(f"verified: row {k}: expected (object, attribute, value[, verdict]), not {r!r}")
+            rows.append((*r, *(("confirmed",) if len(r) == 3 else ())))
+        names = ["object", "attribute", "value", "verdict"]
+        cols = {n: [None if x is None else (x if isinstance(x, str) else json.dumps(x)) for x in col]
+                for n, col in zip(names, zip(*rows, strict=True), strict=True)} if rows else \
+            {n: [] for n in names}
+        return Verified.from_table(cm, pa.table({n: pa.array(v, pa.string()) for n, v in cols.items()}),
+                                   normalizer)
+    from sevenfold.fusion.table_io import read_verified
+
+    return Verified.from_table(cm, read_verified(verified), normalizer, origin=str(verified))
+
+
+#: bounds of the pooled strength ``k`` of the unverified estimate (pseudo-claims; see :func:`verified_accuracy`)
+STRENGTH_BOUNDS = (1.0, 1e6)
+
+
+def verified_accuracy(estimate: np.ndarray, correct: np.ndarray, checked: np.ndarray) -> tuple[np.ndarray, float]:
+    """Per-source accuracy from two kinds of evidence, and the weight given to the first.
+
+    ``estimate``: each source's accuracy as a truth-discovery loop estimates it from the items nobody
+    verified (agreement under the method's model, which may be wrong about whom to trust: on the Flight
+    data the aggregators agree with each other more than with the airlines' own sites). ``correct`` and
+    ``checked``: how many of the source's claims on verified items were right, and how many it made.
+
+    Empirical Bayes: a source's accuracy is ``Beta(k·e, k·(1 − e))`` around its estimate ``e``, and its
+    verified claims are binomial draws from it. ``k`` (one value for all sources) maximises the
+    beta-binomial likelihood of the verified counts, so it is large where the loop's estimates predict
+    the verified record well and small where they do not; the data decide how far to trust the model.
+    The result is the posterior mean ``(correct + k·e) / (checked + k)``; a source without verified
+    claims keeps ``e``. ``k`` is kept in :data:`STRENGTH_BOUNDS`; with no verified claims it is the upper
+    bound (nothing to learn from).
+    """
+    from scipy.optimize import minimize_scalar
+    from scipy.special import betaln
+
+    e = np.clip(np.asarray(estimate, dtype=np.float64), 1e-6, 1 - 1e-6)
+    c = np.asarray(correct, dtype=np.float64)
+    n = np.asarray(checked, dtype=np.float64)
+    sel = n > 0
+    lo, hi = STRENGTH_BOUNDS
+    if not sel.any():
+        return e.copy(), hi
+    es, cs, ns = e[sel], c[sel], n[sel]
+
+    def neg_log_lik(log_k: float) -> float:
+        k = float(np.exp(log_k))
+        a, b = k * es, k * (1 - es)
+        return -float((betaln(cs + a, ns - cs + b) - betaln(a, b)).sum())
+
+    res = minimize_scalar(neg_log_lik, bounds=(np.log(lo), np.log(hi)), method="bounded",
+                          options={"xatol": 1e-3})
+    k = float(np.exp(res.x))
+    return (c + k * e) / (n + k), k
