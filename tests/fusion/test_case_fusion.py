@@ -136,3 +136,56 @@ def test_start_alert_needs_one_percent_of_items(monkeypatch) -> None:
         assert len(alerts) == expected, share
         if expected:
             assert "for 4 of 200 items (2%)" in alerts[0].message
+
+
+def _near_copy_case(seed: int, outcomes: int) -> dict:
+    """Four honest sources against a poor source (about half wrong) and eight sources repeating 95 % of
+    its statements: near-copies, which no truth-free estimate tells from a consensus (docs/fusion.md).
+    ``outcomes`` confirmed outcomes settle that many of the items on which the poor source is wrong
+    (the contested items an analyst would check first)."""
+    data = _case(seed=seed)
+    rng = random.Random(seed)
+    gamma = {}
+    for r in data["reports"]:
+        if r["source"] == "gamma":
+            claim = r["claims"][0]
+            claim["value"] = claim["value"] if rng.random() < 0.5 else f"wrong{rng.randrange(5)}"
+            gamma[claim["object"]] = claim["value"]
+    data["reports"] = [r for r in data["reports"] if r["source"] != "delta"]
+    data["sources"] = [s for s in data["sources"] if s["id"] != "delta"]
+    for k in range(8):
+        data["sources"].append({"id": f"copy{k}"})
+        for item, value in gamma.items():
+            if rng.random() >= 0.95:
+                value = "true" if rng.random() < 0.5 else f"wrong{rng.randrange(5)}"
+            data["reports"].append({"id": f"copy{k}-{item}", "source": f"copy{k}", "text": "repeats gamma",
+                                    "claims": [{"object": item, "attribute": "value", "value": value}]})
+    contested = [item for item, value in gamma.items() if value != "true"][:outcomes]
+    data["outcomes"] = [{"id": f"checked-{item}", "verdict": "confirmed", "date": "1937-01-01",
+                         "claim": {"object": item, "attribute": "value", "value": "true"}} for item in contested]
+    return data
+
+
+def test_confirmed_outcomes_anchor_the_learned_trust() -> None:
+    """Near-copies that outnumber the honest sources win fusion without verification; four confirmed
+    outcomes on contested items (10 % of the items) let it learn whom to trust, and the trust carries to
+    the honest sources that were never checked against the outcomes directly."""
+    for seed in range(3):
+        plain = case_fusion(case_from_data(_near_copy_case(seed, outcomes=0)))
+        checked = case_fusion(case_from_data(_near_copy_case(seed, outcomes=4)))
+        assert plain.trust is not None and checked.trust is not None
+        assert plain.verified_items == 0 and checked.verified_items == 4
+        assert plain.trust["gamma"] > plain.trust["alpha"], seed  # the copies win unsupervised
+        for honest in ("alpha", "beta", "epsilon", "zeta"):
+            assert checked.trust[honest] > max(checked.trust["gamma"], checked.trust["copy0"]), (seed, honest)
+
+
+def test_outcomes_after_as_of_and_contradicting_outcomes_anchor_nothing() -> None:
+    data = _near_copy_case(0, outcomes=4)
+    data["case"]["as_of"] = "1936-12-31"  # the outcomes are not known yet
+    assert case_fusion(case_from_data(data)).verified_items == 0
+    data = _near_copy_case(0, outcomes=4)
+    first = data["outcomes"][0]
+    data["outcomes"].append({**first, "id": "other-verdict", "verdict": "refuted"})
+    fusion = case_fusion(case_from_data(data))
+    assert fusion.verified_items == 3 and fusion.conflicting_outcomes == 1

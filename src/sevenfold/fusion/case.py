@@ -8,6 +8,7 @@ into one origin (a copy is not independent corroboration).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,10 +31,41 @@ class CaseFusion:
     #: or a method without starts). Non-zero: the learned trust depends on where the fit starts.
     start_disagreement: dict[str, float] = field(default_factory=dict)
     items: int = 0  # items the fit decided
+    #: items whose truth a dated outcome settles (confirmed value) and the fit took as known
+    verified_items: int = 0
+    #: items whose outcomes contradict each other (two values confirmed, or one confirmed and refuted):
+    #: not used to anchor the fit
+    conflicting_outcomes: int = 0
+
+
+def outcome_rows(case: Any) -> list[tuple[str, str, str, str]]:
+    """``(object, attribute, value, verdict)`` of the claim outcomes known at ``case.as_of``.
+
+    Outcomes on a report or a hypothesis, unresolved ones and ones without a value are not verified
+    values; an outcome dated after ``as_of`` is not known yet (no hindsight). Non-string values are
+    written as JSON, as :meth:`ClaimMatrix.from_case` writes claim values.
+    """
+    from sevenfold.model import surely_after
+
+    as_of = case.case.as_of
+    rows = []
+    for o in case.outcomes:
+        if o.claim is None or o.claim.value is None or o.verdict not in ("confirmed", "refuted"):
+            continue
+        if surely_after(o.date, as_of):
+            continue
+        v = o.claim.value
+        rows.append((o.claim.object, o.claim.attribute, v if isinstance(v, str) else json.dumps(v, sort_keys=True),
+                     o.verdict))
+    return rows
 
 
 def case_fusion(case: Any, *, method: str = "accu-copy", copy_threshold: float = 0.5) -> CaseFusion:
     """Trust, copy pairs and the start check from the claims of the reports known at ``case.as_of``.
+
+    Claim outcomes known at ``as_of`` (:func:`outcome_rows`) are verified values: the fit takes them
+    as known (docs/fusion.md, *Verified items*), so a source's trust also reflects its record on
+    checked items, and a source that agrees with a checked-reliable one gains from it.
 
     Only sources that state at least one item another source also states get a trust value (a
     lone statement cannot be checked against anything). Nothing is learned when fewer than
@@ -55,11 +87,15 @@ def case_fusion(case: Any, *, method: str = "accu-copy", copy_threshold: float =
     groups = duplicate_groups(PairCounts(cm))
     if np.unique(groups[overlapping]).size < MIN_SOURCES:
         return CaseFusion()
-    estimator = make_method(method).fit(cm)
+    from sevenfold.fusion.verified import Verified
+
+    verified = Verified.from_rows(cm, outcome_rows(case), origin=f"{case.case.id}: outcomes", conflicts="drop")
+    estimator = make_method(method).fit(cm, verified=verified)
     trust = {str(label): float(t) for label, t, ok in zip(cm.source_labels, estimator.source_trust_, overlapping,
                                                           strict=True) if ok}
     pairs = estimator.copy_pairs(copy_threshold) if hasattr(estimator, "copy_pairs") else None
-    return CaseFusion(trust, pairs, dict(getattr(estimator, "start_disagreement_", {})), cm.n_items)
+    return CaseFusion(trust, pairs, dict(getattr(estimator, "start_disagreement_", {})), cm.n_items,
+                      int(verified.known_items(cm).sum()), verified.conflicting)
 
 
 def case_trust_and_copying(case: Any, *, method: str = "accu-copy",

@@ -54,6 +54,7 @@ class Verified:
     unstated_value: np.ndarray  # that value (object array, aligned with ``unstated_item``)
     rows: int = 0
     not_in_claims: int = 0  # rows about items no claim mentions (ignored)
+    conflicting: int = 0  # items whose rows contradict each other (``conflicts="drop"``: not applied)
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -87,8 +88,12 @@ class Verified:
 
     @classmethod
     def from_rows(cls, cm: ClaimMatrix, rows: list[tuple[str, str, str, str]], normalizer: Any = None,
-                  origin: str = "verified") -> Verified:
-        """Index ``(object, attribute, value, verdict)`` rows (see :meth:`from_table`)."""
+                  origin: str = "verified", conflicts: str = "error") -> Verified:
+        """Index ``(object, attribute, value, verdict)`` rows (see :meth:`from_table`). Rows that
+        contradict each other on an item are an error, or with ``conflicts="drop"`` verify nothing about
+        that item (counted in ``conflicting``)."""
+        if conflicts not in ("error", "drop"):
+            raise InputError(f"{origin}: conflicts must be 'error' or 'drop', not {conflicts!r}")
         norm: ValueNormalizer = resolve_normalizer(normalizer)
         index = cm.item_index()
         on_items = [(index.get((o, a), -1), a, v, d) for o, a, v, d in rows]
@@ -108,20 +113,25 @@ class Verified:
 
         truth_of: dict[int, tuple[str, str]] = {}  # item -> (key, raw value) confirmed
         refuted: dict[int, set[str]] = {}
+        clash: dict[int, str] = {}  # item -> why its rows contradict each other
         raw = [r[2] for r in known]
         for it, key, ok, value in zip(items.tolist(), keys, confirmed.tolist(), raw, strict=True):
-            label = f"{cm.item_object[it]} / {cm.item_attribute[it]}"
             if ok:
                 prior = truth_of.get(it)
                 if prior is not None and prior[0] != key:
-                    raise InputError(f"{origin}: {label}: confirmed as both {prior[1]!r} and {value!r}")
-                truth_of[it] = (key, value)
+                    clash.setdefault(it, f"confirmed as both {prior[1]!r} and {value!r}")
+                truth_of.setdefault(it, (key, value))
             else:
                 refuted.setdefault(it, set()).add(key)
         for it, (key, value) in truth_of.items():
             if key in refuted.get(it, ()):
-                raise InputError(f"{origin}: {cm.item_object[it]} / {cm.item_attribute[it]}: "
-                                 f"{value!r} is both confirmed and refuted")
+                clash.setdefault(it, f"{value!r} is both confirmed and refuted")
+        if clash and conflicts == "error":
+            it, why = next(iter(clash.items()))
+            raise InputError(f"{origin}: {cm.item_object[it]} / {cm.item_attribute[it]}: {why}")
+        for it in clash:  # conflicts="drop": rows that contradict each other verify nothing
+            truth_of.pop(it, None)
+            refuted.pop(it, None)
 
         true_c, unstated_i, unstated_v = [], [], []
         for it, (key, value) in truth_of.items():
@@ -137,7 +147,8 @@ class Verified:
                                                   or k in refuted.get(int(cm.cand_item[c]), ()))]
         return cls(cm.n_items, cm.n_cands, np.asarray(sorted(true_c), dtype=np.int64),
                    np.asarray(sorted(false_c), dtype=np.int64), np.asarray(unstated_i, dtype=np.int64),
-                   np.asarray(unstated_v, dtype=object), rows=len(rows), not_in_claims=len(rows) - len(known))
+                   np.asarray(unstated_v, dtype=object), rows=len(rows), not_in_claims=len(rows) - len(known),
+                   conflicting=len(clash))
 
     # ------------------------------------------------------------------ use
     @property
@@ -205,7 +216,7 @@ class Verified:
         return {"rows": self.rows, "items_known": int(self.known_items(cm).sum()),
                 "items_touched": int(self.touched_items(cm).sum()),
                 "values_refuted": int(self.false_cand.size), "unstated": int(self.unstated_item.size),
-                "not_in_claims": self.not_in_claims}
+                "not_in_claims": self.not_in_claims, "conflicting": self.conflicting}
 
 
 def as_verified(cm: ClaimMatrix, verified: Any, normalizer: Any = None) -> Verified:
@@ -239,8 +250,9 @@ def as_verified(cm: ClaimMatrix, verified: Any, normalizer: Any = None) -> Verif
     return Verified.from_table(cm, read_verified(verified), normalizer, origin=str(verified))
 
 
-#: bounds of the pooled strength ``k`` of the unverified estimate (pseudo-claims; see :func:`verified_accuracy`)
+#: range of the pooled strength ``k`` of the unverified estimate, in pseudo-claims (see :func:`verified_accuracy`)
 STRENGTH_BOUNDS = (1.0, 1e6)
+_STRENGTH_GRID = np.geomspace(*STRENGTH_BOUNDS, 121)  # 10 points per factor of 10
 
 
 def verified_accuracy(estimate: np.ndarray, correct: np.ndarray, checked: np.ndarray) -> tuple[np.ndarray, float]:
@@ -251,32 +263,32 @@ def verified_accuracy(estimate: np.ndarray, correct: np.ndarray, checked: np.nda
     data the aggregators agree with each other more than with the airlines' own sites). ``correct`` and
     ``checked``: how many of the source's claims on verified items were right, and how many it made.
 
-    Empirical Bayes: a source's accuracy is ``Beta(k·e, k·(1 − e))`` around its estimate ``e``, and its
-    verified claims are binomial draws from it. ``k`` (one value for all sources) maximises the
-    beta-binomial likelihood of the verified counts, so it is large where the loop's estimates predict
-    the verified record well and small where they do not; the data decide how far to trust the model.
-    The result is the posterior mean ``(correct + k·e) / (checked + k)``; a source without verified
-    claims keeps ``e``. ``k`` is kept in :data:`STRENGTH_BOUNDS`; with no verified claims it is the upper
-    bound (nothing to learn from).
+    Hierarchical Bayes: a source's accuracy is ``Beta(k·e, k·(1 − e))`` around its estimate ``e``, and
+    its verified claims are binomial draws from it. ``k`` (one value for all sources: how many verified
+    claims the loop's estimate is worth) has a flat prior on ``log k`` over :data:`STRENGTH_BOUNDS`
+    and the beta-binomial likelihood of every source's verified counts. It is large where the loop's
+    estimates predict the verified record well and small where they do not: the data decide how far to
+    trust the model. The accuracy returned is the posterior mean, ``(correct + k·e) / (checked + k)``
+    averaged over the posterior of ``k`` (on a grid); with few verified claims that posterior is broad
+    and the average leans on the loop's estimate rather than on a ``k`` fitted to noise (a point estimate
+    of ``k`` from 10 verified items could fall to about 5 on the synthetic data and cost 3 points of
+    held-out accuracy). A source without verified claims keeps ``e``. The second value is the posterior
+    geometric mean of ``k`` (the upper bound when nothing is verified).
     """
-    from scipy.optimize import minimize_scalar
     from scipy.special import betaln
 
     e = np.clip(np.asarray(estimate, dtype=np.float64), 1e-6, 1 - 1e-6)
     c = np.asarray(correct, dtype=np.float64)
     n = np.asarray(checked, dtype=np.float64)
     sel = n > 0
-    lo, hi = STRENGTH_BOUNDS
     if not sel.any():
-        return e.copy(), hi
+        return e.copy(), float(STRENGTH_BOUNDS[1])
     es, cs, ns = e[sel], c[sel], n[sel]
-
-    def neg_log_lik(log_k: float) -> float:
-        k = float(np.exp(log_k))
-        a, b = k * es, k * (1 - es)
-        return -float((betaln(cs + a, ns - cs + b) - betaln(a, b)).sum())
-
-    res = minimize_scalar(neg_log_lik, bounds=(np.log(lo), np.log(hi)), method="bounded",
-                          options={"xatol": 1e-3})
-    k = float(np.exp(res.x))
-    return (c + k * e) / (n + k), k
+    k = _STRENGTH_GRID[:, None]
+    a, b = k * es, k * (1 - es)
+    log_lik = (betaln(cs + a, ns - cs + b) - betaln(a, b)).sum(axis=1)
+    w = np.exp(log_lik - log_lik.max())
+    w /= w.sum()
+    out = e.copy()
+    out[sel] = w @ ((cs + a) / (ns + k))
+    return out, float(np.exp(w @ np.log(_STRENGTH_GRID)))
