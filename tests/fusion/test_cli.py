@@ -101,3 +101,53 @@ def test_fuse_passes_method_parameters(files, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["n_false"] == 3.0 and set(data["start_scores"]) == {"agreement"}
     assert data["start_disagreement"] == {} and data["n_iter_total"] == data["n_iter"]
+
+
+def test_fuse_verified_scores_only_the_items_not_verified(files, tmp_path, capsys):
+    gold = pacsv.read_csv(files / "gold.csv")
+    verified = tmp_path / "verified.csv"
+    pacsv.write_csv(gold.slice(0, 30), verified)
+    rc = main(["fuse", str(files / "claims.csv"), "--method", "accu", "--gold", str(files / "gold.csv"),
+               "--verified", str(verified), "--json"])
+    assert rc == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["accuracy"]["evaluated"] == 270 and data["accuracy"]["excluded_verified"] == 30
+    assert data["verified"]["rows"] == 30 and data["verified"]["items_known"] == 30
+    assert data["verified"]["not_in_claims"] == 0 and data["verified"]["strength"] >= 1.0
+    by_item = {(t["object"], t["attribute"]): t for t in data["truths"]}
+    for row in gold.slice(0, 30).to_pylist():
+        t = by_item[(row["object"], row["attribute"])]
+        assert t["value"].lower() == str(row["value"]).lower() and t["confidence"] == 1.0
+    rc = main(["fuse", str(files / "claims.csv"), "--method", "accu", "--gold", str(files / "gold.csv"),
+               "--verified", str(verified)])
+    out = capsys.readouterr().out
+    assert rc == 0 and "30 verified items left out" in " ".join(out.split())
+    assert "truth known for 30 items" in " ".join(out.split())
+
+
+@pytest.mark.parametrize("content, message", [
+    ("object,attribute,value,verdict\nx,y,z,maybe\n", "verdict must be confirmed or refuted"),
+    ("object,value\nx,z\n", "missing column"),
+    ("object,attribute,value\n", "no verified rows"),
+])
+def test_fuse_bad_verified_file_exit_2(files, tmp_path, capsys, content, message):
+    bad = tmp_path / "verified.csv"
+    bad.write_text(content)
+    assert main(["fuse", str(files / "claims.csv"), "--verified", str(bad)]) == 2
+    assert message in " ".join(capsys.readouterr().err.split())
+
+
+def test_fuse_verified_rows_on_unknown_items_warn(files, tmp_path, capsys):
+    v = tmp_path / "verified.csv"
+    v.write_text("object,attribute,value\nno-such-object,value,1\n")
+    assert main(["fuse", str(files / "claims.csv"), "--verified", str(v), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["verified"]["not_in_claims"] == 1
+    assert "name items no claim mentions" in " ".join(captured.err.split())
+
+
+def test_fuse_verified_needs_numpy_backend(files, tmp_path, capsys):
+    v = tmp_path / "verified.csv"
+    v.write_text("object,attribute,value\nx,y,z\n")
+    assert main(["fuse", str(files / "claims.csv"), "--verified", str(v), "--backend", "spark"]) == 2
+    assert "--verified needs --backend numpy" in capsys.readouterr().err
