@@ -108,7 +108,7 @@ def test_fuse_verified_scores_only_the_items_not_verified(files, tmp_path, capsy
     verified = tmp_path / "verified.csv"
     pacsv.write_csv(gold.slice(0, 30), verified)
     rc = main(["fuse", str(files / "claims.csv"), "--method", "accu", "--gold", str(files / "gold.csv"),
-               "--verified", str(verified), "--json"])
+               "--verified", str(verified), "--verified-sample", "random", "--json"])
     assert rc == 0
     data = json.loads(capsys.readouterr().out)
     assert data["accuracy"]["evaluated"] == 270 and data["accuracy"]["excluded_verified"] == 30
@@ -151,3 +151,26 @@ def test_fuse_verified_needs_numpy_backend(files, tmp_path, capsys):
     v.write_text("object,attribute,value\nx,y,z\n")
     assert main(["fuse", str(files / "claims.csv"), "--verified", str(v), "--backend", "spark"]) == 2
     assert "--verified needs --backend numpy" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--verified-sample", "random"], "--verified-sample needs --verified"),
+    (["--verified", "V", "--verified-sample", "random", "--method", "truthfinder"], "only accu and accu-copy"),
+    (["--verified", "V", "--verified-sample", "all"], "verified_sample must be one of targeted, random"),
+])
+def test_fuse_verified_sample_checks(files, tmp_path, capsys, args, message):
+    v = tmp_path / "verified.csv"
+    v.write_text("object,attribute,value\nx,y,z\n")
+    args = [str(v) if a == "V" else a for a in args]
+    assert main(["fuse", str(files / "claims.csv"), *args]) == 2
+    assert message in " ".join(capsys.readouterr().err.split())
+
+
+def test_fuse_warns_when_a_confirmed_value_matches_no_claim(files, tmp_path, capsys):
+    gold = pacsv.read_csv(files / "gold.csv").to_pylist()[0]
+    v = tmp_path / "verified.csv"
+    v.write_text(f"object,attribute,value\n{gold['object']},{gold['attribute']},no-such-value\n")
+    assert main(["fuse", str(files / "claims.csv"), "--verified", str(v), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["verified"]["unstated"] == 1
+    assert "match no stated value" in " ".join(captured.err.split())

@@ -169,6 +169,11 @@ def fuse(
         "--verified", help="Values you have checked: a table (object, attribute, value [, verdict]) with verdict "
         "confirmed (default) or refuted. The fit takes them as known and learns source trust from them too "
         "(docs/fusion.md, Verified items).")] = None,
+    verified_sample: Annotated[str | None, typer.Option(
+        "--verified-sample", help="accu, accu-copy: how the --verified items were chosen. 'targeted' (default: "
+        "e.g. the contested items you checked first) only fixes them in the fit; 'random' (an audit sample "
+        "drawn at random) also pools each source's record on them with the fit's estimate, which helps much "
+        "more but misleads when the items were picked, not drawn.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write object,attribute,value,confidence "
                                              "(.csv, .parquet or .jsonl).")] = None,
     json_out: JsonOption = False,
@@ -213,6 +218,13 @@ def fuse(
     if method == "majority-voting":
         params = {"backend": backend}
     params.update(_method_params(param or []))
+    if verified_sample is not None:
+        if verified is None:
+            raise InputError("--verified-sample needs --verified")
+        if method not in ("accu", "accu-copy"):
+            raise InputError(f"--verified-sample: only accu and accu-copy pool verified items; {method} takes "
+                             "them as known either way (drop the option)")
+        params["verified_sample"] = verified_sample
     estimator = make_method(method, **params)
     get_backend(backend)
     if verified is not None and backend != "numpy":
@@ -241,6 +253,10 @@ def fuse(
         if checked is not None and checked.not_in_claims:
             err.print(f"[yellow]warning:[/yellow] {checked.not_in_claims:,} verified rows name items no claim "
                       "mentions (check object and attribute spelling); they were ignored")
+        if checked is not None and checked.unstated_item.size:
+            err.print(f"[yellow]warning:[/yellow] {checked.unstated_item.size:,} confirmed values match no stated "
+                      "value of their item, so every stated value there counts as false (check spelling and "
+                      "format against the claims)")
         progress.update(task, description=f"{method}", total=estimator.max_iter, completed=0)
 
         def tick(i: int, n: int, change: float) -> None:

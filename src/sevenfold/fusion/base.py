@@ -167,10 +167,11 @@ class FusionEstimator:
         from sevenfold.fusion.verified import as_verified
 
         cm = as_claim_matrix(claims)
-        self._verified = as_verified(cm, verified)
-        if not self._verified.empty and self.backend != "numpy":
+        checked = as_verified(cm, verified)
+        if not checked.empty and self.backend != "numpy":
             raise InputError(f"{self.name}: verified values are supported on the numpy backend only, "
                              f"not on {self.backend!r}")
+        self._verified = checked
         try:
             result = get_backend(self.backend).fit(self, cm, callback)
         finally:
@@ -187,9 +188,12 @@ class FusionEstimator:
             confidence[verified_used.unstated_item] = 1.0
         self.truth_index_ = truth_index
         truths = cm.cand_value[truth_index]
-        if verified_used.unstated_item.size:  # a confirmed value that no source states is the answer
+        unknown = verified_used.unknown_items(cm) if not verified_used.empty else None
+        if verified_used.unstated_item.size or (unknown is not None and unknown.any()):
             truths = truths.copy()
-            truths[verified_used.unstated_item] = verified_used.unstated_value
+            truths[verified_used.unstated_item] = verified_used.unstated_value  # the confirmed value
+            truths[unknown] = None  # every stated value refuted: the truth is none of them, and unknown
+            confidence[unknown] = 0.0
         self.truths_ = truths
         self.confidence_ = np.clip(confidence, 0.0, 1.0)
         self.belief_ = np.clip(result.belief, 0.0, 1.0)

@@ -62,6 +62,10 @@ def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None, exclude: np
     covered = pos >= 0
     n_excluded = 0
     if exclude is not None:
+        exclude = np.asarray(exclude)
+        if exclude.dtype != bool or exclude.shape != (cm.n_items,):
+            raise ValueError(f"exclude must be a boolean mask over the {cm.n_items} items, "
+                             f"not {exclude.dtype} of shape {exclude.shape}")
         dropped = covered.copy()
         dropped[covered] = np.asarray(exclude, dtype=bool)[pos[covered]]
         n_excluded = int(dropped.sum())

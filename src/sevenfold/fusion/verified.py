@@ -39,6 +39,9 @@ from sevenfold.fusion.matrix import ClaimMatrix
 from sevenfold.fusion.normalize import ValueNormalizer, attribute_keys, resolve_normalizer
 
 VERDICTS = ("confirmed", "refuted")
+#: how verified items were chosen (ACCU / ACCU-COPY ``verified_sample``): ``targeted`` (default; e.g. the
+#: contested items an analyst checks first) or ``random`` (an audit sample, which may be pooled as one)
+VERIFIED_SAMPLES = ("targeted", "random")
 _MASKED = -1e30  # a log-score that exp() takes to 0 without the NaNs of -inf arithmetic
 
 
@@ -69,9 +72,8 @@ class Verified:
         missing = [c for c in ("object", "attribute", "value") if c not in table.column_names]
         if missing:
             raise InputError(f"{origin}: missing column(s) {', '.join(missing)}")
-        objects = table.column("object").to_pylist()
-        attributes = table.column("attribute").to_pylist()
-        values = table.column("value").to_pylist()
+        # typed columns are cast by Arrow, as the claim matrix casts the claims (7.0 -> "7", not "7.0")
+        objects, attributes, values = (_as_strings(table.column(c)) for c in ("object", "attribute", "value"))
         verdicts = (table.column("verdict").to_pylist() if "verdict" in table.column_names
                     else ["confirmed"] * table.num_rows)
         rows = []
@@ -83,7 +85,7 @@ class Verified:
                 raise InputError(f"{origin}: row {k}: object and attribute must not be empty")
             if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "":
                 raise InputError(f"{origin}: row {k}: value is empty (a verified value must name the value)")
-            rows.append((str(o), str(a), v if isinstance(v, str) else json.dumps(v, sort_keys=True), verdict))
+            rows.append((str(o), str(a), str(v), verdict))
         return cls.from_rows(cm, rows, normalizer, origin)
 
     @classmethod
@@ -168,6 +170,12 @@ class Verified:
         mask[cm.cand_item[self.true_cand]] = True
         return mask
 
+    def unknown_items(self, cm: ClaimMatrix) -> np.ndarray:
+        """Items whose every stated value is refuted and none confirmed: the truth is none of them."""
+        false = np.zeros(cm.n_cands)
+        false[self.false_cand] = 1.0
+        return (cm.item_sum(false) >= cm.item_n_cands) & ~self.known_items(cm)
+
     def touched_items(self, cm: ClaimMatrix) -> np.ndarray:
         """Items with any verified row (known, or with a value refuted): leave these out of a score."""
         mask = self.known_items(cm)
@@ -217,6 +225,12 @@ class Verified:
                 "items_touched": int(self.touched_items(cm).sum()),
                 "values_refuted": int(self.false_cand.size), "unstated": int(self.unstated_item.size),
                 "not_in_claims": self.not_in_claims, "conflicting": self.conflicting}
+
+
+def _as_strings(column: Any) -> list[Any]:
+    from sevenfold.fusion.matrix import _as_string_array
+
+    return _as_string_array(column).to_pylist()
 
 
 def as_verified(cm: ClaimMatrix, verified: Any, normalizer: Any = None) -> Verified:

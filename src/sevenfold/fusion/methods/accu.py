@@ -20,7 +20,7 @@ from sevenfold.fusion.copying import (
     pair_posteriors,
 )
 from sevenfold.fusion.matrix import ClaimMatrix
-from sevenfold.fusion.verified import verified_accuracy
+from sevenfold.fusion.verified import VERIFIED_SAMPLES, verified_accuracy
 
 _A_MIN, _A_MAX = 1e-3, 1 - 1e-3
 _DENSE_LIMIT = 30_000_000  # candidates × sources below which the discount uses a dense product
@@ -109,8 +109,13 @@ class Accu(FusionEstimator):
     default_tol = 1e-4
 
     def __init__(self, *, n_false: float | str = "auto", initial_accuracy: float = 0.8, prior_claims: float = 1.0,
-                 max_iter: int | None = None, tol: float | None = None, backend: str = "numpy") -> None:
+                 verified_sample: str = "targeted", max_iter: int | None = None, tol: float | None = None,
+                 backend: str = "numpy") -> None:
         super().__init__(max_iter=max_iter, tol=tol, backend=backend)
+        if verified_sample not in VERIFIED_SAMPLES:
+            raise InputError(f"{self.name}: verified_sample must be one of {', '.join(VERIFIED_SAMPLES)}, "
+                             f"not {verified_sample!r}")
+        self.verified_sample = verified_sample
         if not prior_claims >= 0:
             raise InputError(f"{self.name}: prior_claims must be 0 or more, not {prior_claims}")
         self.prior_claims = float(prior_claims)
@@ -134,11 +139,12 @@ class Accu(FusionEstimator):
 
     def _prepare_verified(self, cm: ClaimMatrix) -> None:
         """Per source, its claims on verified values (``checked``) and how many were right (``correct``),
-        for :meth:`_source_accuracy`; nothing when the fit has no verified values."""
+        for :meth:`_source_accuracy`; nothing when the fit has no verified values, or when they are not
+        a random sample (``verified_sample="targeted"``: the clamped loop alone)."""
         verified = getattr(self, "_verified", None)
         self._checked = self._correct = None
         self._strength = None
-        if verified is None or verified.empty:
+        if verified is None or verified.empty or self.verified_sample != "random":
             return
         cand_known = np.zeros(cm.n_cands)
         cand_known[verified.true_cand] = 1.0
@@ -157,11 +163,26 @@ class Accu(FusionEstimator):
             return self._accuracy(total, cm.source_n_claims)
         # on verified claims ``prob`` is clamped to 1 / 0, so their share of ``total`` is ``correct``
         estimate = self._accuracy(total - self._correct, cm.source_n_claims - self._checked)
-        accuracy, self._strength = verified_accuracy(estimate, self._correct, self._checked)
+        accuracy, strength = verified_accuracy(estimate, self._correct, self._checked)
+        if self._strength is not None:
+            # damped: undamped, the strength and the accuracies can chase each other round after round
+            # (2.5 ↔ 143 on one synthetic draw) and the loop never settles
+            accuracy = 0.5 * (self._pooled + accuracy)
+            strength = float(np.sqrt(self._strength * strength))
+        self._strength, self._pooled = strength, accuracy
         return np.clip(accuracy, _A_MIN, _A_MAX)
 
-    def _verified_extra(self) -> dict[str, Any]:
-        return {} if getattr(self, "_strength", None) is None else {"verified_strength": self._strength}
+    def _restart_pooling(self) -> None:
+        """Forget the damping state of the pooled accuracies (a new run of the loop starts)."""
+        self._strength = self._pooled = None
+
+    def _verified_extra(self, cm: ClaimMatrix, prob: np.ndarray) -> dict[str, Any]:
+        """``verified_strength``: the pooling strength at the answer's value probabilities."""
+        if getattr(self, "_checked", None) is None:
+            return {}
+        total = cm.source_sum(prob)
+        estimate = self._accuracy(total - self._correct, cm.source_n_claims - self._checked)
+        return {"verified_strength": verified_accuracy(estimate, self._correct, self._checked)[1]}
 
     @property
     def n_false_cap(self) -> float:
@@ -187,8 +208,13 @@ class Accu(FusionEstimator):
         return np.maximum(self._n + 1 - cm.item_n_cands, 0.0)
 
     def _probabilities(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None) -> np.ndarray:
-        """Per candidate, the posterior probability of being the item's truth (verified values fixed)."""
-        return self._anchor(cm.item_softmax(self._votes(cm, accuracy, discount), self._unstated(cm)))
+        """Per candidate, the posterior probability of being the item's truth given the verified values
+        (known-false values drop out of the softmax and the rest renormalise; a known value gets 1)."""
+        logits, unstated = self._votes(cm, accuracy, discount), self._unstated(cm)
+        verified = getattr(self, "_verified", None)
+        if verified is not None and not verified.empty:
+            logits, unstated = verified.mask_logits(cm, logits, unstated)
+        return cm.item_softmax(logits, unstated)
 
     def log_likelihood_of(self, cm: ClaimMatrix, accuracy: np.ndarray, discount: np.ndarray | None = None) -> float:
         """Log-likelihood of the claims under ACCU's model given per-source ``accuracy``, plus the log of
@@ -249,7 +275,7 @@ class Accu(FusionEstimator):
                 break
         truths, conf = self._decide(cm, prob, prob)
         return FitResult(truths, conf, prob, accuracy, ctl.n_iter, ctl.converged, ctl.stop_reason,
-                         extra={"n_false": n, **self._verified_extra()})
+                         extra={"n_false": n, **self._verified_extra(cm, prob)})
 
 
 class AccuCopy(Accu):
@@ -318,10 +344,10 @@ class AccuCopy(Accu):
                  copy_n_false: float | None = None, discount: str = "harmonic", damping: float = 0.2,
                  update_dependence: bool = False, prior_claims: float = 1.0,
                  starts: tuple[str, ...] | list[str] | str = ("agreement", "accu"), select: str = "first",
-                 group_duplicates: bool = True,
+                 group_duplicates: bool = True, verified_sample: str = "targeted",
                  max_iter: int | None = None, tol: float | None = None, backend: str = "numpy") -> None:
         super().__init__(n_false=n_false, initial_accuracy=initial_accuracy, prior_claims=prior_claims,
-                         max_iter=max_iter, tol=tol, backend=backend)
+                         verified_sample=verified_sample, max_iter=max_iter, tol=tol, backend=backend)
         self.starts = _start_names(self.name, starts)
         if select not in ("first", "likelihood"):
             raise InputError(f"{self.name}: select must be 'first' or 'likelihood', not {select!r}")
@@ -406,6 +432,7 @@ class AccuCopy(Accu):
               ctl: IterationControl) -> np.ndarray:
         """Value probabilities → accuracies with fixed vote discounts, until ``ctl`` stops; the accuracies.
         A control already at ``max_iter`` (spent by a warm-up) runs no round."""
+        self._restart_pooling()
         while not ctl.exhausted:
             new_acc = self._source_accuracy(cm, self._probabilities(cm, accuracy, discount))
             change = max_abs_change(new_acc, accuracy)
@@ -491,12 +518,13 @@ class AccuCopy(Accu):
         truths, conf = self._decide(cm, prob, prob)
         self._shared = sp.csr_matrix((counts.shared, (counts.i, counts.j)), shape=(cm.n_sources,) * 2)
         return FitResult(truths, conf, prob, accuracy, ctl.n_iter, ctl.converged, ctl.stop_reason,
-                         dependence=dep, extra={"n_false": n, **extra, **self._verified_extra()})
+                         dependence=dep, extra={"n_false": n, **extra, **self._verified_extra(cm, prob)})
 
     def _fit_paper_loop(self, cm: ClaimMatrix, counts: PairCounts, accuracy: np.ndarray, dep: sp.csr_matrix,
                         discount: np.ndarray | None,
                         ctl: IterationControl) -> tuple[np.ndarray, np.ndarray, sp.csr_matrix]:
         """The paper's loop: dependence (and so the discounts) re-estimated every round, one start."""
+        self._restart_pooling()
         while True:
             prob = self._probabilities(cm, accuracy, discount)
             new_acc = self._source_accuracy(cm, prob)

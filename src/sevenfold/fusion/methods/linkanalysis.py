@@ -100,14 +100,16 @@ class Investment(FusionEstimator):
         belief = self._anchor(self._prior(cm), None, cm=cm)
         claim_invest = cm.cand_sum(trust / n)
         verified = getattr(self, "_verified", None)
-        known_liars = verified is not None and not verified.empty
+        known_false = np.zeros(cm.n_cands, dtype=bool)
+        if verified is not None:
+            known_false[verified.false_cand] = True
         while True:
             idle = claim_invest <= 0
-            if idle.any() and not known_liars:
+            if np.any(idle & ~known_false):
                 ctl.degenerate()  # every investor in some value has trust 0: the update is undefined
                 break
             # With verified values a source whose every claim is known false earns nothing and keeps
-            # trust 0; the values only such sources state then pay nothing back (0, not 0 / 0).
+            # trust 0; the (known-false) values only such sources state then pay nothing back (0, not 0 / 0).
             invest = trust / n
             raw = invest * cm.source_sum(np.divide(belief, claim_invest, out=np.zeros_like(belief), where=~idle))
             returns = cm.cand_sum(raw / n)
