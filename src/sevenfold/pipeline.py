@@ -40,8 +40,10 @@ def _fusion_start_alert(fusion: CaseFusion) -> Alert:
     """The learned trust depends on where fusion starts (docs/fusion.md, ACCU-COPY's starts)."""
     share = max(fusion.start_disagreement.values())
     n = round(share * fusion.items)
+    items = "; ".join(f"{o} / {a}" for o, a in fusion.contested)
     return Alert(kind="fusion_depends_on_start", sources=sorted(fusion.trust or {}), message=(
         f"Source trust learned from the claims depends on where the fit starts: started without "
         f"discounting copies, the claims settle on different values for {n} of {fusion.items} items "
         f"({share:.0%}). The trust used here discounts copies; before leaning on it, check the copy "
-        f"pairs and verify a contested item."))
+        f"pairs and verify a contested item" + (f" (most stated first: {items})" if items else "")
+        + ". A confirmed outcome on it anchors the fit."))

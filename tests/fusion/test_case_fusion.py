@@ -89,6 +89,10 @@ def test_pipeline_alerts_when_the_learned_trust_depends_on_the_start() -> None:
     n = round(fusion.start_disagreement["accu"] * fusion.items)
     assert f"settle on different values for {n} of {fusion.items} items" in alerts[0].message
     assert "alpha" in alerts[0].sources and "gamma" in alerts[0].sources
+    # the alert names the contested items to verify first, and an outcome on them is what settles it
+    assert fusion.contested and len(fusion.contested) <= 5
+    obj, att = fusion.contested[0]
+    assert f"most stated first: {obj} / {att}" in alerts[0].message
 
 
 def test_no_start_alert_when_every_start_agrees() -> None:

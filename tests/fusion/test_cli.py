@@ -174,3 +174,27 @@ def test_fuse_warns_when_a_confirmed_value_matches_no_claim(files, tmp_path, cap
     captured = capsys.readouterr()
     assert json.loads(captured.out)["verified"]["unstated"] == 1
     assert "match no stated value" in " ".join(captured.err.split())
+
+
+def test_fuse_lists_the_items_to_verify_first(files, tmp_path, capsys):
+    """When the answer depends on the start, fuse lists those items (most-stated first); verifying some of
+    them and re-running with --verified settles them."""
+    assert main(["fuse", str(files / "claims.csv"), "--method", "accu-copy", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    n = data["start_differs_items"]
+    assert n == round(data["start_disagreement"]["accu"] * 300) and n > 0
+    first = data["verify_first"]
+    assert len(first) == min(n, 50)
+    assert [r["claims"] for r in first] == sorted((r["claims"] for r in first), reverse=True)
+    assert main(["fuse", str(files / "claims.csv"), "--method", "accu-copy"]) == 0
+    assert "verify first:" in " ".join(capsys.readouterr().err.split())
+    # verify them (from the gold) and the items are answered by the verification
+    gold = {(r["object"], r["attribute"]): r["value"] for r in pacsv.read_csv(files / "gold.csv").to_pylist()}
+    v = tmp_path / "verified.csv"
+    v.write_text("object,attribute,value\n" + "".join(
+        f"{r['object']},{r['attribute']},{gold[(r['object'], r['attribute'])]}\n" for r in first))
+    assert main(["fuse", str(files / "claims.csv"), "--method", "accu-copy", "--verified", str(v), "--json"]) == 0
+    after = json.loads(capsys.readouterr().out)
+    by_item = {(t["object"], t["attribute"]): t for t in after["truths"]}
+    assert all(str(by_item[(r["object"], r["attribute"])]["value"]) == str(gold[(r["object"], r["attribute"])])
+               for r in first)

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -130,6 +131,20 @@ def _print_start_check(kept: str, disagreement: dict[str, float], select: str, n
               "group of copies repeats; check the likely copying below before relying on contested items.")
 
 
+VERIFY_FIRST_JSON = 50  # items listed under "verify_first" in --json (the count of all is beside them)
+VERIFY_FIRST_SHOWN = 10  # ... and in the human output
+
+
+def _verify_first(estimator: Any, cm: Any, limit: int) -> list[dict[str, Any]]:
+    """ACCU-COPY's items whose answer depends on the start, most-stated first: verifying one adds to the
+    record of every source that states it (``fuse --verified``)."""
+    ids = np.asarray(getattr(estimator, "start_differs_", ()), dtype=np.int64)
+    ids = ids[np.argsort(-cm.item_n_claims[ids], kind="stable")][:limit]
+    return [{"object": str(cm.item_object[i]), "attribute": str(cm.item_attribute[i]),
+             "value": estimator.truths_[i], "confidence": float(estimator.confidence_[i]),
+             "claims": int(cm.item_n_claims[i])} for i in ids]
+
+
 def _accuracy_json(acc: Any) -> dict[str, Any]:
     return {"accuracy": acc.accuracy, "correct": acc.correct, "evaluated": acc.evaluated,
             "not_covered": acc.not_covered, "excluded_verified": acc.excluded, "ece": acc.ece, "brier": acc.brier}
@@ -204,7 +219,7 @@ def fuse(
     Example: sevenfold fuse claims.csv --method accu-copy --gold truth.csv --out truths.csv
     """
     from sevenfold.fusion import ClaimMatrix, accuracy, get_backend, make_method, read_claims, read_gold, write_table
-    from sevenfold.fusion.methods.accu import START_KEYS
+    from sevenfold.fusion.methods.accu import START_KEYS, START_WARN_SHARE
     from sevenfold.fusion.table_io import read_verified
     from sevenfold.fusion.verified import Verified
 
@@ -295,6 +310,9 @@ def fuse(
         for key in START_KEYS:  # accu-copy: which start's fixed point was kept, and why
             if hasattr(estimator, f"{key}_"):
                 data[key] = getattr(estimator, f"{key}_")
+        if hasattr(estimator, "start_differs_"):  # accu-copy: the items to verify first
+            data["start_differs_items"] = len(estimator.start_differs_)
+            data["verify_first"] = _verify_first(estimator, cm, VERIFY_FIRST_JSON)
         if out is None:
             data["truths"] = estimator.truth_table().to_pylist()
         print_json(data)
@@ -307,6 +325,14 @@ def fuse(
         console.print(f"false values per item: {estimator.n_false_:.3g} ({how}; the paper assumes 100)")
     if hasattr(estimator, "start_disagreement_"):
         _print_start_check(estimator.start_, estimator.start_disagreement_, estimator.select, cm.n_items)
+        if max(estimator.start_disagreement_.values(), default=0.0) >= START_WARN_SHARE:
+            rows = _verify_first(estimator, cm, VERIFY_FIRST_SHOWN)
+            t = Table("object", "attribute", "value kept", "claims",
+                      title=f"verify first: {len(estimator.start_differs_):,} items depend on the start, most-stated "
+                      "first (check some and re-run with --verified)")
+            for r in rows:
+                t.add_row(r["object"], r["attribute"], str(r["value"]), str(r["claims"]))
+            err.print(t)
     if checked is not None:
         _print_verified(checked.summary(cm), getattr(estimator, "verified_strength_", None), verified)
     if cm.n_duplicates_dropped:

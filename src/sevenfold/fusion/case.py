@@ -19,6 +19,7 @@ import numpy as np
 #: honest pair from the copying pair, and ACCU-COPY can side with the copiers
 #: (tests/fusion/test_case_fusion.py keeps that case): no trust is better than confidently wrong trust.
 MIN_SOURCES = 5
+CONTESTED_LISTED = 5
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class CaseFusion:
     #: items whose outcomes contradict each other (two values confirmed, or one confirmed and refuted):
     #: not used to anchor the fit
     conflicting_outcomes: int = 0
+    #: ``(object, attribute)`` of the items on which the start check differs, most-stated first (up to
+    #: :data:`CONTESTED_LISTED`): what to verify first
+    contested: list[tuple[str, str]] = field(default_factory=list)
 
 
 def outcome_rows(case: Any) -> list[tuple[str, str, str, str]]:
@@ -94,8 +98,11 @@ def case_fusion(case: Any, *, method: str = "accu-copy", copy_threshold: float =
     trust = {str(label): float(t) for label, t, ok in zip(cm.source_labels, estimator.source_trust_, overlapping,
                                                           strict=True) if ok}
     pairs = estimator.copy_pairs(copy_threshold) if hasattr(estimator, "copy_pairs") else None
+    differs = np.asarray(getattr(estimator, "start_differs_", ()), dtype=np.int64)
+    differs = differs[np.argsort(-cm.item_n_claims[differs], kind="stable")][:CONTESTED_LISTED]
+    contested = [(str(cm.item_object[i]), str(cm.item_attribute[i])) for i in differs]
     return CaseFusion(trust, pairs, dict(getattr(estimator, "start_disagreement_", {})), cm.n_items,
-                      int(verified.known_items(cm).sum()), verified.conflicting)
+                      int(verified.known_items(cm).sum()), verified.conflicting, contested)
 
 
 def case_trust_and_copying(case: Any, *, method: str = "accu-copy",

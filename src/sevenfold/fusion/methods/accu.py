@@ -325,8 +325,9 @@ class AccuCopy(Accu):
       (:meth:`log_likelihood_of`) instead. It is **not safe as a default**: on synthetic data with few
       honest sources (8–15) and a clique of copiers it prefers the clique's answer (accuracy 0.80–0.92
       → 0.38–0.58, below majority voting; docs/fusion.md). ``start_scores_`` holds every start's
-      log-likelihood, ``start_`` the start kept, ``n_iter_`` the kept run's rounds and ``n_iter_total_``
-      the rounds of every run including warm-ups. One start (``starts=("agreement",)``) is the
+      log-likelihood, ``start_`` the start kept, ``start_differs_`` the items (ids) on which some
+      other start ends elsewhere (the ones to verify first), ``n_iter_`` the kept run's rounds and
+      ``n_iter_total_`` the rounds of every run including warm-ups. One start (``starts=("agreement",)``) is the
       method without the check at half the cost. The paper's loop (``init="constant"`` or
       ``update_dependence=True``) changes the discounts every round and runs once; ``starts`` and
       ``select`` do not apply to it.
@@ -507,14 +508,18 @@ class AccuCopy(Accu):
                 lambda a: self._score(cm, a, discount, weight))
             prob = self._probabilities(cm, accuracy, discount)
             kept_truths = cm.item_argmax(prob)
-            disagreement = {name: float(np.mean(cm.item_argmax(self._probabilities(cm, acc, discount)) != kept_truths))
-                            for name, acc in others.items()}
+            differs = np.zeros(cm.n_items, dtype=bool)
+            disagreement = {}
+            for name, acc in others.items():
+                other = cm.item_argmax(self._probabilities(cm, acc, discount)) != kept_truths
+                disagreement[name] = float(np.mean(other))
+                differs |= other
             # votes used the truth-free dependence; report the paper's (directional) estimate given the
             # final truths and accuracies
             p_ij, p_ji = pair_posteriors(counts, prob, accuracy, prior=self.prior, copy_rate=self.copy_rate,
                                          n_false=self._effective_n_false(cm, prob))
             dep = dependence_matrix(counts, p_ij, p_ji)
-            extra = self._start_extra(ctl, kept, scores, disagreement)
+            extra = {**self._start_extra(ctl, kept, scores, disagreement), "start_differs": np.flatnonzero(differs)}
         truths, conf = self._decide(cm, prob, prob)
         self._shared = sp.csr_matrix((counts.shared, (counts.i, counts.j)), shape=(cm.n_sources,) * 2)
         return FitResult(truths, conf, prob, accuracy, ctl.n_iter, ctl.converged, ctl.stop_reason,
