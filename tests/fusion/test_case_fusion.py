@@ -194,3 +194,18 @@ def test_outcomes_after_as_of_and_contradicting_outcomes_anchor_nothing() -> Non
     data["outcomes"].append({**first, "id": "other-verdict", "verdict": "refuted"})
     fusion = case_fusion(case_from_data(data))
     assert fusion.verified_items == 3 and fusion.conflicting_outcomes == 1
+
+
+def test_numeric_outcomes_match_numeric_claims_written_either_way() -> None:
+    """Review finding: an outcome of 7.0 against claims of 7 did not match ("7.0" vs "7"), so every
+    stated value counted as false and the honest sources lost trust, silently."""
+    data = _case()
+    for r in data["reports"]:
+        claim = r["claims"][0]
+        claim["value"] = 7 if claim["value"] == "true" else 3
+    data["outcomes"] = [{"id": f"o{i}", "verdict": "confirmed",
+                         "claim": {"object": f"item{i}", "attribute": "value", "value": 7.0}} for i in range(10)]
+    fusion = case_fusion(case_from_data(data))
+    assert fusion.verified_items == 10 and fusion.unmatched_outcomes == 0
+    data["outcomes"][0]["claim"]["value"] = 8  # a value nobody states is counted
+    assert case_fusion(case_from_data(data)).unmatched_outcomes == 1

@@ -8,7 +8,6 @@ into one origin (a copy is not independent corroboration).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +39,8 @@ class CaseFusion:
     #: ``(object, attribute)`` of the items on which the start check differs, most-stated first (up to
     #: :data:`CONTESTED_LISTED`): what to verify first
     contested: list[tuple[str, str]] = field(default_factory=list)
+    #: confirmed outcome values that match no stated value of their item (every stated value then false)
+    unmatched_outcomes: int = 0
 
 
 def outcome_rows(case: Any) -> list[tuple[str, str, str, str]]:
@@ -49,6 +50,7 @@ def outcome_rows(case: Any) -> list[tuple[str, str, str, str]]:
     values; an outcome dated after ``as_of`` is not known yet (no hindsight). Non-string values are
     written as JSON, as :meth:`ClaimMatrix.from_case` writes claim values.
     """
+    from sevenfold.fusion.matrix import case_value_text
     from sevenfold.model import surely_after
 
     as_of = case.case.as_of
@@ -58,9 +60,7 @@ def outcome_rows(case: Any) -> list[tuple[str, str, str, str]]:
             continue
         if surely_after(o.date, as_of):
             continue
-        v = o.claim.value
-        rows.append((o.claim.object, o.claim.attribute, v if isinstance(v, str) else json.dumps(v, sort_keys=True),
-                     o.verdict))
+        rows.append((o.claim.object, o.claim.attribute, str(case_value_text(o.claim.value)), o.verdict))
     return rows
 
 
@@ -69,7 +69,9 @@ def case_fusion(case: Any, *, method: str = "accu-copy", copy_threshold: float =
 
     Claim outcomes known at ``as_of`` (:func:`outcome_rows`) are verified values: the fit takes them
     as known (docs/fusion.md, *Verified items*), so a source's trust also reflects its record on
-    checked items, and a source that agrees with a checked-reliable one gains from it.
+    checked items, and a source that agrees with a checked-reliable one gains from it. A confirmed
+    value that no claim states makes every stated value of its item false; ``unmatched_outcomes``
+    counts them (usually a spelling or format slip worth checking).
 
     Only sources that state at least one item another source also states get a trust value (a
     lone statement cannot be checked against anything). Nothing is learned when fewer than
@@ -102,7 +104,8 @@ def case_fusion(case: Any, *, method: str = "accu-copy", copy_threshold: float =
     differs = differs[np.argsort(-cm.item_n_claims[differs], kind="stable")][:CONTESTED_LISTED]
     contested = [(str(cm.item_object[i]), str(cm.item_attribute[i])) for i in differs]
     return CaseFusion(trust, pairs, dict(getattr(estimator, "start_disagreement_", {})), cm.n_items,
-                      int(verified.known_items(cm).sum()), verified.conflicting, contested)
+                      int(verified.known_items(cm).sum()), verified.conflicting, contested,
+                      int(verified.unstated_item.size))
 
 
 def case_trust_and_copying(case: Any, *, method: str = "accu-copy",

@@ -391,7 +391,8 @@ class ClaimMatrix:
         """Claims of a case: one per ``case.reports[i].claims[j]``, stated by ``case.reports[i].source``.
 
         Works on :class:`sevenfold.model.Case` or any object of the same shape. Non-string values are
-        written as JSON (``true``, ``3``, ``["a", "b"]``); the report's ``date`` orders duplicates.
+        written as JSON (``true``, ``3``, ``["a", "b"]``; ``3.0`` as ``3``, :func:`case_value_text`);
+        the report's ``date`` orders duplicates.
         A source with no claims does not appear in the matrix.
         """
         src: list[str] = []
@@ -407,7 +408,7 @@ class ClaimMatrix:
                 src.append(str(report.source))
                 obj.append(str(claim.object))
                 att.append(str(claim.attribute))
-                val.append(v if isinstance(v, str) or v is None else json.dumps(v, sort_keys=True))
+                val.append(case_value_text(v))
                 dates.append(None if d is None else str(d))
                 reps.append(str(getattr(report, "id", "")) or None)
         case_id = getattr(getattr(case, "case", None), "id", None) or "case"
@@ -584,6 +585,16 @@ class ClaimMatrix:
             origin=origin,
             normalizer=norm,
         ).prepare()
+
+
+def case_value_text(value: Any) -> str | None:
+    """A case's claim value as text: strings as they are, anything else as JSON, with a whole-number
+    float written as the integer (``7.0`` and ``7`` are one value; a case file may write either)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return json.dumps(value, sort_keys=True)
 
 
 def as_claim_matrix(claims: Any) -> ClaimMatrix:
