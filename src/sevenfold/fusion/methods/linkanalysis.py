@@ -100,18 +100,26 @@ class Investment(FusionEstimator):
         belief = self._anchor(self._prior(cm), None, cm=cm)
         claim_invest = cm.cand_sum(trust / n)
         verified = getattr(self, "_verified", None)
-        known_false = np.zeros(cm.n_cands, dtype=bool)
-        if verified is not None:
+        known_false = None  # values verified false (a source stating only those may end with trust 0)
+        if verified is not None and not verified.empty:
+            known_false = np.zeros(cm.n_cands, dtype=bool)
             known_false[verified.false_cand] = True
         while True:
-            idle = claim_invest <= 0
-            if np.any(idle & ~known_false):
-                ctl.degenerate()  # every investor in some value has trust 0: the update is undefined
-                break
-            # With verified values a source whose every claim is known false earns nothing and keeps
-            # trust 0; the (known-false) values only such sources state then pay nothing back (0, not 0 / 0).
+            if known_false is None:
+                if np.any(claim_invest <= 0):
+                    ctl.degenerate()  # every investor in some value has trust 0: the update is undefined
+                    break
+                per_value = belief / claim_invest
+            else:
+                # A source whose every claim is known false earns nothing and keeps trust 0; the
+                # (known-false) values only such sources state then pay nothing back (0, not 0 / 0).
+                idle = claim_invest <= 0
+                if np.any(idle & ~known_false):
+                    ctl.degenerate()
+                    break
+                per_value = np.divide(belief, claim_invest, out=np.zeros_like(belief), where=~idle)
             invest = trust / n
-            raw = invest * cm.source_sum(np.divide(belief, claim_invest, out=np.zeros_like(belief), where=~idle))
+            raw = invest * cm.source_sum(per_value)
             returns = cm.cand_sum(raw / n)
             belief = self._anchor(scale_to_max(self._belief(cm, returns)), None, cm=cm)
             top = max_scale(raw)
