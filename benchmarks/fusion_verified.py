@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from sevenfold.fusion import ClaimMatrix, accuracy, make_method  # noqa: E402
 from sevenfold.fusion.datasets import LOADERS  # noqa: E402
+from sevenfold.fusion.evaluate import gold_hits  # noqa: E402
 from sevenfold.fusion.normalize import attribute_keys, resolve_normalizer  # noqa: E402
 
 DATA = Path(os.environ.get("SEVENFOLD_TD_DATA", "/work/shared/data/truth-discovery"))
@@ -85,18 +86,8 @@ def run(name: str, cm: ClaimMatrix, gold: pa.Table, norm: object, fractions: lis
 
 def accuracy_mask(estimator: object, gold: pa.Table, norm: object) -> np.ndarray:
     """Per gold row: 1 where the estimator's value is right, 0 where wrong, -1 where not covered."""
-    cm = estimator.claims_  # type: ignore[attr-defined]
-    index = cm.item_index()
-    out = np.full(gold.num_rows, -1)
-    rows = gold.to_pylist()
-    att = np.asarray([r["attribute"] for r in rows], dtype=object)
-    pos = np.asarray([index.get((r["object"], r["attribute"]), -1) for r in rows])
-    cov = pos >= 0
-    nz = resolve_normalizer(norm)
-    fused = attribute_keys(nz, att[cov], np.asarray(estimator.truths_, dtype=object)[pos[cov]])  # type: ignore[attr-defined]
-    want = attribute_keys(nz, att[cov], np.asarray([r["value"] or "" for r in rows], dtype=object)[cov])
-    out[cov] = (fused == want).astype(int)
-    return out
+    pos, hit = gold_hits(estimator, gold, norm)
+    return np.where(pos >= 0, hit.astype(int), -1)
 
 
 def main() -> None:

@@ -270,9 +270,7 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
     notes.append(f"origins: {how}")
 
     outcome: dict[str, str] = {}
-    for o in case.outcomes:
-        if o.verdict == "unresolved" or surely_after(o.date, case.case.as_of):
-            continue
+    for o in case.known_outcomes():
         if o.report in ridx:
             outcome[o.report] = o.verdict
         elif o.hypothesis is not None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from scipy.special import betaincinv
 
 from sevenfold.assess.language import ADMIRALTY_WORDS, admiralty_grade
-from sevenfold.model import Case, Source, surely_after
+from sevenfold.model import Case, Source
 
 # Beta prior per source kind: mean 0.5 (no opinion) with the weight of 4 observations, except
 # technical collection and intercepts whose failure mode is noise rather than lying (mean 0.6).
@@ -78,12 +78,9 @@ def _same_value(a: object, b: object) -> bool:
 
 def outcome_counts(case: Case, visible_reports: set[str]) -> dict[str, tuple[int, int]]:
     """(confirmed, refuted) per source from outcomes dated <= as_of on its visible reports/claims."""
-    as_of = case.case.as_of
     by_report = {r.id: r for r in case.reports if r.id in visible_reports}
     counts: dict[str, list[int]] = {}
-    for o in case.outcomes:
-        if o.verdict == "unresolved" or surely_after(o.date, as_of):
-            continue
+    for o in case.known_outcomes():
         if o.report is not None:
             rep = by_report.get(o.report)
             if rep is not None:

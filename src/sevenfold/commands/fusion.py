@@ -6,7 +6,6 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -138,11 +137,9 @@ VERIFY_FIRST_SHOWN = 10  # ... and in the human output
 def _verify_first(estimator: Any, cm: Any, limit: int) -> list[dict[str, Any]]:
     """ACCU-COPY's items whose answer depends on the start, most-stated first: verifying one adds to the
     record of every source that states it (``fuse --verified``)."""
-    ids = np.asarray(getattr(estimator, "start_differs_", ()), dtype=np.int64)
-    ids = ids[np.argsort(-cm.item_n_claims[ids], kind="stable")][:limit]
     return [{"object": str(cm.item_object[i]), "attribute": str(cm.item_attribute[i]),
              "value": estimator.truths_[i], "confidence": float(estimator.confidence_[i]),
-             "claims": int(cm.item_n_claims[i])} for i in ids]
+             "claims": int(cm.item_n_claims[i])} for i in estimator.verify_first(limit)]
 
 
 def _accuracy_json(acc: Any) -> dict[str, Any]:

@@ -51,14 +51,10 @@ def outcome_rows(case: Any) -> list[tuple[str, str, str, str]]:
     written as JSON, as :meth:`ClaimMatrix.from_case` writes claim values.
     """
     from sevenfold.fusion.matrix import case_value_text
-    from sevenfold.model import surely_after
 
-    as_of = case.case.as_of
     rows = []
-    for o in case.outcomes:
-        if o.claim is None or o.claim.value is None or o.verdict not in ("confirmed", "refuted"):
-            continue
-        if surely_after(o.date, as_of):
+    for o in case.known_outcomes():
+        if o.claim is None or o.claim.value is None:
             continue
         rows.append((o.claim.object, o.claim.attribute, str(case_value_text(o.claim.value)), o.verdict))
     return rows
@@ -100,8 +96,7 @@ def case_fusion(case: Any, *, method: str = "accu-copy", copy_threshold: float =
     trust = {str(label): float(t) for label, t, ok in zip(cm.source_labels, estimator.source_trust_, overlapping,
                                                           strict=True) if ok}
     pairs = estimator.copy_pairs(copy_threshold) if hasattr(estimator, "copy_pairs") else None
-    differs = np.asarray(getattr(estimator, "start_differs_", ()), dtype=np.int64)
-    differs = differs[np.argsort(-cm.item_n_claims[differs], kind="stable")][:CONTESTED_LISTED]
+    differs = estimator.verify_first(CONTESTED_LISTED) if hasattr(estimator, "verify_first") else ()
     contested = [(str(cm.item_object[i]), str(cm.item_attribute[i])) for i in differs]
     return CaseFusion(trust, pairs, dict(getattr(estimator, "start_disagreement_", {})), cm.n_items,
                       int(verified.known_items(cm).sum()), verified.conflicting, contested,

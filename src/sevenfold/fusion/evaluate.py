@@ -45,6 +45,24 @@ def _scored(hit: np.ndarray, covered: np.ndarray, confidence: np.ndarray | None)
     return replace(acc, ece=expected_calibration_error(conf, hit), brier=brier_score(conf, hit))
 
 
+def gold_hits(estimator: Any, gold: pa.Table, normalizer: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per gold row: the item it names in the estimator's claim matrix (-1: no source mentions it), and
+    whether the fused value has the gold value's key (False where not covered)."""
+    norm = resolve_normalizer(normalizer)
+    index = estimator.claims_.item_index()
+    g_att = np.asarray(gold.column("attribute").to_pylist(), dtype=object)
+    g_val = np.asarray([v if v is not None else "" for v in gold.column("value").to_pylist()], dtype=object)
+    pos = np.asarray([index.get((o, a), -1) for o, a in zip(gold.column("object").to_pylist(), g_att, strict=True)],
+                     dtype=np.int64)
+    covered = pos >= 0
+    hit = np.zeros(len(pos), dtype=bool)
+    if covered.any():
+        fused = np.asarray(estimator.truths_, dtype=object)[pos[covered]]
+        hit[covered] = attribute_keys(norm, g_att[covered], fused) == attribute_keys(norm, g_att[covered],
+                                                                                      g_val[covered])
+    return pos, hit
+
+
 def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None, exclude: np.ndarray | None = None) -> Accuracy:
     """Score a fitted estimator against ``gold`` (columns object, attribute, value).
 
@@ -52,13 +70,8 @@ def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None, exclude: np
     verified items a semi-supervised fit was given (``estimator.verified_.touched_items(...)``): scoring
     them would count the answers the fit was told. They are counted in ``excluded``.
     """
-    norm = resolve_normalizer(normalizer)
     cm = estimator.claims_
-    index = cm.item_index()
-    g_obj = np.asarray(gold.column("object").to_pylist(), dtype=object)
-    g_att = np.asarray(gold.column("attribute").to_pylist(), dtype=object)
-    g_val = np.asarray([v if v is not None else "" for v in gold.column("value").to_pylist()], dtype=object)
-    pos = np.asarray([index.get((o, a), -1) for o, a in zip(g_obj, g_att, strict=True)], dtype=np.int64)
+    pos, hit = gold_hits(estimator, gold, normalizer)
     covered = pos >= 0
     n_excluded = 0
     if exclude is not None:
@@ -69,13 +82,10 @@ def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None, exclude: np
         dropped = covered.copy()
         dropped[covered] = np.asarray(exclude, dtype=bool)[pos[covered]]
         n_excluded = int(dropped.sum())
-        g_att, g_val, pos, covered = g_att[~dropped], g_val[~dropped], pos[~dropped], covered[~dropped]
+        pos, hit, covered = pos[~dropped], hit[~dropped], covered[~dropped]
     if not covered.any():
         return Accuracy(0.0, 0, 0, len(pos), len(pos), excluded=n_excluded)
-    fused = np.asarray(estimator.truths_, dtype=object)[pos[covered]]
-    fk = attribute_keys(norm, g_att[covered], fused)
-    gk = attribute_keys(norm, g_att[covered], g_val[covered])
-    scored = _scored(fk == gk, covered, np.asarray(estimator.confidence_, dtype=np.float64)[pos[covered]])
+    scored = _scored(hit[covered], covered, np.asarray(estimator.confidence_, dtype=np.float64)[pos[covered]])
     return replace(scored, excluded=n_excluded)
 
 

@@ -76,17 +76,8 @@ class Verified:
         objects, attributes, values = (_as_strings(table.column(c)) for c in ("object", "attribute", "value"))
         verdicts = (table.column("verdict").to_pylist() if "verdict" in table.column_names
                     else ["confirmed"] * table.num_rows)
-        rows = []
-        for k, (o, a, v, d) in enumerate(zip(objects, attributes, values, verdicts, strict=True), start=1):
-            verdict = (d or "confirmed").strip().lower() if isinstance(d, str) or d is None else d
-            if verdict not in VERDICTS:
-                raise InputError(f"{origin}: row {k}: verdict must be confirmed or refuted, not {d!r}")
-            if o is None or a is None or str(o).strip() == "" or str(a).strip() == "":
-                raise InputError(f"{origin}: row {k}: object and attribute must not be empty")
-            if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "":
-                raise InputError(f"{origin}: row {k}: value is empty (a verified value must name the value)")
-            rows.append((str(o), str(a), str(v), verdict))
-        return cls.from_rows(cm, rows, normalizer, origin)
+        return cls.from_rows(cm, _checked_rows(zip(objects, attributes, values, verdicts, strict=True), origin),
+                             normalizer, origin)
 
     @classmethod
     def from_rows(cls, cm: ClaimMatrix, rows: list[tuple[str, str, str, str]], normalizer: Any = None,
@@ -157,23 +148,26 @@ class Verified:
     def empty(self) -> bool:
         return not (self.true_cand.size or self.false_cand.size)
 
-    @property
-    def item_mask(self) -> np.ndarray:
-        """Items whose truth is known (a value confirmed, stated or not)."""
-        mask = np.zeros(self.n_items, dtype=bool)
-        mask[self.unstated_item] = True
+    def cand_mask(self, *, true: bool = False, false: bool = False) -> np.ndarray:
+        """Per candidate, whether it is known true (``true=True``), known false (``false=True``) or
+        either (both)."""
+        mask = np.zeros(self.n_cands, dtype=bool)
+        if true:
+            mask[self.true_cand] = True
+        if false:
+            mask[self.false_cand] = True
         return mask
 
     def known_items(self, cm: ClaimMatrix) -> np.ndarray:
         """Items whose truth is known: a stated value confirmed, or a confirmed value nobody states."""
-        mask = self.item_mask
+        mask = np.zeros(self.n_items, dtype=bool)
+        mask[self.unstated_item] = True
         mask[cm.cand_item[self.true_cand]] = True
         return mask
 
     def unknown_items(self, cm: ClaimMatrix) -> np.ndarray:
         """Items whose every stated value is refuted and none confirmed: the truth is none of them."""
-        false = np.zeros(cm.n_cands)
-        false[self.false_cand] = 1.0
+        false = self.cand_mask(false=True).astype(np.float64)
         return (cm.item_sum(false) >= cm.item_n_cands) & ~self.known_items(cm)
 
     def touched_items(self, cm: ClaimMatrix) -> np.ndarray:
@@ -227,6 +221,22 @@ class Verified:
                 "not_in_claims": self.not_in_claims, "conflicting": self.conflicting}
 
 
+def _checked_rows(rows: Any, origin: str) -> list[tuple[str, str, str, str]]:
+    """``(object, attribute, value, verdict)`` rows with the verdict normalised (empty: confirmed); a row
+    with an unknown verdict or an empty field is refused."""
+    out = []
+    for k, (o, a, v, d) in enumerate(rows, start=1):
+        verdict = (d or "confirmed").strip().lower() if isinstance(d, str) or d is None else d
+        if verdict not in VERDICTS:
+            raise InputError(f"{origin}: row {k}: verdict must be confirmed or refuted, not {d!r}")
+        if o is None or a is None or str(o).strip() == "" or str(a).strip() == "":
+            raise InputError(f"{origin}: row {k}: object and attribute must not be empty")
+        if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "":
+            raise InputError(f"{origin}: row {k}: value is empty (a verified value must name the value)")
+        out.append((str(o), str(a), str(v), verdict))
+    return out
+
+
 def _as_strings(column: Any) -> list[Any]:
     from sevenfold.fusion.matrix import _as_string_array
 
@@ -252,13 +262,9 @@ def as_verified(cm: ClaimMatrix, verified: Any, normalizer: Any = None) -> Verif
         for k, r in enumerate(verified, start=1):
             if len(r) not in (3, 4):
                 raise InputError(f"verified: row {k}: expected (object, attribute, value[, verdict]), not {r!r}")
-            rows.append((*r, *(("confirmed",) if len(r) == 3 else ())))
-        names = ["object", "attribute", "value", "verdict"]
-        cols = {n: [None if x is None else (x if isinstance(x, str) else json.dumps(x)) for x in col]
-                for n, col in zip(names, zip(*rows, strict=True), strict=True)} if rows else \
-            {n: [] for n in names}
-        return Verified.from_table(cm, pa.table({n: pa.array(v, pa.string()) for n, v in cols.items()}),
-                                   normalizer)
+            rows.append(tuple(x if x is None or isinstance(x, str) else json.dumps(x)
+                              for x in (*r, *(("confirmed",) if len(r) == 3 else ()))))
+        return Verified.from_rows(cm, _checked_rows(rows, "verified"), normalizer)
     from sevenfold.fusion.table_io import read_verified
 
     return Verified.from_table(cm, read_verified(verified), normalizer, origin=str(verified))

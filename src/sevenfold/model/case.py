@@ -67,6 +67,13 @@ class Case(BaseModel):
         as_of = self.case.as_of
         return [r for r in self.reports if not surely_after(r.date, as_of)]
 
+    def known_outcomes(self) -> list[Outcome]:
+        """Resolved outcomes known at ``case.as_of``: not ``unresolved``, not surely dated after it."""
+        from sevenfold.model.dates import surely_after
+
+        as_of = self.case.as_of
+        return [o for o in self.outcomes if o.verdict != "unresolved" and not surely_after(o.date, as_of)]
+
     def reference_problems(self, file: str = "<case>") -> list[Problem]:
         """Every duplicate id and dangling reference, one :class:`Problem` each."""
         return check_references(self, file)

@@ -146,24 +146,23 @@ class Accu(FusionEstimator):
         self._strength = None
         if verified is None or verified.empty or self.verified_sample != "random":
             return
-        cand_known = np.zeros(cm.n_cands)
-        cand_known[verified.true_cand] = 1.0
-        cand_known[verified.false_cand] = 1.0
-        cand_true = np.zeros(cm.n_cands)
-        cand_true[verified.true_cand] = 1.0
-        self._checked = np.bincount(cm.claim_source, cand_known[cm.claim_cand], minlength=cm.n_sources)
-        self._correct = np.bincount(cm.claim_source, cand_true[cm.claim_cand], minlength=cm.n_sources)
+        checked = verified.cand_mask(true=True, false=True)[cm.claim_cand]
+        correct = verified.cand_mask(true=True)[cm.claim_cand]
+        self._checked = np.bincount(cm.claim_source, checked.astype(np.float64), minlength=cm.n_sources)
+        self._correct = np.bincount(cm.claim_source, correct.astype(np.float64), minlength=cm.n_sources)
+
+    def _unverified_estimate(self, cm: ClaimMatrix, prob: np.ndarray) -> np.ndarray:
+        """Each source's accuracy from its claims on unverified items only (on verified claims ``prob``
+        is clamped to 1 / 0, so their share of the sum is ``correct``)."""
+        return self._accuracy(cm.source_sum(prob) - self._correct, cm.source_n_claims - self._checked)
 
     def _source_accuracy(self, cm: ClaimMatrix, prob: np.ndarray) -> np.ndarray:
         """Accuracies given value probabilities: :meth:`_accuracy` over every claim, or, with verified
         values, the loop's estimate from the unverified claims pooled with each source's verified record
         by :func:`~sevenfold.fusion.verified.verified_accuracy` (its strength is ``verified_strength_``)."""
-        total = cm.source_sum(prob)
         if getattr(self, "_checked", None) is None:
-            return self._accuracy(total, cm.source_n_claims)
-        # on verified claims ``prob`` is clamped to 1 / 0, so their share of ``total`` is ``correct``
-        estimate = self._accuracy(total - self._correct, cm.source_n_claims - self._checked)
-        accuracy, strength = verified_accuracy(estimate, self._correct, self._checked)
+            return self._accuracy(cm.source_sum(prob), cm.source_n_claims)
+        accuracy, strength = verified_accuracy(self._unverified_estimate(cm, prob), self._correct, self._checked)
         if self._strength is not None:
             # damped: undamped, the strength and the accuracies can chase each other round after round
             # (2.5 ↔ 143 on one synthetic draw) and the loop never settles
@@ -180,9 +179,8 @@ class Accu(FusionEstimator):
         """``verified_strength``: the pooling strength at the answer's value probabilities."""
         if getattr(self, "_checked", None) is None:
             return {}
-        total = cm.source_sum(prob)
-        estimate = self._accuracy(total - self._correct, cm.source_n_claims - self._checked)
-        return {"verified_strength": verified_accuracy(estimate, self._correct, self._checked)[1]}
+        return {"verified_strength": verified_accuracy(self._unverified_estimate(cm, prob), self._correct,
+                                                       self._checked)[1]}
 
     @property
     def n_false_cap(self) -> float:
@@ -543,6 +541,14 @@ class AccuCopy(Accu):
             if ctl.done(change):
                 break
         return accuracy, self._probabilities(cm, accuracy, discount), dep
+
+    def verify_first(self, limit: int | None = None) -> np.ndarray:
+        """The items (ids) whose answer depends on the start (``start_differs_``), most-stated first:
+        verifying one adds to the record of every source that states it. Empty when the fit ran one
+        start or the paper's loop."""
+        self._check_fitted()
+        ids = np.asarray(getattr(self, "start_differs_", ()), dtype=np.int64)
+        return ids[np.argsort(-self.claims_.item_n_claims[ids], kind="stable")][:limit]
 
     def copy_pairs(self, threshold: float = 0.5) -> list[CopyPair]:
         """``(copier, original, probability, dependence, shared_items)`` for pairs at or above ``threshold``."""

@@ -100,10 +100,8 @@ class Investment(FusionEstimator):
         belief = self._anchor(self._prior(cm), None, cm=cm)
         claim_invest = cm.cand_sum(trust / n)
         verified = getattr(self, "_verified", None)
-        known_false = None  # values verified false (a source stating only those may end with trust 0)
-        if verified is not None and not verified.empty:
-            known_false = np.zeros(cm.n_cands, dtype=bool)
-            known_false[verified.false_cand] = True
+        # values verified false (a source stating only those may end with trust 0)
+        known_false = None if verified is None or verified.empty else verified.cand_mask(false=True)
         while True:
             if known_false is None:
                 if np.any(claim_invest <= 0):
