@@ -311,6 +311,18 @@ def test_every_stated_value_refuted_leaves_the_truth_unknown():
     assert row["value"] is None and row["confidence"] == 0.0
 
 
+def test_an_unknown_answer_is_never_right_in_either_scorer():
+    """Noticed in session 5: table_accuracy read a None truth as "" and so scored it right against an
+    empty gold value, while accuracy() did not. Both now count an unknown answer as wrong."""
+    from sevenfold.fusion.evaluate import table_accuracy
+
+    cm = _matrix()
+    est = make_method("accu").fit(cm, verified=[("x", "city", "Paris", "refuted"), ("x", "city", "Lyon", "refuted")])
+    gold = pa.table({"object": ["x", "y"], "attribute": ["city", "city"], "value": ["", "Milan"]})
+    direct, from_table = accuracy(est, gold), table_accuracy(est.truth_table(), gold)
+    assert (direct.correct, direct.evaluated) == (from_table.correct, from_table.evaluated) == (1, 2)
+
+
 def test_typed_values_are_cast_like_the_claims():
     """Review finding: a float column verified 7.0 as "7.0" while the claims held "7", which turned a
     confirmation into "every stated value is false"."""

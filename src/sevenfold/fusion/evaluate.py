@@ -58,8 +58,10 @@ def gold_hits(estimator: Any, gold: pa.Table, normalizer: Any = None) -> tuple[n
     hit = np.zeros(len(pos), dtype=bool)
     if covered.any():
         fused = np.asarray(estimator.truths_, dtype=object)[pos[covered]]
-        hit[covered] = attribute_keys(norm, g_att[covered], fused) == attribute_keys(norm, g_att[covered],
-                                                                                      g_val[covered])
+        known = np.asarray([v is not None for v in fused], dtype=bool)  # an unknown answer is never right
+        fused = np.where(known, fused, "")
+        hit[covered] = known & (attribute_keys(norm, g_att[covered], fused)
+                                == attribute_keys(norm, g_att[covered], g_val[covered]))
     return pos, hit
 
 
@@ -97,7 +99,7 @@ def table_accuracy(truths: pa.Table, gold: pa.Table, normalizer: Any = None) -> 
     norm = resolve_normalizer(normalizer)
     confs = (truths.column("confidence").to_pylist() if "confidence" in truths.column_names
              else [None] * truths.num_rows)
-    fused_by_item = {(o, a): ("" if v is None else str(v), c) for o, a, v, c in zip(
+    fused_by_item = {(o, a): (None if v is None else str(v), c) for o, a, v, c in zip(
         truths.column("object").to_pylist(), truths.column("attribute").to_pylist(),
         truths.column("value").to_pylist(), confs, strict=True)}
     g_att = np.asarray(gold.column("attribute").to_pylist(), dtype=object)
@@ -106,7 +108,10 @@ def table_accuracy(truths: pa.Table, gold: pa.Table, normalizer: Any = None) -> 
     covered = np.asarray([f is not None for f in fused], dtype=bool)
     if not covered.any():
         return Accuracy(0.0, 0, 0, len(fused), len(fused))
-    fk = attribute_keys(norm, g_att[covered], np.asarray([f[0] for f in fused if f is not None], dtype=object))
+    values = [f[0] for f in fused if f is not None]
+    fk = attribute_keys(norm, g_att[covered], np.asarray(["" if v is None else v for v in values], dtype=object))
     gk = attribute_keys(norm, g_att[covered], g_val[covered])
+    known = np.asarray([v is not None for v in values], dtype=bool)  # an unknown answer is never right
     conf = [f[1] for f in fused if f is not None]
-    return _scored(fk == gk, covered, None if any(c is None for c in conf) else np.asarray(conf, dtype=np.float64))
+    return _scored((fk == gk) & known, covered,
+                   None if any(c is None for c in conf) else np.asarray(conf, dtype=np.float64))
