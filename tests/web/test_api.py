@@ -34,6 +34,33 @@ def test_create_case_makes_creator_owner_and_hides_it_from_others(fresh: World) 
     fresh.store.delete_case("created")
 
 
+def test_a_case_imported_under_a_freed_id_shows_nothing_of_the_deleted_one(fresh: World) -> None:
+    """Review finding (session 6): the assessment cache was keyed by (case id, revision), and a case
+    imported again under a deleted case's id starts at revision 1 again, so the next owner was served the
+    deleted case; the case's audit history also showed the deleted case's records."""
+    alice, bob = fresh.client("alice"), fresh.client("bob")
+    secret = dict(TINY, case=dict(TINY["case"], id="reused", title="ALICE SECRET"))
+    assert _upload(alice, yaml.safe_dump(secret).encode()).status_code == 201
+    assert alice.get("/api/v1/cases/reused/assessment").status_code == 200  # fills the cache
+    assert alice.put("/api/v1/cases/reused/ratings/r1/h2", json={"consistency": "I", "note": "alice's note"}
+                     ).status_code == 200
+    assert alice.get("/api/v1/cases/reused").json()["case"]["case"]["title"] == "ALICE SECRET"
+    assert alice.delete("/api/v1/cases/reused").status_code == 200
+    mine = dict(TINY, case=dict(TINY["case"], id="reused", title="Bob's own"),
+                sources=[*TINY["sources"][:2], TINY["sources"][3]], burns=[],
+                reports=TINY["reports"][:1], ratings=TINY["ratings"][:2])
+    assert _upload(bob, yaml.safe_dump(mine).encode()).status_code == 201
+    for path in ("", "/export", "/assessment", "/sources"):
+        body = bob.get("/api/v1/cases/reused" + path).text
+        assert "ALICE SECRET" not in body and "Burned source" not in body, path
+    assert bob.get("/api/v1/cases/reused").json()["case"]["case"]["title"] == "Bob's own"
+    history = bob.get("/api/v1/cases/reused/audit").json()
+    assert history and all(r["who"] == "api:bob" for r in history)
+    assert "alice's note" not in json.dumps(history)
+    assert any(r.who == "api:alice" for r in records(fresh.store, "reused"))  # the full log keeps them
+    fresh.store.delete_case("reused")
+
+
 def test_invalid_upload_reports_the_same_problems_as_the_cli(fresh: World) -> None:
     bad = dict(TINY, case=dict(TINY["case"], id="bad"),
                reports=[*TINY["reports"], {"id": "r9", "source": "ghost"}],
@@ -203,10 +230,38 @@ def test_burn_shows_what_falls_and_unburn(fresh: World) -> None:
     assert c.get(CASE + "/burns/preview", params={"source": "ghost"}).status_code == 404
 
 
+def test_ui_unburn_of_an_unknown_burn_writes_nothing(fresh: World) -> None:
+    """Review finding (session 6): the form answered "unburned no-such-burn", bumped the revision and
+    wrote an audit record; it now answers 404 like the API, and nothing changes."""
+    c, csrf = session_client(fresh, "bob")
+    before, n_records = fresh.store.revision("tiny"), len(records(fresh.store, "tiny"))
+    r = c.post("/cases/tiny/ui/unburn", data={"burn_id": "no-such-burn", "csrf_token": csrf})
+    assert r.status_code == 404
+    assert fresh.store.revision("tiny") == before and len(records(fresh.store, "tiny")) == n_records
+    assert c.post("/cases/tiny/ui/unburn", data={"burn_id": "b1", "csrf_token": csrf}).status_code == 200
+    assert fresh.store.revision("tiny") == before + 1
+
+
+def test_a_lone_surrogate_is_bad_input_not_a_server_error(fresh: World) -> None:
+    """Review finding (session 6): a JSON "\\ud800" escape reached the audit log's UTF-8 encoder: 500."""
+    c = fresh.client("bob")
+    r = c.post(CASE + "/reports", content=b'{"id": "r9", "source": "s1", "text": "bad \\ud800 text"}',
+               headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and "surrogate" in r.json()["detail"]
+    assert c.get(CASE + "/reports/r9").status_code == 404
+    bad = json.dumps(dict(TINY, case=dict(TINY["case"], id="sur", title="x \ud800"))).encode()
+    r = c.post("/api/v1/cases", files={"file": ("sur.json", bad, "application/json")})
+    assert r.status_code in (400, 422) and "surrogate" in r.text
+
+
 def test_grants_api_keeps_an_owner(fresh: World) -> None:
     c = fresh.client("alice")
     assert c.get(CASE + "/grants").json() == {"alice": "owner", "bob": "analyst", "carol": "reader"}
     assert c.delete(CASE + "/grants/alice").status_code == 409
+    # review finding (session 6): demoting the last owner left a case nobody could administer
+    r = c.put(CASE + "/grants/alice", json={"role": "reader"})
+    assert r.status_code == 409 and "at least one owner" in r.json()["detail"]
+    assert c.get(CASE + "/grants").json()["alice"] == "owner"
     assert c.put(CASE + "/grants/dave", json={"role": "reader"}).status_code == 200
     assert fresh.client("dave").get(CASE).status_code == 200
     assert c.put(CASE + "/grants/dave", json={"role": "god"}).status_code == 422

@@ -286,12 +286,24 @@ def _reference_problems_of_rest(exc: ValidationError, data: dict[str, Any], file
             if not any(f"{d!r}" in p.message for d in dropped_ids)]
 
 
+def _check_text(v: str, cap: int, file: str) -> None:
+    if len(v) > cap:
+        raise LimitExceeded("text_chars", len(v), cap, file)
+    if not v.isascii():
+        try:
+            v.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate, e.g. from a JSON "\ud800" escape
+            raise InputError(f"{file}: text {v[:40]!r} holds a lone UTF-16 surrogate at character {exc.start}; "
+                             "it is not Unicode text and cannot be stored") from None
+
+
 def _check_tree(data: Any, file: str, limits: _limits.Limits) -> None:
-    """One walk over parsed data for the nesting depth and every text's (and key's) length."""
+    """One walk over parsed data for the nesting depth, every text's (and key's) length, and text
+    that is not valid Unicode (lone surrogates)."""
     cap, max_depth = limits.text_chars, limits.nesting_depth
     if not isinstance(data, (dict, list)):
-        if isinstance(data, str) and len(data) > cap:
-            raise LimitExceeded("text_chars", len(data), cap, file)
+        if isinstance(data, str):
+            _check_text(data, cap, file)
         return
     # only containers go on the stack; this walk sees every node of a large case, so it is kept lean
     stack: list[tuple[Any, int]] = [(data, 1)]
@@ -303,17 +315,17 @@ def _check_tree(data: Any, file: str, limits: _limits.Limits) -> None:
         if type(node) is dict:
             for k, v in node.items():
                 if isinstance(v, str):
-                    if len(v) > cap:
-                        raise LimitExceeded("text_chars", len(v), cap, file)
+                    if len(v) > cap or not v.isascii():  # the common case stays one cheap test
+                        _check_text(v, cap, file)
                 elif isinstance(v, (dict, list)):
                     push((v, depth + 1))
-                if isinstance(k, str) and len(k) > cap:
-                    raise LimitExceeded("text_chars", len(k), cap, file)
+                if isinstance(k, str) and (len(k) > cap or not k.isascii()):
+                    _check_text(k, cap, file)
         else:
             for v in node:
                 if isinstance(v, str):
-                    if len(v) > cap:
-                        raise LimitExceeded("text_chars", len(v), cap, file)
+                    if len(v) > cap or not v.isascii():
+                        _check_text(v, cap, file)
                 elif isinstance(v, (dict, list)):
                     push((v, depth + 1))
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sevenfold.errors import InputError, NotFound, StoreError
+from sevenfold.errors import Conflict, InputError, NotFound, StoreError
 from sevenfold.store import audit as _audit
 from sevenfold.store.tables import api_tokens, case_grants, settings, users
 
@@ -207,9 +207,23 @@ def user_for_token(store: Store, token: str) -> User | None:
 
 
 # ---- grants ------------------------------------------------------------------------------------
+def _check_an_owner_stays(conn: Connection, case_id: str, user_pk: int, old: str | None, new: str | None) -> None:
+    """Refuse (Conflict) a change of ``user_pk``'s role from ``old`` to ``new`` that leaves no owner."""
+    if old != "owner" or new == "owner":
+        return
+    others = conn.execute(select(func.count()).select_from(case_grants).where(
+        case_grants.c.case_id == case_id, case_grants.c.role == "owner", case_grants.c.user_pk != user_pk)).scalar()
+    if not others:
+        raise Conflict(f"case {case_id!r}: a case keeps at least one owner; make someone else owner first")
+
+
 def grant(store: Store, case_id: str, name: str, role: str, *, actor: str | None = None,
-          require_case: bool = True) -> None:
-    """Give ``name`` ``role`` on ``case_id`` (replacing any earlier role)."""
+          require_case: bool = True, keep_an_owner: bool = False) -> None:
+    """Give ``name`` ``role`` on ``case_id`` (replacing any earlier role).
+
+    ``keep_an_owner`` (the workbench) refuses, with :class:`Conflict`, to demote the case's last owner,
+    checked in the same transaction as the change. The CLI is the administrator's and may.
+    """
     check_role(role)
     user = get_user(store, name)
     if require_case and not store.has_case(case_id):
@@ -218,6 +232,8 @@ def grant(store: Store, case_id: str, name: str, role: str, *, actor: str | None
     def run(conn: Connection) -> None:
         old = conn.execute(select(case_grants.c.role).where(case_grants.c.case_id == case_id,
                                                              case_grants.c.user_pk == user.pk)).scalar()
+        if keep_an_owner:
+            _check_an_owner_stays(conn, case_id, user.pk, old, role)
         if old is not None:
             conn.execute(update(case_grants).where(case_grants.c.case_id == case_id,
                                                    case_grants.c.user_pk == user.pk).values(role=role))
@@ -229,7 +245,8 @@ def grant(store: Store, case_id: str, name: str, role: str, *, actor: str | None
     store._retrying(run)
 
 
-def revoke(store: Store, case_id: str, name: str, *, actor: str | None = None) -> None:
+def revoke(store: Store, case_id: str, name: str, *, actor: str | None = None, keep_an_owner: bool = False) -> None:
+    """Take ``name``'s grant on ``case_id`` away (``keep_an_owner``: as in :func:`grant`)."""
     user = get_user(store, name)
 
     def run(conn: Connection) -> None:
@@ -237,6 +254,8 @@ def revoke(store: Store, case_id: str, name: str, *, actor: str | None = None) -
                                                              case_grants.c.user_pk == user.pk)).scalar()
         if old is None:
             raise NotFound(f"user {name!r} has no grant on case {case_id!r}")
+        if keep_an_owner:
+            _check_an_owner_stays(conn, case_id, user.pk, old, None)
         conn.execute(delete(case_grants).where(case_grants.c.case_id == case_id,
                                                case_grants.c.user_pk == user.pk))
         _audit.append(conn, actor or _audit.cli_actor(), "revoke", case_id, {"user": name, "role": old}, None)

@@ -174,11 +174,25 @@ def _rows(conn: Connection, case_id: str | None = None) -> Iterator[AuditRecord]
         last = page[-1].seq
 
 
-def records(store: Store, case_id: str | None = None, limit: int | None = None) -> list[AuditRecord]:
-    """Audit records, oldest first (of one case when ``case_id`` is given; the newest ``limit``)."""
+def records(store: Store, case_id: str | None = None, limit: int | None = None, *,
+            current_case_only: bool = False) -> list[AuditRecord]:
+    """Audit records, oldest first (of one case when ``case_id`` is given; the newest ``limit``).
+
+    ``current_case_only`` (with ``case_id``) leaves out the records of earlier cases that had the same id
+    and were deleted: everything up to and including the newest ``delete`` record. The web API reads a
+    case's history this way, so whoever imports a case under a freed id does not read the deleted case's
+    history. ``sevenfold audit log --case`` shows everything.
+    """
     with store.engine.connect() as conn:
-        if limit is not None:
-            q = select(audit_log).order_by(audit_log.c.seq.desc()).limit(limit)
+        after = 0
+        if current_case_only and case_id is not None:
+            after = conn.execute(select(audit_log.c.seq).where(audit_log.c.case_id == case_id,
+                                                                audit_log.c.action == "delete")
+                                 .order_by(audit_log.c.seq.desc()).limit(1)).scalar() or 0
+        if limit is not None or after:
+            q = select(audit_log).where(audit_log.c.seq > after).order_by(audit_log.c.seq.desc())
+            if limit is not None:
+                q = q.limit(limit)
             if case_id is not None:
                 q = q.where(audit_log.c.case_id == case_id)
             rows = list(reversed(conn.execute(q).all()))

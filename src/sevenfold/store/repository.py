@@ -99,6 +99,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _stamp(written: dt.datetime) -> str:
+    """A write time as text, the same on every backend (SQLite returns it without a time zone)."""
+    if written.tzinfo is None:
+        written = written.replace(tzinfo=dt.UTC)
+    return written.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
 class Store:
     """A sevenfold store on SQLite (default) or PostgreSQL.
 
@@ -171,11 +178,20 @@ class Store:
         return [CaseSummary(r.case_id, r.title, r.revision, r.updated_at, counts[r.pk]) for r in rows]
 
     def revision(self, case_id: str) -> int:
+        return self.version(case_id)[0]
+
+    def version(self, case_id: str) -> tuple[int, str]:
+        """``(revision, written_at)``: the revision and when that revision was written.
+
+        A revision number alone does not name a version: a case deleted and imported again starts at
+        revision 1 once more. The pair does, so caches key on it (a cache keyed on the revision alone
+        served a deleted case's contents to the next case with its id).
+        """
         with self.engine.connect() as conn:
-            rev = conn.execute(select(cases.c.revision).where(cases.c.case_id == case_id)).scalar()
-        if rev is None:
+            row = conn.execute(select(cases.c.revision, cases.c.created_at).where(cases.c.case_id == case_id)).first()
+        if row is None:
             raise NotFound(f"no case {case_id!r} in {redact(self.url)}")
-        return int(rev)
+        return int(row.revision), _stamp(row.created_at)
 
     def load_case(self, case_id: str) -> Case:
         with self.engine.connect() as conn:
@@ -183,9 +199,16 @@ class Store:
                 return self._load(conn, case_id)[0]
 
     def load_case_with_revision(self, case_id: str) -> tuple[Case, int]:
+        case, (revision, _) = self.load_case_with_version(case_id)
+        return case, revision
+
+    def load_case_with_version(self, case_id: str) -> tuple[Case, tuple[int, str]]:
+        """The case and its :meth:`version`, read in one snapshot."""
         with self.engine.connect() as conn:
             with conn.begin():
-                return self._load(conn, case_id)
+                case, revision = self._load(conn, case_id)
+                written = conn.execute(select(cases.c.created_at).where(cases.c.case_id == case_id)).scalar_one()
+                return case, (revision, _stamp(written))
 
     @gc_paused()  # hundreds of thousands of objects that all stay alive (see sevenfold.gc_pause)
     def _load(self, conn: Connection, case_id: str) -> tuple[Case, int]:

@@ -253,7 +253,8 @@ async def api_assessment(request: Request, ctx: Reader) -> Response:
 @router.get("/cases/{case_id}/audit", tags=["cases"], summary="The case's audit records, newest last")
 def api_case_audit(request: Request, ctx: Reader,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
-    return [r.to_json_dict() for r in _audit.records(request.app.state.store, ctx.case_id, limit=limit)]
+    return [r.to_json_dict() for r in _audit.records(request.app.state.store, ctx.case_id, limit=limit,
+                                                     current_case_only=True)]
 
 
 # ---- grants ------------------------------------------------------------------------------------
@@ -268,17 +269,13 @@ def api_grants(request: Request, ctx: Owner) -> dict[str, str]:
 
 @router.put("/cases/{case_id}/grants/{user_name}", tags=["grants"], summary="Grant a role (owners)")
 def api_grant(request: Request, ctx: Owner, user_name: str, body: GrantIn) -> dict[str, Any]:
-    accounts.grant(request.app.state.store, ctx.case_id, user_name, body.role, actor=ctx.who)
+    accounts.grant(request.app.state.store, ctx.case_id, user_name, body.role, actor=ctx.who, keep_an_owner=True)
     return {"case": ctx.case_id, "user": user_name, "role": body.role}
 
 
 @router.delete("/cases/{case_id}/grants/{user_name}", tags=["grants"], summary="Revoke a grant (owners)")
 def api_revoke(request: Request, ctx: Owner, user_name: str) -> dict[str, Any]:
-    store = request.app.state.store
-    grants = accounts.grants_on_case(store, ctx.case_id)
-    if grants.get(user_name) == "owner" and sum(r == "owner" for r in grants.values()) == 1:
-        raise HTTPException(status_code=409, detail="a case keeps at least one owner; grant another first")
-    accounts.revoke(store, ctx.case_id, user_name, actor=ctx.who)
+    accounts.revoke(request.app.state.store, ctx.case_id, user_name, actor=ctx.who, keep_an_owner=True)
     return {"case": ctx.case_id, "user": user_name, "revoked": True}
 
 
@@ -535,13 +532,20 @@ def api_burn(request: Request, ctx: Analyst, body: BurnIn, if_match: IfMatch = N
     return JSONResponse({"case": case.id, "revision": revision, **result}, status_code=201, headers=etag(revision))
 
 
-@router.delete("/cases/{case_id}/burns/{burn_id}", tags=["burns"], summary="Unburn: remove a recorded burn")
-def api_unburn(request: Request, ctx: Analyst, burn_id: str, if_match: IfMatch = None) -> JSONResponse:
+def remove_burn(case_id: str, burn_id: str) -> Any:
+    """The edit that removes burn ``burn_id``; NotFound (nothing written) when there is none."""
+
     def change(case: Case) -> None:
         keep = [b for b in case.burns if b.id != burn_id]
         if len(keep) == len(case.burns):
-            raise NotFound(f"case {ctx.case_id!r}: no burn {burn_id!r}")
+            raise NotFound(f"case {case_id!r}: no burn {burn_id!r}")
         case.burns = keep
 
-    case, revision = _edit(request, ctx, change, "unburn", if_match, commutative=if_match is None)
+    return change
+
+
+@router.delete("/cases/{case_id}/burns/{burn_id}", tags=["burns"], summary="Unburn: remove a recorded burn")
+def api_unburn(request: Request, ctx: Analyst, burn_id: str, if_match: IfMatch = None) -> JSONResponse:
+    case, revision = _edit(request, ctx, remove_burn(ctx.case_id, burn_id), "unburn", if_match,
+                           commutative=if_match is None)
     return _written(case, revision, {"deleted": burn_id})

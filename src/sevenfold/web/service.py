@@ -25,52 +25,53 @@ _MAX_COMMUTATIVE_RETRIES = 50
 
 
 class AssessmentCache:
-    """Per-process LRU of (case id, revision) -> (case, Assessment, JSON bytes): a revision never changes.
+    """Per-process LRU of (case id, version) -> (case, Assessment, JSON bytes): a version never changes.
 
+    The version is :meth:`Store.version`, the revision *and* when it was written: a case deleted and
+    imported again starts at revision 1 again, and must not be served the old case's entry.
     Concurrent misses on the same key compute once (the others wait for it), so fifty readers
     arriving together cost one assessment, not fifty.
     """
 
     def __init__(self, size: int = 32) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[str, int], tuple[Case, Assessment, bytes]] = OrderedDict()
+        self._items: OrderedDict[tuple[str, tuple[int, str]], tuple[Case, Assessment, bytes]] = OrderedDict()
         self._lock = threading.Lock()
-        self._computing: dict[tuple[str, int], threading.Lock] = {}
+        self._computing: dict[tuple[str, tuple[int, str]], threading.Lock] = {}
 
     def _entry(self, store: Store, case_id: str) -> tuple[tuple[Case, Assessment, bytes], int]:
-        revision = store.revision(case_id)
-        key = (case_id, revision)
+        key = (case_id, store.version(case_id))
         with self._lock:
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
-                return hit, revision
+                return hit, key[1][0]
             gate = self._computing.setdefault(key, threading.Lock())
         with gate:
             with self._lock:
                 hit = self._items.get(key)
             if hit is not None:
-                return hit, revision
-            case, revision = store.load_case_with_revision(case_id)
+                return hit, key[1][0]
+            case, version = store.load_case_with_version(case_id)
             assessment = run_assessment(case)
             body = json.dumps(assessment.to_json_dict(), ensure_ascii=False, separators=(",", ":")).encode()
             entry = (case, assessment, body)
             with self._lock:
-                self._items[(case_id, revision)] = entry
-                self._items.move_to_end((case_id, revision))
+                self._items[(case_id, version)] = entry
+                self._items.move_to_end((case_id, version))
                 while len(self._items) > self._size:
                     self._items.popitem(last=False)
                 self._computing.pop(key, None)
-            return entry, revision
+            return entry, version[0]
 
     def peek_json(self, store: Store, case_id: str) -> tuple[bytes, int] | None:
-        """The cached JSON of the current revision, or None (cheap: one indexed query)."""
-        revision = store.revision(case_id)
+        """The cached JSON of the current version, or None (cheap: one indexed query)."""
+        key = (case_id, store.version(case_id))
         with self._lock:
-            hit = self._items.get((case_id, revision))
+            hit = self._items.get(key)
             if hit is not None:
-                self._items.move_to_end((case_id, revision))
-                return hit[2], revision
+                self._items.move_to_end(key)
+                return hit[2], key[1][0]
         return None
 
     def get(self, store: Store, case_id: str) -> tuple[Case, int, Assessment]:

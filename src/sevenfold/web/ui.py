@@ -30,6 +30,7 @@ from sevenfold.web.api import (
     create_case_from_text,
     login_user,
     read_upload,
+    remove_burn,
     set_rating,
 )
 from sevenfold.web.auth import PRELOGIN_COOKIE, SESSION_COOKIE, Principal, authenticate_request, current_principal
@@ -199,10 +200,7 @@ def ui_burn(request: Request, ctx: Analyst, source: Annotated[str, Form(max_leng
 
 @router.post("/cases/{case_id}/ui/unburn")
 def ui_unburn(request: Request, ctx: Analyst, burn_id: Annotated[str, Form(max_length=200)]) -> HTMLResponse:
-    def change(case):  # type: ignore[no-untyped-def]
-        case.burns = [b for b in case.burns if b.id != burn_id]
-
-    _edit(request, ctx, change, "unburn", None, commutative=True)
+    _edit(request, ctx, remove_burn(ctx.case_id, burn_id), "unburn", None, commutative=True)
     return _workspace(request, ctx, flash=f"unburned {burn_id}")
 
 
