@@ -91,6 +91,24 @@ def test_upload_size_limit(fresh: World, monkeypatch: pytest.MonkeyPatch) -> Non
     assert (r.status_code == 413 and "upload_bytes" in r.json()["detail"]) or "limit" in r.json()["detail"]
 
 
+def test_a_chunked_body_over_the_limit_is_refused_without_reading_it_all(fresh: World,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review finding (session 6): the limit was checked on Content-Length only, and a chunked body has
+    none, so an anonymous client could make the server read and parse any size."""
+    monkeypatch.setenv("SEVENFOLD_LIMIT_UPLOAD_BYTES", "1000")  # the guard allows 64 KiB of form overhead
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(400):  # 400 KB in all, no Content-Length
+            yield b"x" * 1000
+
+    c = fresh.client()
+    r = c.post("/api/v1/session", content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and "over the limit" in r.json()["detail"]
+    r = fresh.client("bob").post("/api/v1/cases", content=chunks(),
+                                 headers={"Content-Type": "multipart/form-data; boundary=x"})
+    assert r.status_code == 413
+
+
 def test_export_round_trips(fresh: World) -> None:
     c = fresh.client("carol")
     as_json = c.get(CASE + "/export", params={"format": "json"})

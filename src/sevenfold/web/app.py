@@ -53,8 +53,13 @@ SECURITY_HEADERS = {
 
 
 class GuardMiddleware:
-    """Pure ASGI middleware (no body buffering): refuses oversized bodies by Content-Length and adds
-    the security headers to every response."""
+    """Pure ASGI middleware (no body buffering): refuses oversized bodies and adds the security headers
+    to every response.
+
+    A body is refused up front by its Content-Length, and, whatever the headers say (chunked transfer
+    encoding has none), as soon as the bytes received pass the limit: the app's read of the body then
+    fails with 413 before the rest is read or parsed.
+    """
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -77,6 +82,18 @@ class GuardMiddleware:
             await response(scope, receive, send)
             return
 
+        received = 0
+
+        async def counted_receive() -> dict:
+            nonlocal received
+            message = await receive()
+            if message.get("type") == "http.request":
+                received += len(message.get("body") or b"")
+                if received > limit:
+                    raise StarletteHTTPException(413, f"refused: request body is over the limit of {limit} bytes "
+                                                      "(raise it with SEVENFOLD_LIMIT_UPLOAD_BYTES)")
+            return message
+
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
                 raw = list(message.get("headers") or [])
@@ -88,7 +105,7 @@ class GuardMiddleware:
                 message = dict(message, headers=raw)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, counted_receive, send_with_headers)
 
 
 def _status_for(exc: SevenfoldError) -> int:
