@@ -91,3 +91,50 @@ def test_leave_one_out_by_subtraction_equals_recomputation(n, h, seed):
     direct = OriginCombiner(ell2, oi, n_orig, prior).posterior()
     u_new = new.max(axis=1) - new.min(axis=1) if rows.size else np.zeros(0)
     np.testing.assert_allclose(comb.posterior(comb.totals_replacing_rows(rows, new, u_new)), direct, atol=1e-9)
+
+
+def _interested_original_with_copies(two_hyp, n_copies, **original_source):
+    """r0 from an interested source s0, copied (derived_from) by n better sources with no interest."""
+    sources = [{"id": "s0", "track_record": {"confirmed": 2, "refuted": 2}, "interests": ["paid by the ministry"],
+                **original_source}]
+    sources += [{"id": f"s{k}", "track_record": {"confirmed": 9, "refuted": 0}} for k in range(1, n_copies + 1)]
+    reports = [{"id": "r0", "source": "s0", "date": "2024-03", "modality": "official_statement"}]
+    reports += [{"id": f"r{k}", "source": f"s{k}", "date": "2024-03", "derived_from": ["r0"]}
+                for k in range(1, n_copies + 1)]
+    return build_case(hypotheses=two_hyp, sources=sources, reports=reports, actors=["adv"],
+                      ratings={f"r{k}": ["CC", "II"] for k in range(n_copies + 1)})
+
+
+@pytest.mark.parametrize("n_copies", [1, 5])
+def test_copies_from_better_sources_add_nothing_to_an_interested_original(two_hyp, n_copies):
+    """Review finding (session 6): a copy was weighted by its own (better) source and did not inherit the
+    original's interest, so five plain copies of a ministry statement raised its hypothesis 0.54 -> 0.58.
+    A copy now carries its original's weight cap, interest and channels."""
+    alone = _interested_original_with_copies(two_hyp, 0)
+    copied = _interested_original_with_copies(two_hyp, n_copies)
+    assert posterior_a(copied) == pytest.approx(posterior_a(alone), abs=1e-9)
+    weights = {r.id: r.weight for r in assess_case(copied).reports}
+    assert len(set(weights.values())) == 1  # capped at the original's
+
+
+def test_burning_the_originals_source_reaches_its_copies(two_hyp):
+    """Review finding (session 6): burning the original's source listed its copies as falling, but the
+    assessment still counted them at face value: the fed-channel test did not follow derived_from."""
+    hyps = [*two_hyp, {"id": "plant", "statement": "planted to look like a", "deception_by": "adv", "mimics": "a"}]
+
+    def case(n_copies, burned):
+        c = _interested_original_with_copies(two_hyp, n_copies)
+        data = c.model_dump(mode="json", exclude_unset=True)
+        data["hypotheses"] = hyps
+        data["ratings"] = [{"report": r.id, "hypothesis": h, "consistency": g} for r in c.reports
+                           for h, g in (("a", "CC"), ("b", "II"), ("plant", "I"))]
+        if burned:
+            data["burns"] = [{"id": "b1", "source": "s0", "since": "2024-01", "actor": "adv"}]
+        from sevenfold.model import case_from_data
+        return case_from_data(data)
+
+    def plant(c):
+        return {h.id: h.posterior for h in assess_case(c).hypotheses}["plant"]
+
+    assert plant(case(3, burned=True)) == pytest.approx(plant(case(0, burned=True)), abs=1e-9)
+    assert plant(case(3, burned=True)) > plant(case(3, burned=False)) + 0.01

@@ -266,6 +266,8 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
         interested[i] = has_interest or r.modality == "official_statement"
         coerced[i] = r.modality == "coerced_confession"
 
+    fed_by = inherit_from_originals(case, report_ids, weight, parts, fed_by, interested, coerced)
+
     origin_index, origin_list, how = build_origins(case, report_ids, origins)
     notes.append(f"origins: {how}")
 
@@ -286,6 +288,50 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
         interested=interested, coerced=coerced, outcome=outcome, notes=notes, prior_explicit=explicit,
         cover=deception_covers(case),
     )
+
+
+def inherit_from_originals(case: Case, report_ids: list[str], weight: np.ndarray, parts: list[str],
+                           fed_by: list[frozenset[str]], interested: np.ndarray,
+                           coerced: np.ndarray) -> list[frozenset[str]]:
+    """A report ``derived_from`` others carries what they say, so it cannot be better than they are.
+
+    Its weight is capped at the lowest weight among the visible reports it derives from (directly or
+    through others), and it takes on their channels an adversary may have fed, their interest and
+    their coercion. Without this a plain copy of an interested or fed original weighed more than the
+    original, so copies of one report raised a hypothesis above what the report alone did, and burning
+    the original's source left its copies standing. ``weight``, ``parts``, ``interested`` and
+    ``coerced`` are updated in place; the new ``fed_by`` is returned.
+    """
+    index = {rid: i for i, rid in enumerate(report_ids)}
+    parents = {i: [index[d] for d in r.derived_from if d in index]
+               for r in case.reports if (i := index.get(r.id)) is not None and r.derived_from}
+    if not parents:
+        return fed_by
+    fed = list(fed_by)
+    done: dict[int, int] = {}  # report -> index of its weakest ancestor (itself if none is weaker)
+
+    def settle(i: int, path: frozenset[int]) -> int:
+        if i in done:
+            return done[i]
+        weakest = i
+        for p in parents.get(i, []):
+            if p in path:  # a derived_from cycle (validation refuses them; stay safe)
+                continue
+            w = settle(p, path | {p})
+            fed[i] = fed[i] | fed[p]
+            interested[i] |= interested[p]
+            coerced[i] |= coerced[p]
+            if weight[w] < weight[weakest]:
+                weakest = w
+        if weakest != i:
+            weight[i] = weight[weakest]
+            parts[i] += f"; capped at {report_ids[weakest]}'s weight {weight[weakest]:.2f} (derived from it)"
+        done[i] = weakest
+        return weakest
+
+    for i in parents:
+        settle(i, frozenset({i}))
+    return fed
 
 
 def _report_weight(r: float, modality: str, hops: int, interested: bool, copy_p: float) -> tuple[float, str]:
