@@ -92,3 +92,17 @@ def test_agreeing_analysts_raise_nothing():
     a = assess_case(build_case(hypotheses=THREE, sources=reliable(1), reports=reports, ratings=ratings))
     assert a.analysts.disagreement < 1e-9
     assert "analyst_disagreement" not in [al.kind for al in a.alerts]
+
+
+def test_non_latin_ids_are_not_all_one_id():
+    """Review finding (session 6): the id comparison kept only ASCII letters, so 'да' and 'нет' (and any
+    two Chinese ids) were both "" and flagged as overlapping."""
+    from sevenfold.assess.alerts import overlapping_hypotheses
+
+    from .conftest import build_case
+
+    hyps = [{"id": "да", "statement": "агент говорит правду"}, {"id": "нет", "statement": "это провокация"},
+            {"id": "是", "statement": "真的"}, {"id": "Да!", "statement": "совсем другое утверждение"}]
+    case = build_case(hypotheses=hyps, reports=[{"id": "r1", "source": "s"}], ratings={"r1": ["C", "I", "N", "N"]})
+    flagged = {(a.hypothesis, a.message.split("'")[3]) for a in overlapping_hypotheses(case)}
+    assert flagged == {("да", "Да!")}

@@ -86,3 +86,18 @@ def test_copy_pairs_discount_the_copier(two_hyp):
                                               "ratings": [r for r in c.ratings if r.report == "r1"]}))
     assert copied.hypotheses[0].posterior == pytest.approx(single.hypotheses[0].posterior)
     assert free > copied.hypotheses[0].posterior
+
+
+def test_an_absurd_track_record_is_refused_at_validation():
+    """Review finding (session 6): confirmed: 10**400 validated and imported, then assess died with an
+    OverflowError traceback."""
+    import pytest
+
+    from sevenfold.errors import CaseValidationError
+    from sevenfold.model import case_from_data
+
+    data = {"format": "sevenfold/1", "case": {"id": "t", "title": "t", "question": "?"},
+            "sources": [{"id": "s", "track_record": {"confirmed": 10**400, "refuted": 0}}],
+            "reports": [{"id": "r1", "source": "s"}], "hypotheses": [{"id": "a"}, {"id": "b"}]}
+    with pytest.raises(CaseValidationError, match="track_record"):
+        case_from_data(data)

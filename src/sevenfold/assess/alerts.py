@@ -22,7 +22,9 @@ OVERLAP_RATIO = 90                        # rapidfuzz token_set_ratio of two hyp
 
 
 def _norm_id(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+    """An id without case, punctuation or spaces, in any script (an ASCII-only rule reduced every
+    Cyrillic or Chinese id to "" and flagged all of them as one)."""
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def overlapping_hypotheses(case: Case) -> list[Alert]:
@@ -37,7 +39,7 @@ def overlapping_hypotheses(case: Case) -> list[Alert]:
     for a in range(len(hs)):
         for b in range(a + 1, len(hs)):
             why = None
-            if ids[a] == ids[b]:
+            if ids[a] and ids[a] == ids[b]:
                 why = "their ids differ only in case or punctuation"
             elif texts[a] and texts[b] and scores[a, b] >= OVERLAP_RATIO:
                 why = f"their statements overlap (similarity {scores[a, b]}/100)"

@@ -67,9 +67,12 @@ class Actor(Entry):
     aliases: list[str] = Field(default_factory=list)
 
 
+MAX_TRACK_RECORD = 10**9  # reports, far above any real record; larger numbers overflowed the assessment
+
+
 class TrackRecord(Entry):
-    confirmed: int = Field(default=0, ge=0)
-    refuted: int = Field(default=0, ge=0)
+    confirmed: int = Field(default=0, ge=0, le=MAX_TRACK_RECORD)
+    refuted: int = Field(default=0, ge=0, le=MAX_TRACK_RECORD)
 
 
 class Source(Entry):

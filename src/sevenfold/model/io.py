@@ -18,7 +18,34 @@ from sevenfold.gc_pause import gc_paused
 from sevenfold.model.case import Case
 
 
-class _GuardedLoader(yaml.SafeLoader):
+class _UniqueKeys:
+    """Refuse a mapping that states a key twice. YAML and JSON parsers keep the last one silently, so a
+    second ``ratings:`` block replaced the first and the file still validated."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[tuple[str, str], Any] = {}
+            for key, _ in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    first = seen.setdefault((key.tag, key.value), key)
+                    if first is not key:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"key {key.value!r} appears twice in one mapping (first on line "
+                            f"{first.start_mark.line + 1}); the second would silently replace the first",
+                            key.start_mark)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+
+
+def _unique_json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise ValueError(f"key {dup!r} appears twice in one object; the second would silently replace the first")
+    return obj
+
+
+class _GuardedLoader(_UniqueKeys, yaml.SafeLoader):
     """SafeLoader that refuses alias bombs ("billion laughs") and deep nesting before building them.
 
     Timestamps are not resolved: dates stay text so that the model validates them (partial
@@ -87,7 +114,7 @@ def _expanded_size(root: yaml.Node, cap: int) -> int:
 _NO_TIMESTAMPS = _GuardedLoader.yaml_implicit_resolvers
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _FastLoader(_UniqueKeys, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """libyaml-backed loader for files without anchors (so no alias can expand)."""
 
     yaml_implicit_resolvers = _NO_TIMESTAMPS
@@ -138,7 +165,7 @@ def _parse(text: str, file: str, fmt: str | None) -> Any:
     stripped = text.lstrip()
     if fmt == "json" or (fmt is None and stripped.startswith("{")):
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_unique_json_object)
         except RecursionError:  # nested deeper than the interpreter's stack: far over any sane limit
             raise LimitExceeded("nesting_depth", "too deep to parse", limits.nesting_depth, file) from None
         except json.JSONDecodeError as exc:
@@ -146,6 +173,8 @@ def _parse(text: str, file: str, fmt: str | None) -> Any:
                 msg = f"JSON syntax error (line {exc.lineno}, column {exc.colno}): {exc.msg}"
                 raise CaseValidationError([Problem(file, "", "", "", msg)]) from None
             data = _yaml_load(text, file, limits)
+        except ValueError as exc:  # a key stated twice (_unique_json_object)
+            raise CaseValidationError([Problem(file, "", "", "", f"JSON: {exc}")]) from None
         return data
     return _yaml_load(text, file, limits)
 
