@@ -198,3 +198,17 @@ def test_fuse_lists_the_items_to_verify_first(files, tmp_path, capsys):
     by_item = {(t["object"], t["attribute"]): t for t in after["truths"]}
     assert all(str(by_item[(r["object"], r["attribute"])]["value"]) == str(gold[(r["object"], r["attribute"])])
                for r in first)
+
+
+def test_na_and_null_words_are_values_in_csv(tmp_path, capsys):
+    """Review finding (session 6): Arrow's default null words made object "NA" (Namibia) and values such as
+    "N/A" or "null" missing; only an empty cell or NaN is missing now."""
+    p = tmp_path / "c.csv"
+    p.write_text("source,object,attribute,value\na,NA,capital,Windhoek\nb,NA,capital,Windhoek\n"
+                 "a,FR,status,N/A\nb,FR,status,null\nc,FR,status,N/A\n", encoding="utf-8")
+    assert main(["fuse", str(p), "--method", "majority-voting", "--json"]) == 0
+    truths = {(t["object"], t["attribute"]): t["value"] for t in json.loads(capsys.readouterr().out)["truths"]}
+    assert truths == {("NA", "capital"): "Windhoek", ("FR", "status"): "N/A"}
+    p.write_text("source,object,attribute,value\na,x,y,\nb,x,y,NaN\n", encoding="utf-8")
+    assert main(["fuse", str(p)]) == 2
+    assert "empty, missing or NaN" in capsys.readouterr().err

@@ -20,6 +20,7 @@ from sevenfold.errors import InputError, LimitExceeded
 
 CLAIM_COLUMNS = ("source", "object", "attribute", "value")
 CSV_BLOCK_BYTES = 1 << 24  # Arrow parses a CSV in blocks of this size, several at a time
+CSV_MISSING = ("", "NaN", "nan")  # the only CSV/TSV cells read as a missing value
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".lz4", ".zst", ".br")  # Arrow decompresses these by name
 OPTIONAL_CLAIM_COLUMNS = ("date", "report")
 GOLD_COLUMNS = ("object", "attribute", "value")
@@ -99,6 +100,9 @@ def _read_and_select(p: Path, fmt: str, required: tuple[str, ...], optional: tup
                 parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=_has_quotes(p)),
                 convert_options=pacsv.ConvertOptions(
                     column_types={c: pa.string() for c in (*required, *optional)},
+                    # only an empty cell (or NaN) is missing: Arrow's default list also makes "NA", "N/A",
+                    # "null" and "#N/A" missing, and "NA" is Namibia's code
+                    null_values=list(CSV_MISSING),
                     strings_can_be_null=True,
                     quoted_strings_can_be_null=False,
                 ),
