@@ -212,3 +212,40 @@ def test_na_and_null_words_are_values_in_csv(tmp_path, capsys):
     p.write_text("source,object,attribute,value\na,x,y,\nb,x,y,NaN\n", encoding="utf-8")
     assert main(["fuse", str(p)]) == 2
     assert "empty, missing or NaN" in capsys.readouterr().err
+
+
+def test_jsonl_values_are_read_as_written(tmp_path, capsys):
+    """Review findings (session 6): a JSON-lines column mixing 7 and "7" was refused by Arrow's type
+    inference, 20-digit integers became floats (two ids merged), and Latin-1 text raised a traceback."""
+    p = tmp_path / "c.jsonl"
+    p.write_text('{"source": "a", "object": "x", "attribute": "n", "value": 7}\n'
+                 '{"source": "b", "object": "x", "attribute": "n", "value": "7"}\n'
+                 '{"source": "a", "object": "y", "attribute": "id", "value": 12345678901234567891}\n'
+                 '{"source": "b", "object": "y", "attribute": "id", "value": 12345678901234567890}\n',
+                 encoding="utf-8")
+    assert main(["fuse", str(p), "--method", "majority-voting", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    truths = {t["object"]: t for t in data["truths"]}
+    assert truths["x"]["value"] == "7" and truths["x"]["confidence"] == 1.0  # one value, stated twice
+    assert truths["y"]["value"] in ("12345678901234567891", "12345678901234567890")
+    assert truths["y"]["confidence"] == 0.5  # two values, not one
+    bad = tmp_path / "latin.jsonl"
+    bad.write_bytes('{"source": "a", "object": "S\u00e3o Paulo", "attribute": "c", "value": "x"}\n'.encode("latin-1"))
+    assert main(["fuse", str(bad)]) == 2
+    assert "not valid UTF-8" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-m", "accu", "-p", "n_false=inf"], "n_false must be a finite number"),
+    (["-m", "3-estimates", "-p", "floor=0"], "floor must be in (0, 0.5]"),
+    (["-m", "truthfinder", "-p", "rho=2"], "rho must be in [0, 1]"),
+    (["-m", "ltm", "-p", "seed=abc"], "bad parameter"),
+    (["-m", "ltm", "-p", "burn_in=-1"], "burn_in must be in [0, inf)"),
+    (["-m", "accu-copy", "-p", "copy_n_false=0"], "copy_n_false must be in [1, inf)"),
+    (["--copy-threshold", "nan"], "--copy-threshold must be a probability"),
+    (["--numeric-tolerance", "-1"], "--numeric-tolerance must be a finite number"),
+])
+def test_bad_parameters_are_one_line_errors(files, capsys, args, message):
+    """Review finding (session 6): these raised IndexError / ValueError tracebacks or ran with nonsense."""
+    assert main(["fuse", str(files / "claims.csv"), *args]) == 2
+    assert message in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -222,6 +223,12 @@ def fuse(
 
     if duplicates not in ("latest", "first", "last", "error"):
         raise InputError(f"--duplicates must be latest, first, last or error, not {duplicates!r}")
+    if not 0.0 <= copy_threshold <= 1.0:  # also refuses nan
+        raise InputError(f"--copy-threshold must be a probability in [0, 1], not {copy_threshold}")
+    if numeric_tolerance is not None and not (math.isfinite(numeric_tolerance) and numeric_tolerance >= 0):
+        raise InputError(f"--numeric-tolerance must be a finite number ≥ 0, not {numeric_tolerance}")
+    if list_attribute and not list_sep:
+        raise InputError("--list-sep must not be empty")
     params: dict[str, Any] = {"backend": backend}
     if max_iter is not None:
         params["max_iter"] = max_iter

@@ -18,6 +18,7 @@ backend (:mod:`sevenfold.fusion.backends`); ``backend="numpy"`` is the default.
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -126,6 +127,9 @@ class FusionEstimator:
     iterative: ClassVar[bool] = True
     default_max_iter: ClassVar[int] = 100
     default_tol: ClassVar[float] = 1e-6
+    #: numeric parameters' allowed ranges, ``name -> (low, high, low included, high included)``;
+    #: checked with every other numeric parameter's finiteness when a fit starts (:meth:`check_params`)
+    param_bounds: ClassVar[dict[str, tuple[float, float, bool, bool]]] = {}
 
     def __init__(self, *, max_iter: int | None = None, tol: float | None = None, backend: str = "numpy") -> None:
         self.max_iter = self.default_max_iter if max_iter is None else max_iter
@@ -151,6 +155,25 @@ class FusionEstimator:
     def get_params(self) -> dict[str, Any]:
         return {n: getattr(self, n) for n in self._param_names()}
 
+    def check_params(self) -> None:
+        """Refuse (InputError) a numeric parameter that is not a finite number, or outside its
+        ``param_bounds``: such values made fits fail deep inside NumPy (IndexError) or quietly
+        return nonsense (every confidence 0.5, every trust 0)."""
+        bounds = {k: v for klass in reversed(type(self).__mro__)
+                  for k, v in vars(klass).get("param_bounds", {}).items()}
+        for name, value in self.get_params().items():
+            numbers = value if isinstance(value, tuple) else (value,)
+            for v in numbers:
+                if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+                    continue
+                if not math.isfinite(v):
+                    raise InputError(f"{self.name}: {name} must be a finite number, not {v}")
+                if name in bounds:
+                    lo, hi, lo_in, hi_in = bounds[name]
+                    if not ((lo <= v if lo_in else lo < v) and (v <= hi if hi_in else v < hi)):
+                        span = f"{'[' if lo_in else '('}{lo:g}, {hi:g}{']' if hi_in else ')'}"
+                        raise InputError(f"{self.name}: {name} must be in {span}, not {v}")
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({args})"
@@ -166,6 +189,7 @@ class FusionEstimator:
         from sevenfold.fusion.backends import get_backend
         from sevenfold.fusion.verified import as_verified
 
+        self.check_params()
         cm = as_claim_matrix(claims)
         checked = as_verified(cm, verified)
         if not checked.empty and self.backend != "numpy":

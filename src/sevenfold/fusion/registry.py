@@ -33,5 +33,5 @@ def make_method(name: str, **params: Any) -> FusionEstimator:
         raise InputError(f"unknown fusion method '{name}'; choose one of: {', '.join(METHODS)}") from None
     try:
         return cls(**params)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:  # an unknown name, or a value of the wrong kind (seed=abc)
         raise InputError(f"{name}: bad parameter: {exc}") from None

@@ -87,12 +87,58 @@ def _check_header_width(p: Path, delim: str, max_columns: int) -> None:
         raise LimitExceeded("csv_columns", n if b"\n" in head else f"more than {n}", max_columns, str(p))
 
 
+def _read_jsonl(p: Path, wanted: tuple[str, ...]) -> pa.Table:
+    """JSON-lines with Arrow; the exact text of every value where Arrow cannot keep it.
+
+    Arrow types each column from the data, so a column mixing 7 and "7" is refused, an integer beyond
+    64 bits becomes a float (two different 20-digit ids merge), and it does not check that the text is
+    UTF-8. In those cases the file is read again line by line, numbers kept as written.
+    """
+    try:
+        table = pajson.read_json(p)
+        table.validate(full=True)  # invalid UTF-8 shows up here, not when read
+    except pa.ArrowInvalid as exc:
+        if "changed from" not in str(exc) and "UTF8" not in str(exc) and "utf8" not in str(exc).lower():
+            raise
+        return _read_jsonl_as_text(p, wanted)
+    if any(pa.types.is_floating(table.column(c).type) for c in wanted if c in table.column_names):
+        return _read_jsonl_as_text(p, wanted)
+    return table
+
+
+def _read_jsonl_as_text(p: Path, wanted: tuple[str, ...]) -> pa.Table:
+    import gzip
+    import json
+
+    opener = gzip.open if p.suffix.lower() == ".gz" else open
+    cols: dict[str, list[str | None]] = {c: [] for c in wanted}
+    seen: set[str] = set()
+    with opener(p, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(raw.decode("utf-8"), parse_int=str, parse_float=str)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{p}: line {n}: text is not valid UTF-8 (byte {exc.start}); re-encode it as "
+                                 "UTF-8") from None
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{p}: line {n}: not a JSON object ({exc.msg})") from None
+            if not isinstance(row, dict):
+                raise InputError(f"{p}: line {n}: expected a JSON object, got {type(row).__name__}")
+            seen.update(row)
+            for c in wanted:
+                v = row.get(c)
+                cols[c].append(None if v is None else v if isinstance(v, str) else json.dumps(v))
+    return pa.table({c: pa.array(v, pa.string()) for c, v in cols.items() if c in seen})
+
+
 def _read_and_select(p: Path, fmt: str, required: tuple[str, ...], optional: tuple[str, ...]) -> pa.Table:
     try:
         if fmt == "parquet":
             table = pq.read_table(p)
         elif fmt == "jsonl":
-            table = pajson.read_json(p)
+            table = _read_jsonl(p, (*required, *optional))
         else:
             delim = "\t" if fmt == "tsv" else ","
             table = pacsv.read_csv(

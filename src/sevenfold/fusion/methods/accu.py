@@ -3,6 +3,7 @@ the role of source dependence", PVLDB 2(1), 2009 (VLDB 2009)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -335,6 +336,8 @@ class AccuCopy(Accu):
     """
 
     name = "accu-copy"
+    param_bounds = {"min_dependence": (0.0, 1.0, False, True), "copy_n_false": (1.0, math.inf, True, False),
+                    "damping": (0.0, 1.0, True, False)}
     copy_aware = True
     default_tol = 1e-3
 

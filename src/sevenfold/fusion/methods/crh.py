@@ -3,6 +3,8 @@ data by truth discovery and source reliability estimation", SIGMOD 2014."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sevenfold.errors import InputError
@@ -23,6 +25,7 @@ class CRH(FusionEstimator):
     """
 
     name = "crh"
+    param_bounds = {"eps": (0.0, math.inf, False, False)}
     default_max_iter = 100
 
     def __init__(self, *, loss: str = "zero-one", eps: float = 1e-5, max_iter: int | None = None,

@@ -59,6 +59,7 @@ class ThreeEstimates(FusionEstimator):
     """
 
     name = "3-estimates"
+    param_bounds = {"floor": (0.0, 0.5, False, True)}
     default_max_iter = 100
 
     def __init__(self, *, floor: float = 1e-3, max_iter: int | None = None, tol: float | None = None,

@@ -3,6 +3,8 @@ from conflicting sources for data integration", PVLDB 5(6), 2012 (VLDB 2012)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sevenfold.errors import InputError
@@ -27,6 +29,7 @@ class LTM(FusionEstimator):
     """
 
     name = "ltm"
+    param_bounds = {"burn_in": (0.0, math.inf, True, False)}
     default_max_iter = 60
     default_tol = 1e-4
 

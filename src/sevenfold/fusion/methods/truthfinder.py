@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sevenfold.errors import InputError
@@ -30,6 +32,8 @@ class TruthFinder(FusionEstimator):
     """
 
     name = "truthfinder"
+    param_bounds = {"rho": (0.0, 1.0, True, True), "gamma": (0.0, math.inf, False, False),
+                    "base_sim": (0.0, 1.0, True, True)}
     default_tol = 1e-3
     default_max_iter = 100
 
