@@ -16,6 +16,7 @@ from sevenfold.names import (
     aliases_from_case,
     bundled_aliases,
     load_alias_file,
+    match_names,
     user_aliases,
 )
 
@@ -142,3 +143,21 @@ def test_concurrent_alias_adds_leave_a_valid_file(tmp_path: Path) -> None:
     assert not errors
     table = load_alias_file(f)  # complete YAML, and no add was lost (file lock)
     assert {e.canonical for e in table.entities} == {"Seed", *(f"Entity {k}" for k in range(8))}
+
+
+@pytest.mark.parametrize("other, listed", [
+    ("Ivan Ezhov", "Nikolai Yezhov"),          # shares the bare-surname variant "Ежов"
+    ("Peter Zarubin", "Vasilii Zarubin"),      # shares "Zarubin"
+    ("Vasily Zarubin", "Elizaveta Zarubina"),  # husband and wife
+    ("Ramsey Clark", "Richard Sorge"),         # resembles Sorge's code name "Ramsay"
+])
+def test_a_short_variant_does_not_vouch_for_a_longer_name(other: str, listed: str) -> None:
+    """Review finding (session 6): a bare surname or a code name listed for a famous person linked anyone
+    sharing it (score 0.73-0.90): the other name was compared with every variant, the shortest included."""
+    assert not match_names(other, listed).match
+
+
+@pytest.mark.parametrize("a, b", [("Ezhov", "Nikolai Yezhov"), ("Ramsay", "Richard Sorge"),
+                                  ("Hsinking", "Changchun"), ("Zubilin", "Vasily Zarubin"), ("N. I. Yezhov", "Ежов")])
+def test_listed_variants_still_link(a: str, b: str) -> None:
+    assert match_names(a, b).match

@@ -87,7 +87,12 @@ class NameMatcher:
             for i in ids:
                 ent = self.aliases.entities[i]
                 for name in ent.names():
-                    s = self._base_score(other, normalise_name(name))
+                    variant = normalise_name(name)
+                    if len(variant.tokens) < len(other.tokens):
+                        # A shorter variant (a bare surname "Ежов", a code name "Ramsay") cannot vouch for
+                        # a name that says more: "Ivan Ezhov" resembles "Ezhov" but is not Nikolai Ezhov.
+                        continue
+                    s = self._base_score(other, variant)
                     if best is None or s > best.score:
                         va = self.aliases.matched_variant(ent, listed)
                         best = AliasHit(ent, va, name, s)
