@@ -171,7 +171,8 @@ def fuse(
                                                 "source, object, attribute, value [, date, report].")],
     method: Annotated[str, typer.Option("--method", "-m", help="Method name: majority-voting, sums, average-log, "
                                         "investment, pooled-investment, truthfinder, 2-estimates, 3-estimates, "
-                                        "accu, accu-copy, crh, ltm.")] = "accu",
+                                        "accu, accu-copy (default: copy-aware, so sources that copy each other "
+                                        "are not counted as independent), crh, ltm.")] = "accu-copy",
     backend: Annotated[str, typer.Option("--backend", help="Execution backend: numpy (in memory, default) or "
                                          "spark (the file is read and fused in Apache Spark; see docs/scale.md)."
                                          )] = "numpy",
