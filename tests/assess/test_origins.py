@@ -138,3 +138,23 @@ def test_burning_the_originals_source_reaches_its_copies(two_hyp):
 
     assert plant(case(3, burned=True)) == pytest.approx(plant(case(0, burned=True)), abs=1e-9)
     assert plant(case(3, burned=True)) > plant(case(3, burned=False)) + 0.01
+
+
+def test_a_report_refuted_by_as_of_is_evidence_for_nothing(two_hyp):
+    """Review finding (session 6): a report refuted by an outcome dated before as_of was graded 5
+    "improbable" but kept its weight and still pushed its hypothesis."""
+    sources = _sources(2)
+    reports = [{"id": "r0", "source": "s0", "date": "1990"}, {"id": "r1", "source": "s1", "date": "1990"}]
+    ratings = {"r0": ["C", "I"], "r1": ["I", "C"]}
+
+    def case(outcome_date, with_r1=True):
+        return build_case(hypotheses=two_hyp, sources=sources, as_of="1995",
+                          reports=reports if with_r1 else reports[:1],
+                          ratings=ratings if with_r1 else {"r0": ratings["r0"]},
+                          outcomes=[{"report": "r1", "verdict": "refuted", "date": outcome_date}] if with_r1 else [])
+
+    without = posterior_a(case(None, with_r1=False))
+    assert posterior_a(case("1991")) == pytest.approx(without, abs=1e-9)
+    assert posterior_a(case("1999")) < without - 0.05  # not yet known at as_of: r1 still counts
+    r1 = next(r for r in assess_case(case("1991")).reports if r.id == "r1")
+    assert r1.weight == 0 and r1.credibility == 5

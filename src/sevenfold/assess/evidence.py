@@ -266,11 +266,6 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
         interested[i] = has_interest or r.modality == "official_statement"
         coerced[i] = r.modality == "coerced_confession"
 
-    fed_by = inherit_from_originals(case, report_ids, weight, parts, fed_by, interested, coerced)
-
-    origin_index, origin_list, how = build_origins(case, report_ids, origins)
-    notes.append(f"origins: {how}")
-
     outcome: dict[str, str] = {}
     for o in case.known_outcomes():
         if o.report in ridx:
@@ -279,6 +274,16 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
             # known by as_of, but not folded into the posterior: the ACH matrix should carry it as evidence
             notes.append(f"hypothesis {o.hypothesis!r} was {o.verdict} ({o.date or 'undated'}) by as_of; "
                          "the posterior does not use this outcome")
+    for rid, verdict in outcome.items():
+        if verdict == "refuted":  # known false by as_of: what it says is evidence for nothing
+            i = ridx[rid]
+            weight[i] = 0.0
+            parts[i] += "; refuted by an outcome known at as_of -> weight 0"
+
+    fed_by = inherit_from_originals(case, report_ids, weight, parts, fed_by, interested, coerced)
+
+    origin_index, origin_list, how = build_origins(case, report_ids, origins)
+    notes.append(f"origins: {how}")
 
     return Evidence(
         case_id=case.id, hyp_ids=hyp_ids, deception_by=[h.deception_by for h in case.hypotheses],
