@@ -71,7 +71,7 @@ def validate(
         print_json({"valid": True, "case": case.id, "warnings": case.warnings(), "problems": []})
         return
     for w in case.warnings():
-        err.print(f"warning: {w}")
+        err.print(f"warning: {w}", markup=False)
     console.print(rf"{escape(str(file))}: valid sevenfold/1 case {case.id!r} — {len(case.sources)} sources, "
                   f"{len(case.reports)} reports, {len(case.hypotheses)} hypotheses, {len(case.ratings)} ratings")
 
@@ -92,7 +92,7 @@ def import_(
     with err.status(f"reading {file}"):
         case = load_case(file)
     for w in case.warnings():
-        err.print(f"warning: {w}")
+        err.print(f"warning: {w}", markup=False)
     with open_store(db) as store:
         show_bar = len(case.reports) >= 20_000
         with Progress(TextColumn("importing"), BarColumn(), TextColumn("{task.completed}/{task.total} reports"),

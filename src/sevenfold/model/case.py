@@ -87,6 +87,28 @@ class Case(BaseModel):
             out.append(f"hypothesis priors sum to {sum(given):.4g}, not 1; they are normalised")
         if given and len(given) < len(priors) and sum(given) > 1.0 + 1e-9:
             out.append(f"given priors already sum to {sum(given):.4g} > 1; unset priors get nothing")
+        out += self._misspelt_keys()
+        return out
+
+    def _misspelt_keys(self) -> list[str]:
+        """Extra keys (kept, the format allows them) that look like a misspelt field: ``derived_form``
+        for ``derived_from`` silently dropped a report's copy links and changed the verdict."""
+        from difflib import get_close_matches
+
+        out: list[str] = []
+        for kind in ("case", *type(self).model_fields):
+            value = getattr(self, kind)
+            for entry in value if isinstance(value, list) else [value]:
+                extra = getattr(entry, "model_extra", None)
+                if not extra:
+                    continue
+                fields = list(type(entry).model_fields)
+                for key in extra:
+                    near = get_close_matches(str(key), fields, n=1, cutoff=0.8)
+                    if near:
+                        label = f"{kind}[{getattr(entry, 'id', '?')}]" if kind != "case" else "case"
+                        out.append(f"{label}: unknown key {key!r} is kept as an extra field; did you mean "
+                                   f"{near[0]!r}?")
         return out
 
 

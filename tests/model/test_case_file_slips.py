@@ -1,5 +1,6 @@
-"""A key stated twice in one mapping is refused, in YAML and in JSON (sixth-session review finding:
-a second ``ratings:`` block silently replaced the first and the file still validated)."""
+"""Slips in a case file that used to pass silently (sixth-session review findings): a key stated twice in
+one mapping is refused, in YAML and in JSON (a second ``ratings:`` block replaced the first); a misspelt
+field is kept as an extra key, with a warning."""
 
 from __future__ import annotations
 
@@ -42,3 +43,12 @@ def test_yaml_merge_keys_are_not_duplicates():
     with pytest.raises(CaseValidationError) as err:  # 'base' is not a case field; merging itself is fine
         loads_case(text, "merge.yaml")
     assert "appears twice" not in str(err.value)
+
+
+def test_a_misspelt_field_is_kept_but_warned_about():
+    """Review finding (session 6): `derived_form` (for derived_from) validated silently; the copy links
+    vanished and the verdict changed. Extra keys are allowed, so it stays valid, with a warning."""
+    text = CASE.replace("{id: r1, source: s}", "{id: r1, source: s, derived_form: [r0], my_note: x}")
+    warnings = loads_case(text, "typo.yaml").warnings()
+    assert warnings == ["reports[r1]: unknown key 'derived_form' is kept as an extra field; did you mean "
+                        "'derived_from'?"]
