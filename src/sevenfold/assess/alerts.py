@@ -80,7 +80,10 @@ def unrated_alerts(ev: Evidence) -> list[Alert]:
             for h, ok in zip(ev.hyp_ids, np.asarray(rated_h).tolist(), strict=True) if not ok]
 
 
-def prior_alerts(ev: Evidence, post: np.ndarray) -> list[Alert]:
+def prior_alerts(ev: Evidence, post: np.ndarray, evidence_total: np.ndarray | None = None) -> list[Alert]:
+    """priors_normalised; prior_contradicted: the evidence's odds against the analyst's favourite are at
+    least 3:1. ``evidence_total`` (the summed origin log-likelihoods) also catches a dogmatic prior of 1,
+    which no evidence can move: there the odds are the evidence's alone, against the best rival."""
     out = []
     if any("normalised" in n or "get 0" in n for n in ev.notes):
         out.append(Alert(kind="priors_normalised",
@@ -89,6 +92,16 @@ def prior_alerts(ev: Evidence, post: np.ndarray) -> list[Alert]:
         return out
     fav = int(np.argmax(ev.prior))
     p0, p1 = ev.prior[fav], post[fav]
+    if p0 >= 1 and evidence_total is not None:
+        others = np.where(np.arange(ev.n_hyp) == fav, -np.inf, evidence_total)
+        rival = int(np.argmax(others))
+        log_bf = float(evidence_total[fav] - others[rival])  # the evidence's log odds, favourite vs best rival
+        if log_bf <= np.log(PRIOR_CONTRADICTED_BAYES_FACTOR):
+            out.append(Alert(kind="prior_contradicted", hypothesis=ev.hyp_ids[fav],
+                             message=f"the analyst's favourite {ev.hyp_ids[fav]!r} has prior 1, so no evidence can "
+                                     f"move it, yet the evidence's odds against it (against {ev.hyp_ids[rival]!r}) "
+                                     f"are {np.exp(min(-log_bf, 700.0)):.3g}:1; a prior of 1 or 0 is a conclusion, "
+                                     "not a prior"))
     if 0 < p0 < 1 and p1 < 1:
         bf = (p1 / max(1 - p1, 1e-300)) / (p0 / (1 - p0))
         if bf <= PRIOR_CONTRADICTED_BAYES_FACTOR:

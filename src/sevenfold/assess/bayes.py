@@ -163,8 +163,8 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
     # ---- alerts ---------------------------------------------------------------------------------
     ell_raw = pooled(log_likelihoods(ev, weight=np.ones(len(ev.report_ids)), fed_by=[frozenset()] * len(ev.report_ids)),
                      ev.rated)
-    alerts = (overlapping_hypotheses(case) + deception_alerts(case) + unrated_alerts(ev) + prior_alerts(ev, post)
-              + support_alerts(ev, ell_raw) + alerts)
+    alerts = (overlapping_hypotheses(case) + deception_alerts(case) + unrated_alerts(ev)
+              + prior_alerts(ev, post, comb.total) + support_alerts(ev, ell_raw) + alerts)
 
     # ---- confidence -----------------------------------------------------------------------------
     confidence, confidence_reason = _confidence(ev, comb, post, top_idx, bool(linchpins))
