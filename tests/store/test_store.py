@@ -242,6 +242,33 @@ def test_migration_0003_keeps_claims_and_declares_values_text(tmp_path: Path) ->
     assert value_type() == "TEXT"
 
 
+def test_migration_0004_adds_revoked_sessions_and_keeps_accounts(store_url: str) -> None:
+    """A store at revision 0003 (no revoked_sessions) upgrades with its users intact, and downgrades."""
+    pytest.importorskip("argon2")
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from sevenfold.store import accounts
+    from sevenfold.store.engine import alembic_config, current_revision
+
+    def migrate_to(store: Store, rev: str, down: bool) -> None:
+        cfg = alembic_config(store.engine)
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            (command.downgrade if down else command.upgrade)(cfg, rev)
+
+    with Store(store_url) as store:
+        accounts.create_user(store, "alice", "a long password", actor="t")
+        migrate_to(store, "0003", down=True)
+        assert not inspect(store.engine).has_table("revoked_sessions")
+        assert current_revision(store.engine) == "0003"
+    with Store(store_url) as store:  # opening migrates to head
+        assert current_revision(store.engine) == SCHEMA_HEAD == "0004"
+        assert inspect(store.engine).has_table("revoked_sessions")
+        alice = accounts.get_user(store, "alice")
+        assert accounts.session_user(store, alice.pk, "n1") == alice
+
+
 def test_json_export_puts_each_entry_on_its_own_line() -> None:
     import json
 

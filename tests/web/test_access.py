@@ -87,6 +87,9 @@ OTHER_ROUTES: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/session"): "user",
     ("GET", "/api/v1/me"): "user",
     ("POST", "/api/v1/tokens"): "user",
+    ("GET", "/api/v1/tokens"): "user",  # only the caller's own (test_api)
+    ("DELETE", "/api/v1/tokens/{token_id}"): "user",  # only the caller's own: another's is 404 (test_api)
+    ("DELETE", "/api/v1/sessions"): "user",  # ends the caller's own sessions only
     ("POST", "/api/v1/users"): "admin",
     ("GET", "/api/v1/cases"): "user",  # lists only granted cases (test_api)
     ("POST", "/api/v1/cases"): "user",  # the creator becomes owner (test_api)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select, text
 
 from sevenfold.errors import InputError, NotFound
 from sevenfold.store import SCHEMA_HEAD, Store, accounts
 from sevenfold.store.audit import records, verify_chain
-from sevenfold.store.tables import api_tokens, users
+from sevenfold.store.tables import api_tokens, revoked_sessions, users
 from tests.web.conftest import tiny_case
 
 
@@ -63,6 +65,54 @@ def test_tokens_are_hashed_at_rest(store: Store) -> None:
     assert accounts.user_for_token(store, "not-a-token") is None
 
 
+def test_tokens_are_listed_and_revoked_by_id(store: Store) -> None:
+    accounts.create_user(store, "alice", "first password", actor="t")
+    accounts.create_user(store, "bob", "first password", actor="t")
+    laptop = accounts.create_token(store, "alice", "laptop", actor="t")
+    ci = accounts.create_token(store, "alice", "ci", actor="t")
+    bobs = accounts.create_token(store, "bob", "", actor="t")
+    listed = accounts.list_tokens(store, "alice")
+    assert [t.label for t in listed] == ["laptop", "ci"]
+    assert accounts.token_owner(store, ci) == (accounts.get_user(store, "alice"), listed[1].id)
+    bob_id = accounts.list_tokens(store, "bob")[0].id
+    with pytest.raises(NotFound):  # alice cannot revoke bob's token
+        accounts.revoke_token(store, "alice", bob_id, actor="t")
+    assert accounts.revoke_token(store, "alice", listed[1].id, actor="t").label == "ci"
+    assert accounts.user_for_token(store, ci) is None
+    assert accounts.user_for_token(store, laptop) is not None and accounts.user_for_token(store, bobs) is not None
+    with pytest.raises(NotFound):
+        accounts.revoke_token(store, "alice", listed[1].id, actor="t")
+    # a password change ends every credential: sessions (epoch) and tokens
+    assert accounts.set_password(store, "alice", "second password", actor="t") == 1
+    assert accounts.list_tokens(store, "alice") == [] and accounts.user_for_token(store, laptop) is None
+    assert accounts.user_for_token(store, bobs) is not None
+    recs = records(store)
+    assert [r.action for r in recs][-2:] == ["token.revoke", "user.passwd"]
+    assert recs[-2].before == {"user": "alice", "token": listed[1].id, "label": "ci"}
+    assert recs[-1].after == {"user": "alice", "tokens_revoked": 1}
+    assert verify_chain(store) == []
+
+
+def test_revoked_sessions_are_refused_and_pruned_once_expired(store: Store) -> None:
+    alice = accounts.create_user(store, "alice", "first password", actor="t")
+    now = dt.datetime.now(dt.UTC)
+    assert accounts.session_user(store, alice.pk, "nonce-a") == alice
+    accounts.revoke_session(store, "nonce-a", alice.pk, now - dt.timedelta(seconds=1))  # cookie already expired
+    assert accounts.session_user(store, alice.pk, "nonce-a") is None
+    accounts.revoke_session(store, "nonce-b", alice.pk, now + dt.timedelta(hours=12))
+    accounts.revoke_session(store, "nonce-b", alice.pk, now + dt.timedelta(hours=12))  # twice: harmless
+    with store.engine.connect() as conn:
+        kept = conn.execute(select(revoked_sessions.c.nonce)).scalars().all()
+    assert kept == ["nonce-b"]  # nonce-a was pruned by the next logout
+    assert accounts.session_user(store, alice.pk, "nonce-b") is None
+    assert accounts.session_user(store, alice.pk, "nonce-c") == alice
+    assert accounts.session_user(store, alice.pk, "x" * 65) is None
+    assert accounts.session_user(store, alice.pk + 99, "nonce-c") is None
+    # ending every session bumps the epoch (and is audited)
+    assert accounts.end_sessions(store, "alice", actor="t").session_epoch == alice.session_epoch + 1
+    assert records(store)[-1].action == "user.sessions_end"
+
+
 def test_grants_roles_and_case_deletion(store: Store) -> None:
     store.import_case(tiny_case(), actor="t")
     accounts.create_user(store, "alice", "first password", actor="t")
@@ -97,6 +147,7 @@ def test_secret_key_is_stable(store: Store) -> None:
 
 def test_cli_user_commands(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     import io
+    import json
 
     from sevenfold.cli import main
 
@@ -110,13 +161,31 @@ def test_cli_user_commands(tmp_path, monkeypatch, capsys) -> None:  # type: igno
     capsys.readouterr()
     assert main(["user", "token", "alice", "--db", db]) == 0
     token = capsys.readouterr().out.strip()
+    assert main(["user", "token", "alice", "--label", "spare", "--db", db]) == 0
+    spare = capsys.readouterr().out.strip()
+    assert main(["user", "tokens", "alice", "--json", "--db", db]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [t["label"] for t in listed] == ["", "spare"] and token not in json.dumps(listed)
+    assert main(["user", "revoke-token", "alice", str(listed[1]["id"]), "--db", db]) == 0
+    assert main(["user", "revoke-token", "alice", str(listed[1]["id"]), "--db", db]) == 2  # not found
+    assert main(["user", "tokens", "alice", "--db", db]) == 0
+    with Store(db) as store:
+        assert accounts.user_for_token(store, spare) is None
+        assert accounts.user_for_token(store, token).name == "alice"  # type: ignore[union-attr]
     monkeypatch.setattr("sys.stdin", io.StringIO("another password\n"))
     assert main(["user", "passwd", "alice", "--password-stdin", "--db", db]) == 0
     assert main(["user", "revoke", "alice", "tiny", "--db", db]) == 0
     with Store(db) as store:
-        assert accounts.user_for_token(store, token).name == "alice"  # type: ignore[union-attr]
+        assert accounts.user_for_token(store, token) is None  # passwd ends every credential
         assert accounts.authenticate(store, "alice", "another password") is not None
         recs = records(store)
         assert all(r.who.startswith("cli:") for r in recs)
-        assert [r.action for r in recs] == ["user.add", "grant", "token.add", "user.passwd", "revoke"]
+        assert [r.action for r in recs] == ["user.add", "grant", "token.add", "token.add", "token.revoke",
+                                            "user.passwd", "revoke"]
+    with Store(db) as store:
+        kept = accounts.create_token(store, "alice", "kept", actor="t")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a third password\n"))
+    assert main(["user", "passwd", "alice", "--password-stdin", "--keep-tokens", "--db", db]) == 0
+    with Store(db) as store:
+        assert accounts.user_for_token(store, kept) is not None
     assert main(["audit", "verify", "--db", db]) == 0

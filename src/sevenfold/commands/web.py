@@ -1,4 +1,5 @@
-"""Workbench commands: ``serve``, ``user add/passwd/grant/revoke/token/list``, ``audit verify/log``."""
+"""Workbench commands: ``serve``, ``user add/passwd/grant/revoke/token/tokens/revoke-token/list``,
+``audit verify/log``."""
 
 from __future__ import annotations
 
@@ -90,18 +91,21 @@ def user_add(
 
 @user_app.command("passwd")
 def user_passwd(name: Annotated[str, typer.Argument(help="User name.")], password_stdin: PasswordStdin = False,
+                keep_tokens: Annotated[bool, typer.Option("--keep-tokens",
+                                                          help="Leave the user's API tokens valid.")] = False,
                 db: DbOption = None) -> None:
-    """Set a user's password; their browser sessions end (API tokens stay).
+    """Set a user's password; every credential of theirs ends: browser sessions and API tokens.
 
-    Example: sevenfold user passwd alice
+    Example: sevenfold user passwd alice   (--keep-tokens: a routine change that keeps the tokens)
     """
     from sevenfold.store import accounts
     from sevenfold.store.audit import cli_actor
 
     password = _read_password(password_stdin)
     with open_store(db) as store:
-        accounts.set_password(store, name, password, actor=cli_actor())
-    err.print(f"password of {name} changed")
+        revoked = accounts.set_password(store, name, password, actor=cli_actor(), revoke_tokens=not keep_tokens)
+    tokens = "API tokens kept" if keep_tokens else f"{revoked} API token{'s' if revoked != 1 else ''} revoked"
+    err.print(f"password of {name} changed; their sessions ended, {tokens}")
 
 
 @user_app.command("grant")
@@ -153,6 +157,42 @@ def user_token(name: Annotated[str, typer.Argument(help="User name.")],
         token = accounts.create_token(store, name, label, actor=cli_actor())
     typer.echo(token)
     err.print("store it now: it cannot be shown again")
+
+
+@user_app.command("tokens")
+def user_tokens(name: Annotated[str, typer.Argument(help="User name.")], db: DbOption = None,
+                json_out: JsonOption = False) -> None:
+    """List a user's API tokens: id, label and creation time (the tokens themselves are not stored).
+
+    Example: sevenfold user tokens alice && sevenfold user revoke-token alice 3
+    """
+    from sevenfold.store import accounts
+
+    with open_store(db) as store:
+        tokens = accounts.list_tokens(store, name)
+    if json_out:
+        print_json([t.to_json_dict() for t in tokens])
+        return
+    table = Table("id", "label", "created")
+    for t in tokens:
+        table.add_row(str(t.id), t.label, t.to_json_dict()["created_at"])
+    console.print(table)
+
+
+@user_app.command("revoke-token")
+def user_revoke_token(name: Annotated[str, typer.Argument(help="User name.")],
+                      token_id: Annotated[int, typer.Argument(help="Token id (from `sevenfold user tokens`).")],
+                      db: DbOption = None) -> None:
+    """Revoke one API token of a user; it is refused at once by every server process.
+
+    Example: sevenfold user revoke-token alice 3
+    """
+    from sevenfold.store import accounts
+    from sevenfold.store.audit import cli_actor
+
+    with open_store(db) as store:
+        info = accounts.revoke_token(store, name, token_id, actor=cli_actor())
+    err.print(f"revoked API token {info.id}{f' ({info.label})' if info.label else ''} of {name}")
 
 
 @user_app.command("list")

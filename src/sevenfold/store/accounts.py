@@ -1,8 +1,14 @@
-"""Accounts: users (argon2 password hashes), API tokens (hashed at rest), per-case grants.
+"""Accounts: users (argon2 password hashes), API tokens (hashed at rest), per-case grants, ended sessions.
 
 Roles per case: ``reader`` reads; ``analyst`` also edits ratings, reports, hypotheses, outcomes and
 burns; ``owner`` also grants, revokes and deletes. Admins may create users; being an admin grants
-no case. Every change here is appended to the audit log in the same transaction.
+no case. Every change here is appended to the audit log in the same transaction (a single logout,
+like a login, is not: it only ends one session).
+
+Credentials and how they end: a browser session ends at logout (its nonce goes into
+``revoked_sessions`` until the cookie would have expired), and every session of a user ends when
+``session_epoch`` is bumped (:func:`end_sessions`, :func:`set_password`). An API token ends when it
+is revoked (:func:`revoke_token`) and, unless told otherwise, when the password changes.
 
 >>> store = open_store("cases.db")                        # doctest: +SKIP
 >>> alice = create_user(store, "alice", "s3cret-pass", admin=True, actor="cli:root")  # doctest: +SKIP
@@ -25,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sevenfold.errors import Conflict, InputError, NotFound, StoreError
 from sevenfold.store import audit as _audit
-from sevenfold.store.tables import api_tokens, case_grants, settings, users
+from sevenfold.store.tables import api_tokens, case_grants, revoked_sessions, settings, users
 
 if TYPE_CHECKING:
     from sevenfold.store.repository import Store
@@ -44,6 +50,19 @@ class User:
     name: str
     is_admin: bool
     session_epoch: int
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """An API token as its owner may see it: never the secret (only its hash is stored anyway)."""
+
+    id: int
+    label: str
+    created_at: dt.datetime
+
+    def to_json_dict(self) -> dict[str, object]:
+        created = self.created_at if self.created_at.tzinfo else self.created_at.replace(tzinfo=dt.UTC)
+        return {"id": self.id, "label": self.label, "created_at": created.isoformat()}
 
 
 @lru_cache(maxsize=1)
@@ -135,18 +154,73 @@ def has_users(store: Store) -> bool:
         return conn.execute(select(users.c.pk).limit(1)).first() is not None
 
 
-def set_password(store: Store, name: str, password: str, *, actor: str | None = None) -> None:
-    """Change a password; every existing session of the user ends (API tokens stay)."""
+def set_password(store: Store, name: str, password: str, *, actor: str | None = None,
+                 revoke_tokens: bool = True) -> int:
+    """Change a password: every session of the user ends and, unless ``revoke_tokens`` is False, every
+    API token of theirs is revoked too (a password change ends every credential). Returns the number
+    of tokens revoked."""
     digest = _hasher().hash(check_password(password))
 
-    def run(conn: Connection) -> None:
+    def run(conn: Connection) -> int:
+        pk = conn.execute(select(users.c.pk).where(users.c.name == name)).scalar()
+        if pk is None:
+            raise NotFound(f"no user {name!r}")
+        conn.execute(update(users).where(users.c.pk == pk)
+                     .values(password_hash=digest, session_epoch=users.c.session_epoch + 1))
+        revoked = conn.execute(delete(api_tokens).where(api_tokens.c.user_pk == pk)).rowcount if revoke_tokens else 0
+        _audit.append(conn, actor or _audit.cli_actor(), "user.passwd", None, None,
+                      {"user": name, "tokens_revoked": revoked})
+        return int(revoked)
+
+    return int(store._retrying(run))
+
+
+def end_sessions(store: Store, name: str, *, actor: str | None = None) -> User:
+    """End every browser session of ``name`` (bumps ``session_epoch``); API tokens are not touched."""
+
+    def run(conn: Connection) -> User:
         n = conn.execute(update(users).where(users.c.name == name)
-                         .values(password_hash=digest, session_epoch=users.c.session_epoch + 1)).rowcount
+                         .values(session_epoch=users.c.session_epoch + 1)).rowcount
         if not n:
             raise NotFound(f"no user {name!r}")
-        _audit.append(conn, actor or _audit.cli_actor(), "user.passwd", None, None, {"user": name})
+        _audit.append(conn, actor or _audit.cli_actor(), "user.sessions_end", None, None, {"user": name})
+        return _user(conn.execute(select(users).where(users.c.name == name)).one())
 
-    store._retrying(run)
+    return store._retrying(run)
+
+
+# ---- ended sessions ----------------------------------------------------------------------------
+MAX_NONCE_CHARS = 64
+
+
+def session_user(store: Store, pk: int, nonce: str) -> User | None:
+    """The user of a session cookie, or None when the user is gone or that session was logged out.
+
+    One query: the user row, and whether the nonce is in ``revoked_sessions``.
+    """
+    if not nonce or len(nonce) > MAX_NONCE_CHARS:
+        return None
+    ended = select(revoked_sessions.c.nonce).where(revoked_sessions.c.nonce == nonce).exists()
+    with store.engine.connect() as conn:
+        row = conn.execute(select(users, ended.label("ended")).where(users.c.pk == pk)).first()
+    if row is None or row.ended:
+        return None
+    return _user(row)
+
+
+def revoke_session(store: Store, nonce: str, user_pk: int, expires_at: dt.datetime) -> None:
+    """End one session (logout) in every server process: its nonce is refused until ``expires_at``,
+    when the cookie expires by itself. Expired rows are pruned on the way."""
+    if not nonce or len(nonce) > MAX_NONCE_CHARS:
+        return
+
+    def run(conn: Connection) -> None:
+        conn.execute(delete(revoked_sessions).where(revoked_sessions.c.expires_at < _now()))
+        if conn.execute(select(revoked_sessions.c.nonce).where(revoked_sessions.c.nonce == nonce)).first() is None:
+            conn.execute(insert(revoked_sessions).values(nonce=nonce, user_pk=user_pk, expires_at=expires_at))
+
+    with contextlib.suppress(IntegrityError):  # the same session logged out twice at once: ended either way
+        store._retrying(run)
 
 
 # a hash to verify against when the user does not exist, so timing does not reveal user names
@@ -188,22 +262,57 @@ def create_token(store: Store, name: str, label: str = "", *, actor: str | None 
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
 
     def run(conn: Connection) -> None:
-        conn.execute(insert(api_tokens).values(user_pk=user.pk, token_hash=_token_digest(token),
-                                               label=label[:200], created_at=_now()))
+        pk = conn.execute(insert(api_tokens).values(user_pk=user.pk, token_hash=_token_digest(token),
+                                                    label=label[:200], created_at=_now())
+                          .returning(api_tokens.c.pk)).scalar_one()
         _audit.append(conn, actor or _audit.cli_actor(), "token.add", None, None,
-                      {"user": name, "label": label[:200]})
+                      {"user": name, "label": label[:200], "token": int(pk)})
 
     store._retrying(run)
     return token
 
 
-def user_for_token(store: Store, token: str) -> User | None:
+def token_owner(store: Store, token: str) -> tuple[User, int] | None:
+    """(user, token id) for a live API token, else None (unknown or revoked)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     with store.engine.connect() as conn:
-        row = conn.execute(select(users).join(api_tokens, api_tokens.c.user_pk == users.c.pk)
+        row = conn.execute(select(users, api_tokens.c.pk.label("token_pk"))
+                           .join(api_tokens, api_tokens.c.user_pk == users.c.pk)
                            .where(api_tokens.c.token_hash == _token_digest(token))).first()
-    return _user(row) if row else None
+    return (_user(row), int(row.token_pk)) if row else None
+
+
+def user_for_token(store: Store, token: str) -> User | None:
+    found = token_owner(store, token)
+    return found[0] if found else None
+
+
+def list_tokens(store: Store, name: str) -> list[TokenInfo]:
+    """``name``'s API tokens (id, label, creation time; never the secret), oldest first."""
+    user = get_user(store, name)
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(api_tokens.c.pk, api_tokens.c.label, api_tokens.c.created_at)
+                            .where(api_tokens.c.user_pk == user.pk).order_by(api_tokens.c.pk)).all()
+    return [TokenInfo(int(r.pk), str(r.label), r.created_at) for r in rows]
+
+
+def revoke_token(store: Store, name: str, token_id: int, *, actor: str | None = None) -> TokenInfo:
+    """Revoke ``name``'s token ``token_id`` (at once, in every server process). A token of another user
+    is :class:`NotFound`, exactly like a token that does not exist."""
+    user = get_user(store, name)
+
+    def run(conn: Connection) -> TokenInfo:
+        row = conn.execute(select(api_tokens.c.pk, api_tokens.c.label, api_tokens.c.created_at)
+                           .where(api_tokens.c.pk == token_id, api_tokens.c.user_pk == user.pk)).first()
+        if row is None:
+            raise NotFound(f"user {name!r} has no API token {token_id}")
+        conn.execute(delete(api_tokens).where(api_tokens.c.pk == row.pk))
+        _audit.append(conn, actor or _audit.cli_actor(), "token.revoke", None,
+                      {"user": name, "token": int(row.pk), "label": row.label}, None)
+        return TokenInfo(int(row.pk), str(row.label), row.created_at)
+
+    return store._retrying(run)
 
 
 # ---- grants ------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, Program
 from sevenfold.errors import StoreError
 
 #: newest Alembic revision this code knows (tests check it equals the migrations' head)
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 

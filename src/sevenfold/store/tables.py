@@ -167,6 +167,18 @@ audit_head = Table(
     Column("hash", String(64), nullable=False),
 )
 
+# ---- ended sessions (revision 0004) -----------------------------------------------------------
+# A session cookie is signed, so the server keeps no list of live sessions; logging out records the
+# session's nonce here until the cookie would have expired anyway (then the row is pruned).
+revoked_sessions = Table(
+    "revoked_sessions",
+    metadata,
+    Column("nonce", String(64), primary_key=True),
+    Column("user_pk", Integer, ForeignKey("users.pk", ondelete="CASCADE"), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_revoked_sessions_expires", "expires_at"),
+)
+
 settings = Table(
     "settings",
     metadata,

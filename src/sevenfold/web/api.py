@@ -11,7 +11,7 @@ import os
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, File, Header, HTTPException, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Header, HTTPException, Path, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field, model_validator
@@ -36,7 +36,7 @@ from sevenfold.model import (
 from sevenfold.store import accounts
 from sevenfold.store import audit as _audit
 from sevenfold.web.access import Analyst, CaseContext, Owner, Reader
-from sevenfold.web.auth import SESSION_COOKIE, Principal, client_ip, current_principal
+from sevenfold.web.auth import SESSION_COOKIE, SESSION_MAX_AGE, Principal, client_ip, current_principal
 from sevenfold.web.service import burn_what_if, edit
 
 router = APIRouter(prefix="/api/v1")
@@ -95,27 +95,44 @@ class TokenIn(BaseModel):
     label: str = Field(default="", max_length=200)
 
 
-def login_user(request: Request, response: Response, name: str, password: str) -> accounts.User:
-    """Check a password with rate limiting and set the session cookie (shared with the UI)."""
+async def login_user(request: Request, response: Response, name: str, password: str) -> accounts.User:
+    """Check a password with rate limiting and set the session cookie (shared with the UI).
+
+    The attempt is counted before the (slow) verification and cleared if it succeeds, so parallel
+    guesses cannot overrun the limit; the verification itself waits for one of the throttle's few
+    slots (429 when rate limited, 503 when the slots stay busy; both with Retry-After).
+    """
     state = request.app.state
-    ip = client_ip(request)
-    wait = state.throttle.retry_after(name, ip)
-    if wait:
+    throttle = state.throttle
+    attempt, wait = throttle.reserve(name, client_ip(request))
+    if attempt is None:
         raise HTTPException(status_code=429, detail=f"too many failed logins; wait {wait} s",
                             headers={"Retry-After": str(wait)})
-    user = accounts.authenticate(state.store, name, password)
+    try:
+        user = await throttle.verify(lambda: accounts.authenticate(state.store, name, password))
+    except TimeoutError:
+        throttle.cancel(attempt)
+        raise HTTPException(status_code=503, detail="too many logins at once; try again in a moment",
+                            headers={"Retry-After": "1"}) from None
     if user is None:
-        state.throttle.failed(name, ip)
-        raise HTTPException(status_code=401, detail="wrong user name or password")
-    state.throttle.succeeded(name)
-    response.set_cookie(SESSION_COOKIE, state.sessions.issue(user), max_age=12 * 3600, httponly=True,
+        raise HTTPException(status_code=401, detail="wrong user name or password")  # the attempt stays counted
+    throttle.succeeded(attempt)
+    response.set_cookie(SESSION_COOKIE, state.sessions.issue(user), max_age=SESSION_MAX_AGE, httponly=True,
                         samesite="lax", secure=state.secure_cookies, path="/")
     return user
 
 
+def end_session(request: Request, me: Principal) -> bool:
+    """Log the caller's browser session out in every server process (True), or nothing for a token."""
+    if me.via != "session" or me.session_expires is None:
+        return False
+    accounts.revoke_session(request.app.state.store, me.nonce, me.user.pk, me.session_expires)
+    return True
+
+
 @router.post("/session", tags=["session"], summary="Log in (sets an HttpOnly session cookie)")
-def api_login(request: Request, response: Response, body: LoginIn) -> dict[str, Any]:
-    user = login_user(request, response, body.name, body.password)
+async def api_login(request: Request, response: Response, body: LoginIn) -> dict[str, Any]:
+    user = await login_user(request, response, body.name, body.password)
     nonce = request.app.state.sessions.read(_cookie_from(response))["n"]
     return {"user": user.name, "admin": user.is_admin, "csrf_token": request.app.state.sessions.csrf_token(nonce)}
 
@@ -127,10 +144,20 @@ def _cookie_from(response: Response) -> str:
     raise AssertionError("no session cookie set")
 
 
-@router.delete("/session", tags=["session"], summary="Log out")
-def api_logout(response: Response, me: Me) -> dict[str, Any]:
+@router.delete("/session", tags=["session"],
+               summary="Log out: this session ends for good (a saved copy of the cookie is refused)")
+def api_logout(request: Request, response: Response, me: Me) -> dict[str, Any]:
+    ended = end_session(request, me)
     response.delete_cookie(SESSION_COOKIE, path="/")
-    return {"user": me.user.name, "logged_out": True}
+    return {"user": me.user.name, "logged_out": True, "session_ended": ended}
+
+
+@router.delete("/sessions", tags=["session"],
+               summary="End every browser session of yours, everywhere (API tokens stay)")
+def api_end_sessions(request: Request, response: Response, me: Me) -> dict[str, Any]:
+    accounts.end_sessions(request.app.state.store, me.user.name, actor=me.actor)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return {"user": me.user.name, "sessions_ended": True}
 
 
 @router.get("/me", tags=["session"], summary="Who am I, and which cases can I see")
@@ -148,6 +175,20 @@ def api_token(request: Request, me: Me, body: TokenIn) -> dict[str, Any]:
     token = accounts.create_token(request.app.state.store, me.user.name, body.label,
                                   actor=me.actor)
     return {"user": me.user.name, "token": token, "label": body.label}
+
+
+@router.get("/tokens", tags=["session"], summary="Your API tokens: id, label, created (never the secret)")
+def api_list_tokens(request: Request, me: Me) -> list[dict[str, Any]]:
+    return [{**t.to_json_dict(), "current": t.id == me.token_id}
+            for t in accounts.list_tokens(request.app.state.store, me.user.name)]
+
+
+@router.delete("/tokens/{token_id}", tags=["session"],
+               summary="Revoke one of your API tokens (at once, in every server process)")
+def api_revoke_token(request: Request, me: Me,
+                     token_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> dict[str, Any]:
+    info = accounts.revoke_token(request.app.state.store, me.user.name, token_id, actor=me.actor)
+    return {"user": me.user.name, **info.to_json_dict(), "revoked": True}
 
 
 @router.post("/users", tags=["session"], status_code=201, summary="Create a user (admins only)")

@@ -1,14 +1,22 @@
 """Who is asking: session cookies, API tokens, CSRF tokens and login rate limiting.
 
 Sessions are signed cookies (itsdangerous) holding the user's pk, a per-session nonce and the user's
-``session_epoch`` (bumped by ``sevenfold user passwd``, which ends every session). The CSRF token is
+``session_epoch`` (bumped by ``sevenfold user passwd`` and ``DELETE /api/v1/sessions``, which end every
+session of the user). Logging out records the nonce in the store's ``revoked_sessions`` table, which
+every server process checks, so a saved copy of the cookie is refused afterwards. The CSRF token is
 an HMAC of the nonce (synchronizer token): forms carry it in ``csrf_token``, htmx and fetch calls in
 the ``X-CSRF-Token`` header. Requests authenticated with ``Authorization: Bearer sf_...`` carry no
 ambient credential and need no CSRF token.
+
+Login attempts are throttled by :class:`LoginThrottle`: an attempt is counted (reserved) *before* its
+password is verified, so parallel guesses cannot all slip past the limit, and at most a few
+verifications (argon2id, 64 MiB each) run at once per process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import hmac
 import os
@@ -16,13 +24,19 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+import anyio
 from fastapi import HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from sevenfold.store import Store
-from sevenfold.store.accounts import User, get_user_by_pk, user_for_token
+from sevenfold.store.accounts import User, session_user, token_owner
+
+T = TypeVar("T")
 
 SESSION_COOKIE = "sf_session"
 PRELOGIN_COOKIE = "sf_prelogin"
@@ -39,6 +53,10 @@ class Principal:
     user: User
     via: str
     nonce: str = ""
+    #: a session's cookie expires by itself at this time (UTC); None for tokens
+    session_expires: dt.datetime | None = None
+    #: the id of the API token used (``GET /api/v1/tokens`` marks it ``current``); None for sessions
+    token_id: int | None = None
 
     @property
     def actor(self) -> str:
@@ -55,11 +73,14 @@ class Sessions:
         return self._serializer.dumps({"u": user.pk, "e": user.session_epoch, "n": secrets.token_urlsafe(16)})
 
     def read(self, cookie: str) -> dict | None:
+        """The cookie's data ``{u, e, n}`` plus ``expires`` (UTC datetime), or None if bad or expired."""
         try:
-            data = self._serializer.loads(cookie, max_age=SESSION_MAX_AGE)
+            data, signed_at = self._serializer.loads(cookie, max_age=SESSION_MAX_AGE, return_timestamp=True)
         except BadSignature:
             return None
-        return data if isinstance(data, dict) and {"u", "e", "n"} <= data.keys() else None
+        if not (isinstance(data, dict) and {"u", "e", "n"} <= data.keys()):
+            return None
+        return {**data, "expires": signed_at + dt.timedelta(seconds=SESSION_MAX_AGE)}
 
     def csrf_token(self, nonce: str) -> str:
         return hmac.new(self._secret, b"csrf:" + nonce.encode(), hashlib.sha256).hexdigest()
@@ -68,15 +89,38 @@ class Sessions:
         return secrets.token_urlsafe(24)
 
 
-class LoginThrottle:
-    """Failed logins per account and per client address in a sliding one-minute window."""
+@dataclass(frozen=True)
+class Attempt:
+    """A login attempt counted before its password is checked (see :meth:`LoginThrottle.reserve`)."""
 
-    def __init__(self, per_account: int | None = None, per_ip: int | None = None, window: float = 60.0) -> None:
+    account_key: str
+    ip_key: str
+    at: float
+
+
+class LoginThrottle:
+    """Failed logins per account and per client address in a sliding one-minute window, and a cap on
+    concurrent password verifications.
+
+    An attempt is reserved, atomically with the limit check, as a provisional failure *before* the
+    slow argon2 verification; a success then clears it. So N parallel wrong passwords get at most
+    ``per_account`` answers of 401 and the rest 429 (checking first and counting the failure only
+    after the verification let all of them through). At most ``max_concurrent`` verifications run at
+    once in this process (each argon2id verification takes 64 MiB); an attempt that cannot start one
+    within ``verify_wait`` seconds gets 503 with ``Retry-After`` and is not counted. Waiting holds no
+    worker thread.
+    """
+
+    def __init__(self, per_account: int | None = None, per_ip: int | None = None, window: float = 60.0,
+                 max_concurrent: int | None = None, verify_wait: float | None = None) -> None:
         self.per_account = per_account or int(os.environ.get("SEVENFOLD_LOGIN_FAILURES_PER_ACCOUNT", "5"))
         self.per_ip = per_ip or int(os.environ.get("SEVENFOLD_LOGIN_FAILURES_PER_IP", "20"))
         self.window = window
+        self.max_concurrent = max(1, max_concurrent or int(os.environ.get("SEVENFOLD_LOGIN_CONCURRENCY", "2")))
+        self.verify_wait = verify_wait if verify_wait is not None else 10.0
         self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
+        self._verifiers = threading.BoundedSemaphore(self.max_concurrent)
 
     def _recent(self, key: str, now: float) -> deque[float]:
         q = self._failures.setdefault(key, deque())
@@ -84,35 +128,87 @@ class LoginThrottle:
             q.popleft()
         return q
 
-    def retry_after(self, account: str, ip: str) -> int:
-        """Seconds to wait before another attempt is allowed (0 = go ahead)."""
-        now = time.monotonic()
-        with self._lock:
-            waits = []
-            for key, limit in ((f"u:{account.lower()}", self.per_account), (f"ip:{ip}", self.per_ip)):
-                q = self._recent(key, now)
-                if len(q) >= limit:
-                    waits.append(int(self.window - (now - q[0])) + 1)
-            return max(waits, default=0)
+    def _wait(self, keys: list[tuple[str, int]], now: float) -> int:
+        waits = []
+        for key, limit in keys:
+            q = self._recent(key, now)
+            if len(q) >= limit:
+                waits.append(int(self.window - (now - q[0])) + 1)
+        return max(waits, default=0)
 
-    def failed(self, account: str, ip: str) -> None:
+    def retry_after(self, account: str, ip: str) -> int:
+        """Seconds to wait before another attempt is allowed (0 = go ahead). Reserves nothing."""
         now = time.monotonic()
         with self._lock:
-            for key in (f"u:{account.lower()}", f"ip:{ip}"):
-                self._recent(key, now).append(now)
+            return self._wait([(f"u:{account.lower()}", self.per_account), (f"ip:{ip}", self.per_ip)], now)
+
+    def reserve(self, account: str, ip: str) -> tuple[Attempt | None, int]:
+        """Check the limits and, if allowed, count the attempt as a failure in the same step.
+
+        Returns ``(attempt, 0)``, or ``(None, seconds to wait)`` when a limit is reached. Follow with
+        :meth:`succeeded` (clears it) or :meth:`cancel` (not attempted); a failure needs nothing more.
+        """
+        now = time.monotonic()
+        akey, ikey = f"u:{account.lower()}", f"ip:{ip}"
+        with self._lock:
+            wait = self._wait([(akey, self.per_account), (ikey, self.per_ip)], now)
+            if wait:
+                return None, wait
+            self._recent(akey, now).append(now)
+            self._recent(ikey, now).append(now)
             if len(self._failures) > 100_000:  # bounded memory under a spray attack
                 self._failures = {k: v for k, v in self._failures.items() if v and now - v[-1] <= self.window}
+            return Attempt(akey, ikey, now), 0
 
-    def succeeded(self, account: str) -> None:
+    def _drop(self, key: str, at: float) -> None:
+        q = self._failures.get(key)
+        if q is not None:
+            with contextlib.suppress(ValueError):  # already out of the window
+                q.remove(at)
+
+    def succeeded(self, attempt: Attempt) -> None:
+        """A right password: the account's failures are forgotten, and this attempt is not one."""
         with self._lock:
-            self._failures.pop(f"u:{account.lower()}", None)
+            self._failures.pop(attempt.account_key, None)
+            self._drop(attempt.ip_key, attempt.at)
+
+    def cancel(self, attempt: Attempt) -> None:
+        """The password was never checked (server busy): the attempt does not count."""
+        with self._lock:
+            self._drop(attempt.account_key, attempt.at)
+            self._drop(attempt.ip_key, attempt.at)
+
+    async def verify(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` (a password verification) in a worker thread once one of the ``max_concurrent``
+        slots is free. Raises :class:`TimeoutError` after ``verify_wait`` seconds without a slot.
+
+        The slot is a thread semaphore polled from the event loop, so waiting holds no worker thread
+        and works whatever event loop serves the request.
+        """
+        deadline = time.monotonic() + self.verify_wait
+        delay = 0.005
+        while not self._verifiers.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise TimeoutError("password verification slots busy")
+            await anyio.sleep(delay)
+            delay = min(delay * 2, 0.05)
+        try:
+            return await run_in_threadpool(fn)
+        finally:
+            self._verifiers.release()
 
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _unauthorised(detail: str = "log in first (session cookie or Authorization: Bearer token)") -> HTTPException:
+LOGIN_FIRST = "log in first (session cookie or Authorization: Bearer token)"
+SESSION_ENDED = "your session has ended (logged out, expired or password changed): log in again"
+BAD_TOKEN = ("unknown or revoked API token (list yours with GET /api/v1/tokens; "
+             "create one with POST /api/v1/tokens or `sevenfold user token`)")
+
+
+def _unauthorised(detail: str = LOGIN_FIRST) -> HTTPException:
     return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
 
@@ -129,27 +225,33 @@ async def _csrf_ok(request: Request, sessions: Sessions, nonce: str) -> bool:
 
 
 async def authenticate_request(request: Request) -> Principal | None:
-    """The caller, or None when anonymous. Raises 401/403 for bad credentials or a missing CSRF token."""
+    """The caller, or None when anonymous. Raises 401/403 for bad credentials or a missing CSRF token.
+
+    A session cookie counts only while its signature, age, the user's ``session_epoch`` and the
+    store's ``revoked_sessions`` (logouts, seen by every server process) all say it is live; a dead
+    one makes the caller anonymous, and the 401 then says the session ended.
+    """
     state = request.app.state
     store: Store = state.store
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        user = user_for_token(store, auth[7:].strip())
-        if user is None:
-            raise _unauthorised("unknown or revoked API token")
-        return Principal(user, "token")
+        found = token_owner(store, auth[7:].strip())
+        if found is None:
+            raise _unauthorised(BAD_TOKEN)
+        return Principal(found[0], "token", token_id=found[1])
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
     data = state.sessions.read(cookie)
-    if data is None:
-        return None
-    user = get_user_by_pk(store, int(data["u"]))
-    if user is None or user.session_epoch != data["e"]:
+    user = None
+    if data is not None and isinstance(data["u"], int) and isinstance(data["n"], str):
+        user = session_user(store, data["u"], data["n"])
+    if user is None or data is None or user.session_epoch != data["e"]:
+        request.state.auth_problem = SESSION_ENDED
         return None
     if request.method not in SAFE_METHODS and not await _csrf_ok(request, state.sessions, str(data["n"])):
         raise HTTPException(status_code=403, detail="missing or wrong CSRF token (reload the page)")
-    return Principal(user, "session", str(data["n"]))
+    return Principal(user, "session", str(data["n"]), session_expires=data["expires"])
 
 
 async def current_principal(request: Request) -> Principal:
@@ -159,6 +261,6 @@ async def current_principal(request: Request) -> Principal:
         return cached
     principal = await authenticate_request(request)
     if principal is None:
-        raise _unauthorised()
+        raise _unauthorised(getattr(request.state, "auth_problem", None) or LOGIN_FIRST)
     request.state.principal = principal
     return principal

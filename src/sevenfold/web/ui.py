@@ -28,6 +28,7 @@ from sevenfold.web.api import (
     burn,
     clear_rating,
     create_case_from_text,
+    end_session,
     login_user,
     read_upload,
     remove_burn,
@@ -84,9 +85,9 @@ def login_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/login")
-def login_submit(request: Request, name: Annotated[str, Form(max_length=200)],
-                 password: Annotated[str, Form(max_length=1024)],
-                 prelogin: Annotated[str, Form(max_length=200)] = "") -> Response:
+async def login_submit(request: Request, name: Annotated[str, Form(max_length=200)],
+                       password: Annotated[str, Form(max_length=1024)],
+                       prelogin: Annotated[str, Form(max_length=200)] = "") -> Response:
     # login CSRF: the form's token must equal the cookie set with the form (double submit)
     cookie = request.cookies.get(PRELOGIN_COOKIE, "")
     if not cookie or not hmac.compare_digest(cookie, prelogin):
@@ -94,19 +95,26 @@ def login_submit(request: Request, name: Annotated[str, Form(max_length=200)],
                       error="the login form expired; please try again")
     response = RedirectResponse("/", status_code=303)
     try:
-        login_user(request, response, name, password)
+        await login_user(request, response, name, password)
     except HTTPException as exc:
         token = request.app.state.sessions.prelogin_token()
         page = render(request, "login.html", status=exc.status_code, prelogin=token, error=str(exc.detail))
         page.set_cookie(PRELOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
                         secure=request.app.state.secure_cookies, path="/login")
+        if exc.headers and "Retry-After" in exc.headers:
+            page.headers["Retry-After"] = exc.headers["Retry-After"]
         return page
     response.delete_cookie(PRELOGIN_COOKIE, path="/login")
     return response
 
 
 @router.post("/logout")
-def logout(me: Me) -> Response:
+def logout(request: Request, me: Me, everywhere: Annotated[str, Form(max_length=10)] = "") -> Response:
+    # this session ends for good (a saved cookie is refused); "everywhere" ends all of the user's sessions
+    if everywhere:
+        accounts.end_sessions(request.app.state.store, me.user.name, actor=me.actor)
+    else:
+        end_session(request, me)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
