@@ -52,3 +52,22 @@ def test_a_misspelt_field_is_kept_but_warned_about():
     warnings = loads_case(text, "typo.yaml").warnings()
     assert warnings == ["reports[r1]: unknown key 'derived_form' is kept as an extra field; did you mean "
                         "'derived_from'?"]
+
+
+@pytest.mark.parametrize("case_id, ok", [("zarubin-1937", True), ("дело_1937.v2", True), ("新京", True),
+                                          ("Bad Id/../x", False), ("a/b", False), ('q".html', False), (".x", False)])
+def test_a_case_id_is_a_slug_in_any_script(case_id, ok):
+    text = CASE.replace("case: {id: t,", f"case: {{id: {json.dumps(case_id)},")
+    if ok:
+        assert loads_case(text, "c.yaml").id == case_id
+    else:
+        with pytest.raises(CaseValidationError, match="slug"):
+            loads_case(text, "c.yaml")
+
+
+def test_a_stored_case_with_an_older_id_still_loads():
+    """The slug rule applies when a case is first read (with the input limits), not to a store's rows."""
+    from sevenfold.model import case_from_data
+
+    data = {"format": "sevenfold/1", "case": {"id": "old id/1", "title": "t", "question": "?"}}
+    assert case_from_data(data, "store:old", check_limits=False).id == "old id/1"

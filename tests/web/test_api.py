@@ -61,6 +61,19 @@ def test_a_case_imported_under_a_freed_id_shows_nothing_of_the_deleted_one(fresh
     fresh.store.delete_case("reused")
 
 
+def test_an_upload_with_a_taken_or_unsafe_id_is_refused_plainly(fresh: World) -> None:
+    """Review findings (session 6): a taken id answered 400 "use --replace" (a CLI hint); ids such as
+    'team/op-1' or one with a line break were stored and then unreachable from every route."""
+    taken = yaml.safe_dump(dict(TINY, case=dict(TINY["case"], title="dave's")))
+    r = _upload(fresh.client("dave"), taken.encode())  # dave cannot see "tiny"
+    assert r.status_code == 409 and "is taken" in r.json()["detail"]
+    assert "Tiny case" not in r.text
+    for bad in ("team/op-1", "q\".html", "two words", "x\ny"):
+        r = _upload(fresh.client("bob"), yaml.safe_dump(dict(TINY, case=dict(TINY["case"], id=bad))).encode())
+        assert r.status_code == 422 and "slug" in r.text, bad
+        assert not fresh.store.has_case(bad)
+
+
 def test_invalid_upload_reports_the_same_problems_as_the_cli(fresh: World) -> None:
     bad = dict(TINY, case=dict(TINY["case"], id="bad"),
                reports=[*TINY["reports"], {"id": "r9", "source": "ghost"}],

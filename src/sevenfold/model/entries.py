@@ -6,6 +6,7 @@ forbids them. Field order follows the published format.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -53,12 +54,16 @@ class Entry(BaseModel):
         return dict(self.model_extra or {})
 
 
+CASE_ID = re.compile(r"\w[\w.-]*")  # a slug, in any script: case ids name files, URLs and HTTP headers
+
+
 class CaseMeta(Entry):
     id: EntryId
     title: str = ""
     question: str = ""
     as_of: HistDate | None = None
     language: str | None = None
+
 
 
 class Actor(Entry):

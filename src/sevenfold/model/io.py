@@ -16,6 +16,7 @@ from sevenfold import limits as _limits
 from sevenfold.errors import CaseValidationError, InputError, LimitExceeded, Problem
 from sevenfold.gc_pause import gc_paused
 from sevenfold.model.case import Case
+from sevenfold.model.entries import CASE_ID
 
 
 class _UniqueKeys:
@@ -275,6 +276,7 @@ def case_from_data(data: Any, file: str = "<case>", *, check_limits: bool = True
             if isinstance(value, list) and len(value) > limits.entries:
                 raise LimitExceeded("entries", len(value), limits.entries, f"{file}: {kind}")
         _check_tree(data, file, limits)
+        _check_case_id(data, file)
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
@@ -313,6 +315,18 @@ def _reference_problems_of_rest(exc: ValidationError, data: dict[str, Any], file
         return []
     return [p for p in partial.reference_problems(file)
             if not any(f"{d!r}" in p.message for d in dropped_ids)]
+
+
+def _check_case_id(data: dict[str, Any], file: str) -> None:
+    """A new case's id must be a slug (docs/case-format.md): it names files, URLs and HTTP headers, and an
+    id such as ``team/op-1`` or one holding a line break could be stored but never opened on the web.
+    Checked with the limits, when a case is first read, so a store holding older ids still loads them."""
+    meta = data.get("case")
+    cid = meta.get("id") if isinstance(meta, dict) else None
+    if isinstance(cid, str) and cid.strip() and not CASE_ID.fullmatch(cid.strip()):
+        raise CaseValidationError([Problem(file, "case", cid, "id", "a case id must be a slug: letters or digits "
+                                           "in any script, then also '-', '_' or '.' (no spaces, slashes, quotes "
+                                           f"or line breaks), not {cid!r}")])
 
 
 def _check_text(v: str, cap: int, file: str) -> None:

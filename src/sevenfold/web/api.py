@@ -239,7 +239,15 @@ def create_case_from_text(request: Request, me: Principal, text: str, name: str)
     store = request.app.state.store
     case = loads_case(text, name)
     actor = me.actor
-    store.import_case(case, actor=actor)
+    try:
+        store.import_case(case, actor=actor)
+    except InputError:
+        if not store.has_case(case.id):
+            raise
+        # Case ids are unique in the store, so a taken id is always refused; the answer is the same
+        # whether or not the caller can see that case, and says nothing else about it.
+        raise HTTPException(status_code=409, detail=f"the case id {case.id!r} is taken in this store; give your "
+                                                    "case another id (case.id in the file)") from None
     accounts.grant(store, case.id, me.user.name, "owner", actor=actor)
     return case
 
