@@ -78,3 +78,15 @@ def test_interested_intermediary_weakens_like_an_interested_source(two_hyp):
     shaded = {h.id: h.posterior for h in a.hypotheses}["a"]
     assert 0.5 < shaded < plain
     assert "intermediary" in a.reports[0].reason
+
+
+def test_credibility_needs_the_other_origins_to_have_moved_the_odds():
+    """Review finding (session 6): q >= 0.80 alone gave grade 1 when the prior was already 0.75 (other
+    origins moved the odds 1.4x); q >= 0.60 gave grade 2 against a prior of 0.67."""
+    from sevenfold.assess.language import credibility_grade
+
+    def grade(q, bf):
+        return credibility_grade(q, bf, informative=True, corroborated=True, outcome=None)
+
+    assert grade(0.81, 1.4) == 2 and grade(0.95, 20.0) == 1
+    assert grade(0.71, 0.9) == 3 and grade(0.71, 1.2) == 2 and grade(0.5, 3.5) == 2

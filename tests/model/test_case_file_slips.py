@@ -71,3 +71,13 @@ def test_a_stored_case_with_an_older_id_still_loads():
 
     data = {"format": "sevenfold/1", "case": {"id": "old id/1", "title": "t", "question": "?"}}
     assert case_from_data(data, "store:old", check_limits=False).id == "old id/1"
+
+
+def test_a_case_assess_would_refuse_is_valid_with_a_warning():
+    """Review finding (session 6): validate and import said nothing about a case with no hypotheses, or
+    with every prior 0, which assess then refused."""
+    bare = loads_case('format: sevenfold/1\ncase: {id: t, title: t, question: "?"}\n', "bare.yaml")
+    assert any("no hypotheses yet" in w for w in bare.warnings())
+    zero = loads_case(CASE.replace("{id: a, statement: one}", "{id: a, statement: one, prior: 0}")
+                          .replace("{id: b, statement: two}", "{id: b, statement: two, prior: 0}"), "zero.yaml")
+    assert any("every hypothesis has prior 0" in w for w in zero.warnings())

@@ -103,9 +103,11 @@ def credibility_grade(q: float, bf: float, *, informative: bool, corroborated: b
         return 5
     if not informative:
         return 6
-    if corroborated and q >= CREDIBILITY_CONFIRMED:
+    # q alone can be high because the prior already was: the other origins must also have moved the odds
+    # (a report "confirmed" at q 0.81 against a prior of 0.75 had a Bayes factor of 1.4; review finding)
+    if corroborated and q >= CREDIBILITY_CONFIRMED and bf >= CREDIBILITY_BF_PROBABLE:
         return 1
-    if corroborated and (q >= CREDIBILITY_PROBABLE or bf >= CREDIBILITY_BF_PROBABLE):
+    if corroborated and ((q >= CREDIBILITY_PROBABLE and bf > 1.0) or bf >= CREDIBILITY_BF_PROBABLE):
         return 2
     if bf >= CREDIBILITY_BF_POSSIBLE:
         return 3

@@ -83,6 +83,10 @@ class Case(BaseModel):
         out: list[str] = []
         priors = [h.prior for h in self.hypotheses]
         given = [p for p in priors if p is not None]
+        if not self.hypotheses:
+            out.append("no hypotheses yet: the case can be stored, but `assess` needs at least one")
+        elif given and len(given) == len(priors) and sum(given) == 0:
+            out.append("every hypothesis has prior 0: the case can be stored, but `assess` refuses it")
         if given and len(given) == len(priors) and abs(sum(given) - 1.0) > 1e-6:
             out.append(f"hypothesis priors sum to {sum(given):.4g}, not 1; they are normalised")
         if given and len(given) < len(priors) and sum(given) > 1.0 + 1e-9:
