@@ -276,3 +276,12 @@ def test_the_default_method_is_copy_aware(tmp_path, capsys):
         data = json.loads(capsys.readouterr().out)
         scores[data["method"] if args else "default"] = data["accuracy"]["accuracy"]
     assert scores["default"] > scores["majority-voting"] > scores["accu"]
+
+
+def test_gold_that_names_no_claimed_item_is_a_warning_not_a_zero(files, tmp_path, capsys):
+    """Review finding (session 6): it printed "accuracy: 0.0000 (0/0 gold items)"."""
+    gold = tmp_path / "g.csv"
+    gold.write_text("object,attribute,value\nnowhere,x,1\n", encoding="utf-8")
+    assert main(["fuse", str(files / "claims.csv"), "-m", "majority-voting", "--gold", str(gold)]) == 0
+    out = capsys.readouterr()
+    assert "no gold item could be scored" in out.err and "accuracy:" not in out.out

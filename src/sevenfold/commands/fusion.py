@@ -149,6 +149,11 @@ def _accuracy_json(acc: Any) -> dict[str, Any]:
 
 
 def _print_accuracy(acc: Any) -> None:
+    if acc.evaluated == 0:  # "0.0000 (0/0)" read as a total failure; nothing was scored
+        err.print(f"warning: no gold item could be scored ({acc.not_covered} gold items no source mentions"
+                  + (f", {acc.excluded} verified items left out" if acc.excluded else "")
+                  + "): check that the gold's object and attribute columns match the claims'", markup=False)
+        return
     console.print(f"accuracy: {acc.accuracy:.4f} ({acc.correct}/{acc.evaluated} gold items"
                   + (f"; {acc.not_covered} gold items no source mentions" if acc.not_covered else "")
                   + (f"; {acc.excluded} verified items left out" if acc.excluded else "") + ")")
