@@ -373,3 +373,13 @@ def test_group_order_refuses_codes_outside_its_groups():
             group_order(np.array(bad), 3)
     order, ptr = group_order(np.zeros(0, dtype=np.int64), 3)
     assert order.size == 0 and ptr.tolist() == [0, 0, 0, 0]
+
+
+def test_text_key_unicode_forms_and_spaces():
+    """Review finding (session 6): NFC and NFD "José" and a no-break space made different values."""
+    import numpy as np
+
+    from sevenfold.fusion.normalize import text_key
+
+    keys = text_key(np.array(["Jose\u0301", "José", " JOSÉ ", "a\u00a0b", "a  b"], dtype=object))
+    assert keys[0] == keys[1] == keys[2] == "josé" and keys[3] == keys[4] == "a b"

@@ -93,7 +93,7 @@ def test_invalid_upload_reports_the_same_problems_as_the_cli(fresh: World) -> No
 
 def test_duplicate_case_id_is_refused(fresh: World) -> None:
     r = _upload(fresh.client("dave"), tiny_yaml())
-    assert r.status_code == 400 and "already in the store" in r.json()["detail"]
+    assert r.status_code == 409 and "is taken" in r.json()["detail"]  # 400 until session 6
     assert accounts.grants_on_case(fresh.store, "tiny").get("dave") is None
 
 

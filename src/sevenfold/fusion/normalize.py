@@ -30,8 +30,16 @@ def identity_key(values: np.ndarray) -> np.ndarray:
 
 
 def text_key(values: np.ndarray) -> np.ndarray:
-    """Case-folded, trimmed, internal runs of whitespace collapsed to one space (vectorised by Arrow)."""
+    """Lower-cased, trimmed, internal runs of whitespace collapsed to one space (vectorised by Arrow).
+
+    Non-ASCII text is first put in Unicode NFC form, so a composed "é" and "e" + combining accent are one
+    value, and any Unicode space (a no-break space, say) counts as whitespace. Lower-casing is Unicode
+    lower case, not full case folding: "STRASSE" and "straße" stay two values.
+    """
     arr = pa.array(values, type=pa.string())
+    if not pc.all(pc.string_is_ascii(arr)).as_py():  # an ASCII column skips the Unicode passes
+        arr = pc.utf8_normalize(arr, form="NFC")
+        arr = pc.replace_substring_regex(arr, pattern=r"[\s\p{Z}]+", replacement=" ")
     arr = pc.utf8_lower(arr)
     arr = pc.replace_substring_regex(arr, pattern=r"\s+", replacement=" ")
     arr = pc.utf8_trim_whitespace(arr)

@@ -85,7 +85,7 @@ class SparkClaims:
             df = df.withColumn(c, F.col(c).cast("string"))
         key = F.col("value")
         if normalise == "text":
-            key = F.trim(F.regexp_replace(F.lower(key), r"\s+", " "))
+            key = F.trim(F.regexp_replace(F.lower(key), r"[\s\p{Z}]+", " "))
         elif normalise != "identity":
             raise InputError(f"the Spark backend normalises values with 'text' or 'identity', not {normalise!r}")
         df = df.withColumn("key", key)
