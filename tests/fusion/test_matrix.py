@@ -383,3 +383,14 @@ def test_text_key_unicode_forms_and_spaces():
 
     keys = text_key(np.array(["Jose\u0301", "José", " JOSÉ ", "a\u00a0b", "a  b"], dtype=object))
     assert keys[0] == keys[1] == keys[2] == "josé" and keys[3] == keys[4] == "a b"
+
+
+def test_numeric_key_at_zero_tolerance_is_exact():
+    """Review finding (session 6): at tolerance 0 numbers were compared as floats, so two 20-digit ids
+    merged; 7, 7.0 and 7e0 must still agree."""
+    import numpy as np
+
+    from sevenfold.fusion.normalize import numeric_key
+
+    k = numeric_key(0.0)(np.array(["7", "7.0", "7e0", "12345678901234567891", "12345678901234567890"], dtype=object))
+    assert k[0] == k[1] == k[2] and k[3] != k[4]

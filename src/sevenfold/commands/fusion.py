@@ -200,7 +200,9 @@ def fuse(
         "--list-attribute", help="Attribute whose values are lists compared as sets (repeatable).")] = None,
     list_sep: Annotated[str, typer.Option("--list-sep", help="Separator of list values.")] = ";",
     numeric_tolerance: Annotated[float | None, typer.Option(
-        "--numeric-tolerance", help="Numbers within this absolute tolerance agree.")] = None,
+        "--numeric-tolerance", help="Compare numbers as numbers: 0 makes 7, 7.0 and 7e0 one value; a positive "
+        "tolerance t makes numbers that round to the same multiple of t one value (buckets, so 0.9 and 1.1 agree at "
+        "t=1 while 1.4 and 1.6 do not). A comma is read as a thousands separator.")] = None,
     exact: Annotated[bool, typer.Option("--exact", help="Compare values byte for byte (default: ignore case "
                                         "and extra whitespace).")] = False,
     duplicates: Annotated[str, typer.Option("--duplicates", help="A source stating an item twice: keep latest "

@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -66,8 +67,11 @@ def numeric_key(tolerance: float = 0.0, *, relative: bool = False) -> Normalizer
             if not math.isfinite(x):
                 continue
             if tolerance <= 0:
-                b = x
-            elif relative:
+                # exact: 7, 7.0 and 7e0 agree, and two 20-digit integers that differ stay apart (as floats
+                # they merged)
+                out[i] = f"#{Decimal(v.replace(',', '')).normalize()}"
+                continue
+            if relative:
                 b = 0.0 if x == 0 else math.copysign(round(math.log(abs(x)) / math.log1p(tolerance)), x)
             else:
                 b = round(x / tolerance)
