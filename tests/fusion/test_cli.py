@@ -285,3 +285,13 @@ def test_gold_that_names_no_claimed_item_is_a_warning_not_a_zero(files, tmp_path
     assert main(["fuse", str(files / "claims.csv"), "-m", "majority-voting", "--gold", str(gold)]) == 0
     out = capsys.readouterr()
     assert "no gold item could be scored" in out.err and "accuracy:" not in out.out
+
+
+def test_out_follows_the_extension_as_reading_does(files, tmp_path):
+    """Review finding (session 6): .tsv got comma-separated CSV."""
+    from sevenfold.fusion.table_io import read_table
+
+    out = tmp_path / "t.tsv"
+    assert main(["fuse", str(files / "claims.csv"), "-m", "majority-voting", "--out", str(out)]) == 0
+    assert out.read_text().splitlines()[0] == "\"object\"\t\"attribute\"\t\"value\"\t\"confidence\""
+    assert read_table(out, ("object", "attribute", "value")).num_rows == 300

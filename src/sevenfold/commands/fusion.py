@@ -194,7 +194,8 @@ def fuse(
         "drawn at random) also pools each source's record on them with the fit's estimate, which helps much "
         "more but misleads when the items were picked, not drawn.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write object,attribute,value,confidence "
-                                             "(.csv, .parquet or .jsonl).")] = None,
+                                             "by extension: .csv (the default), .tsv, .parquet, or "
+                                             ".jsonl / .json (JSON-lines).")] = None,
     json_out: JsonOption = False,
     list_attribute: Annotated[list[str] | None, typer.Option(
         "--list-attribute", help="Attribute whose values are lists compared as sets (repeatable).")] = None,

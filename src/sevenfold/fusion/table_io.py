@@ -213,7 +213,8 @@ def read_verified(path: str | os.PathLike[str]) -> pa.Table:
 
 
 def write_table(table: pa.Table, path: str | os.PathLike[str]) -> None:
-    """Write by extension: ``.parquet``, ``.jsonl``, anything else CSV."""
+    """Write by extension, as :func:`read_table` reads it: ``.parquet``, ``.jsonl`` / ``.ndjson`` / ``.json``
+    (JSON-lines: one object per line), ``.tsv`` / ``.tab`` (tab-separated), anything else CSV."""
     p = Path(path)
     fmt = _format_of(p)
     try:
@@ -226,6 +227,6 @@ def write_table(table: pa.Table, path: str | os.PathLike[str]) -> None:
                 for row in table.to_pylist():
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:
-            pacsv.write_csv(table, p)
+            pacsv.write_csv(table, p, pacsv.WriteOptions(delimiter="\t" if fmt == "tsv" else ","))
     except OSError as exc:
         raise InputError(f"{p}: cannot write: {exc.strerror or exc}") from None
