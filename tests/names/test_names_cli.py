@@ -142,3 +142,13 @@ def test_info(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "names", "info", "--json")
     data = json.loads(out)
     assert code == 0 and set(data["engines"]) == {"cyrillic", "chinese", "japanese", "other"}
+
+
+def test_pairs_file_with_a_bom_and_capital_headers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review finding (session 6): a UTF-8 BOM (as Excel writes it) or an A,B header was refused."""
+    src, dst = tmp_path / "pairs.csv", tmp_path / "scored.csv"
+    src.write_bytes("\ufeffA, B \nЕжов,Yezhov\n".encode())
+    code, _, err = run(capsys, "names", "match", "--pairs", str(src), "--out", str(dst))
+    assert code == 0 and "1 pairs" in err
+    with dst.open(encoding="utf-8") as fh:
+        assert next(csv.DictReader(fh))["match"] == "true"

@@ -83,13 +83,14 @@ def _atomic_csv(path: Path, header: list[str], rows: Iterator[list[object]]) -> 
 
 def _read_pairs(path: Path) -> tuple[list[str], list[str]]:
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
+        with path.open(encoding="utf-8-sig", newline="") as fh:  # -sig: a byte-order mark, as Excel writes
             reader = csv.DictReader(fh)
-            if not reader.fieldnames or "a" not in reader.fieldnames or "b" not in reader.fieldnames:
+            columns = {(f or "").strip().lower(): f for f in reader.fieldnames or []}  # "A", " b " are a, b
+            if "a" not in columns or "b" not in columns:
                 raise InputError(f"{path}: need a header with columns a,b (got {reader.fieldnames})")
             left, right = [], []
             for i, row in enumerate(reader, 2):
-                a, b = row.get("a"), row.get("b")
+                a, b = row.get(columns["a"]), row.get(columns["b"])
                 if a is None or b is None:
                     raise InputError(f"{path}: line {i}: missing a or b value")
                 left.append(a)
