@@ -131,3 +131,17 @@ def test_any_text_pair_scores_in_unit_interval(a: str, b: str) -> None:
 def test_a_name_matches_itself(name: str) -> None:
     r = match_names(name, name)
     assert r.score == 1.0 or r.score == 0.0  # 0.0 only for names without letters
+
+
+@pytest.mark.parametrize("a, b", [("Zarubin", "Zarubina"), ("Vasily Zarubin", "Elizaveta Zarubina"),
+                                  ("Yezhov", "Yezhova"), ("Trotsky", "Trotskaya"), ("Ежов", "Ежова")])
+def test_masculine_and_feminine_family_names_are_two_people(a: str, b: str) -> None:
+    """Review finding (session 6): `names resolve` proposed merging Zarubin and Zarubina (0.93)."""
+    single = match_names(a, b)
+    assert not single.match and "two people" in single.explanation
+    assert NameMatcher().score_pairs([a], [b])[0] == pytest.approx(single.score)  # the batch path agrees
+
+
+@pytest.mark.parametrize("a, b", [("Zarubin", "Sarubin"), ("Ivanova", "Iwanowa"), ("Yezhov", "Ezhov")])
+def test_spelling_variants_of_one_family_name_still_match(a: str, b: str) -> None:
+    assert match_names(a, b).match

@@ -19,6 +19,7 @@ same entity score 1.0; a name close to a listed variant inherits the variant's l
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -151,12 +152,46 @@ def needs_structure(a: NameForm, b: NameForm) -> bool:
     return len(a.tokens) > 1 or len(b.tokens) > 1
 
 
+#: a masculine Slavic family name and its feminine form (Zarubin / Zarubina, Yezhov / Yezhova,
+#: Trotsky / Trotskaya): the two are different people, husband and wife or brother and sister
+_MASCULINE = re.compile(r"(.{2,}(?:in|yn|ov|ev))(a?)")
+_SKY = re.compile(r"(.+sk)(?:(iy|ii|ij|y|i)|(aya|aja|a))")
+GENDERED_CAP = 0.6  # the most such a pair can score: below every match threshold in use
+
+
+def family_name_gender(form: NameForm) -> tuple[str, str] | None:
+    """``(stem, "m" | "f")`` when the name's last token is the masculine or feminine form of a Slavic
+    family name of the -in/-ov/-ev or -sky/-skaya kind, else None."""
+    if not form.tokens:
+        return None
+    last = form.tokens[-1]
+    m = _SKY.fullmatch(last)
+    if m:
+        return m.group(1), "m" if m.group(2) else "f"
+    m = _MASCULINE.fullmatch(last)
+    if m:
+        return m.group(1), "f" if m.group(2) else "m"
+    return None
+
+
+def gendered_surnames(a: NameForm, b: NameForm) -> bool:
+    """Whether the two names end in the masculine and the feminine form of one Slavic family name."""
+    ga, gb = family_name_gender(a), family_name_gender(b)
+    return ga is not None and gb is not None and ga[0] == gb[0] and ga[1] != gb[1]
+
+
 def combine(a: NameForm, b: NameForm, whole: float, reading: float, order: float) -> Components:
-    """Components of a pair given its string views (computed one by one or vectorised)."""
+    """Components of a pair given its string views (computed one by one or vectorised).
+
+    A masculine and a feminine form of one Slavic family name (:func:`gendered_surnames`) is capped at
+    :data:`GENDERED_CAP`: "Zarubin" and "Zarubina" are 0.93 alike as strings, and a husband and wife.
+    """
     if a.empty or b.empty:
         return Components(0.0, 0.0, 0.0, 0.0)
     mode = combination_mode(a, b)
     structure = structure_score(a, b) if needs_structure(a, b) else 0.0
+    if gendered_surnames(a, b):
+        whole, reading, order, structure = (min(v, GENDERED_CAP) for v in (whole, reading, order, structure))
     return Components(whole, reading, order, structure, mode)
 
 

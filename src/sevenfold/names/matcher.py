@@ -17,7 +17,15 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from sevenfold.names.aliases import AliasHit, AliasTable, bundled_aliases
-from sevenfold.names.compare import ANCHOR_MIN, DEFAULT_THRESHOLD, combine, components
+from sevenfold.names.compare import (
+    ANCHOR_MIN,
+    DEFAULT_THRESHOLD,
+    GENDERED_CAP,
+    combine,
+    components,
+    family_name_gender,
+    gendered_surnames,
+)
 from sevenfold.names.normalise import NameForm, NameTruncatedWarning, normalise_many, normalise_name
 
 
@@ -111,9 +119,12 @@ class NameMatcher:
         lines.append(
             f"best view: {_VIEW_WORDS[comp.best]} = {comp.score:.2f} (whole {comp.whole:.2f}, "
             f"reading {comp.reading:.2f}, order {comp.order:.2f}, structure {comp.structure:.2f})")
-        if hit is not None and hit.score > score:
+        if hit is not None and hit.score > score + 1e-9:
             score = hit.score
             lines.append(hit.explain())
+        if gendered_surnames(fa, fb):
+            lines.append(f"the masculine and the feminine form of one family name: two people (capped at "
+                         f"{GENDERED_CAP:.2f})")
         verdict = "match" if score >= self.threshold else "no match"
         lines.append(f"{verdict} at threshold {self.threshold:.2f}")
         return MatchResult(float(score), bool(score >= self.threshold), "; ".join(lines))
@@ -176,6 +187,16 @@ class NameMatcher:
             for k in multi_any[anchored]:
                 fa, fb = forms[li[k]], forms[ri[k]]
                 score[k] = combine(fa, fb, float(whole[k]), float(reading[k]), float(order[k])).score
+        # The masculine and feminine forms of one family name are two people (compare.gendered_surnames),
+        # decided per distinct name and compared by code, not per pair.
+        gender = [family_name_gender(f) for f in forms]
+        stems = {g[0] for g in gender if g is not None}
+        if stems:
+            code = {st: i for i, st in enumerate(sorted(stems))}
+            stem_code = np.array([code[g[0]] if g else -1 for g in gender])
+            fem = np.array([g is not None and g[1] == "f" for g in gender])
+            gendered = (stem_code[li] >= 0) & (stem_code[li] == stem_code[ri]) & (fem[li] != fem[ri])
+            score[gendered] = np.minimum(score[gendered], GENDERED_CAP)
         # Alias links: only pairs where a name is listed somewhere need the table.
         listed = [bool(self.aliases.lookup_ids(f)) for f in forms]
         for k in np.flatnonzero(np.array(listed)[li] | np.array(listed)[ri]):
