@@ -295,3 +295,16 @@ def test_out_follows_the_extension_as_reading_does(files, tmp_path):
     assert main(["fuse", str(files / "claims.csv"), "-m", "majority-voting", "--out", str(out)]) == 0
     assert out.read_text().splitlines()[0] == "\"object\"\t\"attribute\"\t\"value\"\t\"confidence\""
     assert read_table(out, ("object", "attribute", "value")).num_rows == 300
+
+
+def test_latest_warns_about_dates_it_can_only_compare_as_text(tmp_path, capsys):
+    """Review finding (session 6): '2020-1-5' beat '2020-01-10' under --duplicates latest, silently."""
+    p = tmp_path / "c.csv"
+    p.write_text("source,object,attribute,value,date\nC,x1,city,Oslo,2020-1-5\nC,x1,city,Bergen,2020-01-10\n",
+                 encoding="utf-8")
+    assert main(["fuse", str(p), "-m", "majority-voting"]) == 0
+    assert "1 dates are not ISO 8601" in capsys.readouterr().err
+    p.write_text("source,object,attribute,value,date\nC,x1,city,Oslo,2020-01-05\nC,x1,city,Bergen,2020-01-10T08\n",
+                 encoding="utf-8")
+    assert main(["fuse", str(p), "-m", "majority-voting"]) == 0
+    assert "ISO 8601" not in capsys.readouterr().err

@@ -351,6 +351,10 @@ def fuse(
     if cm.n_duplicates_dropped:
         console.print(f"kept one statement per source and item ({duplicates}); "
                       f"dropped {cm.n_duplicates_dropped:,} repeated statements")
+        if cm.n_non_iso_dates:
+            err.print(f"warning: {cm.n_non_iso_dates:,} dates are not ISO 8601 (YYYY-MM-DD); 'latest' compares "
+                      "dates as text, so '2020-1-5' counts as later than '2020-01-10' and '12/31/2019' as later "
+                      "than '05/01/2020'. Rewrite the dates, or use --duplicates first|last", markup=False)
     if out is not None:
         console.print(f"wrote {cm.n_items:,} truths to {out}")
     else:

@@ -207,6 +207,10 @@ def _product(m: sp.csr_matrix, blocks: list[tuple[int, int, sp.csr_matrix]], x: 
     return out
 
 
+#: a date "latest" can order as text: YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by a time
+ISO_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?([T ]\d|$)"
+
+
 @dataclass(eq=False)
 class ClaimMatrix:
     """Claims indexed for vectorised fusion. See the module docstring for the layout and policies."""
@@ -222,6 +226,8 @@ class ClaimMatrix:
     claim_date: np.ndarray | None = None
     claim_report: np.ndarray | None = None
     n_duplicates_dropped: int = 0
+    #: dates that are not ISO 8601 (compared as text by duplicates="latest": "2020-1-5" > "2020-01-10")
+    n_non_iso_dates: int = 0
     n_missing_dropped: int = 0
     origin: str = "claims"
     #: the value normaliser the candidates were keyed with (verified values and gold are keyed the same way)
@@ -521,12 +527,15 @@ class ClaimMatrix:
             if len(date_arr) != n:
                 raise InputError(f"{origin}: column 'date' has a different length")
         n_dups = 0
+        n_non_iso = 0
         by_item, item_rows_ptr = group_order(item_inv, n_items)  # the claims item by item, in file order
         if _has_repeated_pairs(item_inv, n_items, s_r, len(s_lab), grouped_a=(by_item, item_rows_ptr)):
             sk = s_r.astype(np.int64) * n_items + item_inv
             if duplicates == "latest" and date_arr is not None:
                 # missing dates become "" and so sort first (oldest); ISO dates sort as text
                 dfilled = pc.utf8_trim_whitespace(pc.fill_null(date_arr, ""))
+                iso = pc.match_substring_regex(dfilled, ISO_DATE_PATTERN)
+                n_non_iso = int(pc.sum(pc.and_(pc.invert(iso), pc.not_equal(dfilled, ""))).as_py() or 0)
                 drank = pc.rank(dfilled, sort_keys="ascending", tiebreaker="dense").to_numpy(
                     zero_copy_only=False)[rows]
                 order = np.lexsort((np.arange(rows.size), drank, sk))
@@ -581,6 +590,7 @@ class ClaimMatrix:
             np.asarray(date_arr.to_numpy(zero_copy_only=False), dtype="O")[rows],
             claim_report=report_arr,
             n_duplicates_dropped=int(n_dups),
+            n_non_iso_dates=n_non_iso,
             n_missing_dropped=n_missing,
             origin=origin,
             normalizer=norm,
