@@ -158,3 +158,17 @@ def test_a_report_refuted_by_as_of_is_evidence_for_nothing(two_hyp):
     assert posterior_a(case("1999")) < without - 0.05  # not yet known at as_of: r1 still counts
     r1 = next(r for r in assess_case(case("1991")).reports if r.id == "r1")
     assert r1.weight == 0 and r1.credibility == 5
+
+
+def test_a_long_copy_chain_listed_copies_first_is_assessed(two_hyp):
+    """Review finding (session 6): the copy-weight inheritance recursed once per derived_from link, and a
+    chain of about 1,000 copies listed before their originals raised RecursionError."""
+    n = 3000
+    reports = [{"id": f"r{k}", "source": "s1" if k else "s0", **({"derived_from": [f"r{k - 1}"]} if k else {})}
+               for k in reversed(range(n))]
+    sources = [{"id": "s0", "track_record": {"confirmed": 1, "refuted": 3}},
+               {"id": "s1", "track_record": {"confirmed": 9, "refuted": 0}}]
+    case = build_case(hypotheses=two_hyp, sources=sources, reports=reports,
+                      ratings={f"r{k}": ["C", "I"] for k in range(n)})
+    weights = {r.id: r.weight for r in assess_case(case).reports}
+    assert len(set(weights.values())) == 1  # every copy capped at r0's weight

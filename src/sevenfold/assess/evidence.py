@@ -313,29 +313,39 @@ def inherit_from_originals(case: Case, report_ids: list[str], weight: np.ndarray
     if not parents:
         return fed_by
     fed = list(fed_by)
-    done: dict[int, int] = {}  # report -> index of its weakest ancestor (itself if none is weaker)
-
-    def settle(i: int, path: frozenset[int]) -> int:
-        if i in done:
-            return done[i]
-        weakest = i
-        for p in parents.get(i, []):
-            if p in path:  # a derived_from cycle (validation refuses them; stay safe)
+    weakest = {i: i for i in range(len(report_ids))}  # report -> its weakest ancestor (itself if none is weaker)
+    # Originals before their copies: a depth-first post-order without recursion (chains of thousands of
+    # copies are fine); a derived_from cycle (validation refuses them) is cut where it closes.
+    state: dict[int, int] = {}  # 1 = on the stack, 2 = settled
+    for root in parents:
+        if state.get(root) == 2:
+            continue
+        stack = [(root, 0)]
+        state[root] = 1
+        while stack:
+            i, k = stack[-1]
+            ps = parents.get(i, [])
+            if k < len(ps):
+                stack[-1] = (i, k + 1)
+                p = ps[k]
+                if p not in state:
+                    state[p] = 1
+                    stack.append((p, 0))
                 continue
-            w = settle(p, path | {p})
-            fed[i] = fed[i] | fed[p]
-            interested[i] |= interested[p]
-            coerced[i] |= coerced[p]
-            if weight[w] < weight[weakest]:
-                weakest = w
-        if weakest != i:
-            weight[i] = weight[weakest]
-            parts[i] += f"; capped at {report_ids[weakest]}'s weight {weight[weakest]:.2f} (derived from it)"
-        done[i] = weakest
-        return weakest
-
-    for i in parents:
-        settle(i, frozenset({i}))
+            stack.pop()
+            state[i] = 2
+            for p in ps:
+                if state.get(p) != 2:  # the edge that closes a cycle
+                    continue
+                fed[i] = fed[i] | fed[p]
+                interested[i] |= interested[p]
+                coerced[i] |= coerced[p]
+                if weight[weakest[p]] < weight[weakest[i]]:
+                    weakest[i] = weakest[p]
+            w = weakest[i]
+            if w != i:
+                weight[i] = weight[w]
+                parts[i] += f"; capped at {report_ids[w]}'s weight {weight[w]:.2f} (derived from it)"
     return fed
 
 
