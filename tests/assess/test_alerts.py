@@ -106,3 +106,13 @@ def test_non_latin_ids_are_not_all_one_id():
     case = build_case(hypotheses=hyps, reports=[{"id": "r1", "source": "s"}], ratings={"r1": ["C", "I", "N", "N"]})
     flagged = {(a.hypothesis, a.message.split("'")[3]) for a in overlapping_hypotheses(case)}
     assert flagged == {("да", "Да!")}
+
+
+def test_ids_that_differ_by_a_vowel_sign_are_two_ids():
+    from sevenfold.assess.alerts import overlapping_hypotheses
+
+    from .conftest import build_case
+
+    hyps = [{"id": "काम", "statement": "पहला उत्तर"}, {"id": "कम", "statement": "बिलकुल अलग दावा"}]
+    case = build_case(hypotheses=hyps, reports=[{"id": "r1", "source": "s"}], ratings={"r1": ["C", "I"]})
+    assert overlapping_hypotheses(case) == []

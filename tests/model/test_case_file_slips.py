@@ -55,6 +55,7 @@ def test_a_misspelt_field_is_kept_but_warned_about():
 
 
 @pytest.mark.parametrize("case_id, ok", [("zarubin-1937", True), ("дело_1937.v2", True), ("新京", True),
+                                          ("हिंदी-1", True), ("jose\u0301", True),
                                           ("Bad Id/../x", False), ("a/b", False), ('q".html', False), (".x", False)])
 def test_a_case_id_is_a_slug_in_any_script(case_id, ok):
     text = CASE.replace("case: {id: t,", f"case: {{id: {json.dumps(case_id)},")

@@ -302,3 +302,22 @@ def test_indexed_columns_hold_what_the_entries_say(store_url: str) -> None:
                                .order_by(claims.c.report_pos, claims.c.pos)).all()
             want = [(i, r.source, c.object, c.attribute) for i, r in enumerate(case.reports) for c in r.claims]
             assert [tuple(r) for r in got] == want and want
+
+
+def test_a_stored_case_with_an_id_from_before_the_slug_rule_can_still_be_edited(tmp_path):
+    """Second-review finding (session 6): edits re-validated the whole case, slug rule included, so a case
+    stored as 'op 1' loaded but could no longer be edited."""
+    from sevenfold.model import case_from_data
+    from sevenfold.store import Store
+
+    data = {"format": "sevenfold/1", "case": {"id": "op 1", "title": "t", "question": "?"},
+            "hypotheses": [{"id": "a", "statement": "one"}, {"id": "b", "statement": "two"}]}
+    store = Store(f"sqlite:///{tmp_path / 's.db'}")
+    store.import_case(case_from_data(data, "old", check_case_id=False))
+
+    def retitle(case):  # type: ignore[no-untyped-def]
+        case.case.title = "edited"
+
+    store.update_case("op 1", retitle)
+    assert store.load_case("op 1").case.title == "edited"
+    store.close()

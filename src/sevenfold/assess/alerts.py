@@ -7,7 +7,7 @@ single_origin, common_origin, hearsay_depth, controlled_source and burned_source
 
 from __future__ import annotations
 
-import re
+import unicodedata
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -22,9 +22,10 @@ OVERLAP_RATIO = 90                        # rapidfuzz token_set_ratio of two hyp
 
 
 def _norm_id(text: str) -> str:
-    """An id without case, punctuation or spaces, in any script (an ASCII-only rule reduced every
-    Cyrillic or Chinese id to "" and flagged all of them as one)."""
-    return re.sub(r"[\W_]+", "", text.casefold())
+    """An id without case, punctuation or spaces, in any script: letters, digits and combining marks stay
+    (an ASCII-only rule reduced every Cyrillic or Chinese id to "", and dropping marks made the Hindi
+    'काम' and 'कम' one id)."""
+    return "".join(c for c in text.casefold() if unicodedata.category(c)[0] in "LNM")
 
 
 def overlapping_hypotheses(case: Case) -> list[Alert]:

@@ -6,7 +6,7 @@ forbids them. Field order follows the published format.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -54,7 +54,13 @@ class Entry(BaseModel):
         return dict(self.model_extra or {})
 
 
-CASE_ID = re.compile(r"\w[\w.-]*")  # a slug, in any script: case ids name files, URLs and HTTP headers
+def is_case_id_slug(text: str) -> bool:
+    """A case id is a slug, in any script: a letter or digit, then letters, digits, combining marks (the
+    vowel signs of Devanagari, a decomposed accent) and '-', '_' or '.'. Case ids name files, URLs and
+    HTTP headers, so spaces, slashes, quotes and line breaks are out."""
+    if not text or unicodedata.category(text[0])[0] not in "LN":
+        return False
+    return all(c in "-_." or unicodedata.category(c)[0] in "LNM" for c in text)
 
 
 class CaseMeta(Entry):

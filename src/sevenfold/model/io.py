@@ -16,7 +16,7 @@ from sevenfold import limits as _limits
 from sevenfold.errors import CaseValidationError, InputError, LimitExceeded, Problem
 from sevenfold.gc_pause import gc_paused
 from sevenfold.model.case import Case
-from sevenfold.model.entries import CASE_ID
+from sevenfold.model.entries import is_case_id_slug
 
 
 class _UniqueKeys:
@@ -257,12 +257,15 @@ def _problems_from_validation(exc: ValidationError, data: Any, file: str) -> lis
 
 
 @gc_paused()
-def case_from_data(data: Any, file: str = "<case>", *, check_limits: bool = True) -> Case:
+def case_from_data(data: Any, file: str = "<case>", *, check_limits: bool = True,
+                   check_case_id: bool | None = None) -> Case:
     """Validate parsed data into a :class:`Case`; raise CaseValidationError listing every problem.
 
     The input limits (entry counts, text sizes, nesting depth) are checked first, before any model
     is built. ``check_limits=False`` skips them for data that passed
     them when it was first read, e.g. a case loaded back from the store; validation is unchanged.
+    ``check_case_id`` (default: as ``check_limits``) checks that the case id is a slug; an edit of a
+    stored case passes False, since its id is not new and older stores may hold ids from before the rule.
     """
     if not isinstance(data, dict):
         raise CaseValidationError([Problem(file, "", "", "", "a case file must be a mapping with 'format' and 'case'")])
@@ -276,6 +279,7 @@ def case_from_data(data: Any, file: str = "<case>", *, check_limits: bool = True
             if isinstance(value, list) and len(value) > limits.entries:
                 raise LimitExceeded("entries", len(value), limits.entries, f"{file}: {kind}")
         _check_tree(data, file, limits)
+    if check_limits if check_case_id is None else check_case_id:
         _check_case_id(data, file)
     try:
         case = Case.model_validate(data)
@@ -323,7 +327,7 @@ def _check_case_id(data: dict[str, Any], file: str) -> None:
     Checked with the limits, when a case is first read, so a store holding older ids still loads them."""
     meta = data.get("case")
     cid = meta.get("id") if isinstance(meta, dict) else None
-    if isinstance(cid, str) and cid.strip() and not CASE_ID.fullmatch(cid.strip()):
+    if isinstance(cid, str) and cid.strip() and not is_case_id_slug(cid.strip()):
         raise CaseValidationError([Problem(file, "case", cid, "id", "a case id must be a slug: letters or digits "
                                            "in any script, then also '-', '_' or '.' (no spaces, slashes, quotes "
                                            f"or line breaks), not {cid!r}")])

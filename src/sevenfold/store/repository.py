@@ -394,7 +394,7 @@ class Store:
             result = change(candidate)
             new_case = result if result is not None else candidate
             # re-validate the whole case: an edit must not leave a dangling reference
-            new_case = case_from_data(case_to_data(new_case), f"case {case_id}")
+            new_case = case_from_data(case_to_data(new_case), f"case {case_id}", check_case_id=False)
             if new_case.id != case_id:
                 raise InputError("a case's id cannot be changed by an edit; export and import it instead")
             pk = conn.execute(select(cases.c.pk).where(cases.c.case_id == case_id)).scalar_one()
