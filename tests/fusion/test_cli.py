@@ -308,3 +308,27 @@ def test_latest_warns_about_dates_it_can_only_compare_as_text(tmp_path, capsys):
                  encoding="utf-8")
     assert main(["fuse", str(p), "-m", "majority-voting"]) == 0
     assert "ISO 8601" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("compress", [None, "bz2", "gz"])
+def test_jsonl_fallback_reads_compressed_files_and_keeps_nan_missing(tmp_path, capsys, compress):
+    """Second-review findings (session 6): the line-by-line reader only decompressed .gz, and turned a JSON
+    NaN into the value "NaN"; ordinary float columns no longer take that slow path at all."""
+    import bz2
+    import gzip
+
+    text = ('{"source": "a", "object": "x", "attribute": "n", "value": 7}\n'
+            '{"source": "b", "object": "x", "attribute": "n", "value": "7"}\n'
+            '{"source": "a", "object": "y", "attribute": "n", "value": 7.5}\n')
+    name = "c.jsonl" + (f".{compress}" if compress else "")
+    opener = {"bz2": bz2.open, "gz": gzip.open, None: open}[compress]
+    with opener(tmp_path / name, "wt", encoding="utf-8") as fh:
+        fh.write(text)
+    assert main(["fuse", str(tmp_path / name), "-m", "majority-voting", "--json"]) == 0
+    truths = {t["object"]: t["value"] for t in json.loads(capsys.readouterr().out)["truths"]}
+    assert truths == {"x": "7", "y": "7.5"}
+    nan = tmp_path / "nan.jsonl"
+    nan.write_text('{"source": "a", "object": "x", "attribute": "n", "value": NaN}\n'
+                   '{"source": "b", "object": "x", "attribute": "n", "value": "7"}\n', encoding="utf-8")
+    assert main(["fuse", str(nan), "-m", "majority-voting"]) == 2
+    assert "empty, missing or NaN" in capsys.readouterr().err

@@ -392,5 +392,6 @@ def test_numeric_key_at_zero_tolerance_is_exact():
 
     from sevenfold.fusion.normalize import numeric_key
 
-    k = numeric_key(0.0)(np.array(["7", "7.0", "7e0", "12345678901234567891", "12345678901234567890"], dtype=object))
-    assert k[0] == k[1] == k[2] and k[3] != k[4]
+    k = numeric_key(0.0)(np.array(["7", "7.0", "7e0", "12345678901234567891", "12345678901234567890",
+                                   "123456789012345678901234567891", "123456789012345678901234567890"], dtype=object))
+    assert k[0] == k[1] == k[2] and k[3] != k[4] and k[5] != k[6]  # 30 digits: beyond Decimal's default 28

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -69,7 +69,9 @@ def numeric_key(tolerance: float = 0.0, *, relative: bool = False) -> Normalizer
             if tolerance <= 0:
                 # exact: 7, 7.0 and 7e0 agree, and two 20-digit integers that differ stay apart (as floats
                 # they merged)
-                out[i] = f"#{Decimal(v.replace(',', '')).normalize()}"
+                text_v = v.replace(",", "")
+                # normalize() rounds to the context's precision (28 digits by default): give it every digit
+                out[i] = f"#{Decimal(text_v).normalize(Context(prec=max(28, len(text_v))))}"
                 continue
             if relative:
                 b = 0.0 if x == 0 else math.copysign(round(math.log(abs(x)) / math.log1p(tolerance)), x)

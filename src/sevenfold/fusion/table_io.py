@@ -101,24 +101,34 @@ def _read_jsonl(p: Path, wanted: tuple[str, ...]) -> pa.Table:
         if "changed from" not in str(exc) and "UTF8" not in str(exc) and "utf8" not in str(exc).lower():
             raise
         return _read_jsonl_as_text(p, wanted)
-    if any(pa.types.is_floating(table.column(c).type) for c in wanted if c in table.column_names):
+    if any(_lost_integers(table.column(c)) for c in wanted if c in table.column_names):
         return _read_jsonl_as_text(p, wanted)
     return table
 
 
+def _lost_integers(col: pa.ChunkedArray) -> bool:
+    """Whether a float column holds whole numbers too large for a float to keep exactly (integers beyond
+    64 bits are read as floats). Ordinary floats (7.5) stay on Arrow's fast path."""
+    if not pa.types.is_floating(col.type):
+        return False
+    big = pc.greater_equal(pc.abs(col), 2.0 ** 53)
+    return bool(pc.any(pc.and_(big, pc.equal(pc.floor(col), col))).as_py())
+
+
 def _read_jsonl_as_text(p: Path, wanted: tuple[str, ...]) -> pa.Table:
-    import gzip
+    import io
     import json
 
-    opener = gzip.open if p.suffix.lower() == ".gz" else open
     cols: dict[str, list[str | None]] = {c: [] for c in wanted}
     seen: set[str] = set()
-    with opener(p, "rb") as fh:
+    # Arrow decompresses by extension (.gz, .bz2, .zst, .lz4, .br), as the fast reader does
+    with io.BufferedReader(pa.input_stream(str(p), compression="detect")) as fh:
         for n, raw in enumerate(fh, 1):
             if not raw.strip():
                 continue
             try:
-                row = json.loads(raw.decode("utf-8"), parse_int=str, parse_float=str)
+                # NaN and Infinity are missing values, as in every other reader
+                row = json.loads(raw.decode("utf-8"), parse_int=str, parse_float=str, parse_constant=lambda _: None)
             except UnicodeDecodeError as exc:
                 raise InputError(f"{p}: line {n}: text is not valid UTF-8 (byte {exc.start}); re-encode it as "
                                  "UTF-8") from None

@@ -29,7 +29,7 @@ class LTM(FusionEstimator):
     """
 
     name = "ltm"
-    param_bounds = {"burn_in": (0.0, math.inf, True, False)}
+    param_bounds = {"burn_in": (0.0, math.inf, True, False), "seed": (0.0, math.inf, True, False)}
     default_max_iter = 60
     default_tol = 1e-4
 
