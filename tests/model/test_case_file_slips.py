@@ -82,3 +82,14 @@ def test_a_case_assess_would_refuse_is_valid_with_a_warning():
     zero = loads_case(CASE.replace("{id: a, statement: one}", "{id: a, statement: one, prior: 0}")
                           .replace("{id: b, statement: two}", "{id: b, statement: two, prior: 0}"), "zero.yaml")
     assert any("every hypothesis has prior 0" in w for w in zero.warnings())
+    assert not any("normalised" in w for w in zero.warnings())  # priors of 0 cannot be normalised
+
+
+def test_misspelt_keys_once_each_and_inside_nested_entries():
+    """Second-review findings (session 6): a case-level typo was reported twice, and a typo inside a
+    track_record (`confimed`) was not reported, so the record silently became 0."""
+    text = (CASE.replace('case: {id: t, title: t, question: "?"}', 'case: {id: t, title: t, question: "?", titel: x}')
+            .replace("sources: [{id: s}]", "sources: [{id: s, track_record: {confimed: 12}}]"))
+    assert loads_case(text, "typo.yaml").warnings() == [
+        "case: unknown key 'titel' is kept as an extra field; did you mean 'title'?",
+        "sources[s].track_record: unknown key 'confimed' is kept as an extra field; did you mean 'confirmed'?"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -87,7 +88,7 @@ class Case(BaseModel):
             out.append("no hypotheses yet: the case can be stored, but `assess` needs at least one")
         elif given and len(given) == len(priors) and sum(given) == 0:
             out.append("every hypothesis has prior 0: the case can be stored, but `assess` refuses it")
-        if given and len(given) == len(priors) and abs(sum(given) - 1.0) > 1e-6:
+        if given and len(given) == len(priors) and abs(sum(given) - 1.0) > 1e-6 and sum(given) > 0:
             out.append(f"hypothesis priors sum to {sum(given):.4g}, not 1; they are normalised")
         if given and len(given) < len(priors) and sum(given) > 1.0 + 1e-9:
             out.append(f"given priors already sum to {sum(given):.4g} > 1; unset priors get nothing")
@@ -96,25 +97,43 @@ class Case(BaseModel):
 
     def _misspelt_keys(self) -> list[str]:
         """Extra keys (kept, the format allows them) that look like a misspelt field: ``derived_form``
-        for ``derived_from`` silently dropped a report's copy links and changed the verdict."""
-        from difflib import get_close_matches
-
+        for ``derived_from`` silently dropped a report's copy links and changed the verdict. Nested
+        entries (a source's ``track_record``) are looked at too; each (kind, key) is matched once."""
         out: list[str] = []
-        for kind in ("case", *type(self).model_fields):
+        for kind in type(self).model_fields:
             value = getattr(self, kind)
             for entry in value if isinstance(value, list) else [value]:
-                extra = getattr(entry, "model_extra", None)
-                if not extra:
+                if not isinstance(entry, BaseModel):
                     continue
-                fields = list(type(entry).model_fields)
-                for key in extra:
-                    near = get_close_matches(str(key), fields, n=1, cutoff=0.8)
-                    if near:
-                        label = f"{kind}[{getattr(entry, 'id', '?')}]" if kind != "case" else "case"
-                        out.append(f"{label}: unknown key {key!r} is kept as an extra field; did you mean "
-                                   f"{near[0]!r}?")
+                label = f"{kind}[{getattr(entry, 'id', '?')}]" if kind != "case" else "case"
+                for where, part in ((label, entry), *((f"{label}.{name}", getattr(entry, name, None))
+                                                     for name in _nested_entry_fields(type(entry)))):
+                    for key in getattr(part, "model_extra", None) or {}:
+                        near = _close_field(type(part), str(key))
+                        if near:
+                            out.append(f"{where}: unknown key {key!r} is kept as an extra field; did you "
+                                       f"mean {near!r}?")
         return out
 
+
+@lru_cache(maxsize=4096)
+def _close_field(model: type[BaseModel], key: str) -> str | None:
+    from difflib import get_close_matches
+
+    near = get_close_matches(key, list(model.model_fields), n=1, cutoff=0.8)
+    return near[0] if near else None
+
+
+@lru_cache(maxsize=64)
+def _nested_entry_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Fields of ``model`` that hold one nested model (``Source.track_record``)."""
+    out = []
+    for name, info in model.model_fields.items():
+        ann = info.annotation
+        args = getattr(ann, "__args__", ()) or (ann,)
+        if any(isinstance(a, type) and issubclass(a, BaseModel) for a in args):
+            out.append(name)
+    return tuple(out)
 
 def _by_id(entries: list[Any], entry_id: str, kind: str) -> Any:
     for e in entries:
