@@ -257,3 +257,14 @@ def test_a_success_clears_its_reservation() -> None:
     a2, _ = throttle.reserve("zoe", "10.0.0.1")
     refused, wait = throttle.reserve("zoe", "10.0.0.1")
     assert a1 and a2 and refused is None and 0 < wait <= 61
+
+
+def test_logins_waiting_for_a_slot_do_not_count_against_their_address(fresh: World,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Second-review finding (session 6): every attempt still waiting for a verification slot counted
+    against the per-address limit (20), so 26 people logging in together behind one proxy got six 429s."""
+    slow = SlowVerifier(0.05)
+    monkeypatch.setattr(accounts, "authenticate", slow)
+    fresh.app.state.throttle = LoginThrottle(max_concurrent=2)
+    responses = _parallel_logins(fresh, [(n, PASSWORD) for n in ("alice", "bob", "carol", "dave") * 7][:26])
+    assert [r.status_code for r in responses] == [200] * 26

@@ -98,20 +98,29 @@ class TokenIn(BaseModel):
 async def login_user(request: Request, response: Response, name: str, password: str) -> accounts.User:
     """Check a password with rate limiting and set the session cookie (shared with the UI).
 
-    The attempt is counted before the (slow) verification and cleared if it succeeds, so parallel
-    guesses cannot overrun the limit; the verification itself waits for one of the throttle's few
-    slots (429 when rate limited, 503 when the slots stay busy; both with Retry-After).
+    The attempt waits for one of the throttle's few verification slots, and only then is counted (before
+    the slow verification, cleared if it succeeds): parallel guesses cannot overrun the limit, and logins
+    still waiting for a slot do not count against their address (26 users behind one proxy all get in).
+    429 when rate limited, 503 when the slots stay busy; both with Retry-After.
     """
     state = request.app.state
     throttle = state.throttle
-    attempt, wait = throttle.reserve(name, client_ip(request))
-    if attempt is None:
-        raise HTTPException(status_code=429, detail=f"too many failed logins; wait {wait} s",
-                            headers={"Retry-After": str(wait)})
+    ip = client_ip(request)
+
+    def too_many(wait: int) -> HTTPException:
+        return HTTPException(status_code=429, detail=f"too many failed logins; wait {wait} s",
+                             headers={"Retry-After": str(wait)})
+
+    wait = throttle.retry_after(name, ip)  # refuse early, without queueing for a slot
+    if wait:
+        raise too_many(wait)
     try:
-        user = await throttle.verify(lambda: accounts.authenticate(state.store, name, password))
+        async with throttle.slot():
+            attempt, wait = throttle.reserve(name, ip)
+            if attempt is None:
+                raise too_many(wait)
+            user = await run_in_threadpool(accounts.authenticate, state.store, name, password)
     except TimeoutError:
-        throttle.cancel(attempt)
         raise HTTPException(status_code=503, detail="too many logins at once; try again in a moment",
                             headers={"Retry-After": "1"}) from None
     if user is None:

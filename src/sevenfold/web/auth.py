@@ -24,7 +24,7 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -102,8 +102,9 @@ class LoginThrottle:
     """Failed logins per account and per client address in a sliding one-minute window, and a cap on
     concurrent password verifications.
 
-    An attempt is reserved, atomically with the limit check, as a provisional failure *before* the
-    slow argon2 verification; a success then clears it. So N parallel wrong passwords get at most
+    An attempt first waits for a verification :meth:`slot`; holding it, the attempt is reserved,
+    atomically with the limit check, as a provisional failure *before* the slow argon2 verification,
+    and a success then clears it (attempts still queueing count for nothing). So N parallel wrong passwords get at most
     ``per_account`` answers of 401 and the rest 429 (checking first and counting the failure only
     after the verification let all of them through). At most ``max_concurrent`` verifications run at
     once in this process (each argon2id verification takes 64 MiB); an attempt that cannot start one
@@ -146,7 +147,8 @@ class LoginThrottle:
         """Check the limits and, if allowed, count the attempt as a failure in the same step.
 
         Returns ``(attempt, 0)``, or ``(None, seconds to wait)`` when a limit is reached. Follow with
-        :meth:`succeeded` (clears it) or :meth:`cancel` (not attempted); a failure needs nothing more.
+        :meth:`succeeded` (clears it); a failure needs nothing more. Reserve while holding a :meth:`slot`, so
+        that only attempts being verified count, not those still queueing.
         """
         now = time.monotonic()
         akey, ikey = f"u:{account.lower()}", f"ip:{ip}"
@@ -172,15 +174,10 @@ class LoginThrottle:
             self._failures.pop(attempt.account_key, None)
             self._drop(attempt.ip_key, attempt.at)
 
-    def cancel(self, attempt: Attempt) -> None:
-        """The password was never checked (server busy): the attempt does not count."""
-        with self._lock:
-            self._drop(attempt.account_key, attempt.at)
-            self._drop(attempt.ip_key, attempt.at)
-
-    async def verify(self, fn: Callable[[], T]) -> T:
-        """Run ``fn`` (a password verification) in a worker thread once one of the ``max_concurrent``
-        slots is free. Raises :class:`TimeoutError` after ``verify_wait`` seconds without a slot.
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one of the ``max_concurrent`` verification slots. Raises :class:`TimeoutError` after
+        ``verify_wait`` seconds without one.
 
         The slot is a thread semaphore polled from the event loop, so waiting holds no worker thread
         and works whatever event loop serves the request.
@@ -193,10 +190,14 @@ class LoginThrottle:
             await anyio.sleep(delay)
             delay = min(delay * 2, 0.05)
         try:
-            return await run_in_threadpool(fn)
+            yield
         finally:
             self._verifiers.release()
 
+    async def verify(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` (a password verification) in a worker thread inside a :meth:`slot`."""
+        async with self.slot():
+            return await run_in_threadpool(fn)
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
