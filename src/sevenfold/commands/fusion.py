@@ -21,6 +21,11 @@ def register(app: typer.Typer) -> None:
     app.command("fuse")(fuse)
 
 
+#: above this many sources the default method is accu, not accu-copy (whose pair statistics grow as sources²:
+#: 5,000 sources and 1 M claims took 74 s and 4.5 GB against accu's 2.6 s and 0.4 GB)
+DEFAULT_COPY_AWARE_MAX_SOURCES = 2000
+
+
 def _normalizer(exact: bool, list_attributes: list[str], list_sep: str, numeric_tolerance: float | None) -> Any:
     from sevenfold.fusion import ValueNormalizer, identity_key, numeric_key, set_key, text_key
 
@@ -174,10 +179,13 @@ def _print_verified(summary: dict[str, int], strength: float | None, path: Path)
 def fuse(
     claims: Annotated[Path, typer.Argument(help="Claims table: CSV, TSV, Parquet or JSON-lines with columns "
                                                 "source, object, attribute, value [, date, report].")],
-    method: Annotated[str, typer.Option("--method", "-m", help="Method name: majority-voting, sums, average-log, "
+    method: Annotated[str | None, typer.Option(
+        "--method", "-m", help="Method name: majority-voting, sums, average-log, "
                                         "investment, pooled-investment, truthfinder, 2-estimates, 3-estimates, "
-                                        "accu, accu-copy (default: copy-aware, so sources that copy each other "
-                                        "are not counted as independent), crh, ltm.")] = "accu-copy",
+                                        "accu, accu-copy, crh, ltm. Default: accu-copy (copy-aware: sources "
+                                        "that copy each other are not counted as independent) for up to 2,000 "
+                                        "sources, accu above that and on --backend spark (accu-copy's pair "
+                                        "statistics grow with the square of the sources).")] = None,
     backend: Annotated[str, typer.Option("--backend", help="Execution backend: numpy (in memory, default) or "
                                          "spark (the file is read and fused in Apache Spark; see docs/scale.md)."
                                          )] = "numpy",
@@ -238,6 +246,9 @@ def fuse(
         raise InputError(f"--numeric-tolerance must be a finite number ≥ 0, not {numeric_tolerance}")
     if list_attribute and not list_sep:
         raise InputError("--list-sep must not be empty")
+    default_method = method is None
+    if method is None:
+        method = "accu" if backend == "spark" else "accu-copy"
     params: dict[str, Any] = {"backend": backend}
     if max_iter is not None:
         params["max_iter"] = max_iter
@@ -276,6 +287,12 @@ def fuse(
         cm = ClaimMatrix.from_table(table, normalizer=norm, duplicates=duplicates,  # type: ignore[arg-type]
                                     missing="drop" if drop_missing else "error", origin=str(claims))
         del table
+        if default_method and cm.n_sources > DEFAULT_COPY_AWARE_MAX_SOURCES:
+            method = "accu"
+            estimator = make_method(method, **params)
+            err.print(f"note: {cm.n_sources:,} sources: the default method is accu here (copy-unaware); "
+                      f"accu-copy's pairwise statistics grow with the square of the sources (pass --method "
+                      f"accu-copy to use it anyway)", markup=False)
         checked = None if verified is None else Verified.from_table(cm, read_verified(verified), norm,
                                                                     origin=str(verified))
         if checked is not None and checked.not_in_claims:
