@@ -174,10 +174,21 @@ def family_name_gender(form: NameForm) -> tuple[str, str] | None:
     return None
 
 
+def given_name(form: NameForm) -> str | None:
+    """The first token of a name of two or more tokens (None for a bare surname)."""
+    return form.tokens[0] if len(form.tokens) > 1 else None
+
+
 def gendered_surnames(a: NameForm, b: NameForm) -> bool:
-    """Whether the two names end in the masculine and the feminine form of one Slavic family name."""
+    """Whether the two names end in the masculine and the feminine form of one Slavic family name, and do
+    not share a given name: "Raisa Gorbacheva" and "Raisa Gorbachev" are one woman (English often drops
+    the feminine ending), "Zarubin" and "Zarubina", or "Vasily Zarubin" and "Elizaveta Zarubina", two
+    people."""
     ga, gb = family_name_gender(a), family_name_gender(b)
-    return ga is not None and gb is not None and ga[0] == gb[0] and ga[1] != gb[1]
+    if ga is None or gb is None or ga[0] != gb[0] or ga[1] == gb[1]:
+        return False
+    first_a, first_b = given_name(a), given_name(b)
+    return first_a is None or first_b is None or first_a != first_b
 
 
 def combine(a: NameForm, b: NameForm, whole: float, reading: float, order: float) -> Components:

@@ -25,6 +25,7 @@ from sevenfold.names.compare import (
     components,
     family_name_gender,
     gendered_surnames,
+    given_name,
 )
 from sevenfold.names.normalise import NameForm, NameTruncatedWarning, normalise_many, normalise_name
 
@@ -195,7 +196,12 @@ class NameMatcher:
             code = {st: i for i, st in enumerate(sorted(stems))}
             stem_code = np.array([code[g[0]] if g else -1 for g in gender])
             fem = np.array([g is not None and g[1] == "f" for g in gender])
-            gendered = (stem_code[li] >= 0) & (stem_code[li] == stem_code[ri]) & (fem[li] != fem[ri])
+            given = [given_name(f) for f in forms]
+            given_code = {g: i for i, g in enumerate(sorted({g for g in given if g is not None}))}
+            first = np.array([given_code[g] if g is not None else -1 for g in given])
+            same_given = (first[li] >= 0) & (first[li] == first[ri])
+            gendered = ((stem_code[li] >= 0) & (stem_code[li] == stem_code[ri]) & (fem[li] != fem[ri])
+                        & ~same_given)
             score[gendered] = np.minimum(score[gendered], GENDERED_CAP)
         # Alias links: only pairs where a name is listed somewhere need the table.
         listed = [bool(self.aliases.lookup_ids(f)) for f in forms]
