@@ -49,7 +49,12 @@ def test_a_case_imported_under_a_freed_id_shows_nothing_of_the_deleted_one(fresh
     mine = dict(TINY, case=dict(TINY["case"], id="reused", title="Bob's own"),
                 sources=[*TINY["sources"][:2], TINY["sources"][3]], burns=[],
                 reports=TINY["reports"][:1], ratings=TINY["ratings"][:2])
-    assert _upload(bob, yaml.safe_dump(mine).encode()).status_code == 201
+    created = _upload(bob, yaml.safe_dump(mine).encode())
+    assert created.status_code == 201
+    # revisions continue from the deleted case's (2), so its ETags cannot match the new case
+    assert created.json()["revision"] == 3 and created.headers["etag"] == '"3"'
+    assert bob.get("/api/v1/cases/reused", headers={"If-None-Match": '"2"'}).status_code == 200
+    assert bob.delete("/api/v1/cases/reused/outcomes/0", headers={"If-Match": '"2"'}).status_code == 412
     for path in ("", "/export", "/assessment", "/sources"):
         body = bob.get("/api/v1/cases/reused" + path).text
         assert "ALICE SECRET" not in body and "Burned source" not in body, path

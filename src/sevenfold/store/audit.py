@@ -174,6 +174,21 @@ def _rows(conn: Connection, case_id: str | None = None) -> Iterator[AuditRecord]
         last = page[-1].seq
 
 
+def last_deleted_revision(conn: Connection, case_id: str) -> int:
+    """The revision a deleted case with this id had when it was deleted (0 if none was, as audited).
+
+    A case imported again under that id continues from there, so (case id, revision) never names two
+    different cases: a client's ``If-Match`` or ``If-None-Match`` from the deleted case cannot match the
+    new one, and caches keyed on the revision stay right.
+    """
+    before = conn.execute(select(audit_log.c.before).where(audit_log.c.case_id == case_id,
+                                                           audit_log.c.action == "delete")
+                          .order_by(audit_log.c.seq.desc()).limit(1)).scalar()
+    if isinstance(before, str):  # a JSON column read back as text on some backends
+        before = json.loads(before)
+    return int(before.get("revision", 0)) if isinstance(before, dict) else 0
+
+
 def records(store: Store, case_id: str | None = None, limit: int | None = None, *,
             current_case_only: bool = False) -> list[AuditRecord]:
     """Audit records, oldest first (of one case when ``case_id`` is given; the newest ``limit``).

@@ -265,7 +265,7 @@ class Store:
                 _audit.lock_head(conn)  # serialise audited writes (PostgreSQL row lock)
             existing = conn.execute(select(cases.c.pk, cases.c.revision)
                                     .where(cases.c.case_id == case.id)).first()
-            revision = 1
+            revision = _audit.last_deleted_revision(conn, case.id) + 1  # 1 unless the id was used before
             if existing is not None:
                 if not replace:
                     raise InputError(f"case {case.id!r} is already in the store; use --replace to "

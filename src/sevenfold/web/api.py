@@ -266,7 +266,9 @@ def create_case_from_text(request: Request, me: Principal, text: str, name: str)
 async def api_create_case(request: Request, me: Me, file: Annotated[UploadFile, File()]) -> JSONResponse:
     text, name = await read_upload(file)
     case = create_case_from_text(request, me, text, name)
-    return JSONResponse({"case": case.id, "revision": 1, "role": "owner"}, status_code=201, headers=etag(1))
+    revision = request.app.state.store.revision(case.id)  # 1, or more for an id a deleted case had
+    return JSONResponse({"case": case.id, "revision": revision, "role": "owner"}, status_code=201,
+                        headers=etag(revision))
 
 
 @router.get("/cases/{case_id}", tags=["cases"], summary="The whole case and its revision")
