@@ -152,3 +152,14 @@ def test_pairs_file_with_a_bom_and_capital_headers(tmp_path: Path, capsys: pytes
     assert code == 0 and "1 pairs" in err
     with dst.open(encoding="utf-8") as fh:
         assert next(csv.DictReader(fh))["match"] == "true"
+
+
+def test_resolve_a_stored_case_by_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review finding (session 6): resolve took only a file, unlike assess and provenance."""
+    case = Path(__file__).resolve().parents[2] / "src" / "sevenfold" / "data" / "zarubin-1937.yaml"
+    db = str(tmp_path / "s.db")
+    assert run(capsys, "import", str(case), "--db", db)[0] == 0
+    from_store = run(capsys, "names", "resolve", "zarubin-1937", "--db", db, "--json")
+    from_file = run(capsys, "names", "resolve", str(case), "--json")
+    assert from_store[0] == from_file[0] == 0
+    assert json.loads(from_store[1]) == json.loads(from_file[1])

@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sevenfold.commands._common import JsonOption, console, err, print_json
+from sevenfold.commands._common import DbOption, JsonOption, console, err, load_case_ref, print_json
 from sevenfold.errors import InputError
 
 names_app = typer.Typer(
@@ -153,23 +153,23 @@ def match(
 
 @names_app.command("resolve")
 def resolve(
-    case_file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON).")],
+    case_ref: Annotated[str, typer.Argument(help="Case id in the store, or a case file (YAML/JSON).")],
     no_text: Annotated[bool, typer.Option("--no-text", help="Skip names mentioned in report text.")] = False,
     threshold: ThresholdOption = None,
     aliases: AliasFileOption = None,
     json_out: JsonOption = False,
+    db: DbOption = None,
 ) -> None:
     """Suggest which sources/actors of a case are the same party, and what report texts mention.
 
     Suggestions only: accept a merge by editing the case (e.g. add the spelling to its aliases).
 
-    Example: sevenfold names resolve zarubin-1937.yaml
+    Example: sevenfold names resolve zarubin-1937.yaml   (or a stored case: sevenfold names resolve zarubin-1937)
     """
-    from sevenfold.model import load_case
     from sevenfold.names import resolve_case
 
     with _warnings_to_stderr():
-        case = load_case(case_file)
+        case = load_case_ref(case_ref, db)
         from sevenfold.names.compare import SUGGEST_THRESHOLD
 
         matcher = _matcher(aliases, SUGGEST_THRESHOLD if threshold is None else threshold)
