@@ -98,3 +98,14 @@ def test_demo_runs_on_bundled_cases(db: Path, capsys: pytest.CaptureFixture[str]
 
 def test_unknown_command_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["no-such-command"]) == 2
+
+
+def test_show_lists_burns_outcomes_and_aliases(db: Path, case_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review finding (session 6): after a burn, `show` gave no sign of it: the source looked clean."""
+    assert main(["import", str(case_file)]) == 0
+    assert main(["burn", "c1", "zarubin", "--since", "1936-11", "--actor", "german-intelligence"]) == 0
+    capsys.readouterr()
+    assert main(["show", "c1"]) == 0
+    out = capsys.readouterr().out
+    assert "Burns" in out and "1936-11" in out and "german-intelligence" in out
+    assert "Outcomes" in out and "report r1" in out and "confirmed" in out

@@ -164,7 +164,7 @@ def show(
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Show a case: question, hypotheses, sources and reports.
+    """Show a case: question, hypotheses, sources, reports, and any burns, outcomes and aliases.
 
     Example: sevenfold show zarubin-1937
     """
@@ -192,6 +192,25 @@ def show(
         text = r.text if len(r.text) <= 90 else r.text[:87] + "…"
         t.add_row(*_cells(r.id, r.source, r.date or "", r.modality, text))
     console.print(t)
+    # a burned source must not look clean (review finding, session 6): burns, outcomes and aliases too
+    if case.burns:
+        t = Table("burn", "source", "since", "actor", "note", title="Burns (compromised sources)")
+        for b in case.burns:
+            t.add_row(*_cells(b.id, b.source, b.since, b.actor or "any", b.note))
+        console.print(t)
+    if case.outcomes:
+        t = Table("about", "verdict", "date", "note", title="Outcomes")
+        for o in case.outcomes:
+            about = (f"report {o.report}" if o.report is not None else f"hypothesis {o.hypothesis}"
+                     if o.hypothesis is not None
+                     else f"claim {o.claim.object}/{o.claim.attribute}" if o.claim is not None else "")
+            t.add_row(*_cells(about, o.verdict, o.date or "", o.note))
+        console.print(t)
+    if case.aliases:
+        t = Table("canonical", "kind", "variants", title="Aliases")
+        for a in case.aliases:
+            t.add_row(*_cells(a.canonical, a.kind, ", ".join(a.variants)))
+        console.print(t)
 
 
 def schema() -> None:
