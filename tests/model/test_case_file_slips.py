@@ -93,3 +93,9 @@ def test_misspelt_keys_once_each_and_inside_nested_entries():
     assert loads_case(text, "typo.yaml").warnings() == [
         "case: unknown key 'titel' is kept as an extra field; did you mean 'title'?",
         "sources[s].track_record: unknown key 'confimed' is kept as an extra field; did you mean 'confirmed'?"]
+
+
+def test_a_claim_outcome_without_a_value_is_warned_about():
+    """Review finding (session 6): such an outcome was silently ignored."""
+    text = CASE + "outcomes:\n  - {claim: {object: memo, attribute: authentic}, verdict: confirmed}\n"
+    assert any("has no value" in w for w in loads_case(text, "o.yaml").warnings())

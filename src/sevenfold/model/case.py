@@ -92,6 +92,10 @@ class Case(BaseModel):
             out.append(f"hypothesis priors sum to {sum(given):.4g}, not 1; they are normalised")
         if given and len(given) < len(priors) and sum(given) > 1.0 + 1e-9:
             out.append(f"given priors already sum to {sum(given):.4g} > 1; unset priors get nothing")
+        for o in self.outcomes:
+            if o.claim is not None and o.claim.value is None:
+                out.append(f"outcome on claim {o.claim.object}/{o.claim.attribute} has no value: it can neither "
+                           "confirm nor refute a claim, and is ignored (give the value that was checked)")
         out += self._misspelt_keys()
         return out
 
