@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from sevenfold.assess.language import probability_text
 from sevenfold.assess.result import Assessment
 
 
@@ -31,7 +32,8 @@ def render_assessment(result: Assessment, console: Console) -> None:
     top = next((h for h in result.hypotheses if h.id == result.top), None)
     if top is not None:
         if top.posterior is not None:
-            line = f"It is [bold]{top.estimative}[/] ({top.posterior:.0%}) that: {escape(top.statement or top.id)}"
+            line = (f"It is [bold]{top.estimative}[/] ({probability_text(top.posterior, percent=True)}) that: "
+                    f"{escape(top.statement or top.id)}")
         else:
             line = (f"Least evidence against (Heuer inconsistency {top.inconsistency:g}): "
                     f"{escape(top.statement or top.id)}")
@@ -43,7 +45,8 @@ def render_assessment(result: Assessment, console: Console) -> None:
         console.print("[bold]Bottom line:[/] no hypothesis stands out")
     t = Table("hypothesis", "posterior", "estimative", "inconsistency", "deception by", title="Hypotheses (ranked)")
     for h in result.hypotheses:
-        t.add_row(*_cells(h.id, _fmt(h.posterior), h.estimative or "—", _fmt(h.inconsistency, "g"),
+        t.add_row(*_cells(h.id, "—" if h.posterior is None else probability_text(h.posterior), h.estimative or "—",
+                          _fmt(h.inconsistency, "g"),
                           h.deception_by or ""))
     console.print(t)
     graded = [s for s in result.sources if s.admiralty or s.reliability is not None]

@@ -90,3 +90,15 @@ def test_credibility_needs_the_other_origins_to_have_moved_the_odds():
 
     assert grade(0.81, 1.4) == 2 and grade(0.95, 20.0) == 1
     assert grade(0.71, 0.9) == 3 and grade(0.71, 1.2) == 2 and grade(0.5, 3.5) == 2
+
+
+@pytest.mark.parametrize("p", [0.198, 0.19999, 0.4496, 0.5504, 0.0499, 0.35, 0.527, 0.95, 0.7999])
+def test_a_shown_probability_never_contradicts_its_words(p):
+    """Review finding (session 6): 0.198 was shown as "0.20 / 20% very unlikely", and 0.20 is the lower
+    edge of "unlikely"."""
+    from sevenfold.assess.language import estimative, probability_text
+
+    for text in (probability_text(p), probability_text(p, percent=True)):
+        shown = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+        assert estimative(shown) == estimative(p), (p, text)
+    assert probability_text(0.35) == "0.35" and probability_text(0.527, percent=True) == "53%"

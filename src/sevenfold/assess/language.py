@@ -31,6 +31,21 @@ def estimative(p: float) -> str:
     return "almost certain"
 
 
+def probability_text(p: float, *, percent: bool = False) -> str:
+    """``p`` written with as few digits as keep it in its own estimative band.
+
+    Two decimals (or a whole percent) as a rule; more where rounding would cross a band edge, so the
+    number never contradicts its words: 0.198 is "very unlikely" and is shown as 0.198 (19.8 %), not
+    as 0.20, the lower edge of "unlikely".
+    """
+    text = ""
+    for digits in range(2, 8):
+        text = f"{100 * p:.{digits - 2}f}%" if percent else f"{p:.{digits}f}"
+        if estimative(round(p, digits)) == estimative(p):
+            break
+    return text
+
+
 # Admiralty (NATO STANAG 2511 / AJP-2.1) source reliability, computed from the Beta posterior of a
 # source's reliability. A needs both a high mean and a tight posterior (a long, clean record).
 ADMIRALTY_WORDS = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sevenfold.assess.language import estimative
+from sevenfold.assess.language import estimative, probability_text
 from sevenfold.assess.result import Assessment
 from sevenfold.model import Case
 
@@ -30,7 +30,8 @@ def fmt_num(value: float | None, digits: int = 2) -> str:
 
 
 def fmt_pct(value: float | None) -> str:
-    return DASH if value is None else f"{100 * value:.0f}%"
+    """A probability as a percentage that never contradicts its estimative words (19.8 %, not 20 %)."""
+    return DASH if value is None else probability_text(value, percent=True)
 
 
 @dataclass
