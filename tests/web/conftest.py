@@ -72,10 +72,12 @@ class World:
     app: object
     tokens: dict[str, str]
 
-    def client(self, user: str | None = None) -> TestClient:
+    def client(self, user: str | None = None, *, token: str | None = None) -> TestClient:
+        """A client authenticated as ``user`` (their standard token), or with ``token``, or anonymous."""
         c = TestClient(self.app, raise_server_exceptions=False)  # type: ignore[arg-type]
-        if user is not None:
-            c.headers["Authorization"] = f"Bearer {self.tokens[user]}"
+        token = self.tokens[user] if user is not None else token
+        if token is not None:
+            c.headers["Authorization"] = f"Bearer {token}"
         return c
 
     def reset_case(self) -> None:

@@ -100,8 +100,7 @@ def test_a_user_can_end_all_of_their_sessions(fresh: World) -> None:
     assert laptop.get("/api/v1/me").status_code == 401
     assert phone.get("/api/v1/me").status_code == 401
     assert bob.get("/api/v1/me").status_code == 200  # nobody else's
-    api = fresh.client()
-    api.headers["Authorization"] = f"Bearer {token}"
+    api = fresh.client(token=token)
     assert api.get("/api/v1/me").status_code == 200  # tokens are revoked separately
     # the UI's "End all sessions" button does the same
     tablet, _ = session_client(fresh, "gina")
@@ -119,8 +118,7 @@ def test_a_user_can_end_all_of_their_sessions(fresh: World) -> None:
 def test_tokens_are_listed_without_secrets_and_revoked_by_their_owner_only(fresh: World) -> None:
     accounts.create_user(fresh.store, "hugo", PASSWORD, actor="t")
     first = accounts.create_token(fresh.store, "hugo", "laptop", actor="t")
-    hugo = fresh.client()
-    hugo.headers["Authorization"] = f"Bearer {first}"
+    hugo = fresh.client(token=first)
     second = hugo.post("/api/v1/tokens", json={"label": "ci"}).json()["token"]
     listed = hugo.get("/api/v1/tokens")
     assert listed.status_code == 200
@@ -133,8 +131,7 @@ def test_tokens_are_listed_without_secrets_and_revoked_by_their_owner_only(fresh
     carol = fresh.client("carol")
     assert ci_id not in [t["id"] for t in carol.get("/api/v1/tokens").json()]
     assert carol.delete(f"/api/v1/tokens/{ci_id}").status_code == 404
-    user2 = fresh.client()
-    user2.headers["Authorization"] = f"Bearer {second}"
+    user2 = fresh.client(token=second)
     assert user2.get("/api/v1/me").status_code == 200
     # the owner revokes it: refused at once, with a message that says what to do
     r = hugo.delete(f"/api/v1/tokens/{ci_id}")
@@ -152,8 +149,7 @@ def test_tokens_are_listed_without_secrets_and_revoked_by_their_owner_only(fresh
 def test_password_change_revokes_api_tokens(fresh: World) -> None:
     accounts.create_user(fresh.store, "ivan", PASSWORD, actor="t")
     token = accounts.create_token(fresh.store, "ivan", "ci", actor="t")
-    api = fresh.client()
-    api.headers["Authorization"] = f"Bearer {token}"
+    api = fresh.client(token=token)
     assert api.get("/api/v1/me").status_code == 200
     assert accounts.set_password(fresh.store, "ivan", "a new password", actor="t") == 1
     assert api.get("/api/v1/me").status_code == 401

@@ -38,11 +38,12 @@ def text_key(values: np.ndarray) -> np.ndarray:
     lower case, not full case folding: "STRASSE" and "straße" stay two values.
     """
     arr = pa.array(values, type=pa.string())
+    space = r"\s+"
     if not pc.all(pc.string_is_ascii(arr)).as_py():  # an ASCII column skips the Unicode passes
         arr = pc.utf8_normalize(arr, form="NFC")
-        arr = pc.replace_substring_regex(arr, pattern=r"[\s\p{Z}]+", replacement=" ")
+        space = r"[\s\p{Z}]+"
     arr = pc.utf8_lower(arr)
-    arr = pc.replace_substring_regex(arr, pattern=r"\s+", replacement=" ")
+    arr = pc.replace_substring_regex(arr, pattern=space, replacement=" ")
     arr = pc.utf8_trim_whitespace(arr)
     return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=object)
 
@@ -61,17 +62,17 @@ def numeric_key(tolerance: float = 0.0, *, relative: bool = False) -> Normalizer
         out = text.copy()
         for i, v in enumerate(text):  # distinct values only, not claims
             try:
-                x = float(v.replace(",", ""))
+                number = v.replace(",", "")
+                x = float(number)
             except (ValueError, AttributeError):
                 continue
             if not math.isfinite(x):
                 continue
             if tolerance <= 0:
                 # exact: 7, 7.0 and 7e0 agree, and two 20-digit integers that differ stay apart (as floats
-                # they merged)
-                text_v = v.replace(",", "")
-                # normalize() rounds to the context's precision (28 digits by default): give it every digit
-                out[i] = f"#{Decimal(text_v).normalize(Context(prec=max(28, len(text_v))))}"
+                # they merged); normalize() rounds to the context's precision (28 digits by default), so
+                # it is given every digit
+                out[i] = f"#{Decimal(number).normalize(Context(prec=max(28, len(number))))}"
                 continue
             if relative:
                 b = 0.0 if x == 0 else math.copysign(round(math.log(abs(x)) / math.log1p(tolerance)), x)

@@ -87,6 +87,12 @@ def _check_header_width(p: Path, delim: str, max_columns: int) -> None:
         raise LimitExceeded("csv_columns", n if b"\n" in head else f"more than {n}", max_columns, str(p))
 
 
+def _is_utf8_error(message: str) -> bool:
+    """Whether an Arrow error message is about text that is not UTF-8 (Arrow words it several ways)."""
+    low = message.lower()
+    return "utf8" in low or "utf-8" in low
+
+
 def _read_jsonl(p: Path, wanted: tuple[str, ...]) -> pa.Table:
     """JSON-lines with Arrow; the exact text of every value where Arrow cannot keep it.
 
@@ -98,7 +104,7 @@ def _read_jsonl(p: Path, wanted: tuple[str, ...]) -> pa.Table:
         table = pajson.read_json(p)
         table.validate(full=True)  # invalid UTF-8 shows up here, not when read
     except pa.ArrowInvalid as exc:
-        if "changed from" not in str(exc) and "UTF8" not in str(exc) and "utf8" not in str(exc).lower():
+        if "changed from" not in str(exc) and not _is_utf8_error(str(exc)):
             raise
         return _read_jsonl_as_text(p, wanted)
     if any(_lost_integers(table.column(c)) for c in wanted if c in table.column_names):
@@ -166,7 +172,7 @@ def _read_and_select(p: Path, fmt: str, required: tuple[str, ...], optional: tup
             )
     except pa.ArrowInvalid as exc:
         msg = str(exc)
-        if "UTF8" in msg or "utf8" in msg or "utf-8" in msg.lower():
+        if _is_utf8_error(msg):
             raise InputError(f"{p}: text is not valid UTF-8 ({msg.splitlines()[0]}); re-encode it as UTF-8") from None
         if "Empty CSV file" in msg:
             raise InputError(f"{p}: the file is empty (expected a header with columns {', '.join(required)})") from None

@@ -139,6 +139,7 @@ def _nested_entry_fields(model: type[BaseModel]) -> tuple[str, ...]:
             out.append(name)
     return tuple(out)
 
+
 def _by_id(entries: list[Any], entry_id: str, kind: str) -> Any:
     for e in entries:
         if e.id == entry_id:

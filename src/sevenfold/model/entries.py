@@ -71,7 +71,6 @@ class CaseMeta(Entry):
     language: str | None = None
 
 
-
 class Actor(Entry):
     id: EntryId
     name: str = ""

@@ -25,7 +25,6 @@ from sevenfold.names.compare import (
     components,
     family_name_gender,
     gendered_surnames,
-    given_name,
 )
 from sevenfold.names.normalise import NameForm, NameTruncatedWarning, normalise_many, normalise_name
 
@@ -188,21 +187,18 @@ class NameMatcher:
             for k in multi_any[anchored]:
                 fa, fb = forms[li[k]], forms[ri[k]]
                 score[k] = combine(fa, fb, float(whole[k]), float(reading[k]), float(order[k])).score
-        # The masculine and feminine forms of one family name are two people (compare.gendered_surnames),
-        # decided per distinct name and compared by code, not per pair.
+        # The masculine and feminine forms of one family name are two people: screen the pairs by each
+        # distinct name's (stem, gender), then let compare.gendered_surnames, the one rule, decide.
         gender = [family_name_gender(f) for f in forms]
         stems = {g[0] for g in gender if g is not None}
         if stems:
             code = {st: i for i, st in enumerate(sorted(stems))}
             stem_code = np.array([code[g[0]] if g else -1 for g in gender])
             fem = np.array([g is not None and g[1] == "f" for g in gender])
-            given = [given_name(f) for f in forms]
-            given_code = {g: i for i, g in enumerate(sorted({g for g in given if g is not None}))}
-            first = np.array([given_code[g] if g is not None else -1 for g in given])
-            same_given = (first[li] >= 0) & (first[li] == first[ri])
-            gendered = ((stem_code[li] >= 0) & (stem_code[li] == stem_code[ri]) & (fem[li] != fem[ri])
-                        & ~same_given)
-            score[gendered] = np.minimum(score[gendered], GENDERED_CAP)
+            screened = np.flatnonzero((stem_code[li] >= 0) & (stem_code[li] == stem_code[ri]) & (fem[li] != fem[ri]))
+            for k in screened:  # pairs of one family name in its two forms only, not every pair
+                if gendered_surnames(forms[li[k]], forms[ri[k]]):
+                    score[k] = min(score[k], GENDERED_CAP)
         # Alias links: only pairs where a name is listed somewhere need the table.
         listed = [bool(self.aliases.lookup_ids(f)) for f in forms]
         for k in np.flatnonzero(np.array(listed)[li] | np.array(listed)[ri]):

@@ -138,12 +138,6 @@ def get_user(store: Store, name: str) -> User:
     return _user(row)
 
 
-def get_user_by_pk(store: Store, pk: int) -> User | None:
-    with store.engine.connect() as conn:
-        row = conn.execute(select(users).where(users.c.pk == pk)).first()
-    return _user(row) if row else None
-
-
 def list_users(store: Store) -> list[User]:
     with store.engine.connect() as conn:
         return [_user(r) for r in conn.execute(select(users).order_by(users.c.name))]

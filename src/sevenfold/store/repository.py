@@ -183,9 +183,11 @@ class Store:
     def version(self, case_id: str) -> tuple[int, str]:
         """``(revision, written_at)``: the revision and when that revision was written.
 
-        A revision number alone does not name a version: a case deleted and imported again starts at
-        revision 1 once more. The pair does, so caches key on it (a cache keyed on the revision alone
-        served a deleted case's contents to the next case with its id).
+        A case imported under a deleted case's id continues from the revision the audit log recorded
+        for the deletion (:func:`~sevenfold.store.audit.last_deleted_revision`), but a deletion made
+        without an actor is not audited, and then the new case starts at revision 1 again. The pair
+        names a version in every case, so caches key on it (a cache keyed on the revision alone served a
+        deleted case's contents to the next case with its id).
         """
         with self.engine.connect() as conn:
             row = conn.execute(select(cases.c.revision, cases.c.created_at).where(cases.c.case_id == case_id)).first()

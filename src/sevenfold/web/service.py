@@ -27,8 +27,9 @@ _MAX_COMMUTATIVE_RETRIES = 50
 class AssessmentCache:
     """Per-process LRU of (case id, version) -> (case, Assessment, JSON bytes): a version never changes.
 
-    The version is :meth:`Store.version`, the revision *and* when it was written: a case deleted and
-    imported again starts at revision 1 again, and must not be served the old case's entry.
+    The version is :meth:`Store.version`, the revision *and* when it was written: a case imported under
+    the id of one deleted without an audit record starts at revision 1 again, and must not be served the
+    old case's entry.
     Concurrent misses on the same key compute once (the others wait for it), so fifty readers
     arriving together cost one assessment, not fifty.
     """
