@@ -23,7 +23,7 @@ import time
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from sevenfold.assess import assess_case
+from sevenfold.ach import assess_case
 from sevenfold.calibration import expected_calibration_error
 from sevenfold.synth.cases import SyntheticCase, generate_cases
 

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from sevenfold.assess import assess_case, inconsistency_scores
+from sevenfold.ach import assess_case, inconsistency_scores
 from sevenfold.model import Actor, Case, CaseMeta, Hypothesis, Rating, Report, Source, TrackRecord
 
 N_REPORTS, N_HYP, N_SOURCES, SEED = 500, 20, 60, 20261129

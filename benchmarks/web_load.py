@@ -163,7 +163,7 @@ def main() -> int:
     args = ap.parse_args()
 
     os.environ["SEVENFOLD_ARGON2_FAST"] = "1"  # setup only: 60 accounts; not part of any measurement
-    from sevenfold.assess import assess_case
+    from sevenfold.ach import assess_case
     from sevenfold.model import case_from_data
     from sevenfold.store import Store, accounts
     from sevenfold.store.audit import verify_chain

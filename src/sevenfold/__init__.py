@@ -16,7 +16,7 @@ from sevenfold.errors import CaseValidationError, InputError, SevenfoldError
 from sevenfold.model import Case, dump_case, load_case
 
 if TYPE_CHECKING:
-    from sevenfold.assess.result import Assessment
+    from sevenfold.ach.result import Assessment
     from sevenfold.store import Store
 
 __version__ = "0.1.0"

@@ -8,8 +8,8 @@ has nothing to work on.
 
 from __future__ import annotations
 
-from sevenfold.assess import assess_case
-from sevenfold.assess.result import Alert, Assessment
+from sevenfold.ach import assess_case
+from sevenfold.ach.result import Alert, Assessment
 from sevenfold.fusion import CaseFusion, case_fusion
 from sevenfold.fusion.methods.accu import START_WARN_SHARE
 from sevenfold.model import Case

@@ -7,8 +7,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from sevenfold.assess.language import probability_text
-from sevenfold.assess.result import Assessment
+from sevenfold.ach.language import probability_text
+from sevenfold.ach.result import Assessment
 
 
 def _cells(*values: object) -> list[Text]:

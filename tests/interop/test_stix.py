@@ -10,7 +10,7 @@ import pytest
 import stix2
 from hypothesis import HealthCheck, given, settings
 
-from sevenfold.assess import assess_case
+from sevenfold.ach import assess_case
 from sevenfold.errors import InputError
 from sevenfold.interop.confidence import (
     confidence_to_stix,

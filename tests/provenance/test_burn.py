@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sevenfold.assess.result import Assessment, HypothesisResult
+from sevenfold.ach.result import Assessment, HypothesisResult
 from sevenfold.errors import CaseValidationError, InputError, NotFound
 from sevenfold.provenance import POSTERIOR_SHIFT, burn_source, origin_groups, provenance_alerts, unburn
 from sevenfold.store import Store
@@ -68,7 +68,7 @@ def test_posterior_shifts_above_threshold_only(build, monkeypatch):
         post = {"a": 0.6, "b": 0.3, "c": 0.1} if not burned else {"a": 0.4, "b": 0.5, "c": 0.1 + POSTERIOR_SHIFT / 2}
         return Assessment(case=c.id, hypotheses=[HypothesisResult(id=h, posterior=p) for h, p in post.items()])
 
-    monkeypatch.setattr("sevenfold.assess.assess_case", fake_assess)
+    monkeypatch.setattr("sevenfold.ach.assess_case", fake_assess)
     _, impact = burn_source(case, "agent", "1930")
     assert [(h.id, h.before, h.after) for h in impact.hypotheses] == [("a", 0.6, 0.4), ("b", 0.3, 0.5)]
     assert impact.hypotheses[0].change == pytest.approx(-0.2)
@@ -77,7 +77,7 @@ def test_posterior_shifts_above_threshold_only(build, monkeypatch):
 def test_missing_posteriors_are_noted_not_invented(build):
     case = build([{"id": "r1", "source": "agent"}])
     _, impact = burn_source(case, "agent", "1930")  # the current assessor may give no posteriors
-    from sevenfold.assess import assess_case
+    from sevenfold.ach import assess_case
 
     if any(h.posterior is None for h in assess_case(case).hypotheses):
         assert impact.hypotheses == [] and any("no posterior" in n for n in impact.notes)

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sevenfold.assess import assess_case
-from sevenfold.assess.result import OriginResult
+from sevenfold.ach import assess_case
+from sevenfold.ach.result import OriginResult
 from sevenfold.errors import InputError
 from sevenfold.model import case_from_data, load_case
 from sevenfold.report import estimative_phrase, render_html, render_report

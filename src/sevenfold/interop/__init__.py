@@ -30,7 +30,7 @@ from sevenfold.interop.csl import CslImport, audit_to_csl, case_to_csl, import_c
 from sevenfold.interop.tables import TableImport, export_tables, import_table
 
 if TYPE_CHECKING:
-    from sevenfold.assess.result import Assessment
+    from sevenfold.ach.result import Assessment
     from sevenfold.model import Case
 
 EXPORT_FORMATS = ("stix", "csl", "ftm", "csv", "parquet")

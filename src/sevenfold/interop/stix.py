@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sevenfold.assess.result import Assessment
+from sevenfold.ach.result import Assessment
 from sevenfold.errors import CaseValidationError, InputError
 from sevenfold.interop._io import read_json_file, require_extra, slug, unique_id
 from sevenfold.interop.confidence import (

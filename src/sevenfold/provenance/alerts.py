@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sevenfold.assess.result import Alert, OriginResult
+from sevenfold.ach.result import Alert, OriginResult
 from sevenfold.model import Case, Report, Source, may_be_on_or_after, surely_after
 from sevenfold.provenance.origins import derived_cycles, visible_reports
 from sevenfold.provenance.rules import _id_list

@@ -127,7 +127,7 @@ def fallen_reports(case: Case, burn: Burn, copy_pairs: Iterable[Any] | None = No
 def _posteriors(case: Case, copy_pairs: list[tuple[str, str, float]] | None,
                 rules: OriginRules | None) -> dict[str, float | None]:
     """Posterior per hypothesis from the assessment, given this case's origins (None if it has none)."""
-    from sevenfold.assess import assess_case
+    from sevenfold.ach import assess_case
 
     origins = origin_groups(case, copy_pairs, rules)
     result = assess_case(case, origins=origins, copy_pairs=copy_pairs, detail=False)
@@ -140,7 +140,7 @@ def burn_source(case: Case, source_id: str, since: str, actor: str | None = None
     """Burn ``source_id`` from ``since``: the case with a new :class:`Burn` entry, and its impact.
 
     The impact lists the fallen reports, the reports resting on them, and each hypothesis whose
-    posterior (``sevenfold.assess.assess_case`` before vs after, given the same origin groups and
+    posterior (``sevenfold.ach.assess_case`` before vs after, given the same origin groups and
     copy pairs) moves by more than 0.05. The input case is not changed.
     """
     burn = make_burn(case, source_id, since, actor, note, recorded_at)

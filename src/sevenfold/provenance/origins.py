@@ -17,7 +17,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from sevenfold.assess.result import OriginResult
+from sevenfold.ach.result import OriginResult
 from sevenfold.model import Case, Report
 from sevenfold.provenance.rules import (
     RULES,

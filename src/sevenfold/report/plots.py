@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from sevenfold.assess.result import Assessment
+from sevenfold.ach.result import Assessment
 from sevenfold.model import Case
 from sevenfold.report.view import CONSISTENCY_SCORE
 

@@ -14,7 +14,7 @@ import matplotlib
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from sevenfold.assess.result import Assessment
+from sevenfold.ach.result import Assessment
 from sevenfold.errors import InputError, SevenfoldError
 from sevenfold.fileio import write_atomic
 from sevenfold.model import Case

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sevenfold.assess.language import estimative, probability_text
-from sevenfold.assess.result import Assessment
+from sevenfold.ach.language import estimative, probability_text
+from sevenfold.ach.result import Assessment
 from sevenfold.model import Case
 
 DASH = "—"

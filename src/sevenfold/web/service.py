@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from sevenfold.assess.result import Assessment
+from sevenfold.ach.result import Assessment
 from sevenfold.errors import Conflict
 from sevenfold.model import Case, may_be_on_or_after
 from sevenfold.pipeline import run_assessment

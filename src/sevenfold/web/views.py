@@ -11,8 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sevenfold.assess.heuer import INCONSISTENCY_WEIGHT, visible_report_ids
-from sevenfold.assess.result import Assessment
+from sevenfold.ach.heuer import INCONSISTENCY_WEIGHT, visible_report_ids
+from sevenfold.ach.result import Assessment
 from sevenfold.model import Case, date_start
 
 CONSISTENCY_CHOICES = ("CC", "C", "N", "I", "II", "NA")

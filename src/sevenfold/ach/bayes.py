@@ -7,18 +7,18 @@ from typing import Any
 
 import numpy as np
 
-from sevenfold.assess.alerts import (
+from sevenfold.ach.alerts import (
     deception_alerts,
     overlapping_hypotheses,
     prior_alerts,
     support_alerts,
     unrated_alerts,
 )
-from sevenfold.assess.analysts import DISAGREEMENT_ALERT_BITS, analyst_view
-from sevenfold.assess.checks import check_case
-from sevenfold.assess.engine import OriginCombiner
-from sevenfold.assess.evidence import Evidence, build_evidence, log_likelihoods, pooled, safe_log
-from sevenfold.assess.language import (
+from sevenfold.ach.analysts import DISAGREEMENT_ALERT_BITS, analyst_view
+from sevenfold.ach.checks import check_case
+from sevenfold.ach.engine import OriginCombiner
+from sevenfold.ach.evidence import Evidence, build_evidence, log_likelihoods, pooled, safe_log
+from sevenfold.ach.language import (
     CONFIDENCE_RELIABLE,
     CREDIBILITY_WORDS,
     SUPPORT_MARGIN,
@@ -26,7 +26,7 @@ from sevenfold.assess.language import (
     credibility_grade,
     estimative,
 )
-from sevenfold.assess.result import (
+from sevenfold.ach.result import (
     Alert,
     AnalystDisagreement,
     Assessment,
@@ -38,7 +38,7 @@ from sevenfold.assess.result import (
     SourceResult,
     VerifyItem,
 )
-from sevenfold.assess.sensitivity import controlled_tops, source_rows, top_of, value_of_information
+from sevenfold.ach.sensitivity import controlled_tops, source_rows, top_of, value_of_information
 from sevenfold.model import Case, surely_after
 
 METHOD = "bayes-ach/1"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sevenfold.assess import assess_case
+from sevenfold.ach import assess_case
 from sevenfold.errors import SevenfoldError
 
 from .conftest import build_case

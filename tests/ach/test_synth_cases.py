@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sevenfold.assess import assess_case
+from sevenfold.ach import assess_case
 from sevenfold.synth.cases import generate_case, generate_cases
 
 

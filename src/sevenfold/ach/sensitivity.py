@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sevenfold.assess.engine import OriginCombiner, entropy_bits
-from sevenfold.assess.evidence import Evidence, informativeness, log_likelihoods, pooled
+from sevenfold.ach.engine import OriginCombiner, entropy_bits
+from sevenfold.ach.evidence import Evidence, informativeness, log_likelihoods, pooled
 
 
 def top_of(post: np.ndarray, tol: float = 1e-9) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sevenfold.assess import assess_case
+from sevenfold.ach import assess_case
 
 from .conftest import build_case
 

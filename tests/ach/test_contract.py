@@ -7,8 +7,8 @@ from importlib import resources
 
 import pytest
 
-from sevenfold.assess import METHOD, assess_case, inconsistency_scores
-from sevenfold.assess.language import estimative
+from sevenfold.ach import METHOD, assess_case, inconsistency_scores
+from sevenfold.ach.language import estimative
 from sevenfold.model import load_case
 
 from .conftest import build_case

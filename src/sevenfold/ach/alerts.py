@@ -12,8 +12,8 @@ import unicodedata
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from sevenfold.assess.evidence import ANY_ACTOR, Evidence, compromise_entries
-from sevenfold.assess.result import Alert
+from sevenfold.ach.evidence import ANY_ACTOR, Evidence, compromise_entries
+from sevenfold.ach.result import Alert
 from sevenfold.model import Case
 
 PRIOR_CONTRADICTED_BAYES_FACTOR = 1 / 3   # evidence odds against the analyst's favourite

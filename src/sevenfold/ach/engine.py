@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from sevenfold.assess.evidence import informativeness
+from sevenfold.ach.evidence import informativeness
 
 _EPS = 1e-12
 

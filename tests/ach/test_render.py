@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from sevenfold.assess import assess_case
+from sevenfold.ach import assess_case
 from sevenfold.render import render_assessment
 
 from .conftest import build_case

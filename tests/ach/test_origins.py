@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sevenfold.assess import OriginResult, assess_case
-from sevenfold.assess.engine import OriginCombiner
+from sevenfold.ach import OriginResult, assess_case
+from sevenfold.ach.engine import OriginCombiner
 
 from .conftest import build_case
 

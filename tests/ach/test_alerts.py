@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sevenfold.assess import assess_case
+from sevenfold.ach import assess_case
 
 from .conftest import build_case
 
@@ -97,7 +97,7 @@ def test_agreeing_analysts_raise_nothing():
 def test_non_latin_ids_are_not_all_one_id():
     """Review finding (session 6): the id comparison kept only ASCII letters, so 'да' and 'нет' (and any
     two Chinese ids) were both "" and flagged as overlapping."""
-    from sevenfold.assess.alerts import overlapping_hypotheses
+    from sevenfold.ach.alerts import overlapping_hypotheses
 
     from .conftest import build_case
 
@@ -109,7 +109,7 @@ def test_non_latin_ids_are_not_all_one_id():
 
 
 def test_ids_that_differ_by_a_vowel_sign_are_two_ids():
-    from sevenfold.assess.alerts import overlapping_hypotheses
+    from sevenfold.ach.alerts import overlapping_hypotheses
 
     from .conftest import build_case
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sevenfold.assess import assess_case
+from sevenfold.ach import assess_case
 
 from .conftest import build_case
 

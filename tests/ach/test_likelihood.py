@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sevenfold.assess import assess_case
+from sevenfold.ach import assess_case
 
 from .conftest import build_case
 
@@ -83,7 +83,7 @@ def test_interested_intermediary_weakens_like_an_interested_source(two_hyp):
 def test_credibility_needs_the_other_origins_to_have_moved_the_odds():
     """Review finding (session 6): q >= 0.80 alone gave grade 1 when the prior was already 0.75 (other
     origins moved the odds 1.4x); q >= 0.60 gave grade 2 against a prior of 0.67."""
-    from sevenfold.assess.language import credibility_grade
+    from sevenfold.ach.language import credibility_grade
 
     def grade(q, bf):
         return credibility_grade(q, bf, informative=True, corroborated=True, outcome=None)
@@ -96,7 +96,7 @@ def test_credibility_needs_the_other_origins_to_have_moved_the_odds():
 def test_a_shown_probability_never_contradicts_its_words(p):
     """Review finding (session 6): 0.198 was shown as "0.20 / 20% very unlikely", and 0.20 is the lower
     edge of "unlikely"."""
-    from sevenfold.assess.language import estimative, probability_text
+    from sevenfold.ach.language import estimative, probability_text
 
     for text in (probability_text(p), probability_text(p, percent=True)):
         shown = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)

@@ -17,9 +17,9 @@ from itertools import repeat
 
 import numpy as np
 
-from sevenfold.assess.heuer import INCONSISTENCY_WEIGHT
-from sevenfold.assess.reliability import SourceReliability, source_reliabilities
-from sevenfold.assess.result import OriginResult
+from sevenfold.ach.heuer import INCONSISTENCY_WEIGHT
+from sevenfold.ach.reliability import SourceReliability, source_reliabilities
+from sevenfold.ach.result import OriginResult
 from sevenfold.model import Case
 from sevenfold.model import may_be_on_or_after as _may_be_on_or_after
 from sevenfold.model import surely_after as _surely_after

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sevenfold.assess import assess_case
-from sevenfold.assess.language import admiralty_grade, credibility_grade
+from sevenfold.ach import assess_case
+from sevenfold.ach.language import admiralty_grade, credibility_grade
 
 from .conftest import build_case
 

@@ -5,7 +5,7 @@ The engine is Bayesian Analysis of Competing Hypotheses with adversary-controlle
 posterior (``inconsistency``) and alone in :func:`inconsistency_scores`.
 
 >>> from sevenfold.model import load_case
->>> from sevenfold.assess import assess_case
+>>> from sevenfold.ach import assess_case
 >>> a = assess_case(load_case("zarubin-1937.yaml"))      # doctest: +SKIP
 >>> a.top, a.confidence, a.hypotheses[0].estimative     # doctest: +SKIP
 """
@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sevenfold.assess.bayes import METHOD, run
-from sevenfold.assess.heuer import inconsistency_scores
-from sevenfold.assess.language import estimative
-from sevenfold.assess.result import Assessment, OriginResult
+from sevenfold.ach.bayes import METHOD, run
+from sevenfold.ach.heuer import inconsistency_scores
+from sevenfold.ach.language import estimative
+from sevenfold.ach.result import Assessment, OriginResult
 from sevenfold.model import Case
 
 __all__ = ["METHOD", "Assessment", "OriginResult", "assess_case", "estimative", "inconsistency_scores"]

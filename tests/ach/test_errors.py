@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sevenfold.assess import OriginResult, assess_case
+from sevenfold.ach import OriginResult, assess_case
 from sevenfold.errors import AssessmentError, CaseValidationError, SevenfoldError
 from sevenfold.model import Rating
 

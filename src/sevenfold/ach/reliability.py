@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from scipy.special import betaincinv
 
-from sevenfold.assess.language import ADMIRALTY_WORDS, admiralty_grade
+from sevenfold.ach.language import ADMIRALTY_WORDS, admiralty_grade
 from sevenfold.model import Case, Source
 
 # Beta prior per source kind: mean 0.5 (no opinion) with the weight of 4 observations, except

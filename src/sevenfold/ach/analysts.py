@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from sevenfold.assess.engine import OriginCombiner, entropy_bits
+from sevenfold.ach.engine import OriginCombiner, entropy_bits
 
 DISAGREEMENT_ALERT_BITS = 0.05  # generalised Jensen-Shannon divergence that raises analyst_disagreement
 MAX_CELLS = 10

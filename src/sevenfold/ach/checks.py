@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sevenfold.assess.result import OriginResult
+from sevenfold.ach.result import OriginResult
 from sevenfold.errors import AssessmentError
 from sevenfold.model import Case
 
