@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 PYTEST_ARGS ?=
 
-.PHONY: demo test install-demo install-test lint bench clean
+.PHONY: demo test check install-demo install-test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,12 @@ demo: install-demo
 test: install-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-lint: install-test
+## make check: ruff + mypy, both clean (CI runs it beside make test)
+check: install-test
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
+
+lint: check
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

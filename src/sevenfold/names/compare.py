@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
+from sevenfold.names.fold import fold_ascii
 from sevenfold.names.normalise import NameForm
 
 # Chosen on the DeezyMatch train+finetune splits only, as the F1-best threshold
@@ -89,8 +90,8 @@ def _token_sim(a: NameForm, b: NameForm, i: int, j: int) -> float:
     return s
 
 
-def structure_score(a: NameForm, b: NameForm) -> float:
-    """Token alignment score; 0 when no full (non-initial) token anchors the match.
+def align_tokens(a: NameForm, b: NameForm) -> list[tuple[float, int, int]]:
+    """``(similarity, i, j)`` for the token pairs of an alignment of the two names.
 
     Tokens are paired greedily by descending similarity (names have few tokens; greedy is exact in
     all but contrived cases and an order of magnitude cheaper than a general assignment solver).
@@ -105,6 +106,13 @@ def structure_score(a: NameForm, b: NameForm) -> float:
             used_a.add(i)
             used_b.add(j)
             pairs.append((s, i, j))
+    return pairs
+
+
+def structure_score(a: NameForm, b: NameForm) -> float:
+    """Token alignment score (:func:`align_tokens`); 0 when no full (non-initial) token anchors the match."""
+    na, nb = len(a.tokens), len(b.tokens)
+    pairs = align_tokens(a, b)
     anchored = any(s >= ANCHOR_MIN and not a.initials[i] and not b.initials[j] for s, i, j in pairs)
     if not anchored:
         return 0.0
@@ -191,6 +199,93 @@ def gendered_surnames(a: NameForm, b: NameForm) -> bool:
     return first_a is None or first_b is None or first_a != first_b
 
 
+#: a folded token of at most this many letters is a *short* name: one letter more or less, or another
+#: vowel, makes another name (Putna / Putin, Hirota / Hirata, Sorge / Sorger, Tojo / Togo)
+SHORT_NAME_MAX = 7
+SHORT_NAME_CAP = 0.6  # the most such a pair can score: below every match threshold in use
+
+# Spellings on which transliterations and national orthographies still differ after folding (fold.py):
+# French ou and Dutch oe (Toukhatchevski, Poetin), Japanese long vowels (Shinkyō / Shinkyou, Ōta / Ohta),
+# a dropped or added h, glides i / y / j (Beria / Berija, Artuziov / Artuzov), e / i (Kiev / Kyiv),
+# o / u (Polish ó), German s for з (Sinowjew), c / k, pinyin q for ch (Ürümqi / Urumchi), a French
+# final -e (Staline), a Baltic ending -as / -s (Putinas). Two short tokens whose loose keys still
+# differ differ in a way no romanisation explains.
+_LOOSE_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        ("(?<=[a-z]{4})a?s$", ""),
+        ("ou|oe", "u"),
+        ("q", "ch"),
+        ("(?<=.)e$", ""),
+        ("h", ""),
+        ("[yje]", "i"),
+        ("o", "u"),
+        ("z", "s"),
+        ("c", "k"),
+        (r"([a-z])\1+", r"\1"),
+        ("(?<=[^aiu])i(?=[aiu])", ""),
+    ]
+]
+
+
+_KH = re.compile("kh")
+
+
+def loose_key(token: str) -> str:
+    """A looser matching key than the folded token: equal for spellings that transliterations explain.
+
+    ``token`` is an ASCII spelling before or after folding; х written ``kh`` keeps its k here (folding
+    makes it ``h``, and Khalkhin / Khalkin would then differ by a k)."""
+    token = fold_ascii(_KH.sub("k", token))
+    for pattern, repl in _LOOSE_RULES:
+        token = pattern.sub(repl, token)
+    return token
+
+
+def _token_keys(form: NameForm, i: int) -> set[str]:
+    """Loose keys of token ``i``: from its spelling before folding, its folded form and its alternative reading."""
+    spellings = {form.tokens[i], form.alt_tokens[i]}
+    if form.bases:
+        spellings.add(form.bases[i])
+    return {loose_key(t) for t in spellings}
+
+
+#: scripts that write every vowel: a romanised name from them keeps its letters (an abjad or a
+#: syllabary romanises only approximately, and a letter of difference there proves nothing)
+ALPHABETIC_SCRIPTS = frozenset({"Latin", "Cyrillic", "Greek"})
+
+
+def short_name_conflict(a: NameForm, b: NameForm) -> bool:
+    """Whether two names pair a short name with one that differs beyond transliteration, uncorroborated.
+
+    String closeness of a short name is no evidence of identity: Putna and Putin are 0.8 alike as
+    strings and two people; so are Hirota and Hirata, or Sheng Shicai and his brother Sheng Shiqi. The
+    rule applies to names in alphabetic scripts of at most three tokens (given name, patronymic,
+    surname), one of them of at most two. It fires when the whole names are not transliterations of each other, the token alignment
+    pairs two full tokens, one of them short (:data:`SHORT_NAME_MAX` letters or fewer), whose
+    :func:`loose_key` differ, and no aligned pair of long tokens agrees to corroborate the match (a full
+    given name or patronymic). Such a pair is capped at :data:`SHORT_NAME_CAP`, below the threshold.
+    """
+    if a.empty or b.empty or not (set(a.scripts) | set(b.scripts)) <= ALPHABETIC_SCRIPTS:
+        return False
+    if min(len(a.tokens), len(b.tokens)) > 2 or max(len(a.tokens), len(b.tokens)) > 3:
+        return False
+    compact_a = {loose_key(a.compact), loose_key(a.alt_compact), loose_key("".join(a.bases))}
+    compact_b = {loose_key(b.compact), loose_key(b.alt_compact), loose_key("".join(b.bases))}
+    if compact_a & compact_b or loose_key(a.sorted_compact) == loose_key(b.sorted_compact):
+        return False
+    conflict = corroborated = False
+    for _, i, j in align_tokens(a, b):
+        if a.initials[i] or b.initials[j]:
+            continue
+        same = bool(_token_keys(a, i) & _token_keys(b, j))
+        if min(len(a.tokens[i]), len(b.tokens[j])) <= SHORT_NAME_MAX:
+            conflict = conflict or not same
+        else:
+            corroborated = corroborated or same
+    return conflict and not corroborated
+
+
 def combine(a: NameForm, b: NameForm, whole: float, reading: float, order: float) -> Components:
     """Components of a pair given its string views (computed one by one or vectorised).
 
@@ -201,8 +296,9 @@ def combine(a: NameForm, b: NameForm, whole: float, reading: float, order: float
         return Components(0.0, 0.0, 0.0, 0.0)
     mode = combination_mode(a, b)
     structure = structure_score(a, b) if needs_structure(a, b) else 0.0
-    if gendered_surnames(a, b):
-        whole, reading, order, structure = (min(v, GENDERED_CAP) for v in (whole, reading, order, structure))
+    cap = min(GENDERED_CAP if gendered_surnames(a, b) else 1.0, SHORT_NAME_CAP if short_name_conflict(a, b) else 1.0)
+    if cap < 1.0:
+        whole, reading, order, structure = (min(v, cap) for v in (whole, reading, order, structure))
     return Components(whole, reading, order, structure, mode)
 
 

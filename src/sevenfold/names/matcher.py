@@ -21,10 +21,13 @@ from sevenfold.names.compare import (
     ANCHOR_MIN,
     DEFAULT_THRESHOLD,
     GENDERED_CAP,
+    SHORT_NAME_CAP,
+    SHORT_NAME_MAX,
     combine,
     components,
     family_name_gender,
     gendered_surnames,
+    short_name_conflict,
 )
 from sevenfold.names.normalise import NameForm, NameTruncatedWarning, normalise_many, normalise_name
 
@@ -125,6 +128,9 @@ class NameMatcher:
         if gendered_surnames(fa, fb):
             lines.append(f"the masculine and the feminine form of one family name: two people (capped at "
                          f"{GENDERED_CAP:.2f})")
+        if short_name_conflict(fa, fb):
+            lines.append(f"a short name that differs beyond any transliteration, with nothing else to corroborate "
+                         f"it: no evidence of one person (capped at {SHORT_NAME_CAP:.2f})")
         verdict = "match" if score >= self.threshold else "no match"
         lines.append(f"{verdict} at threshold {self.threshold:.2f}")
         return MatchResult(float(score), bool(score >= self.threshold), "; ".join(lines))
@@ -199,6 +205,12 @@ class NameMatcher:
             for k in screened:  # pairs of one family name in its two forms only, not every pair
                 if gendered_surnames(forms[li[k]], forms[ri[k]]):
                     score[k] = min(score[k], GENDERED_CAP)
+        # A short name that differs beyond transliteration (compare.short_name_conflict): only pairs that
+        # score above the cap and have a short token can be affected; the one rule decides each of them.
+        short = np.array([any(len(t) <= SHORT_NAME_MAX for t in f.tokens) for f in forms])
+        for k in np.flatnonzero((score > SHORT_NAME_CAP) & (short[li] | short[ri])):
+            if short_name_conflict(forms[li[k]], forms[ri[k]]):
+                score[k] = SHORT_NAME_CAP
         # Alias links: only pairs where a name is listed somewhere need the table.
         listed = [bool(self.aliases.lookup_ids(f)) for f in forms]
         for k in np.flatnonzero(np.array(listed)[li] | np.array(listed)[ri]):

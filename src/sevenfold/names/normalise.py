@@ -107,6 +107,7 @@ class NameForm:
     stripped: tuple[str, ...] = ()
     truncated: bool = False
     notes: tuple[str, ...] = field(default=())
+    bases: tuple[str, ...] = ()  # each token's ASCII spelling before folding (``khalkhin``, not ``halhin``)
 
     @property
     def empty(self) -> bool:
@@ -247,6 +248,7 @@ def _normalise_uncached(raw: str, limit: int) -> NameForm:
         stripped=stripped,
         truncated=truncated,
         notes=tuple(notes),
+        bases=tuple(b for b, _ in kept) if tokens else (),
     )
 
 
