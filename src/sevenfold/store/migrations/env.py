@@ -15,7 +15,10 @@ def run_migrations_online() -> None:
     if connection is None:  # `alembic` command line use: build an engine from the ini URL
         from sqlalchemy import create_engine
 
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if not url:
+            raise RuntimeError("alembic: set sqlalchemy.url (the store URL) in the ini file or with -x")
+        engine = create_engine(url)
         with engine.begin() as conn:
             context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
             with context.begin_transaction():
