@@ -4,6 +4,11 @@ Run:
     .venv/bin/python benchmarks/crash_harness.py                       # SQLite, 50 kills
     .venv/bin/python benchmarks/crash_harness.py --backend postgresql  # needs SEVENFOLD_TEST_PG_URL
     .venv/bin/python benchmarks/crash_harness.py --kills 10 --reports 20000
+    .venv/bin/python benchmarks/crash_harness.py --op ratings --kills 20 --reports 5000
+
+``--op replace|burn|ratings|restore`` kills that operation instead and compares the store by content:
+after each kill every case must equal, digest for digest, a state the operation may leave (before,
+after, or after its first k whole rating writes), and `check` must pass.
 
 Each run: a fresh store holding an "anchor" case; one uninterrupted import measures the duration
 T; then ``--kills`` times: start `sevenfold import`, SIGKILL it at a uniform random moment in
@@ -30,7 +35,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.reliability.bulk_case import write_bulk_case  # noqa: E402
-from tests.reliability.crash import case_counts, kill_import_at, run_import  # noqa: E402
+from tests.reliability.crash import (  # noqa: E402
+    CONTENT_OPS,
+    case_counts,
+    content_campaign,
+    kill_import_at,
+    run_import,
+)
 
 from sevenfold.store import Store  # noqa: E402
 from sevenfold.store.maintenance import check_store  # noqa: E402
@@ -63,6 +74,7 @@ def main() -> int:
     ap.add_argument("--kills", type=int, default=50)
     ap.add_argument("--reports", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=20261129)
+    ap.add_argument("--op", choices=["import", *CONTENT_OPS], default="import")
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="sevenfold-crash-"))
@@ -76,6 +88,8 @@ def main() -> int:
             return 2
         url, schema = pg_schema_url(base)
     try:
+        if args.op != "import":
+            return content_run(args, url, work)
         case_file = write_bulk_case(work / "bulk.json", "bulk", reports=args.reports)
         anchor = write_bulk_case(work / "anchor.json", "anchor", reports=100, sources=10, ratings=20)
         assert run_import(url, anchor).returncode == 0
@@ -129,6 +143,30 @@ def main() -> int:
     finally:
         if schema is not None:
             drop_schema(os.environ["SEVENFOLD_TEST_PG_URL"], schema)
+
+
+def content_run(args: argparse.Namespace, url: str, work: Path) -> int:
+    v1 = write_bulk_case(work / "v1.json", "bulk", reports=args.reports)
+    v2 = write_bulk_case(work / "v2.json", "bulk", reports=max(1, args.reports // 2), seed=args.seed + 1)
+    anchor = write_bulk_case(work / "anchor.json", "anchor", reports=100, sources=10, ratings=20)
+    for f in (anchor, v1):
+        if run_import(url, f).returncode != 0:
+            print(f"could not import {f}", file=sys.stderr)
+            return 2
+    print(f"backend={args.backend} op={args.op} reports={args.reports}; {args.kills} kills, seed {args.seed}",
+          flush=True)
+    outcomes = content_campaign(args.op, url, v1, v2, work, args.kills, random.Random(args.seed))
+    for i, o in enumerate(outcomes, 1):
+        print(f"kill {i:2d}: at {o.delay:6.2f}s killed={o.killed!s:5} state={o.state:24} "
+              f"check={'ok' if o.check_ok else 'FAIL ' + str(o.problems[:2])}", flush=True)
+    with Store(url) as store:
+        final = check_store(store, deep=True)
+    bad = [o for o in outcomes if not o.ok]
+    states = sorted({o.state for o in outcomes})
+    print(f"summary: {len(outcomes)} runs, {sum(o.killed for o in outcomes)} killed mid-run, states seen "
+          f"{states}, {sum(o.state == 'CORRUPT' for o in outcomes)} corrupt, {len(bad)} failed; final deep "
+          f"check {'ok' if final.ok else 'FAIL'}")
+    return 0 if not bad and final.ok else 1
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -147,3 +148,146 @@ def kill_import_at(url: str, case_file: Path, case_id: str, delay: float, expect
     finally:
         store.close()
     return KillOutcome(delay, killed, state, report.ok, report.problems, anchor_ok, phase, proc.returncode)
+
+
+# ---- content, not row counts: import, replace, burn, ratings, restore ---------------------------
+def content_of(case: Any) -> str:
+    """sha256 of a case's canonical content, with what a write stamps at run time (a burn's
+    ``recorded_at``) left out, so an expected state can be computed before the write happens."""
+    import hashlib
+
+    from sevenfold.store.audit import canonical_json
+
+    data = case.model_dump(mode="json", exclude_none=True)
+    for burn in data.get("burns", []):
+        burn.pop("recorded_at", None)
+    return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+def store_contents(url: str) -> dict[str, str]:
+    """Content digest of every case in the store, by case id."""
+    with Store(url) as store:
+        return {c.case_id: content_of(store.load_case(c.case_id)) for c in store.list_cases()}
+
+
+@dataclass
+class ContentOutcome:
+    op: str
+    delay: float
+    killed: bool
+    state: str  # before | after | an allowed intermediate (e.g. 'after 3 of 20 writes') | CORRUPT
+    check_ok: bool
+    problems: list[str]
+    returncode: int
+
+    @property
+    def ok(self) -> bool:
+        return self.state != "CORRUPT" and self.check_ok and (self.killed or self.returncode == 0)
+
+
+def kill_command_at(url: str, argv: list[str], delay: float, allowed: dict[str, dict[str, str]], op: str,
+                    deep: bool = False) -> ContentOutcome:
+    """Run ``argv`` (a whole command line), SIGKILL it after ``delay`` seconds, and compare the store's
+    content (every case, digest by digest) with the ``allowed`` states (name → {case id: digest})."""
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + delay
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    killed = proc.poll() is None
+    if killed:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    contents = store_contents(url)
+    state = next((name for name, want in allowed.items() if want == contents), "CORRUPT")
+    with Store(url) as store:
+        report = check_store(store, deep=deep)
+    return ContentOutcome(op, delay, killed, state, report.ok, report.problems, proc.returncode)
+
+
+RATING_WRITER = r"""
+import sys
+from sevenfold.model import Rating
+from sevenfold.store import Store
+url, case_id, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with Store(url) as store:
+    for i in range(n):
+        def change(case, i=i):
+            case.ratings = [r for r in case.ratings if not (r.report == f"r{i}" and r.hypothesis == "plant"
+                                                             and r.analyst == "crash")]
+            case.ratings.append(Rating(report=f"r{i}", hypothesis="plant", consistency="II", analyst="crash"))
+        store.update_case(case_id, change, actor="crash", action="rate")
+"""
+
+
+def rating_states(case: Any, n: int) -> dict[str, str]:
+    """The states a run of :data:`RATING_WRITER` may leave: its first k writes done, k = 0..n."""
+    from sevenfold.model import Rating
+
+    states: dict[str, str] = {}
+    case = case.model_copy(deep=True)
+    states["before"] = content_of(case)
+    for i in range(n):
+        case.ratings.append(Rating(report=f"r{i}", hypothesis="plant", consistency="II", analyst="crash"))
+        states[f"after {i + 1} of {n} writes"] = content_of(case)
+    return states
+
+
+def _run_ok(argv: list[str]) -> float:
+    """Run a command to completion (it must succeed); its duration in seconds."""
+    start = time.monotonic()
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv[:3])}… failed: {done.stderr.strip()[-500:]}")
+    return time.monotonic() - start
+
+
+CONTENT_OPS = ("replace", "burn", "ratings", "restore")
+
+
+def content_campaign(op: str, url: str, v1: Path, v2: Path, work: Path, kills: int, rng: Any,
+                     deep: bool = False) -> list[ContentOutcome]:
+    """``kills`` SIGKILLs of one operation at random moments, each checked by content.
+
+    The store holds the case ``bulk`` as in ``v1`` (and any other cases, which must stay as they are).
+    ``replace``: `import v2 --replace`; ``burn``: `burn bulk s3`; ``ratings``: a process writing 12
+    ratings one transaction each (the store call behind the workbench's rating PUT); ``restore``:
+    `restore --force` of a backup taken with ``bulk`` as in v1, over a store where it is as in v2.
+    Before each run the store is put back in the operation's starting state."""
+    cmd = sevenfold_cmd()
+    to_v1 = [*cmd, "import", str(v1), "--replace", "--db", url]
+    to_v2 = [*cmd, "import", str(v2), "--replace", "--db", url]
+    start = store_contents(url)
+    if op == "replace":
+        argv, reset = to_v2, to_v1
+        duration = _run_ok(argv)
+        allowed = {"before": start, "after": store_contents(url)}
+    elif op == "burn":
+        argv, reset = [*cmd, "burn", "bulk", "s3", "--since", "1934-01-01", "--db", url], to_v1
+        duration = _run_ok(argv)
+        allowed = {"before": start, "after": store_contents(url)}
+    elif op == "ratings":
+        n = 12
+        argv, reset = [sys.executable, "-c", RATING_WRITER, url, "bulk", str(n)], to_v1
+        with Store(url) as store:
+            states = rating_states(store.load_case("bulk"), n)
+        duration = _run_ok(argv)
+        allowed = {name: {**start, "bulk": digest} for name, digest in states.items()}
+        if store_contents(url) != allowed[f"after {n} of {n} writes"]:
+            raise AssertionError("the uninterrupted rating run did not leave the expected content")
+    elif op == "restore":
+        dump = work / "store.backup"
+        _run_ok([*cmd, "backup", str(dump), "--db", url])
+        _run_ok(to_v2)
+        new = store_contents(url)
+        argv, reset = [*cmd, "restore", str(dump), "--force", "--db", url], to_v2
+        duration = _run_ok(argv)
+        if store_contents(url) != start:
+            raise AssertionError("an uninterrupted restore did not give back the backed-up content")
+        allowed = {"before": new, "after": start}
+    else:
+        raise ValueError(f"unknown operation {op!r}; one of {', '.join(CONTENT_OPS)}")
+    outcomes = []
+    for _ in range(kills):
+        _run_ok(reset)
+        outcomes.append(kill_command_at(url, argv, rng.uniform(0.2, 0.95) * duration, allowed, op, deep=deep))
+    return outcomes
