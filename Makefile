@@ -18,7 +18,7 @@ $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
 
 # everything the whole suite exercises
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(PIP) install -q -e ".[dev,web,report,interop,names,spark]"
+	$(PIP) install -q -e ".[dev,web,report,interop,names,spark,postgres,cite]"
 	touch $@
 
 install-demo: $(VENV)/.demo-installed

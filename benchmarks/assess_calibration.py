@@ -1,9 +1,17 @@
 """Calibration of the Bayesian ACH engine on generated cases with ground truth (fixed seeds).
 
 Run: .venv/bin/python benchmarks/assess_calibration.py [N_CASES]
+     .venv/bin/python benchmarks/assess_calibration.py --reach-sweep   (what DECEPTION_REACH does)
 
 1,000 cases from sevenfold.synth.cases (an independent world model, see its docstring); in half of
-them 30 % of the sources are run by the adversary (70 % of those flagged to the analyst).
+them 30 % of the sources are run by the adversary (70 % of those flagged to the analyst). Analysts
+rate at face value; the cases carry compilations, syntheses, directional interests and suspected
+control. Origins come from the provenance stage (``sevenfold.provenance.origin_groups``), as in
+``sevenfold assess``.
+
+The generator is loaded from THIS checkout's ``src/sevenfold/synth/cases.py`` by path, so the same
+cases can be assessed by another engine: ``PYTHONPATH=/other/src python benchmarks/assess_calibration.py``
+runs that engine on these cases.
 Targets (issue 5): top-label expected calibration error <= 0.05 and a Brier score better than a
 Heuer inconsistency-count baseline. Peers measured in the same run:
 
@@ -17,15 +25,35 @@ Heuer inconsistency-count baseline. Peers measured in the same run:
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize_scalar
 
 from sevenfold.ach import assess_case
 from sevenfold.calibration import expected_calibration_error
-from sevenfold.synth.cases import SyntheticCase, generate_cases
+
+try:
+    from sevenfold.provenance import origin_groups
+except ImportError:  # an engine without the provenance stage
+    origin_groups = None
+
+
+def _load_generator():  # type: ignore[no-untyped-def]
+    path = Path(__file__).resolve().parents[1] / "src" / "sevenfold" / "synth" / "cases.py"
+    spec = importlib.util.spec_from_file_location("synth_cases_under_test", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_gen = _load_generator()
+SyntheticCase, generate_cases = _gen.SyntheticCase, _gen.generate_cases
 
 SEED, TRAIN_SEED, BINS = 20261129, 7, 10
 
@@ -58,14 +86,17 @@ def scores(p: np.ndarray, y: np.ndarray) -> dict[str, float]:
 
 
 def blind(sc: SyntheticCase) -> SyntheticCase:
-    srcs = [s.model_copy(update={"controlled_by": None, "compromised_since": None}) for s in sc.case.sources]
+    srcs = [type(s).model_validate({k: v for k, v in s.model_dump().items()
+                                    if k not in ("controlled_by", "compromised_since", "suspected_control")})
+            for s in sc.case.sources]
     return SyntheticCase(sc.case.model_copy(update={"sources": srcs, "burns": []}), sc.truth)
 
 
 def run_engine(cases: list[SyntheticCase]) -> tuple[list[np.ndarray], list[np.ndarray]]:
     posts, incs = [], []
     for sc in cases:
-        a = assess_case(sc.case, detail=False)
+        origins = origin_groups(sc.case) if origin_groups is not None else None
+        a = assess_case(sc.case, origins=origins, detail=False)
         by = {h.id: h for h in a.hypotheses}
         ids = [h.id for h in sc.case.hypotheses]
         posts.append(np.array([by[h].posterior for h in ids]))
@@ -139,18 +170,21 @@ def main(n: int = 1000) -> None:
         if m.any():
             lo, hi = b / BINS, (b + 1) / BINS
             print(f"  [{lo:.1f}, {hi:.1f})  {m.sum():4d}  {conf[m].mean():.3f}  {correct[m].mean():.3f}")
-    # Face-value analysts (a cover-story report rated against the plant): what channel modelling is for.
-    fv = generate_cases(n // 2, seed=SEED + 1, adversarial_share=1.0, face_value=True)
-    y_fv = truth_matrix(fv)
-    fv_aware = padded(run_engine(fv)[0], width)
-    fv_blind = padded(run_engine([blind(c) for c in fv])[0], width)
-    print(f"\n[{n // 2} adversarial cases, analysts rating at face value]")
-    for name, p_fv in (("bayes-ach/1", fv_aware), ("bayes-ach blind to control", fv_blind)):
-        s = scores(p_fv, y_fv)
-        plant = np.array([c.truth == "plant" for c in fv])
-        s_plant = scores(p_fv[plant], y_fv[plant])
-        print(f"   {name:34s} Brier {s['brier']:.4f}  ECE {s['ece']:.4f}  acc {s['acc']:.3f}   "
-              f"when the plant is true: acc {s_plant['acc']:.3f} Brier {s_plant['brier']:.4f}")
+    # Where the plant is real: is it the top hypothesis? (face-value analysts; and analysts who
+    # half-anticipate the plant, the earlier benchmark world)
+    for label, face in (("analysts rating at face value", True), ("analysts half-anticipating the plant", False)):
+        fv = generate_cases(n // 2, seed=SEED + 1, adversarial_share=1.0, face_value=face)
+        y_fv = truth_matrix(fv)
+        fv_aware = padded(run_engine(fv)[0], width)
+        fv_blind = padded(run_engine([blind(c) for c in fv])[0], width)
+        print(f"\n[{n // 2} adversarial cases, {label}]")
+        for name, p_fv in (("bayes-ach/1", fv_aware), ("bayes-ach blind to control", fv_blind)):
+            s = scores(p_fv, y_fv)
+            plant = np.array([c.truth == "plant" for c in fv])
+            s_plant = scores(p_fv[plant], y_fv[plant])
+            print(f"   {name:34s} Brier {s['brier']:.4f}  ECE {s['ece']:.4f}  acc {s['acc']:.3f}   "
+                  f"when the plant is true ({plant.sum()}): plant top {s_plant['acc']:.3f} "
+                  f"Brier {s_plant['brier']:.4f}")
     bayes = scores(methods["bayes-ach/1"], y)
     heuer_p = methods[next(k for k in methods if k.startswith("heuer-softmax"))]
     heuer = scores(heuer_p, y)
@@ -171,5 +205,35 @@ def main(n: int = 1000) -> None:
           f"(ratio {bayes['brier'] / heuer['brier']:.2f})")
 
 
+def reach_sweep(n: int = 1000, values: tuple[float, ...] = (0.0, 0.25, 0.35, 0.5)) -> None:
+    """What the engine's DECEPTION_REACH does on the same cases (a record, not a fit)."""
+    import sevenfold.ach.evidence as evidence
+
+    main_cases = generate_cases(n, seed=SEED)
+    fv = generate_cases(n // 2, seed=SEED + 1, adversarial_share=1.0)
+    width = max(len(c.case.hypotheses) for c in main_cases + fv)
+
+    def truth(cs: list[SyntheticCase]) -> np.ndarray:
+        return padded([np.array([h.id == c.truth for h in c.case.hypotheses], float) for c in cs], width).clip(0)
+
+    y, y_fv = truth(main_cases), truth(fv)
+    adv = np.array([c.adversarial for c in main_cases])
+    plant = np.array([c.truth == "plant" for c in fv])
+    saved = evidence.DECEPTION_REACH
+    print("reach  Brier(all)  ECE(all)  Brier(clean)  plant top when real (face value)")
+    try:
+        for r in values:
+            evidence.DECEPTION_REACH = r
+            p = padded(run_engine(main_cases)[0], width)
+            p_fv = padded(run_engine(fv)[0], width)
+            a, cl, pl = scores(p, y), scores(p[~adv], y[~adv]), scores(p_fv[plant], y_fv[plant])
+            print(f"{r:5.2f}  {a['brier']:10.4f}  {a['ece']:8.4f}  {cl['brier']:12.4f}  {pl['acc']:.3f}")
+    finally:
+        evidence.DECEPTION_REACH = saved
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    if "--reach-sweep" in sys.argv:
+        reach_sweep()
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)

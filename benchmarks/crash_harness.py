@@ -103,7 +103,7 @@ def main() -> int:
             return 2
         with Store(url) as store:
             expected = case_counts(store, "bulk")
-            store.delete_case("bulk")
+            store.delete_case("bulk", actor="bench:crash")
         print(f"backend={args.backend} reports={args.reports} claims={expected and expected.get('claims')} "
               f"uninterrupted import {duration:.1f}s; {args.kills} kills, seed {args.seed}", flush=True)
         rng = random.Random(args.seed)

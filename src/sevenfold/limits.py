@@ -18,10 +18,12 @@ class Limits:
     text_chars: int = 1_000_000  # one text field (report text, note, citation)
     entries: int = 2_000_000  # entries of one kind in one case
     yaml_aliases: int = 10_000  # YAML alias nodes in one file
-    yaml_expanded_nodes: int = 5_000_000  # nodes after alias expansion (billion-laughs defence)
+    yaml_expanded_nodes: int = 5_000_000  # nodes that YAML aliases add once expanded (billion laughs)
+    yaml_expanded_chars: int = 10_000_000  # characters of text that YAML aliases add once expanded
     nesting_depth: int = 64  # nesting of lists/maps in a case file
     csv_columns: int = 1_000  # columns of a claims table
-    decompressed_bytes: int = 1024 * 1024 * 1024  # decompressed size of a compressed upload
+    decompressed_bytes: int = 256 * 1024 * 1024  # decompressed size of a compressed upload
+    decompressed_ratio: int = 100  # decompressed size / compressed size of an upload (above 1 MiB out)
 
     @classmethod
     def from_env(cls) -> Limits:

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from sevenfold.ach.language import probability_text
+from sevenfold.ach.language import bottom_line_text, budget_text, probability_text
 from sevenfold.ach.result import Assessment
 
 
@@ -30,8 +30,12 @@ def render_assessment(result: Assessment, console: Console) -> None:
     if result.as_of:
         console.print(f"[dim]as of {result.as_of}; method {result.method}[/]")
     top = next((h for h in result.hypotheses if h.id == result.top), None)
+    tie = bottom_line_text([(h.id, h.statement, h.posterior) for h in result.hypotheses
+                            if h.posterior is not None])
     if top is not None:
-        if top.posterior is not None:
+        if top.posterior is not None and tie is not None and tie.startswith("No hypothesis stands out"):
+            line = escape(tie)  # a near tie: the leader is not "unlikely", nothing stands out
+        elif top.posterior is not None:
             line = (f"It is [bold]{top.estimative}[/] ({probability_text(top.posterior, percent=True)}) that: "
                     f"{escape(top.statement or top.id)}")
         else:
@@ -63,6 +67,10 @@ def render_assessment(result: Assessment, console: Console) -> None:
             credibility = str(r.credibility) if r.credibility else "—"
             t.add_row(*_cells(r.id, r.source or "", r.origin or "—", credibility, _fmt(r.diagnosticity)))
         console.print(t)
+    budget = result.deception_budget
+    if budget is not None:
+        text = budget_text(budget.hypothesis, budget.flips_to, budget.origins, budget.size)
+        console.print(f"[bold]Deception budget:[/] {escape(text)}")
     if result.linchpins:
         pins = escape(", ".join(result.linchpins))
         console.print(f"[bold]Linchpins[/] (removing one changes the verdict): {pins}")

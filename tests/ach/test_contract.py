@@ -36,6 +36,9 @@ def test_bundled_case_fills_contract(zarubin):
     assert {r["origin"] for r in d["reports"]} == {o["id"] for o in d["origins"]}
     assert isinstance(d["linchpins"], list) and isinstance(d["verify_next"], list)
     assert len(d["sensitivity"]) == len(d["reports"])
+    budget = d["deception_budget"]
+    assert set(budget) == {"hypothesis", "flips_to", "origins", "size"} and budget["hypothesis"] == d["top"]
+    assert budget["size"] is None or budget["size"] == len(budget["origins"]) >= 1
 
 
 def test_bundled_case_single_origin_gives_low_confidence(zarubin):
@@ -44,7 +47,10 @@ def test_bundled_case_single_origin_gives_low_confidence(zarubin):
     assert a.confidence == "low"
     by_id = {o.id: o for o in a.origins}
     zarubin_origin = next(r.origin for r in a.reports if r.id == "zarubin-yes-to-ezhov")
-    assert "stalin-convinced-exists" in by_id[zarubin_origin].reports
+    assert "zarubin-provocation-precluded" in by_id[zarubin_origin].reports
+    # Stalin's conviction rests on three of Zarubin's assurances (derived_from all three): it restates
+    # them, so it adds no weight of its own
+    assert next(r.weight for r in a.reports if r.id == "stalin-convinced-exists") == 0
 
 
 def test_heuer_inconsistency_beside_posterior(zarubin):

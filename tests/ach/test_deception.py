@@ -25,7 +25,9 @@ def one_report(src, *, date="1936-06", burns=None, grades=("C", "I"), as_of=None
 
 
 def test_uncontrolled_channel_discriminates():
-    assert posterior(one_report(source()), "genuine") > 0.6
+    # a channel nobody suspects still tells genuine from plant, though a deception may reach it too
+    # (DECEPTION_REACH): less than a face-value reading, more than a controlled channel
+    assert 0.55 < posterior(one_report(source()), "genuine") < 0.7
 
 
 def test_controlled_channel_cannot_discriminate_genuine_from_plant():
@@ -35,11 +37,11 @@ def test_controlled_channel_cannot_discriminate_genuine_from_plant():
 
 
 def test_control_by_another_actor_does_not_neutralise():
-    assert posterior(one_report(source(controlled_by="other")), "genuine") > 0.6
+    assert posterior(one_report(source(controlled_by="other")), "genuine") > 0.55
 
 
 def test_compromise_applies_from_its_date_only():
-    assert posterior(one_report(source(compromised_since="1936-01"), date="1935-06"), "genuine") > 0.6
+    assert posterior(one_report(source(compromised_since="1936-01"), date="1935-06"), "genuine") > 0.55
     assert posterior(one_report(source(compromised_since="1936-01"), date="1936-06"), "genuine") <= 0.5 + 1e-9
     # undated report from a compromised source cannot be shown to predate the compromise
     assert posterior(one_report(source(compromised_since="1936-01"), date=None), "genuine") <= 0.5 + 1e-9
@@ -49,18 +51,18 @@ def test_burn_acts_like_compromise_and_earliest_wins():
     burns = [{"id": "b1", "source": "s", "since": "1936-09", "actor": "adv"},
              {"id": "b2", "source": "s", "since": "1936-03", "actor": "adv"}]
     assert posterior(one_report(source(), date="1936-06", burns=burns), "genuine") <= 0.5 + 1e-9
-    assert posterior(one_report(source(), date="1936-01", burns=burns), "genuine") > 0.6
+    assert posterior(one_report(source(), date="1936-01", burns=burns), "genuine") > 0.55
 
 
 def test_burn_by_other_actor_leaves_this_deception_alone():
     burns = [{"id": "b1", "source": "s", "since": "1936-01", "actor": "other"}]
-    assert posterior(one_report(source(), burns=burns), "genuine") > 0.6
+    assert posterior(one_report(source(), burns=burns), "genuine") > 0.55
 
 
 def test_burn_after_as_of_is_ignored():
     burns = [{"id": "b1", "source": "s", "since": "1938-01", "actor": "adv"}]
     case = one_report(source(), date="1936-06", burns=burns, as_of="1937-01")
-    assert posterior(case, "genuine") > 0.6
+    assert posterior(case, "genuine") > 0.55
     assert not any(s.burned for s in assess_case(case).sources)
 
 

@@ -23,3 +23,20 @@ def test_render_shows_verdict_and_escapes_markup():
     assert a.top == "a"
     assert f"confidence {a.confidence}" in text and "Bottom line" in text and "Verify next" in text
     assert a.hypotheses[0].estimative in text
+
+
+def test_render_and_report_show_the_tie_and_the_deception_budget():
+    from sevenfold.report.view import build_view
+
+    hyps = [{"id": "a", "statement": "the first answer"}, {"id": "b", "statement": "a different claim"},
+            {"id": "c", "statement": "a third claim"}]
+    case = build_case(hypotheses=hyps, reports=[{"id": "r1", "source": "s1"}], ratings={"r1": ["C", "N", "N"]})
+    a = assess_case(case)
+    console = Console(record=True, width=200)
+    render_assessment(a, console)
+    text = console.export_text()
+    assert "No hypothesis stands out: a (" in text and "It is unlikely" not in text
+    assert "Deception budget: 1 independent origin (o1)" in text
+    view = build_view(case, a)
+    assert view.bottom_line.startswith("No hypothesis stands out")
+    assert view.deception_budget.startswith("1 independent origin (o1)")

@@ -50,3 +50,29 @@ def test_bayes_beats_heuer_baseline_on_generated_cases():
     assert np.mean(bayes) < np.mean(heuer)
 
 
+
+
+def test_generator_is_its_own_world():
+    """The generator imports nothing from the engine, and its cases carry the features issue 19 asks for."""
+    import ast
+    from pathlib import Path
+
+    import sevenfold.synth.cases as gen
+
+    tree = ast.parse(Path(gen.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
+        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not any(m and m.startswith("sevenfold.ach") for m in imported)
+    cases = generate_cases(60, seed=5)
+    reports = [r for c in cases for r in c.case.reports]
+    sources = [s for c in cases for s in c.case.sources]
+    hyp_ids = {h.id for c in cases for h in c.case.hypotheses}
+    assert any(r.synthesis_of for r in reports) and any(r.cited_in for r in reports)
+    assert any(d.kind == "compilation" for c in cases for d in c.case.documents)
+    assert any(s.suspected_control is not None for s in sources)
+    assert any(set(s.interests) & hyp_ids for s in sources) and any(r.against_interest for r in reports)
+    # analysts rate at face value by default: a cover-story report counts against the plant
+    c = generate_case(3, adversarial=True)
+    cover_reports = [r.id for r in c.case.reports if r.text == "asserts h1"]
+    plant = [rt.consistency for rt in c.case.ratings if rt.report in cover_reports and rt.hypothesis == "plant"]
+    assert plant and sum(g in ("I", "II") for g in plant) >= 0.6 * len(plant)

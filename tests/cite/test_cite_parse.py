@@ -35,7 +35,8 @@ from sevenfold.cite.archives import load_archives
          {"archive": "CAW", "signature": "I.303.4.3158", "list": "235"}),
         ("National Archives and Record Administration, T1243, roll 8, 760c.6/682 (dated December 4, 1934).",
          {"archive": "NARA", "series": "T1243", "roll": "8", "item": "760c.6/682", "date": "1934-12-04"}),
-        ("NARA, RG 59, T1243, roll 8, frame 1234.", {"archive": "NARA", "item": "1234", "locator": "RG 59"}),
+        ("NARA, RG 59, T1243, roll 8, frame 1234.",
+         {"archive": "NARA", "record_group": "59", "publication": "T1243", "roll": "8", "frame": "1234"}),
         ("JACAR (Japan Center for Asian Historical Records), Ref. C01004123400, Mitsudai nikki, 1936.",
          {"archive": "JACAR", "reference_code": "C01004123400"}),
         ("Bōeishō Bōei Kenkyūjo, Ref. C04120123400.", {"archive": "BBK", "reference_code": "C04120123400"}),
@@ -136,7 +137,7 @@ def test_idem_full_citation_inherits_author() -> None:
 
 def test_russian_gost_book_and_article() -> None:
     c = parse_citation("Хлевнюк О. В. Хозяин. М., 2010. С. 245.")
-    assert (c.kind, c.title, c.place, c.year, c.pages) == ("book", "Хозяин", "Moscow", 2010, "245")
+    assert (c.kind, c.title, c.place, c.year, c.pages) == ("book", "Хозяин", "М.", 2010, "245")
     assert (c.authors[0].family, c.authors[0].given) == ("Хлевнюк", "О. В.")
     c = parse_citation("Горбунов Е. А. Военная разведка в 1934–1939 годах // Свободная мысль. 1998. № 2. С. 103.")
     assert (c.kind, c.container, c.year, c.issue, c.pages) == ("article", "Свободная мысль", 1998, "2", "103")
@@ -156,8 +157,10 @@ def test_slash_shorthand_and_free_locators() -> None:
     c = parse_citation("See RGASPI 558/11/1120:45–46.")
     assert (c.fond, c.delo, c.list) == ("558", "1120", "45-46")
     c = parse_citation("Hoover Institution Archives, Boris Nicolaevsky Collection, box 12, folder 5.")
-    assert (c.kind, c.archive, c.locator) == ("archival", "HIA", "Boris Nicolaevsky Collection, box 12, folder 5")
-    assert parse_citation("Bundesarchiv, RH 2/1234, Bl. 5.").locator == "RH 2/1234, Bl. 5"
+    assert (c.kind, c.archive, c.collection, c.box, c.folder) == ("archival", "HIA", "Boris Nicolaevsky Collection",
+                                                                  "12", "5")
+    c = parse_citation("Bundesarchiv, RH 2/1234, Bl. 5.")
+    assert (c.archive, c.signature, c.folio, c.locator) == ("BArch", "RH 2/1234", "5", None)
 
 
 def test_papka_is_part_of_the_file() -> None:

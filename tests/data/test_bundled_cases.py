@@ -174,3 +174,63 @@ def test_quotes_are_the_seeds_words(case: Case) -> None:
     for r in case.reports:
         for q in [r.extra["quote"], *(r.extra.get("seed_passage") or [])]:
             assert _normalise(q) in seed, f"{r.id}: {q!r} is not in the seed"
+
+
+# ---- custody and documents (docs/case-format.md) -------------------------------------------------------
+
+def test_bundled_documents_say_what_they_are_and_studies_merge_nothing(case: Case) -> None:
+    from sevenfold.provenance import partition
+
+    kinds = {d.id: d.kind for d in case.documents}
+    assert set(kinds.values()) <= {"original", "study"}
+    # a book or article printing earlier statements is where they are read, never their common origin
+    for merge in partition(case).merges():
+        if merge["rule"] == "document":
+            doc = case.report(merge["reports"][0]).document
+            assert kinds[doc] == "original", merge
+
+
+def test_bundled_custody_chains_run_in_travel_order(case: Case) -> None:
+    from sevenfold.model import custody_warnings
+
+    assert custody_warnings(case) == []
+    assert [w for w in case.warnings() if "unknown key" in w] == []
+
+
+def test_zarubin_memorandum_names_its_originator() -> None:
+    from sevenfold.model import custody_chain
+
+    case = load_case(DATA_DIR / "zarubin-1937.yaml")
+    memo = case.report("memorandum-sent")
+    assert custody_chain(memo) == ["zarubin-sources", "zarubin", "stavinskii-2003"]
+
+
+def test_show_and_the_html_report_carry_the_case_note_and_report_notes(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from sevenfold.cli import app
+    from sevenfold.commands import _common
+
+    # the console took its width when it was created (another test may have imported it first)
+    monkeypatch.setattr(_common.console, "width", 400)
+
+    path = DATA_DIR / "zarubin-1937.yaml"
+    case = load_case(path)
+    memo = case.report("memorandum-sent")
+    assert case.case.note and memo.note and memo.date_note
+    res = CliRunner().invoke(app, ["show", str(path)], env={"COLUMNS": "400"})
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.stdout.split())
+    for text in (case.case.note, memo.note, memo.date_note):
+        assert " ".join(text.split())[:60] in flat
+    pytest.importorskip("jinja2")
+    from sevenfold.pipeline import run_assessment
+    from sevenfold.report import render_report
+
+    out = render_report(case, run_assessment(case), "html", tmp_path / "z.html")
+    import html as html_lib
+
+    page = " ".join(html_lib.unescape(Path(out).read_text(encoding="utf-8")).split())
+    for text in (case.case.note, memo.note, memo.date_note):
+        assert " ".join(text.split())[:60] in page

@@ -29,7 +29,12 @@ def test_fuse_writes_truths_and_scores(files, capsys):
     assert data["method"] == "accu-copy" and data["converged"] in (True, False)
     assert 0.0 <= data["accuracy"]["accuracy"] <= 1.0 and data["accuracy"]["evaluated"] == 300
     assert 0.0 <= data["accuracy"]["ece"] <= 1.0 and 0.0 <= data["accuracy"]["brier"] <= 1.0
-    assert data["copy_pairs"] and {"copier", "original", "probability"} <= set(data["copy_pairs"][0])
+    pairs = data["copy_pairs"] + data["dependent_pairs"]
+    assert pairs and {"copier", "original", "probability", "dependence"} <= set(pairs[0])
+    # listed as copying only from the stated probability of the direction; the rest are dependent
+    assert all(p["probability"] >= data["copy_probability"] for p in data["copy_pairs"])
+    assert all(p["probability"] < data["copy_probability"] for p in data["dependent_pairs"])
+    assert all(p["dependence"] >= data["copy_threshold"] for p in pairs)
     assert 1.0 <= data["n_false"] <= 100.0  # estimated from the data (n_false="auto")
     # the answer comes from the agreement start; the copy-unaware start is a check on it
     assert data["start"] == "agreement" and set(data["start_scores"]) == {"agreement", "accu"}

@@ -144,3 +144,28 @@ def test_fuse_cli_on_spark_scores_against_gold(tmp_path: Path, capsys: pytest.Ca
     numpy = json.loads(capsys.readouterr().out)
     assert spark["backend"] == "spark" and spark["accuracy"]["accuracy"] == numpy["accuracy"]["accuracy"]
     assert main([*args, "--backend", "spark", "--list-attribute", "x"]) == 2
+
+
+def test_spark_csv_out_neutralises_formulas(tmp_path: Path) -> None:
+    """Issue 22: the Spark backend writes --out CSV itself; its cells get the same formula guard."""
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from sevenfold.cli import main
+
+    claims = tmp_path / "c.csv"
+    pacsv.write_csv(pa.table({"source": ["a", "b", "c"], "object": ["@SUM(1)", "o", "-5"], "attribute": ["p"] * 3,
+                              "value": ["=HYPERLINK(A1)", "+1+1", "-5"]}), claims)
+    out = tmp_path / "t.csv"
+
+    def cells() -> list[str]:
+        with open(out, encoding="utf-8", newline="") as fh:
+            return [c for row in csv.reader(fh) for c in row]
+
+    args = ["fuse", str(claims), "--backend", "spark", "-m", "majority-voting", "--exact", "--out", str(out)]
+    assert main(args) == 0
+    assert {"'@SUM(1)", "'=HYPERLINK(A1)", "'+1+1", "-5"} <= set(cells())
+    assert main([*args, "--raw-cells"]) == 0
+    assert {"@SUM(1)", "=HYPERLINK(A1)", "+1+1"} <= set(cells())

@@ -313,14 +313,16 @@ def test_every_stated_value_refuted_leaves_the_truth_unknown():
 
 def test_an_unknown_answer_is_never_right_in_either_scorer():
     """Noticed in session 5: table_accuracy read a None truth as "" and so scored it right against an
-    empty gold value, while accuracy() did not. Both now count an unknown answer as wrong."""
+    empty gold value, while accuracy() did not. Both now count an unknown answer as wrong, and both leave a
+    gold row without a value out of the score (it counts in ``no_value``)."""
     from sevenfold.fusion.evaluate import table_accuracy
 
     cm = _matrix()
     est = make_method("accu").fit(cm, verified=[("x", "city", "Paris", "refuted"), ("x", "city", "Lyon", "refuted")])
-    gold = pa.table({"object": ["x", "y"], "attribute": ["city", "city"], "value": ["", "Milan"]})
+    gold = pa.table({"object": ["x", "y", "x"], "attribute": ["city", "city", "city"], "value": ["", "Milan", "Rome"]})
     direct, from_table = accuracy(est, gold), table_accuracy(est.truth_table(), gold)
-    assert (direct.correct, direct.evaluated) == (from_table.correct, from_table.evaluated) == (1, 2)
+    assert (direct.correct, direct.evaluated, direct.no_value) == (1, 2, 1)
+    assert (from_table.correct, from_table.evaluated, from_table.no_value) == (1, 2, 1)
 
 
 def test_typed_values_are_cast_like_the_claims():

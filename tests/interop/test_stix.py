@@ -174,3 +174,72 @@ def test_file_errors(tmp_path):
         import_stix(p)
     with pytest.raises(InputError, match="no such file"):
         import_stix(tmp_path / "missing.json")
+
+
+def _strip_custom(value):
+    """What a platform that keeps only standard STIX 2.1 does: every ``x_`` property dropped, at any depth,
+    and every object of a custom (``x-``) type dropped."""
+    if isinstance(value, dict):
+        return {k: _strip_custom(v) for k, v in value.items() if not k.startswith("x_")}
+    if isinstance(value, list):
+        return [_strip_custom(v) for v in value
+                if not (isinstance(v, dict) and str(v.get("type", "")).startswith("x-"))]
+    return value
+
+
+def _ratings(case):
+    return sorted((r.report, r.hypothesis, r.consistency, r.likelihood, r.analyst) for r in case.ratings)
+
+
+def _without_entry_json(bundle):
+    """A platform that also drops the descriptions of external references: only labels and ids are left."""
+    out = copy.deepcopy(bundle)
+    for o in out["objects"]:
+        for ref in o.get("external_references", []):
+            if ref.get("source_name") == "sevenfold":
+                ref.pop("description", None)
+    return out
+
+
+@pytest.mark.parametrize("path", bundled_case_paths(), ids=lambda p: p.stem)
+def test_a_bundle_stripped_of_custom_properties_comes_back_whole(path):
+    """Issue 21: another platform re-exports our bundle without its x_ properties (at any depth) and without
+    custom object types. Each entry also travels in its standard `sevenfold` external reference, so the
+    case comes back exactly and assesses exactly as before."""
+    case = load_case(path)
+    original = assess_case(case)
+    bundle = case_to_stix(case, original, now=NOW)
+    bundle["objects"].append({"type": "x-acme-thing", "id": "x-acme-thing--6c7a1f7e-3b8a-4c39-9c2a-1f0e4a7d9b12",
+                              "spec_version": "2.1"})
+    stripped = _strip_custom(bundle)
+    assert not any(k.startswith("x_") for o in stripped["objects"] for k in o)
+    assert not any(o["type"].startswith("x-") for o in stripped["objects"])
+    back = stix_to_case(json.loads(json.dumps(stripped))).case
+    assert case_to_data(back) == case_to_data(case)
+    again = assess_case(back)
+    assert [(h.id, h.posterior) for h in again.hypotheses] == [(h.id, h.posterior) for h in original.hypotheses]
+
+
+@pytest.mark.parametrize("path", bundled_case_paths(), ids=lambda p: p.stem)
+def test_a_bundle_with_only_standard_labels_still_assesses(path):
+    """Custom properties and the entry JSON both gone: the hypotheses, the ratings (exact codes and
+    likelihoods) and the verdict travel in standard notes, opinions, labels and external ids, so the
+    import assesses, and reaches the same verdict."""
+    case = load_case(path)
+    original = assess_case(case)
+    bundle = _without_entry_json(_strip_custom(case_to_stix(case, original, now=NOW)))
+    assert "description" not in json.dumps([r for o in bundle["objects"] for r in o.get("external_references", [])
+                                            if r.get("source_name") == "sevenfold"])
+    back = stix_to_case(json.loads(json.dumps(bundle))).case
+    assert back.id == case.id and back.case.as_of == case.case.as_of
+    assert [(h.id, h.statement, h.prior) for h in back.hypotheses] == [
+        (h.id, h.statement, h.prior) for h in case.hypotheses]
+    assert _ratings(back) == _ratings(case)
+    assert {(r.id, r.source, r.date, r.modality) for r in back.reports} == {
+        (r.id, r.source, r.date, r.modality) for r in case.reports}
+    assert {(s.id, s.kind) for s in back.sources} == {(s.id, s.kind) for s in case.sources}
+    verdict = back.case.extra["stix_assessment"]  # the exporting platform's verdict, as it was sent
+    assert verdict["top"] == original.top and verdict["method"] == original.method
+    again = assess_case(back)
+    assert again.top == original.top
+    assert {h.id for h in again.hypotheses} == {h.id for h in original.hypotheses}

@@ -18,7 +18,7 @@ def make_case(reports: list[dict[str, Any]], *, sources: list[dict[str, Any]] | 
     given = {s["id"] for s in sources or []}
     named = []
     for r in reports:
-        for s in [r["source"], *r.get("via", [])]:
+        for s in [*([r["origin"]] if r.get("origin") else []), r["source"], *r.get("via", [])]:
             if s not in given and s not in named:
                 named.append(s)
     data: dict[str, Any] = {

@@ -37,7 +37,7 @@ def test_support_is_the_analysts_mean_and_ignores_na(build):
 
 
 def test_common_origin_names_reports_and_sources(build):
-    case = build([{"id": "r1", "source": "alpha", "via": ["sub"]}, {"id": "r2", "source": "beta", "via": ["sub"]},
+    case = build([{"id": "r1", "source": "alpha", "origin": "sub"}, {"id": "r2", "source": "beta", "origin": "sub"},
                   {"id": "r3", "source": "alpha", "derived_from": ["r1"]}])
     [alert] = alerts_of(case, "common_origin")
     assert alert.sources == ["alpha", "beta"] and alert.reports == ["r1", "r2", "r3"]
@@ -76,7 +76,7 @@ def test_interested_only_police_reports(build):
     [alert] = alerts_of(case, "interested_only")
     assert alert.hypothesis == "h1"
     assert "official" in alert.message and "paid per denunciation" in alert.message
-    assert "relayed by informer" in alert.message
+    assert "informer has interests and the report came through it" in alert.message
     case2 = build(reports, sources=sources, ratings=rated(["r1", "r2", "r4"]))
     assert alerts_of(case2, "interested_only") == []
 
@@ -147,3 +147,14 @@ def test_bundled_case_rests_on_one_origin():
     # the seed: the whole Zarubin account rests on one book, itself resting on Zarubin's own account
     assert len(origins) < len([r for r in case.reports])
     assert {"single_origin", "hearsay_depth"} <= kinds
+
+
+def test_a_report_rated_alike_under_every_hypothesis_supports_none(build):
+    reports = [{"id": "r1", "source": "a"}, {"id": "r2", "source": "b"}]
+    same = [{"report": "r1", "hypothesis": h, "consistency": "C"} for h in ("h1", "h2")]
+    case = build(reports, ratings=same)
+    assert alerts_of(case, "single_origin") == []          # r1 is no evidence for h1 or h2
+    tilted = [*same, {"report": "r2", "hypothesis": "h1", "consistency": "C"},
+              {"report": "r2", "hypothesis": "h2", "consistency": "I"}]
+    [alert] = alerts_of(build(reports, ratings=tilted), "single_origin")
+    assert alert.hypothesis == "h1" and alert.reports == ["r2"]   # the diagnostic report, alone

@@ -148,3 +148,20 @@ def test_tables_print_case_text_literally(build, tmp_path):
     result = runner.invoke(app, ["provenance", str(f)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "r[red]1" in result.stdout and "[bold]a" in result.stdout
+
+
+def test_provenance_json_says_which_rule_made_each_merge_and_what_was_only_read_together(build, tmp_path):
+    case = build([{"id": "r1", "source": "a", "origin": "sub", "cited_in": "comp", "date": "1937"},
+                  {"id": "r2", "source": "b", "origin": "sub", "cited_in": "comp", "date": "1937"},
+                  {"id": "r3", "source": "c", "cited_in": "comp", "date": "1937"},
+                  {"id": "r4", "source": "c", "derived_from": ["r3"]}],
+                 documents=[{"id": "comp", "kind": "compilation", "date": "1989"}])
+    path = tmp_path / "c.yaml"
+    path.write_text(dump_case(case), encoding="utf-8")
+    res = runner.invoke(app, ["provenance", str(path), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert [(m["origin"], m["rule"], m["reports"]) for m in out["merges"]] == [
+        ("o2", "derived_from", ["r3", "r4"]), ("o1", "via", ["r1", "r2"])]
+    assert any("comp" in note and "not a common origin" in note for note in out["read_in"])
+    assert out["warnings"] == []

@@ -33,15 +33,16 @@ def test_derived_from_joins_transitively(build):
     assert "r2 derives from r1" in origins[0].why and "r4 derives from r2" in origins[0].why
 
 
-def test_via_joins_reports_ending_at_the_same_sub_source(build):
+def test_custody_joins_relayed_reports_starting_at_the_same_originator(build):
     case = build([
-        {"id": "r1", "source": "a", "via": ["sub"]},
-        {"id": "r2", "source": "b", "via": ["relay", "sub"]},   # sub is the far end of the chain
-        {"id": "r3", "source": "c", "via": ["sub", "relay"]},   # sub only a conduit: relay originates
-        {"id": "r4", "source": "sub"},                          # sub's own direct report: not a relay
+        {"id": "r1", "source": "a", "origin": "sub"},                   # a relayed what sub said
+        {"id": "r2", "source": "b", "origin": "sub", "via": ["relay"]},  # sub -> b -> relay
+        {"id": "r3", "source": "c", "via": ["sub", "relay"]},           # sub only a conduit: c originates
+        {"id": "r4", "source": "sub"},                                  # sub's own direct report: not a relay
+        {"id": "r5", "source": "sub", "via": ["relay"]},                # same custody, written without origin
     ])
-    assert groups(case) == [["r1", "r2"], ["r3"], ["r4"]]
-    assert any("sub at the far end" in w for w in origin_groups(case)[0].why)
+    assert groups(case) == [["r1", "r2", "r5"], ["r3"], ["r4"]]
+    assert any("same originator, sub" in w for w in origin_groups(case)[0].why)
 
 
 def test_same_document_joins_and_ibid_entries_resolve(build):

@@ -144,7 +144,7 @@ def kill_import_at(url: str, case_file: Path, case_id: str, delay: float, expect
         report = check_store(store, deep=deep)
         anchor_ok = case_counts(store, anchor_id) == anchor_expected
         if counts is not None:
-            store.delete_case(case_id)  # next run starts from the same state
+            store.delete_case(case_id, actor="test:crash")  # next run starts from the same state
     finally:
         store.close()
     return KillOutcome(delay, killed, state, report.ok, report.problems, anchor_ok, phase, proc.returncode)

@@ -42,7 +42,7 @@ def test_sigkill_during_import_leaves_case_whole_or_absent(store_url: str, bulk_
     with Store(store_url) as store:
         expected = case_counts(store, "bulk")
         assert expected is not None and expected["reports"] == N_REPORTS and expected["claims"] == 3 * N_REPORTS
-        store.delete_case("bulk")
+        store.delete_case("bulk", actor="test:crash")
 
     rng = random.Random(11)
     # one kill at a random moment of the whole run, the others inside the write transaction

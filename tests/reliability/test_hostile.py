@@ -148,7 +148,7 @@ def test_claims_table_wide_file_is_not_a_crash(tmp_path: Path) -> None:
 
 
 # ---- decompression bombs ------------------------------------------------------------------------
-SMALL = Limits(upload_bytes=1 << 20, decompressed_bytes=8 << 20)
+SMALL = Limits(upload_bytes=1 << 20, decompressed_bytes=8 << 20, decompressed_ratio=10**9)  # the absolute bound
 
 
 def _zip(name: str, payload: bytes) -> bytes:
@@ -168,6 +168,21 @@ def test_decompression_bomb_refused(kind: str) -> None:
     with pytest.raises(LimitExceeded, match="decompressed_bytes"):
         safe_decompress(bomb, "upload.bin", SMALL)
     assert time.perf_counter() - t < 5
+
+
+@pytest.mark.parametrize("kind", ["gzip", "bzip2", "xz", "zip"])
+def test_decompression_is_bounded_by_ratio_too(kind: str) -> None:
+    pack = {"gzip": gzip.compress, "bzip2": bz2.compress, "xz": lzma.compress,
+            "zip": lambda b: _zip("claims.csv", b)}[kind]
+    lim = Limits(decompressed_ratio=100)
+    bomb = pack(b"\x00" * (64 << 20))  # far under the absolute bound of 256 MiB, far over 100 times its size
+    with pytest.raises(LimitExceeded, match="decompressed_ratio"):
+        safe_decompress(bomb, "upload.bin", lim)
+    small = pack(b"\x00" * (1 << 20))  # 1 MiB out is never refused for its ratio
+    assert len(safe_decompress(small, "upload.bin", lim)) == 1 << 20
+    text = "".join(f"s{i},object {i * 7919 % 1000},attribute {i % 13},value {i * 31 % 997}\n"
+                   for i in range(100_000)).encode()  # ordinary text: 5-15 times smaller packed
+    assert safe_decompress(pack(text), "claims.csv", lim) == text
 
 
 def test_decompress_passes_good_uploads_and_refuses_damaged_ones() -> None:

@@ -23,6 +23,9 @@ CASE_ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("DELETE", "/api/v1/cases/{case_id}"): ("owner", {}),
     ("GET", "/api/v1/cases/{case_id}/export"): ("reader", {"params": {"format": "json"}}),
     ("GET", "/api/v1/cases/{case_id}/assessment"): ("reader", {}),
+    ("GET", "/api/v1/cases/{case_id}/origins"): ("reader", {}),
+    ("GET", "/api/v1/cases/{case_id}/what-if"): ("reader", {"params": {"exclude": "r2", "as_of": "1937"}}),
+    ("GET", "/api/v1/cases/{case_id}/fusion"): ("reader", {"prep": "claims"}),
     ("GET", "/api/v1/cases/{case_id}/audit"): ("reader", {}),
     ("GET", "/api/v1/cases/{case_id}/grants"): ("owner", {}),
     ("PUT", "/api/v1/cases/{case_id}/grants/{user_name}"): ("owner", {"path": {"user_name": "dave"},
@@ -34,6 +37,13 @@ CASE_ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("PUT", "/api/v1/cases/{case_id}/sources/{entry_id}"): ("analyst", {"path": {"entry_id": "s1"},
                                                                         "json": {"id": "s1", "name": "Renamed"}}),
     ("DELETE", "/api/v1/cases/{case_id}/sources/{entry_id}"): ("analyst", {"path": {"entry_id": "s4"}}),
+    ("GET", "/api/v1/cases/{case_id}/actors"): ("reader", {}),
+    ("POST", "/api/v1/cases/{case_id}/actors"): ("analyst", {"json": {"id": "a9", "name": "New"}}),
+    ("GET", "/api/v1/cases/{case_id}/actors/{entry_id}"): ("reader", {"path": {"entry_id": "adversary"}}),
+    ("PUT", "/api/v1/cases/{case_id}/actors/{entry_id}"): ("analyst", {"path": {"entry_id": "adversary"},
+                                                                       "json": {"id": "adversary", "name": "R"}}),
+    ("DELETE", "/api/v1/cases/{case_id}/actors/{entry_id}"): ("analyst", {"path": {"entry_id": "a9"},
+                                                                          "prep": "spare-actor"}),
     ("GET", "/api/v1/cases/{case_id}/documents"): ("reader", {}),
     ("POST", "/api/v1/cases/{case_id}/documents"): ("analyst", {"json": {"id": "d9", "title": "New"}}),
     ("GET", "/api/v1/cases/{case_id}/documents/{entry_id}"): ("reader", {"path": {"entry_id": "d1"}}),
@@ -52,7 +62,8 @@ CASE_ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("GET", "/api/v1/cases/{case_id}/hypotheses/{entry_id}"): ("reader", {"path": {"entry_id": "h1"}}),
     ("PUT", "/api/v1/cases/{case_id}/hypotheses/{entry_id}"): ("analyst", {"path": {"entry_id": "h1"},
                                                                            "json": {"id": "h1", "statement": "G"}}),
-    ("DELETE", "/api/v1/cases/{case_id}/hypotheses/{entry_id}"): ("analyst", {"path": {"entry_id": "h2"}}),
+    ("DELETE", "/api/v1/cases/{case_id}/hypotheses/{entry_id}"): ("analyst", {"path": {"entry_id": "h2"},
+                                                                           "params": {"force": "true"}}),
     ("GET", "/api/v1/cases/{case_id}/ratings"): ("reader", {}),
     ("PUT", "/api/v1/cases/{case_id}/ratings/{report_id}/{hypothesis_id}"): (
         "analyst", {"path": {"report_id": "r3", "hypothesis_id": "h1"}, "json": {"consistency": "II"}}),
@@ -75,6 +86,31 @@ CASE_ROUTES: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {
     ("POST", "/cases/{case_id}/ui/unburn"): ("analyst", {"data": {"burn_id": "b1"}}),
     ("POST", "/cases/{case_id}/ui/reports"): ("analyst", {"data": {"id": "r8", "source": "s1", "text": "t"}}),
     ("POST", "/cases/{case_id}/ui/hypotheses"): ("analyst", {"data": {"id": "h8", "statement": "t"}}),
+    ("GET", "/cases/{case_id}/ui/form/{kind}"): ("analyst", {"path": {"kind": "sources"},
+                                                             "params": {"entry": "s1"}}),
+    ("POST", "/cases/{case_id}/ui/entries/{kind}"): ("analyst", {"path": {"kind": "reports"},
+                                                                 "data": {"id": "r8", "source": "s1", "text": "t"}}),
+    ("POST", "/cases/{case_id}/ui/entries/{kind}/{entry_id}"): (
+        "analyst", {"path": {"kind": "sources", "entry_id": "s1"}, "data": {"name": "Renamed"}}),
+    ("POST", "/cases/{case_id}/ui/entries/{kind}/{entry_id}/delete"): (
+        "analyst", {"path": {"kind": "actors", "entry_id": "a9"}, "data": {"confirm": "1"}, "prep": "spare-actor"}),
+    ("POST", "/cases/{case_id}/ui/rating"): ("analyst", {"data": {"report": "r2", "hypothesis": "h2",
+                                                                  "consistency": "CC", "note": "why"}}),
+    ("POST", "/cases/{case_id}/ui/meta"): ("analyst", {"data": {"title": "Retitled", "as_of": "1937"}}),
+    ("POST", "/cases/{case_id}/ui/delete-case"): ("owner", {"data": {"confirm": "tiny"}}),
+    ("POST", "/cases/{case_id}/ui/grants"): ("owner", {"data": {"user": "dave", "role": "reader"}}),
+    ("POST", "/cases/{case_id}/ui/grants/{user_name}/remove"): ("owner", {"path": {"user_name": "carol"}}),
+    ("GET", "/cases/{case_id}/report.{fmt}"): ("reader", {"path": {"fmt": "html"}}),
+    ("POST", "/api/v1/cases/{case_id}/actors/{entry_id}/restore"): ("analyst", {
+        "path": {"entry_id": "adversary"}, "prep": "deleted:actors/adversary"}),
+    ("POST", "/api/v1/cases/{case_id}/sources/{entry_id}/restore"): ("analyst", {
+        "path": {"entry_id": "s4"}, "prep": "deleted:sources/s4"}),
+    ("POST", "/api/v1/cases/{case_id}/documents/{entry_id}/restore"): ("analyst", {
+        "path": {"entry_id": "d1"}, "prep": "deleted:documents/d1"}),
+    ("POST", "/api/v1/cases/{case_id}/reports/{entry_id}/restore"): ("analyst", {
+        "path": {"entry_id": "r3"}, "prep": "deleted:reports/r3"}),
+    ("POST", "/api/v1/cases/{case_id}/hypotheses/{entry_id}/restore"): ("analyst", {
+        "path": {"entry_id": "h2"}, "prep": "deleted:hypotheses/h2"}),
 }
 
 # routes without a case: who may call them
@@ -93,8 +129,12 @@ OTHER_ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/users"): "admin",
     ("GET", "/api/v1/cases"): "user",  # lists only granted cases (test_api)
     ("POST", "/api/v1/cases"): "user",  # the creator becomes owner (test_api)
+    ("POST", "/api/v1/cases/new"): "user",  # the creator becomes owner (tests/test_workspace_web.py)
     ("GET", "/"): "user",
     ("POST", "/cases"): "user",
+    ("POST", "/cases/new"): "user",  # the creator becomes owner (browser/test_build_case.py)
+    ("GET", "/account"): "user",
+    ("POST", "/account/password"): "user",  # the caller's own password, after checking the current one
     ("POST", "/logout"): "user",
 }
 
@@ -146,6 +186,24 @@ def _prepare(world: World, sample: dict[str, Any]) -> None:
     if prep == "undocument":  # a document still cited by a report cannot be deleted
         def change(case):  # type: ignore[no-untyped-def]
             case.reports[0].document = None
+        world.store.update_case("tiny", change)
+    elif prep and prep.startswith("deleted:"):  # an audited deletion to restore
+        from sevenfold.workspace import Workspace
+
+        kind, entry_id = prep.removeprefix("deleted:").split("/")
+        Workspace(world.store, actor="test:setup").delete("tiny", kind, entry_id, force=True)
+    elif prep == "claims":  # fusion needs claims
+        from sevenfold.model import Claim
+
+        def change(case):  # type: ignore[no-untyped-def]
+            for r, value in (("r1", "genuine"), ("r2", "plant"), ("r3", "plant")):
+                case.report(r).claims = [Claim(object="memo", attribute="status", value=value)]
+        world.store.update_case("tiny", change)
+    elif prep == "spare-actor":  # an actor nothing references, so deleting it needs no confirmation
+        from sevenfold.model import Actor
+
+        def change(case):  # type: ignore[no-untyped-def]
+            case.actors = [*case.actors, Actor(id="a9", name="Spare")]
         world.store.update_case("tiny", change)
     elif prep == "own-rating":
         from sevenfold.model import Rating

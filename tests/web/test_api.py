@@ -31,7 +31,7 @@ def test_create_case_makes_creator_owner_and_hides_it_from_others(fresh: World) 
     assert [c["id"] for c in fresh.client("dave").get("/api/v1/cases").json()] == []
     assert fresh.client("dave").get("/api/v1/cases/created").status_code == 404
     assert records(fresh.store, "created")[0].who == "api:bob"
-    fresh.store.delete_case("created")
+    fresh.store.delete_case("created", actor="test:cleanup")
 
 
 def test_a_case_imported_under_a_freed_id_shows_nothing_of_the_deleted_one(fresh: World) -> None:
@@ -63,7 +63,7 @@ def test_a_case_imported_under_a_freed_id_shows_nothing_of_the_deleted_one(fresh
     assert history and all(r["who"] == "api:bob" for r in history)
     assert "alice's note" not in json.dumps(history)
     assert any(r.who == "api:alice" for r in records(fresh.store, "reused"))  # the full log keeps them
-    fresh.store.delete_case("reused")
+    fresh.store.delete_case("reused", actor="test:cleanup")
 
 
 def test_an_upload_with_a_taken_or_unsafe_id_is_refused_plainly(fresh: World) -> None:
@@ -179,8 +179,12 @@ def test_stale_if_match_is_refused_for_non_commutative_edits(fresh: World) -> No
     r = c.put(CASE + "/reports/r1", json={"id": "r1", "source": "s1", "text": "edited"},
               headers={"If-Match": fresh_etag})
     assert r.status_code == 200
-    # a cell edit with a stale If-Match still applies: it commutes with the other change
-    assert c.put(CASE + "/ratings/r3/h2", json={"consistency": "C"}, headers={"If-Match": etag}).status_code == 200
+    # a cell edit with a stale If-Match is refused too, naming the current revision and cell value;
+    # without If-Match it commutes with the other change and is applied
+    r = c.put(CASE + "/ratings/r2/h2", json={"consistency": "C"}, headers={"If-Match": etag})
+    assert r.status_code == 412 and r.headers["etag"] == c.get(CASE).headers["etag"]
+    assert '"consistency": "CC"' in r.json()["detail"]
+    assert c.put(CASE + "/ratings/r3/h2", json={"consistency": "C"}).status_code == 200
     assert c.put(CASE + "/reports/r1", json={"id": "r2", "source": "s1"}).status_code == 400
     assert c.delete(CASE + "/outcomes/0").status_code == 428
 
@@ -234,9 +238,14 @@ def test_entries_crud(fresh: World) -> None:
     assert c.delete(CASE + "/hypotheses/h3").status_code == 200
     assert all(rt.hypothesis != "h3" for rt in fresh.store.load_case("tiny").ratings)
     assert c.get(CASE + "/hypotheses/h3").status_code == 404
-    # a source still cited cannot go
-    r = c.delete(CASE + "/sources/s1")
-    assert r.status_code == 422 and r.json()["problems"]
+    # a source that still has reports cannot go, even when confirmed; the answer names them
+    for force in ("false", "true"):
+        r = c.delete(CASE + "/sources/s1", params={"force": force})
+        assert r.status_code == 409 and r.json()["references"] == ["report r1 (source)"]
+    # another analyst's ratings go only when confirmed, and the refusal says whose they are
+    r = c.delete(CASE + "/hypotheses/h2")
+    assert r.status_code == 409 and "(unnamed analyst)" in r.json()["detail"]
+    assert fresh.store.load_case("tiny").hypothesis("h2")
 
 
 def test_outcomes(fresh: World) -> None:
@@ -422,14 +431,14 @@ def test_first_entry_of_a_kind_is_kept(fresh: World) -> None:
         case = fresh.store.load_case("bare")
         assert [b.source for b in case.burns] == ["s2"] and len(case.outcomes) == 1 and case.documents[0].id == "d7"
     finally:
-        fresh.store.delete_case("bare")
+        fresh.store.delete_case("bare", actor="test:cleanup")
 
 
 def test_ui_errors_come_back_as_flash_fragments(fresh: World) -> None:
     c = fresh.client("bob")
     hx = {"hx-request": "true"}
     r = c.get("/cases/tiny/ui/burn-preview", params={"source": "s1", "since": "1937-13"}, headers=hx)
-    assert r.status_code == 422 and 'id="flash"' in r.text
+    assert r.status_code == 422 and 'data-testid="burn-error"' in r.text  # shown in the burn panel
     r = c.post("/cases/tiny/ui/rate", data={"report": "r1", "hypothesis": "h1", "consistency": "maybe"}, headers=hx)
     assert r.status_code == 422 and 'id="flash"' in r.text
     r = c.post("/cases/tiny/ui/reports", data={"id": "r1", "source": "s1"}, headers=hx)

@@ -44,8 +44,8 @@ def test_chain_records_every_change_and_verifies(store: Store) -> None:
     assert [r.seq for r in recs] == list(range(1, 7))
     assert recs[0].prev_hash == GENESIS_HASH
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(recs))
-    assert all(r.hash == record_hash(r.prev_hash, r.seq, r.who, r.at, r.action, r.case_id, r.before, r.after)
-               for r in recs)
+    assert all(r.hash == record_hash(r.prev_hash, r.seq, r.who, r.at, r.action, r.case_id, r.before, r.after,
+                                     r.state) for r in recs)
     # an update records only the cell that changed, with revisions
     upd = recs[1]
     assert upd.who == "web:user0" and upd.case_id == "tiny"
@@ -115,7 +115,9 @@ def test_truncated_tail_is_detected(store: Store) -> None:
     _history(store)
     with store.write() as conn:
         conn.execute(delete(audit_log).where(audit_log.c.seq >= 5))
-    assert _kinds(verify_chain(store)) == {"truncated"}
+    # the head row no longer matches, and the case no longer matches the newest state left in the log
+    assert _kinds(verify_chain(store)) == {"truncated", "state"}
+    assert _kinds(verify_chain(store, states=False)) == {"truncated"}
 
 
 def test_reordered_records_are_detected(store: Store) -> None:

@@ -36,7 +36,7 @@ ID_PAYLOADS = [p for p in PAYLOADS if "/" not in p and "?" not in p and "#" not 
 ALLOWED_TAGS = {"html", "head", "meta", "title", "link", "script", "body", "header", "a", "span", "form", "input",
                 "button", "main", "section", "h1", "h2", "h3", "p", "code", "strong", "table", "thead", "tbody",
                 "tr", "th", "td", "br", "select", "option", "label", "textarea", "div", "ul", "ol", "li", "svg",
-                "rect", "sub", "em"}
+                "rect", "sub", "em", "small", "details", "summary"}
 
 
 class _Audit(HTMLParser):
@@ -128,7 +128,7 @@ def test_payload_through_every_field_renders_as_text(fresh: World, i: int) -> No
         assert_inert(client.post("/cases/hostile/ui/reports", data={"id": "r1", "source": payload}).text)
         assert_inert(client.get("/cases/" + id_payload, headers=html).text)
     finally:
-        fresh.store.delete_case("hostile")
+        fresh.store.delete_case("hostile", actor="test:cleanup")
 
 
 def test_invalid_upload_problems_are_escaped(fresh: World) -> None:
@@ -153,4 +153,4 @@ def test_graph_json_stays_inside_its_attribute(fresh: World) -> None:
         assert "<" not in attr and ">" not in attr and "&#34;" in attr
         assert_inert(html)
     finally:
-        fresh.store.delete_case("hostile")
+        fresh.store.delete_case("hostile", actor="test:cleanup")

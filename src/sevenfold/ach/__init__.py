@@ -26,7 +26,8 @@ __all__ = ["METHOD", "Assessment", "OriginResult", "assess_case", "estimative", 
 
 def assess_case(case: Case, *, origins: list[OriginResult] | None = None,
                 fusion_trust: Mapping[str, float] | None = None,
-                copy_pairs: Iterable[Any] | None = None, detail: bool = True) -> Assessment:
+                copy_pairs: Iterable[Any] | None = None, detail: bool = True,
+                exclude: Iterable[str] | None = None) -> Assessment:
     """Assess ``case`` as of ``case.case.as_of``.
 
     ``origins``: independent evidence units from provenance (reports sharing an origin count once);
@@ -35,6 +36,9 @@ def assess_case(case: Case, *, origins: list[OriginResult] | None = None,
     ``copy_pairs``: ``(copier, original, probability)`` rows (or ``fusion.CopyPair``): a copier's
     reports are discounted by ``1 − probability``.
     ``detail=False`` skips the per-source "what if controlled" sensitivity and verify-next (fields ``None``).
+    ``exclude``: report ids left out (each one's share of its origin stays vacant, so removing a report
+    never raises a hypothesis it supports).
     Raises :class:`sevenfold.errors.AssessmentError` (listing every problem) before computing anything.
     """
-    return run(case, origins=origins, fusion_trust=fusion_trust, copy_pairs=copy_pairs, detail=detail)
+    return run(case, origins=origins, fusion_trust=fusion_trust, copy_pairs=copy_pairs, detail=detail,
+               exclude=exclude)

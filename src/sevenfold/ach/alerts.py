@@ -1,8 +1,12 @@
 """Bias checks, reported as alerts (kinds documented in docs/assessment.md).
 
 Kinds raised here: no_deception_hypothesis, unrated_hypothesis, prior_contradicted, coerced_only,
-interested_only, analyst_disagreement, overlapping_hypotheses, priors_normalised. Provenance raises
-single_origin, common_origin, hearsay_depth, controlled_source and burned_source; they are not repeated.
+interested_only, single_origin, single_channel_verdict, analyst_disagreement, overlapping_hypotheses,
+priors_normalised. Provenance raises common_origin, hearsay_depth, controlled_source and burned_source.
+
+"Support" is always diagnostic support: a report supports h when, as rated, it favours h over every
+rival by more than SUPPORT_MARGIN_RAW nats. A report rated the same under every hypothesis supports
+and opposes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from sevenfold.ach.evidence import ANY_ACTOR, Evidence, compromise_entries
-from sevenfold.ach.result import Alert
+from sevenfold.ach.result import Alert, DeceptionBudget
 from sevenfold.model import Case
 
 PRIOR_CONTRADICTED_BAYES_FACTOR = 1 / 3   # evidence odds against the analyst's favourite
@@ -56,7 +60,7 @@ def deception_alerts(case: Case) -> list[Alert]:
     deceivers = {h.deception_by for h in case.hypotheses if h.deception_by}
     by_actor: dict[str, list[str]] = {}
     for sid, es in entries.items():
-        for _since, actor, _why in es:
+        for _since, actor, _p, _why in es:
             by_actor.setdefault(actor, []).append(sid)
     out = []
     for actor, srcs in sorted(by_actor.items()):
@@ -113,14 +117,60 @@ def prior_alerts(ev: Evidence, post: np.ndarray, evidence_total: np.ndarray | No
     return out
 
 
+def supporting_rows(ev: Evidence, ell_raw: np.ndarray, k: int) -> np.ndarray:
+    """Rows of the reports that support hypothesis k (diagnostic support; refuted, excluded and
+    synthesis reports, which carry no weight, support nothing)."""
+    rivals = np.delete(ell_raw, k, axis=1).max(axis=1)
+    ok = ell_raw[:, k] - rivals > SUPPORT_MARGIN_RAW
+    ok &= ev.weight > 0
+    if ev.excluded is not None:
+        ok &= ~ev.excluded
+    return np.flatnonzero(ok)
+
+
+def single_origin_alerts(ev: Evidence, ell_raw: np.ndarray) -> list[Alert]:
+    """single_origin: every report that supports a hypothesis comes from one origin."""
+    out: list[Alert] = []
+    if not ev.report_ids or ev.n_hyp < 2:
+        return out
+    for k, hid in enumerate(ev.hyp_ids):
+        rows = supporting_rows(ev, ell_raw, k)
+        if rows.size == 0:
+            continue
+        used = sorted({int(ev.origin_index[i]) for i in rows})
+        if len(used) != 1:
+            continue
+        reps = [ev.report_ids[i] for i in rows]
+        srcs = sorted({ev.report_source[i] for i in rows})
+        lead = (f"The only report supporting hypothesis {hid!r}, {reps[0]}," if len(reps) == 1 else
+                f"All {len(reps)} reports supporting hypothesis {hid!r} ({', '.join(reps[:6])}"
+                f"{' …' if len(reps) > 6 else ''})")
+        out.append(Alert(kind="single_origin", hypothesis=hid, reports=reps, sources=srcs,
+                         message=f"{lead} {'rests' if len(reps) == 1 else 'rest'} on one origin, "
+                                 f"{ev.origins[used[0]].id} (source{'s' if len(srcs) > 1 else ''}: {', '.join(srcs)}). "
+                                 "That is one piece of evidence; seek a report with an independent origin before "
+                                 "relying on it. (Reports rated the same under every hypothesis are not counted.)"))
+    return out
+
+
+def budget_alert(ev: Evidence, budget: DeceptionBudget) -> Alert:
+    """single_channel_verdict: controlling one origin would hand the lead to another hypothesis."""
+    oid = budget.origins[0]
+    reps = next((o.reports for o in ev.origins if o.id == oid), [])
+    return Alert(kind="single_channel_verdict", hypothesis=budget.hypothesis, reports=list(reps),
+                 message=f"One channel decides this verdict: if origin {oid} ({', '.join(reps[:6])}"
+                         f"{' …' if len(reps) > 6 else ''}) were controlled by an adversary (its evidence void), "
+                         f"{budget.flips_to} would lead instead of {budget.hypothesis}. Verify that channel "
+                         "independently before acting on the verdict.")
+
+
 def support_alerts(ev: Evidence, ell_raw: np.ndarray) -> list[Alert]:
     """coerced_only / interested_only: a hypothesis whose every supporting report is of that kind."""
     out: list[Alert] = []
     if not ev.report_ids or ev.n_hyp < 2:
         return out
     for k, hid in enumerate(ev.hyp_ids):
-        rivals = np.delete(ell_raw, k, axis=1).max(axis=1)
-        support = np.flatnonzero(ell_raw[:, k] - rivals > SUPPORT_MARGIN_RAW)
+        support = supporting_rows(ev, ell_raw, k)
         if support.size == 0:
             continue
         reps = [ev.report_ids[i] for i in support]

@@ -8,29 +8,45 @@ from typing import Any
 import numpy as np
 
 from sevenfold.ach.alerts import (
+    budget_alert,
     deception_alerts,
     overlapping_hypotheses,
     prior_alerts,
+    single_origin_alerts,
     support_alerts,
     unrated_alerts,
 )
 from sevenfold.ach.analysts import DISAGREEMENT_ALERT_BITS, analyst_view
+from sevenfold.ach.budget import deception_budget
 from sevenfold.ach.checks import check_case
 from sevenfold.ach.engine import OriginCombiner
-from sevenfold.ach.evidence import Evidence, build_evidence, log_likelihoods, pooled, safe_log
+from sevenfold.ach.evidence import (
+    SUSPECT_GRADE_P,
+    Evidence,
+    build_evidence,
+    face_value_log_likelihoods,
+    fed_probability,
+    log_likelihoods,
+    pooled,
+    safe_log,
+)
 from sevenfold.ach.language import (
     CONFIDENCE_RELIABLE,
     CREDIBILITY_WORDS,
+    LIVE_DECEPTION,
     SUPPORT_MARGIN,
     confidence_level,
     credibility_grade,
     estimative,
+    near_tie,
+    tie_text,
 )
 from sevenfold.ach.result import (
     Alert,
     AnalystDisagreement,
     Assessment,
     ConfidenceLevel,
+    DeceptionBudget,
     HypothesisResult,
     OriginResult,
     ReportResult,
@@ -39,7 +55,7 @@ from sevenfold.ach.result import (
     VerifyItem,
 )
 from sevenfold.ach.sensitivity import controlled_tops, source_rows, top_of, value_of_information
-from sevenfold.model import Case, surely_after
+from sevenfold.model import Case, chain_sources, surely_after
 
 METHOD = "bayes-ach/1"
 MAX_VERIFY = 10
@@ -47,26 +63,34 @@ MAX_VERIFY = 10
 
 def run(case: Case, *, origins: list[OriginResult] | None = None,
         fusion_trust: Mapping[str, float] | None = None,
-        copy_pairs: Iterable[Any] | None = None, detail: bool = True) -> Assessment:
+        copy_pairs: Iterable[Any] | None = None, detail: bool = True,
+        exclude: Iterable[str] | None = None) -> Assessment:
     pairs = check_case(case, origins, fusion_trust, copy_pairs)
     ev = build_evidence(case, origins=origins, fusion_trust=dict(fusion_trust) if fusion_trust else None,
-                        copy_pairs=pairs)
+                        copy_pairs=pairs, exclude=set(exclude) if exclude else None)
     H = ev.n_hyp
     ell_a = log_likelihoods(ev)
     ell = pooled(ell_a, ev.rated)
     log_prior = safe_log(ev.prior)
-    comb = OriginCombiner(ell, ev.origin_index, len(ev.origins), log_prior)
+    comb = OriginCombiner(ell, ev.origin_index, len(ev.origins), log_prior, excluded=ev.excluded)
     post = comb.posterior()
     top_idx = int(top_of(post))
     reports = {r.id: r for r in case.reports}
+    hid = ev.hyp_ids
+    post_map = {hid[k]: float(post[k]) for k in range(H)}
+    tied = near_tie(post_map)
+    # what each report says, as rated (full weight, no deception): support, direction, content truth
+    ell_raw = pooled(face_value_log_likelihoods(ev), ev.rated)
+    if ev.excluded is not None:
+        ell_raw = np.where(ev.excluded[:, None], 0.0, ell_raw)
 
     # ---- sensitivity, linchpins, value of information ------------------------------------------
-    via = [reports[r].via for r in ev.report_ids]
+    via = [chain_sources(reports[r]) for r in ev.report_ids]  # whole custody chain (model.custody)
     rows_by_source = source_rows(ev, via)
     removed_post = comb.posterior(comb.totals_without_each_report())
     removed_top = top_of(removed_post)
-    linchpins = [ev.report_ids[i] for i in range(len(ev.report_ids)) if removed_top[i] != top_idx]
-    hid = ev.hyp_ids
+    # inside a near tie every report "changes the top": no linchpin is declared there
+    linchpins = [] if tied else [ev.report_ids[i] for i in range(len(ev.report_ids)) if removed_top[i] != top_idx]
 
     def name(k: int) -> str | None:
         return hid[k] if k >= 0 else None
@@ -94,16 +118,18 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
     t_wo_origin = comb.totals_without_each_origin()
     post_wo_origin = comb.posterior(t_wo_origin) if len(ev.origins) else np.zeros((0, H))
     favours = ell > 1e-9
+    truth, fed_live = content_truth(ev, ell_raw, post_wo_origin[ev.origin_index] if n_rep_any(ev) else None)
     n_fav = favours.sum(axis=1, keepdims=True)
     n_not = H - n_fav
     direction = np.where(favours, 1.0 / np.maximum(n_fav, 1), -1.0 / np.maximum(n_not, 1))
     agreement = comb.contrib @ direction.T if len(ev.report_ids) else np.zeros((0, 0))  # (O, N)
     corroborating = _corroboration(ev, comb, agreement)
     n_rep = len(ev.report_ids)
-    q_all = (post_wo_origin[ev.origin_index] * favours).sum(axis=1).tolist() if n_rep else []
-    q0_all = (favours @ ev.prior).tolist() if n_rep else []
+    q_all = (post_wo_origin[ev.origin_index] * truth).sum(axis=1).tolist() if n_rep else []
+    q0_all = (truth @ ev.prior).tolist() if n_rep else []
     informative_all = (comb.u > 1e-9).tolist()
-    fav_lists = [[hid[k] for k in row] for row in _row_indices(favours)]
+    fav_lists = [[hid[k] for k in row] for row in _row_indices(truth > 0.5)]
+    excluded_all = ev.excluded.tolist() if ev.excluded is not None else [False] * n_rep
     origin_all = ev.origin_index.tolist()
     diag_all, weight_all, corr_all = diag.tolist(), ev.weight.tolist(), corroborating.tolist()
     report_results = []
@@ -114,16 +140,23 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
         q0 = q0_all[i] if informative else 0.0
         bf = _odds(q) / max(_odds(q0), 1e-300) if informative else 1.0
         corroborated = corr_all[i]
+        live = fed_live[i]
         grade = credibility_grade(q, bf, informative=informative, corroborated=corroborated,
-                                  outcome=ev.outcome.get(rid))
+                                  outcome=ev.outcome.get(rid), fed_by_live_deception=bool(live))
         if rid in ev.outcome:
             why_c = f"outcome: {ev.outcome[rid]} (dated <= as_of)"
+        elif excluded_all[i]:
+            why_c = "excluded from this assessment"
         elif not informative:
-            why_c = "no bearing on any hypothesis as rated"
+            why_c = ("a synthesis of reports in the case: its inputs carry the evidence, not it"
+                     if ev.synthesis is not None and ev.synthesis[i] else "no bearing on any hypothesis as rated")
         else:
-            fav = ", ".join(fav_lists[i])
-            why_c = (f"P({fav} | other origins) = {q:.2f} (prior {q0:.2f}); "
+            fav = ", ".join(fav_lists[i]) or "no hypothesis"
+            why_c = (f"P(content true | other origins) = {q:.2f} (true under {fav}; prior {q0:.2f}, "
+                     f"Bayes factor {bf:.2g}); "
                      + ("corroborated by an independent origin" if corroborated else "no independent corroboration"))
+            if live:
+                why_c += f"; the live deception {live} explains it as fed (content false under it)"
         report_results.append(ReportResult(
             id=rid, source=ev.report_source[i], origin=ev.origins[o].id, credibility=grade,
             diagnosticity=round(diag_all[i], 4), weight=round(weight_all[i], 4),
@@ -161,13 +194,22 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
                                 reports=[c["report"] for c in view.cells[:3]]))
 
     # ---- alerts ---------------------------------------------------------------------------------
-    ell_raw = pooled(log_likelihoods(ev, weight=np.ones(len(ev.report_ids)), fed_by=[frozenset()] * len(ev.report_ids)),
-                     ev.rated)
     alerts = (overlapping_hypotheses(case) + deception_alerts(case) + unrated_alerts(ev)
-              + prior_alerts(ev, post, comb.total) + support_alerts(ev, ell_raw) + alerts)
+              + prior_alerts(ev, post, comb.total) + support_alerts(ev, ell_raw)
+              + single_origin_alerts(ev, ell_raw) + alerts)
+
+    # ---- deception budget -----------------------------------------------------------------------
+    budget = None
+    if top_idx >= 0 and H > 1:
+        b = deception_budget(comb.contrib, log_prior, top_idx)
+        budget = DeceptionBudget(hypothesis=hid[top_idx], flips_to=name(b.flips_to) if b.flips_to is not None else None,
+                                 origins=[ev.origins[o].id for o in b.origins], size=b.size)
+        if b.size == 1 and not tied:  # inside a near tie there is no verdict for one channel to decide
+            alerts.append(budget_alert(ev, budget))
 
     # ---- confidence -----------------------------------------------------------------------------
-    confidence, confidence_reason = _confidence(ev, comb, post, top_idx, bool(linchpins))
+    confidence, confidence_reason = _confidence(ev, comb, post, top_idx, bool(linchpins),
+                                                tie_text(post_map, tied) if tied else "")
 
     heuer = _heuer_scores(ev)
     order = sorted(range(H), key=lambda k: (-post[k], k))
@@ -183,14 +225,50 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
         top=name(top_idx), confidence=confidence, confidence_reason=confidence_reason, hypotheses=hyp_results,
         sources=source_results, reports=report_results, origins=ev.origins, linchpins=linchpins,
         verify_next=verify, alerts=alerts, sensitivity=sens_rows, analysts=analysts_out,
-        notes=[*ev.notes, "inconsistency = Heuer's weighted count (I=1, II=2), shown beside the posterior"],
+        notes=[*ev.notes, "inconsistency = Heuer's weighted count (I=1, II=2), shown beside the posterior"]
+        + ([f"near tie ({tie_text(post_map, tied)}): no linchpin is declared inside a tie"] if tied else []),
+        deception_budget=budget,
     )
 
 
+def n_rep_any(ev: Evidence) -> bool:
+    return bool(ev.report_ids) and bool(ev.origins)
+
+
+def content_truth(ev: Evidence, ell_raw: np.ndarray, post_other: np.ndarray | None
+                  ) -> tuple[np.ndarray, list[str]]:
+    """T (N, H): the probability that report i's content is true under hypothesis h; and, per report,
+    the live deception (if any) that explains it as fed.
+
+    Under an ordinary hypothesis the content is true when the report favours it as rated (ℓ > 0 at
+    face value). Under a deception k the content is true only when the report points at the deception
+    itself (favours k over its cover); a report favouring k's cover is what the deceiver would feed,
+    false under k. k explains a report as fed when its content is false under k and it favours k's
+    cover, or comes through a channel k's actor runs with probability >= 0.5.
+    ``post_other``: (N, H) posteriors without each report's origin (for "live"); None -> nothing live.
+    """
+    n = ell_raw.shape[0]
+    eps = 1e-9
+    T = (ell_raw > eps).astype(float)
+    live = [""] * n
+    for k, cover in ev.cover.items():
+        actor = ev.deception_by[k] or ""
+        own = ell_raw[:, k]
+        cov = ell_raw[:, cover].max(axis=1) if cover else np.full(n, -np.inf)
+        T[:, k] = ((own > eps) & (own > cov + eps)).astype(float)
+        p_fed = np.array([fed_probability(f, actor) for f in ev.fed_by]) if n else np.zeros(0)
+        if post_other is None:
+            continue
+        as_fed = ((cov > eps) | (p_fed >= SUSPECT_GRADE_P)) & (T[:, k] < 0.5) & (ell_raw.max(axis=1) > eps)
+        for i in np.flatnonzero(as_fed & (post_other[:, k] >= LIVE_DECEPTION)):
+            live[i] = live[i] or ev.hyp_ids[k]
+    return T, live
+
+
 def _confidence(ev: Evidence, comb: OriginCombiner, post: np.ndarray, top_idx: int,
-                has_linchpin: bool) -> tuple[ConfidenceLevel, str]:
+                has_linchpin: bool, tied: str = "") -> tuple[ConfidenceLevel, str]:
     if top_idx < 0:
-        return "low", "no single most likely hypothesis (a tie)"
+        return "low", "no single most likely hypothesis (a tie)" + (f": {tied} are level" if tied else "")
     if ev.n_hyp == 1:
         return "low", "only one hypothesis: nothing competes with it"
     c = comb.contrib
@@ -200,7 +278,9 @@ def _confidence(ev: Evidence, comb: OriginCombiner, post: np.ndarray, top_idx: i
     informative = comb.u > 1e-9
     np.maximum.at(best_weight, ev.origin_index[informative], ev.weight[informative])
     n_reliable = int((best_weight[supporting] >= CONFIDENCE_RELIABLE).sum())
-    return confidence_level(float(post[top_idx]), int(supporting.size), n_reliable, has_linchpin)
+    equal_priors = bool(np.ptp(ev.prior) < 1e-12)
+    return confidence_level(float(post[top_idx]), int(supporting.size), n_reliable, has_linchpin, tied,
+                            equal_priors=equal_priors)
 
 
 def _row_indices(mask: np.ndarray) -> list[list[int]]:

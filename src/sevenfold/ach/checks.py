@@ -49,6 +49,15 @@ def check_case(case: Case, origins: list[OriginResult] | None, fusion_trust: Map
             problems.append(f"{where}: {label}.likelihood: must lie in (0, 1], got {rt.likelihood}")
         if rt.consistency is None and rt.likelihood is None:
             problems.append(f"{where}: {label}: neither consistency nor likelihood given")
+    actors = {a.id for a in case.actors}
+    for s in case.sources:  # the model checks these on load; a Case built in code may not have been
+        sc = s.suspected_control
+        if sc is None:
+            continue
+        if sc.by not in actors:
+            problems.append(f"{where}: sources[{s.id}].suspected_control.by: unknown actor {sc.by!r}")
+        if not (0.0 <= sc.p <= 1.0 and math.isfinite(sc.p)):
+            problems.append(f"{where}: sources[{s.id}].suspected_control.p: must lie in [0, 1], got {sc.p}")
     for h in case.hypotheses:
         for m in h.mimics:  # the model checks this on load; a Case built in code may not have been
             if m not in hyps or m == h.id:

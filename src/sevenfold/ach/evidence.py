@@ -3,9 +3,11 @@
 Notation (docs/assessment.md): reports i, hypotheses h, analysts a.
 
     L_a[i, h]   rating likelihood (Heuer scale mapped by CONSISTENCY_LIKELIHOOD, or explicit)
-    w_i         effective reliability = r_source · modality · hops · interest · (1 − copy probability)
+    w_i         effective reliability = r_originator · modality · hops · interest · (1 − copy probability)
     P_a[i, h] = w_i · L_a[i, h] + (1 − w_i) · mean_h L_a[i, ·]      (unreliable -> uninformative)
-    P_a[i, h] = max_h' P_a[i, h']   if h is a deception by A and report i may be fed by A
+    P_a[i, k] = q_i,k · F_a[i, k] + (1 − q_i,k) · P_a[i, k]        k a deception by A, F = "as fed":
+                F_a[i, k] = max(P_a[i, k], max_{c ∈ cover(k)} P_a[i, c]),
+                q_i,k = 1 − (1 − p_i(A)) · (1 − DECEPTION_REACH),   p_i(A) = P(A controls i's channel)
     ℓ_a[i, h] = log P_a[i, h] − mean_h log P_a[i, ·]                 (centred log-likelihood)
 """
 
@@ -14,22 +16,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 
 from sevenfold.ach.heuer import INCONSISTENCY_WEIGHT
 from sevenfold.ach.reliability import SourceReliability, source_reliabilities
 from sevenfold.ach.result import OriginResult
-from sevenfold.model import Case
+from sevenfold.model import (
+    Case,
+    chain_sources,
+    derived_parents,
+    directional_interests,
+    hop_count,
+    originating_source,
+    synthesised,
+)
 from sevenfold.model import may_be_on_or_after as _may_be_on_or_after
 from sevenfold.model import surely_after as _surely_after
+from sevenfold.model.vocab import CONSISTENCY_CODES, CONSISTENCY_LIKELIHOOD
 
 # Date comparisons parse ISO text; cases repeat the same few dates, so cache them.
 surely_after = lru_cache(maxsize=65536)(_surely_after)
 may_be_on_or_after = lru_cache(maxsize=65536)(_may_be_on_or_after)
 
-# Heuer's consistency scale as P(report | hypothesis). Only ratios matter: CC/N = 1.8, N/II = 5.
-CONSISTENCY_LIKELIHOOD: dict[str, float] = {"CC": 0.9, "C": 0.7, "N": 0.5, "I": 0.3, "II": 0.1}
+# Heuer's consistency scale as P(report | hypothesis): sevenfold.model.vocab.CONSISTENCY_LIKELIHOOD
 
 # How far a report's modality shrinks it towards "uninformative" (multiplies reliability).
 MODALITY_WEIGHT: dict[str, float] = {
@@ -42,14 +53,25 @@ MODALITY_WEIGHT: dict[str, float] = {
     "confession": 0.4,
     "coerced_confession": 0.05,
 }
-HOP_WEIGHT = 0.9          # per source in the report's `via` chain of custody
-INTERESTED_WEIGHT = 0.5   # the source, or an intermediary in `via`, has declared `interests`
+HOP_WEIGHT = 0.9          # per hand-over in the report's chain of custody (origin -> source -> via ...)
+INTERESTED_WEIGHT = 0.5   # the report goes the way a speaker or relay on its chain wants (or the way is unknown)
+# A report marked `against_interest: true` (the analyst knows it hurts its speaker): an admission against
+# interest is more credible than a neutral statement (weight capped at 1). One that merely goes against a
+# directional interest, as rated, keeps its full weight (no interest discount).
+AGAINST_INTEREST_WEIGHT = 1.25
+INTEREST_MARGIN = 0.05    # rating-likelihood gap that says which way a report goes relative to an interest
+# A deception is built to fool every channel it reaches, not only the ones its author runs: under a
+# deception hypothesis, a report from a channel nobody suspects is "as fed" with this probability.
+DECEPTION_REACH = 0.5
+SUSPECT_GRADE_P = 0.5     # a suspected-control probability from which the source is graded at best D
 ANY_ACTOR = "*"  # compromise with no known actor: any deceiver may use the channel
 
+Fed = dict[str, float]   # actor (or ANY_ACTOR) -> probability that the actor feeds this report
+
 # Consistency letters as codes (None = no letter given), for vectorised lookups.
-_CONSISTENCY_CODE = {None: 0, "CC": 1, "C": 2, "N": 3, "I": 4, "II": 5, "NA": 6}
-_CODE_LIKELIHOOD = np.array([np.nan, *(CONSISTENCY_LIKELIHOOD[k] for k in ("CC", "C", "N", "I", "II")), np.nan])
-_CODE_INCONSISTENCY = np.array([np.nan, *(INCONSISTENCY_WEIGHT[k] for k in ("CC", "C", "N", "I", "II", "NA"))])
+_CONSISTENCY_CODE: dict[str | None, int] = {None: 0, **{c: i for i, c in enumerate(CONSISTENCY_CODES, 1)}}
+_CODE_LIKELIHOOD = np.array([np.nan, *(CONSISTENCY_LIKELIHOOD.get(k, np.nan) for k in CONSISTENCY_CODES)])
+_CODE_INCONSISTENCY = np.array([np.nan, *(INCONSISTENCY_WEIGHT[k] for k in CONSISTENCY_CODES)])
 
 
 @dataclass
@@ -67,7 +89,7 @@ class Evidence:
     consistency: np.ndarray                 # (A, N, H) Heuer inconsistency weight per cell (nan = none)
     weight: np.ndarray                      # (N,) effective reliability w_i
     weight_parts: list[str]                 # (N,) one-line explanation of w_i
-    fed_by: list[frozenset[str]]            # (N,) actors who may feed report i (ANY_ACTOR = unknown)
+    fed_by: list[Fed]                       # (N,) actor -> P(actor feeds report i) (ANY_ACTOR = unknown)
     origin_index: np.ndarray                # (N,) origin of each report
     origins: list[OriginResult]
     reliability: dict[str, SourceReliability]
@@ -77,6 +99,10 @@ class Evidence:
     notes: list[str] = field(default_factory=list)
     prior_explicit: bool = False
     cover: dict[int, list[int]] = field(default_factory=dict)  # deception hypothesis -> its cover stories
+    excluded: np.ndarray | None = None      # (N,) bool: left out by the caller (their origin shares stay vacant)
+    synthesis: np.ndarray | None = None     # (N,) bool: a synthesis of other visible reports (no weight)
+    report_origin: list[str] = field(default_factory=list)  # (N,) originating source (model.custody)
+    reach: float = DECEPTION_REACH
 
     @property
     def n_hyp(self) -> int:
@@ -113,45 +139,75 @@ def normalised_prior(case: Case) -> tuple[np.ndarray, list[str], bool]:
     return prior, notes, explicit
 
 
-def compromise_entries(case: Case) -> dict[str, list[tuple[str | None, str, str]]]:
-    """Per source: (since, actor or ANY_ACTOR, why) — controlled_by (since None), compromised_since, burns.
+Compromise = tuple[str | None, str, float, str]   # (since, actor or ANY_ACTOR, probability, why)
+
+
+def compromise_entries(case: Case) -> dict[str, list[Compromise]]:
+    """Per source: (since, actor or ANY_ACTOR, p, why) — ``controlled_by`` (p 1, since None),
+    ``compromised_since`` (p 1, any actor), ``suspected_control`` (its p and since) and burns (p 1).
 
     Entries dated surely after as_of are ignored (no hindsight).
     """
     as_of = case.case.as_of
-    out: dict[str, list[tuple[str | None, str, str]]] = {}
+    out: dict[str, list[Compromise]] = {}
     for s in case.sources:
         if s.controlled_by:
-            out.setdefault(s.id, []).append((None, s.controlled_by, f"suspected controlled by {s.controlled_by}"))
+            out.setdefault(s.id, []).append((None, s.controlled_by, 1.0,
+                                             f"suspected controlled by {s.controlled_by}"))
         if s.compromised_since and not surely_after(s.compromised_since, as_of):
-            out.setdefault(s.id, []).append((s.compromised_since, ANY_ACTOR,
+            out.setdefault(s.id, []).append((s.compromised_since, ANY_ACTOR, 1.0,
                                              f"compromised since {s.compromised_since}"))
+        sc = s.suspected_control
+        if sc is not None and sc.p > 0 and (sc.since is None or not surely_after(sc.since, as_of)):
+            since = f" since {sc.since}" if sc.since else ""
+            out.setdefault(s.id, []).append((sc.since, sc.by, float(sc.p),
+                                             f"suspected controlled by {sc.by} (p={sc.p:g}){since}"))
     for b in case.burns:
         if surely_after(b.since, as_of):
             continue
         actor = b.actor or ANY_ACTOR
         who = f" by {b.actor}" if b.actor else ""
-        out.setdefault(b.source, []).append((b.since, actor, f"burned{who} since {b.since} ({b.id})"))
+        out.setdefault(b.source, []).append((b.since, actor, 1.0, f"burned{who} since {b.since} ({b.id})"))
     return out
 
 
-def report_channels(case: Case, report_ids: list[str],
-                    entries: dict[str, list[tuple[str | None, str, str]]]) -> list[frozenset[str]]:
-    """Actors who may have fed each report: through its source or any source in its `via` chain,
-    if the report may date on/after the compromise (earliest date wins: any entry suffices)."""
+def _either(p: float, q: float) -> float:
+    """P(at least one of two independent channels is fed)."""
+    return 1.0 - (1.0 - p) * (1.0 - q)
+
+
+def report_channels(case: Case, report_ids: list[str], entries: dict[str, list[Compromise]]) -> list[Fed]:
+    """Per report, actor -> probability the actor feeds it: through any source on its custody chain
+    (originator, source, relays), if the report may date on/after the compromise (an undated report
+    cannot be shown to predate it). Two suspected channels on one chain combine as independent."""
     reports = {r.id: r for r in case.reports}
-    out = []
     if not entries:
-        return [frozenset()] * len(report_ids)
+        return [{} for _ in report_ids]
+    out: list[Fed] = []
     for rid in report_ids:
         r = reports[rid]
-        actors: set[str] = set()
-        for sid in [r.source, *r.via]:
-            for since, actor, _ in entries.get(sid, []):
+        actors: Fed = {}
+        for sid in chain_sources(r):
+            for since, actor, p, _ in entries.get(sid, []):
                 if since is None or may_be_on_or_after(r.date, since):
-                    actors.add(actor)
-        out.append(frozenset(actors))
+                    actors[actor] = _either(actors.get(actor, 0.0), p)
+        out.append(actors)
     return out
+
+
+def merge_fed(a: Fed, b: Fed) -> Fed:
+    """Channels of a report and of what it derives from (the same channel is not counted twice)."""
+    if not b:
+        return a
+    out = dict(a)
+    for actor, p in b.items():
+        out[actor] = max(out.get(actor, 0.0), p)
+    return out
+
+
+def fed_probability(fed: Fed, actor: str) -> float:
+    """P(report fed by ``actor``): by it by name, or through a compromise whose actor is unknown."""
+    return _either(fed.get(actor, 0.0), fed.get(ANY_ACTOR, 0.0))
 
 
 def build_origins(case: Case, report_ids: list[str],
@@ -179,7 +235,7 @@ def build_origins(case: Case, report_ids: list[str],
         for r in case.reports:
             if r.id not in index:
                 continue
-            for d in r.derived_from:
+            for d in derived_parents(r):  # a synthesis does not tie its inputs together
                 if d in index:
                     a, b = find(index[r.id]), find(index[d])
                     if a != b:
@@ -201,7 +257,7 @@ def build_origins(case: Case, report_ids: list[str],
 
 
 def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_trust: dict[str, float] | None,
-                   copy_pairs: list[tuple[str, str, float]]) -> Evidence:
+                   copy_pairs: list[tuple[str, str, float]], exclude: set[str] | None = None) -> Evidence:
     hyp_ids = [h.id for h in case.hypotheses]
     hidx = {h: k for k, h in enumerate(hyp_ids)}
     prior, notes, explicit = normalised_prior(case)
@@ -215,7 +271,7 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
 
     entries = compromise_entries(case)
     fed_by = report_channels(case, report_ids, entries)
-    suspects = {sid: [why for _, _, why in es] for sid, es in entries.items()}
+    suspects = {sid: [why for _, _, p, why in es if p >= SUSPECT_GRADE_P] for sid, es in entries.items()}
     rel = source_reliabilities(case, set(report_ids), fusion_trust, suspects)
 
     # Columns of the ratings table in one pass, then dictionary maps and one fancy assignment.
@@ -242,6 +298,10 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
     n_cells = cell_rated.sum(axis=2, keepdims=True)
     row_mean = np.where(cell_rated, L, 0.0).sum(axis=2, keepdims=True) / np.maximum(n_cells, 1)
     L = np.where(cell_rated, L, np.where(n_cells > 0, row_mean, 1.0))
+    # which way each report goes, as rated (mean over the analysts who rated it): for interests
+    n_rated = rated.sum(axis=0)
+    L_face = np.where(n_rated[:, None] > 0, (L * rated[:, :, None]).sum(axis=0) / np.maximum(n_rated, 1)[:, None],
+                      1.0) if N else np.zeros((0, H))
 
     copier_prob: dict[str, float] = {}
     for copier, _original, p in copy_pairs:
@@ -251,19 +311,21 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
     parts: list[str] = []
     interested = np.zeros(N, dtype=bool)
     coerced = np.zeros(N, dtype=bool)
-    memo: dict[tuple[str, str, int, bool], tuple[float, str]] = {}
+    memo: dict[tuple[str, str, int, str, str], tuple[float, str]] = {}
     for i, rid in enumerate(report_ids):
         r = reports[rid]
-        s = sources[r.source]
-        # an interest anywhere on the chain (the source or an intermediary in `via`) can shade the report
-        has_interest = bool(s.interests) or any(sources[v].interests for v in r.via)
-        key = (s.id, r.modality, len(r.via), has_interest)
+        origin = originating_source(r)
+        if origin not in sources:
+            origin = r.source
+        state, who = interest_state(r, sources, L_face[i], hidx)
+        key = (origin, r.modality, hop_count(r), state, r.source)
         if key not in memo:
-            memo[key] = _report_weight(rel[s.id].mean, r.modality, len(r.via), has_interest,
-                                       copier_prob.get(s.id, 0.0))
+            memo[key] = _report_weight(rel[origin].mean, r.modality, hop_count(r), state, who,
+                                       copier_prob.get(r.source, 0.0))
         weight[i], text = memo[key]
         parts.append(text)
-        interested[i] = has_interest or r.modality == "official_statement"
+        interested[i] = state in ("pro", "unknown") or (r.modality == "official_statement"
+                                                         and state not in ("against", "admits"))
         coerced[i] = r.modality == "coerced_confession"
 
     outcome: dict[str, str] = {}
@@ -280,10 +342,28 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
             weight[i] = 0.0
             parts[i] += "; refuted by an outcome known at as_of -> weight 0"
 
+    # A synthesis (all-source assessment) of reports that are in the case adds no weight of its own:
+    # its inputs count, each in its own origin. One whose inputs are all absent stands in for them.
+    synthesis = np.zeros(N, dtype=bool)
+    for i, rid in enumerate(report_ids):
+        inputs = [x for x in synthesised(reports[rid]) if x in ridx and x != rid]
+        if inputs:
+            synthesis[i] = True
+            weight[i] = 0.0
+            parts[i] += (f"; a synthesis of {len(inputs)} report(s) in the case ({', '.join(inputs[:4])}"
+                         f"{' …' if len(inputs) > 4 else ''}): no weight of its own, its inputs count")
+
     fed_by = inherit_from_originals(case, report_ids, weight, parts, fed_by, interested, coerced)
 
     origin_index, origin_list, how = build_origins(case, report_ids, origins)
     notes.append(f"origins: {how}")
+
+    excluded = None
+    if exclude:
+        excluded = np.array([rid in exclude for rid in report_ids], dtype=bool)
+        if excluded.any():
+            notes.append(f"{int(excluded.sum())} report(s) excluded by request: "
+                         f"{', '.join(r for r in report_ids if r in exclude)}")
 
     return Evidence(
         case_id=case.id, hyp_ids=hyp_ids, deception_by=[h.deception_by for h in case.hypotheses],
@@ -291,13 +371,53 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
         analysts=analysts, L=L, rated=rated, cell_rated=cell_rated, consistency=cons, weight=weight,
         weight_parts=parts, fed_by=fed_by, origin_index=origin_index, origins=origin_list, reliability=rel,
         interested=interested, coerced=coerced, outcome=outcome, notes=notes, prior_explicit=explicit,
-        cover=deception_covers(case),
+        cover=deception_covers(case), excluded=excluded, synthesis=synthesis, reach=DECEPTION_REACH,
+        report_origin=[originating_source(reports[r]) for r in report_ids],
     )
 
 
+def interest_state(report: Any, sources: dict[str, Any], face: np.ndarray, hidx: dict[str, int]) -> tuple[str, str]:
+    """Which way ``report`` goes relative to the stated interests on its custody chain.
+
+    ``("against", who)`` when it is marked ``against_interest`` or goes against the directional interests
+    it touches (every hypothesis the speaker wants believed is rated below the report's mean: its content
+    favours what the speaker does not want); ``("pro", who)`` when it goes the way a speaker or relay
+    wants (a hypothesis it wants believed is rated above the report's mean);
+    ``("unknown", who)`` when an interest on the chain is free text (direction unknown); ``("none", "")``
+    otherwise. A source's ``kind`` plays no part.
+    """
+    if report.against_interest:
+        return "admits", report.source
+    pro = against = unknown = ""
+    for sid in chain_sources(report):
+        src = sources.get(sid)
+        if src is None or not src.interests:
+            continue
+        wanted = directional_interests(src, hidx)
+        if len(wanted) < len(src.interests):
+            unknown = unknown or sid
+        if not wanted or face.size == 0:
+            continue
+        cols = [hidx[h] for h in wanted]
+        if len(cols) == face.size:
+            continue
+        gap = float(face[cols].max() - face.mean())   # the best a wanted hypothesis fares, against the row
+        if gap > INTEREST_MARGIN:
+            pro = pro or sid
+        elif gap < -INTEREST_MARGIN:
+            against = against or sid
+    if pro:
+        return "pro", pro
+    if against:
+        return "against", against
+    if unknown:
+        return "unknown", unknown
+    return "none", ""
+
+
 def inherit_from_originals(case: Case, report_ids: list[str], weight: np.ndarray, parts: list[str],
-                           fed_by: list[frozenset[str]], interested: np.ndarray,
-                           coerced: np.ndarray) -> list[frozenset[str]]:
+                           fed_by: list[Fed], interested: np.ndarray,
+                           coerced: np.ndarray) -> list[Fed]:
     """A report ``derived_from`` others carries what they say, so it cannot be better than they are.
 
     Its weight is capped at the lowest weight among the visible reports it derives from (directly or
@@ -309,7 +429,7 @@ def inherit_from_originals(case: Case, report_ids: list[str], weight: np.ndarray
     """
     index = {rid: i for i, rid in enumerate(report_ids)}
     parents = {i: [index[d] for d in r.derived_from if d in index]
-               for r in case.reports if (i := index.get(r.id)) is not None and r.derived_from}
+               for r in case.reports if (i := index.get(r.id)) is not None and r.derived_from and not synthesised(r)}
     if not parents:
         return fed_by
     fed = list(fed_by)
@@ -337,7 +457,7 @@ def inherit_from_originals(case: Case, report_ids: list[str], weight: np.ndarray
             for p in ps:
                 if state.get(p) != 2:  # the edge that closes a cycle
                     continue
-                fed[i] = fed[i] | fed[p]
+                fed[i] = merge_fed(fed[i], fed[p])
                 interested[i] |= interested[p]
                 coerced[i] |= coerced[p]
                 if weight[weakest[p]] < weight[weakest[i]]:
@@ -349,8 +469,9 @@ def inherit_from_originals(case: Case, report_ids: list[str], weight: np.ndarray
     return fed
 
 
-def _report_weight(r: float, modality: str, hops: int, interested: bool, copy_p: float) -> tuple[float, str]:
-    """Effective reliability w of one report and its one-line explanation."""
+def _report_weight(r: float, modality: str, hops: int, interest: str, who: str,
+                   copy_p: float) -> tuple[float, str]:
+    """Effective reliability w of one report (at most 1) and its one-line explanation."""
     w = r
     why = [f"source r={r:.2f}"]
     m = MODALITY_WEIGHT[modality]
@@ -360,44 +481,71 @@ def _report_weight(r: float, modality: str, hops: int, interested: bool, copy_p:
     if hops:
         hop = HOP_WEIGHT ** hops
         w *= hop
-        why.append(f"{hops} hop(s) via ×{hop:.2f}")
-    if interested:
+        why.append(f"{hops} hop(s) ×{hop:.2f}")
+    if interest == "pro":
         w *= INTERESTED_WEIGHT
-        why.append(f"interested source or intermediary ×{INTERESTED_WEIGHT:g}")
+        why.append(f"goes the way {who} wants ×{INTERESTED_WEIGHT:g}")
+    elif interest == "unknown":
+        w *= INTERESTED_WEIGHT
+        why.append(f"{who} has an interest of unknown direction ×{INTERESTED_WEIGHT:g}")
+    elif interest == "admits":
+        w *= AGAINST_INTEREST_WEIGHT
+        why.append(f"marked against {who}'s interest ×{AGAINST_INTEREST_WEIGHT:g}")
+    elif interest == "against":
+        why.append(f"goes against {who}'s interest: no interest discount")
     if copy_p > 0:
         w *= 1.0 - copy_p
         why.append(f"copies another source (p={copy_p:.2f}) ×{1 - copy_p:.2f}")
+    w = min(w, 1.0)
     return w, ", ".join(why) + f" -> weight {w:.2f}"
 
 
 def log_likelihoods(ev: Evidence, weight: np.ndarray | None = None,
-                    fed_by: list[frozenset[str]] | None = None) -> np.ndarray:
+                    fed_by: list[Fed] | None = None, reach: float | None = None) -> np.ndarray:
     """Centred log-likelihoods ℓ (A, N, H) per analyst; rows an analyst did not rate are 0."""
     w = (ev.weight if weight is None else weight)[None, :, None]
     base = ev.L.mean(axis=2, keepdims=True)
     P = w * ev.L + (1.0 - w) * base
-    P = apply_deception(ev, P, ev.fed_by if fed_by is None else fed_by)
+    P = apply_deception(ev, P, ev.fed_by if fed_by is None else fed_by, reach)
     logP = np.log(P)
     ell = logP - logP.mean(axis=2, keepdims=True)
     return np.where(ev.rated[:, :, None], ell, 0.0)
 
 
-def apply_deception(ev: Evidence, P: np.ndarray, fed_by: list[frozenset[str]]) -> np.ndarray:
-    """Under a deception hypothesis k by A, a report A may feed says what the deceiver wants: it is as
-    likely as under the story the deception is made to look like (its cover, ``mimics``), whatever the
-    truth — and never less likely than the analyst rated it under k itself:
+def face_value_log_likelihoods(ev: Evidence) -> np.ndarray:
+    """ℓ as rated: full weight, no deception (what each report says, not what it is worth). (A, N, H)"""
+    n = len(ev.report_ids)
+    return log_likelihoods(ev, weight=np.ones(n), fed_by=[{} for _ in range(n)], reach=0.0)
 
-        P[i, k] = max(P[i, k], max_{c ∈ cover(k)} P[i, c])
+
+def apply_deception(ev: Evidence, P: np.ndarray, fed_by: list[Fed], reach: float | None = None) -> np.ndarray:
+    """Under a deception hypothesis k by A, a report A feeds says what the deceiver wants: it is as likely
+    as under the story the deception is made to look like (its cover, ``mimics``), whatever the truth —
+    and never less likely than the analyst rated it under k itself ("as fed"):
+
+        F[i, k] = max(P[i, k], max_{c ∈ cover(k)} P[i, c])
+
+    A report is as fed with probability q = 1 − (1 − p)(1 − reach), where p is the probability that A
+    runs its channel (1 for controlled_by, compromised_since and burns; ``suspected_control.p``) and
+    ``reach`` (DECEPTION_REACH) the chance that a deception fools a channel nobody suspects; otherwise
+    it is as rated. The mixture is P[i, k] ← q·F[i, k] + (1 − q)·P[i, k].
     """
-    if not ev.cover or not any(fed_by):
+    r = ev.reach if reach is None else reach
+    if not ev.cover or P.shape[1] == 0:
         return P
     P = P.copy()
+    p_cache: dict[str, np.ndarray] = {}
     for k, cover in ev.cover.items():
-        actor = ev.deception_by[k]
-        rows = np.array([actor in f or ANY_ACTOR in f for f in fed_by], dtype=bool)
-        if rows.any() and cover:
-            wanted = P[:, rows][:, :, cover].max(axis=2)
-            P[:, rows, k] = np.maximum(P[:, rows, k], wanted)
+        if not cover:
+            continue
+        actor = ev.deception_by[k] or ANY_ACTOR
+        if actor not in p_cache:
+            p_cache[actor] = np.array([fed_probability(f, actor) for f in fed_by], dtype=float)
+        q = 1.0 - (1.0 - p_cache[actor]) * (1.0 - r)
+        if not q.any():
+            continue
+        fed = np.maximum(P[:, :, k], P[:, :, cover].max(axis=2))
+        P[:, :, k] = q[None, :] * fed + (1.0 - q[None, :]) * P[:, :, k]
     return P
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sevenfold.model import Case
+from sevenfold.model.vocab import INCONSISTENCY_WEIGHT
 
-INCONSISTENCY_WEIGHT = {"CC": 0.0, "C": 0.0, "N": 0.0, "NA": 0.0, "I": 1.0, "II": 2.0}
+__all__ = ["INCONSISTENCY_WEIGHT", "inconsistency_scores", "visible_report_ids"]
 
 
 def visible_report_ids(case: Case) -> set[str]:

@@ -94,21 +94,28 @@ CREDIBILITY_WORDS = {
     5: "improbable",
     6: "truth cannot be judged",
 }
-# Credibility uses the posterior WITHOUT the report's own origin: q = P(what the report points to |
-# every other origin) and the Bayes factor bf = odds(q) / odds(prior of the same hypotheses), i.e.
-# how far the other, independent origins moved those hypotheses.
-CREDIBILITY_CONFIRMED = 0.80   # q for grade 1 (with corroboration)
-CREDIBILITY_PROBABLE = 0.60    # q for grade 2 (with corroboration)
-CREDIBILITY_BF_PROBABLE = 3.0  # ... or other origins raise its odds 3-fold (with corroboration)
+# Credibility means "the content is true". With the posterior WITHOUT the report's own origin,
+# q = P(content true | every other origin) = Σ_h P(h | other origins) · T(h), where T(h) = 1 when the
+# content is true under h (see bayes.content_truth), and the Bayes factor bf = odds(q) / odds(q0), q0 the
+# same sum over the priors: how far the other, independent origins moved the odds that it is true.
+CREDIBILITY_CONFIRMED = 0.80   # q for grade 1 (with corroboration and bf >= 3)
+CREDIBILITY_PROBABLE = 0.60    # q for grade 2 (with corroboration and bf >= 2)
+CREDIBILITY_BF_CONFIRMED = 3.0  # other origins raised the odds that it is true at least 3-fold
+CREDIBILITY_BF_PROBABLE = 2.0   # ... at least 2-fold: a Bayes factor near 1 never earns 1 or 2
+# A deception hypothesis is live when P(it | other origins) is at least this; a report it explains as fed
+# (its content false under it) is then never graded 1 or 2.
+LIVE_DECEPTION = 0.10
 CREDIBILITY_BF_POSSIBLE = 0.5  # bf for grade 3: other origins neutral or mildly against
 CREDIBILITY_BF_DOUBTFUL = 0.2  # bf for grade 4; below it grade 5 (contradicted)
 
 
 def credibility_grade(q: float, bf: float, *, informative: bool, corroborated: bool,
-                      outcome: str | None) -> int:
+                      outcome: str | None, fed_by_live_deception: bool = False) -> int:
     """1-6 for one report (Admiralty credibility).
 
+    ``q``: P(content true | other origins); ``bf``: how far the other origins moved its odds.
     ``corroborated``: at least one other independent origin, from another source, points the same way.
+    ``fed_by_live_deception``: a live deception hypothesis explains the report as fed (grade 3 at best).
     A recorded outcome dated <= as_of overrides: confirmed -> 1, refuted -> 5; a report with no
     bearing on any hypothesis is 6.
     """
@@ -120,10 +127,11 @@ def credibility_grade(q: float, bf: float, *, informative: bool, corroborated: b
         return 6
     # q alone can be high because the prior already was: the other origins must also have moved the odds
     # (a report "confirmed" at q 0.81 against a prior of 0.75 had a Bayes factor of 1.4; review finding)
-    if corroborated and q >= CREDIBILITY_CONFIRMED and bf >= CREDIBILITY_BF_PROBABLE:
-        return 1
-    if corroborated and ((q >= CREDIBILITY_PROBABLE and bf > 1.0) or bf >= CREDIBILITY_BF_PROBABLE):
-        return 2
+    if corroborated and not fed_by_live_deception:
+        if q >= CREDIBILITY_CONFIRMED and bf >= CREDIBILITY_BF_CONFIRMED:
+            return 1
+        if q >= CREDIBILITY_PROBABLE and bf >= CREDIBILITY_BF_PROBABLE:
+            return 2
     if bf >= CREDIBILITY_BF_POSSIBLE:
         return 3
     if bf >= CREDIBILITY_BF_DOUBTFUL:
@@ -137,11 +145,52 @@ CONFIDENCE_RELIABLE = 0.70          # an origin is "reliable" if its best effect
 CONFIDENCE_HIGH_POSTERIOR = 0.80
 CONFIDENCE_MODERATE_POSTERIOR = 0.55
 SUPPORT_MARGIN = 0.05               # nats: an origin "favours" top if it beats the runner-up by this
+# Near tie: a hypothesis within this factor of the top's probability stands level with it. In a near
+# tie no hypothesis "stands out", no linchpin is declared and confidence is low.
+NEAR_TIE_RATIO = 1.25
+
+
+def near_tie(posteriors: dict[str, float] | list[tuple[str, float]]) -> list[str]:
+    """Ids of the hypotheses level with the top (top first) when two or more are; else []."""
+    items = sorted(posteriors.items() if isinstance(posteriors, dict) else posteriors, key=lambda kv: -kv[1])
+    if len(items) < 2 or items[0][1] <= 0:
+        return []
+    level = [h for h, p in items if p * NEAR_TIE_RATIO > items[0][1]]
+    return level if len(level) >= 2 else []
+
+
+def tie_text(posteriors: dict[str, float], ids: list[str]) -> str:
+    """'a (36%), b (33%) and c (31%)'."""
+    parts = [f"{h} ({probability_text(posteriors[h], percent=True)})" for h in ids]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def bottom_line_text(hypotheses: list[tuple[str, str, float]]) -> str | None:
+    """The bottom line in words from (id, statement, posterior), top first; None without posteriors.
+
+    In a near tie it says that no hypothesis stands out and names them, instead of calling the leader
+    "unlikely" (which reads as a rejection of the hypothesis that leads).
+    """
+    if not hypotheses:
+        return None
+    post = {h: p for h, _, p in hypotheses}
+    tied = near_tie(post)
+    if tied:
+        return (f"No hypothesis stands out: {tie_text(post, tied)} are level "
+                f"(within a factor {NEAR_TIE_RATIO:g} of each other); the evidence does not decide between them.")
+    hid, statement, p = hypotheses[0]
+    return f"It is {estimative(p)} ({probability_text(p, percent=True)}) that: {statement or hid}."
 
 
 def confidence_level(p_top: float, n_support: int, n_reliable: int,
-                     has_linchpin: bool) -> tuple[ConfidenceLevel, str]:
-    """(level, reason) from the top posterior, supporting independent origins and their reliability."""
+                     has_linchpin: bool, tied: str = "", *, equal_priors: bool = False) -> tuple[ConfidenceLevel, str]:
+    """(level, reason) from the top posterior, supporting independent origins and their reliability.
+
+    ``tied``: the near tie in words (empty when the top stands out): confidence is then low.
+    ``equal_priors``: every hypothesis has the same prior, so none can lead on its prior.
+    """
+    if tied:
+        return "low", f"no hypothesis stands out: {tied} are level"
     counts = f"{n_support} independent origin(s) favour it, {n_reliable} of them from reliable sources"
     if p_top >= CONFIDENCE_HIGH_POSTERIOR and n_support >= 3 and n_reliable >= 2 and not has_linchpin:
         return "high", f"posterior {p_top:.2f}; {counts}; no single report decides it"
@@ -153,10 +202,26 @@ def confidence_level(p_top: float, n_support: int, n_reliable: int,
     reasons = []
     if p_top < CONFIDENCE_MODERATE_POSTERIOR:
         reasons.append(f"posterior only {p_top:.2f}")
-    if n_support < 2:
-        reasons.append(f"only {n_support} independent origin(s) favour it")
+    if n_support == 0:
+        reasons.append("no independent origin favours it over its runner-up: it leads on the evidence "
+                       "against the others" + ("" if equal_priors else " and on its prior"))
+    elif n_support == 1:
+        reasons.append("a single independent origin favours it")
     elif n_reliable < 1:
         reasons.append("no supporting origin comes from a reliable source")
     elif has_linchpin:
         reasons.append("removing one report changes the verdict")
     return "low", "; ".join(reasons) or counts
+
+
+def budget_text(hypothesis: str, flips_to: str | None, origins: list[str], size: int | None) -> str:
+    """The deception budget in words."""
+    if size is None:
+        return (f"no set of origins, if controlled, would put another hypothesis level with {hypothesis}: "
+                "its lead rests on the prior")
+    which = ", ".join(origins)
+    if size == 1:
+        return (f"1 independent origin ({which}): one channel decides this verdict — controlled, it would let "
+                f"{flips_to} draw level with or overtake {hypothesis}")
+    return (f"{size} independent origins ({which}) would have to be controlled for {flips_to} to draw level "
+            f"with or overtake {hypothesis}")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from scipy.special import betaincinv
 
 from sevenfold.ach.language import ADMIRALTY_WORDS, admiralty_grade
-from sevenfold.model import Case, Source
+from sevenfold.model import Case, Source, originating_source
 
 # Beta prior per source kind: mean 0.5 (no opinion) with the weight of 4 observations, except
 # technical collection and intercepts whose failure mode is noise rather than lying (mean 0.6).
@@ -84,7 +84,7 @@ def outcome_counts(case: Case, visible_reports: set[str]) -> dict[str, tuple[int
         if o.report is not None:
             rep = by_report.get(o.report)
             if rep is not None:
-                slot = counts.setdefault(rep.source, [0, 0])
+                slot = counts.setdefault(originating_source(rep), [0, 0])
                 slot[0 if o.verdict == "confirmed" else 1] += 1
         elif o.claim is not None:
             for rep in by_report.values():
@@ -94,7 +94,7 @@ def outcome_counts(case: Case, visible_reports: set[str]) -> dict[str, tuple[int
                     if o.claim.value is None:
                         continue  # outcome on an item without a value: cannot judge any claim
                     agrees = _same_value(cl.value, o.claim.value) == (o.verdict == "confirmed")
-                    slot = counts.setdefault(rep.source, [0, 0])
+                    slot = counts.setdefault(originating_source(rep), [0, 0])
                     slot[0 if agrees else 1] += 1
     return {k: (v[0], v[1]) for k, v in counts.items()}
 

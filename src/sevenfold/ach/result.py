@@ -85,6 +85,16 @@ class AnalystDisagreement(_Out):
     pooled: dict[str, float] | None = None
 
 
+class DeceptionBudget(_Out):
+    """The smallest set of independent origins an adversary would have to control (their evidence then
+    counts for nothing) for another hypothesis to lead. ``size`` is ``None`` when no set does it."""
+
+    hypothesis: str
+    flips_to: str | None = None
+    origins: list[str] = Field(default_factory=list)
+    size: int | None = None
+
+
 class Assessment(_Out):
     """Everything a user sees about a case, as one JSON-serialisable object."""
 
@@ -107,6 +117,7 @@ class Assessment(_Out):
     sensitivity: list[SensitivityRow] | None = None
     analysts: AnalystDisagreement | None = None
     notes: list[str] = Field(default_factory=list)
+    deception_budget: DeceptionBudget | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -38,7 +38,7 @@ def controlled_tops(ev: Evidence, comb: OriginCombiner, rows_by_source: dict[str
     controlled: dict[str, dict[str, int]] = {}
     actors = sorted({d for d in ev.deception_by if d is not None})
     for actor in actors:
-        fed = [f | {actor} for f in ev.fed_by]
+        fed = [{**f, actor: 1.0} for f in ev.fed_by]
         ell_x = pooled(log_likelihoods(ev, fed_by=fed), ev.rated)
         u_x = informativeness(ell_x)
         for src in sorted(set(ev.report_source)):
@@ -93,12 +93,14 @@ def value_of_information(ev: Evidence, comb: OriginCombiner) -> list[VoiItem]:
                              int(top_acc[i]), float(post_acc[i].max()), int(top_not[i]), float(post_not[i].max())))
 
     # Sources: reliable -> r_s = 1 (modality discounts stay); unreliable -> its reports have no bearing.
-    r_of_row = np.array([ev.reliability[s].mean for s in ev.report_source])
+    # a report's track record and its verification belong to its originator (model.custody)
+    originators = ev.report_origin or ev.report_source
+    r_of_row = np.array([ev.reliability[s].mean for s in originators])
     w_rel = np.minimum(1.0, ev.weight / np.maximum(r_of_row, 1e-9))
     ell_rel = pooled(log_likelihoods(ev, weight=w_rel), ev.rated)
     u_rel = informativeness(ell_rel)
     own_rows: dict[str, list[int]] = {}
-    for row, s in enumerate(ev.report_source):
+    for row, s in enumerate(originators):
         own_rows.setdefault(s, []).append(row)
     for src, rel in ev.reliability.items():
         if src not in own_rows:
@@ -108,7 +110,7 @@ def value_of_information(ev: Evidence, comb: OriginCombiner) -> list[VoiItem]:
             continue
         r = rel.mean
         t_yes = comb.totals_replacing_rows(rows, ell_rel[rows], u_rel[rows])
-        t_no = comb.totals_replacing_rows(rows, np.zeros((rows.size, ev.n_hyp)), np.zeros(rows.size))
+        t_no = comb.totals_without_rows(rows)
         p_yes_post, p_no_post = comb.posterior(t_yes), comb.posterior(t_no)
         # P(reliable | E) ∝ r · Σ_h P(h | E without s) Π_i Lbar_i(h)^α_i, α_i = share of i in its origin
         alpha = comb.u[rows] / np.maximum(comb.W[comb.oi[rows]], 1e-12)

@@ -11,6 +11,10 @@ Public API (stable; see docs/citations.md):
 * ``to_csl_json(audit_result | citations) -> list[dict]`` — CSL-JSON items.
 * ``citation_to_csl(citation, item_id, with_locator=False) -> dict`` — one CSL-JSON item for one full citation
   (also importable as ``sevenfold.cite.csl.citation_to_csl``; used by ``sevenfold.interop``).
+* ``audit_file(path, style="auto") -> AuditResult`` — the same for a file: plain text, Markdown, PDF, DOCX
+  or TEI, the format recognised from the content (``sevenfold.cite.inputs``).
+* ``read_bibliography(data, name) -> (format, items)`` — BibTeX, RIS or CSL-JSON bytes as CSL-JSON items
+  (``sevenfold.cite.bibliography``).
 * Models: ``Citation``, ``Footnote``, ``Work``, ``SingleSourceRun``, ``AuditResult``, ``Person``.
 
 Every function raises only ``sevenfold.errors.SevenfoldError`` subclasses (``InputError``,
@@ -18,6 +22,8 @@ Every function raises only ``sevenfold.errors.SevenfoldError`` subclasses (``Inp
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sevenfold.cite.audit import audit as _audit
 from sevenfold.cite.audit import check_text, footnotes_of
@@ -28,7 +34,8 @@ from sevenfold.cite.parse import parse_citations as _parse_citations
 
 __all__ = [
     "AuditResult", "Citation", "CslItem", "Footnote", "Person", "SingleSourceRun", "Work",
-    "audit", "citation_to_csl", "extract_footnotes", "parse_citation", "parse_citations", "to_csl_json",
+    "audit", "audit_file", "citation_to_csl", "extract_footnotes", "parse_citation", "parse_citations",
+    "read_bibliography", "to_csl_json",
 ]
 
 
@@ -50,3 +57,21 @@ def extract_footnotes(text: str, style: str = "auto") -> list[Footnote]:
 def audit(text: str, style: str = "auto") -> AuditResult:
     """Audit the footnotes of ``text``: see ``AuditResult`` and docs/citations.md."""
     return _audit(text, style)
+
+
+def audit_file(path: str, style: str = "auto") -> AuditResult:
+    """Audit the notes of a text, Markdown, PDF, DOCX or TEI file (format from its content)."""
+    from sevenfold.cite.audit import audit_notes, notes_from_raw
+    from sevenfold.cite.inputs import read_path
+    from sevenfold.gc_pause import gc_paused
+
+    with gc_paused():
+        doc = read_path(path, style)
+        return audit_notes(notes_from_raw(doc.notes), doc.style, doc.format)
+
+
+def read_bibliography(data: bytes, name: str = "<bibliography>") -> tuple[str, list[dict[str, Any]]]:
+    """(format, CSL-JSON items) of BibTeX, RIS or CSL-JSON bytes."""
+    from sevenfold.cite.bibliography import read_bibliography as _read
+
+    return _read(data, name)

@@ -113,6 +113,22 @@ def find_archives(view: str) -> list[ArchiveMention]:
     return out
 
 
+@lru_cache(maxsize=1)
+def archive_places() -> frozenset[str]:
+    """Seats of archives written after their names ('Kew', 'Freiburg', 'College Park, MD'), case-folded."""
+    path = resources.files("sevenfold.cite").joinpath("archives.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return frozenset(str(p).casefold() for p in data.get("places", []))
+
+
+def archive_by_alias(name: str) -> Archive | None:
+    """The archive a name or code stands for ('Bundesarchiv-Militärarchiv' -> BArch-MA), or None."""
+    _, lookup = _matcher()
+    name = name.strip()
+    hit = lookup.get(match_view(name).casefold()) or lookup.get(match_view(_strip_accents(name)).casefold())
+    return hit[0] if hit else None
+
+
 def archive_by_code(code: str) -> Archive | None:
     for a in load_archives():
         if a.code == code:

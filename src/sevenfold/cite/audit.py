@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from sevenfold.cite.footnotes import extract
+from sevenfold.cite.footnotes import RawNote, extract, numbering_problems
 from sevenfold.cite.models import AuditResult, Citation, Footnote
 from sevenfold.cite.parse import parse_citations
 from sevenfold.cite.resolve import resolve, single_source_runs
@@ -36,25 +36,56 @@ def check_text(text: object, where: str = "text") -> str:
 def footnotes_of(text: str, style: str = "auto", where: str = "text") -> tuple[str, list[Footnote]]:
     text = check_text(text, where)
     used, raw = extract(text, style)
+    return used, notes_from_raw(raw)
+
+
+def notes_from_raw(raw: list[RawNote]) -> list[Footnote]:
+    """Parse the citations of extracted notes (any source format)."""
     notes = []
     for r in raw:
         cits = parse_citations(r.text)
         if not cits:
             cits = [Citation(raw=r.text.strip(), kind="unparsed", start=0)]
-        notes.append(Footnote(n=r.n, citations=cits, text=r.text, label=r.label, line=r.line,
-                              continued_at=r.continued_at))
-    return used, notes
+        # values of the model's own types, built here: construct without re-validating (100,000 notes)
+        fn = Footnote.__new__(Footnote)
+        fields = {"n": r.n, "citations": cits, "text": r.text, "label": r.label, "line": r.line,
+                  "continued_at": list(r.continued_at)}
+        object.__setattr__(fn, "__dict__", fields)
+        object.__setattr__(fn, "__pydantic_fields_set__", set(fields))
+        object.__setattr__(fn, "__pydantic_extra__", None)
+        object.__setattr__(fn, "__pydantic_private__", None)
+        notes.append(fn)
+    return notes
 
 
 def audit(text: str, style: str = "auto", where: str = "text") -> AuditResult:
-    used, notes = footnotes_of(text, style, where)
+    from sevenfold.gc_pause import gc_paused
+
+    with gc_paused():  # many small acyclic objects: the cyclic collector would rescan them again and again
+        used, notes = footnotes_of(text, style, where)
+        return audit_notes(notes, used)
+
+
+def audit_notes(notes: list[Footnote], style: str, source_format: str | None = None) -> AuditResult:
+    """Resolve and summarise already extracted notes (from text, PDF, DOCX or TEI)."""
+    used = style
     works = resolve(notes)
     runs = single_source_runs(notes, works)
+    dangling: list[int] = []
+    unparsed: list[int] = []
+    for f in notes:
+        kinds = {c.kind for c in f.citations}
+        if "dangling" in kinds:
+            dangling.append(f.n)
+        if kinds == {"unparsed"}:
+            unparsed.append(f.n)
     return AuditResult(
         footnotes=notes,
         works=works,
         single_source_runs=runs,
         style=used,
-        dangling=[f.n for f in notes if any(c.kind == "dangling" for c in f.citations)],
-        unparsed=[f.n for f in notes if all(c.kind == "unparsed" for c in f.citations)],
+        dangling=dangling,
+        unparsed=unparsed,
+        problems=numbering_problems([(f.n, f.label) for f in notes]),
+        source_format=source_format,
     )

@@ -51,6 +51,7 @@ class CslItem(BaseModel):
     archive: str | None = None
     archive_place: str | None = Field(default=None, alias="archive-place")
     archive_location: str | None = None
+    archive_collection: str | None = None
     note: str | None = None
 
 
@@ -72,10 +73,24 @@ def archive_location(c: Citation, with_locator: bool = False) -> str | None:
             bits.append(f"{key} {val}")
     if with_locator and c.list and (c.fond or c.delo):
         bits.append(f"{'ll.' if '-' in c.list or ',' in c.list else 'l.'} {c.list}")
+    if c.record_group:
+        bits.append(f"RG {c.record_group}")
     if c.signature:
-        bits.append(c.signature + (f", {c.list}" if with_locator and c.list and not c.fond else ""))
+        bits.append(c.signature)
     if c.series:
         bits.append(c.series + (f", roll {c.roll}" if c.roll else ""))
+    elif c.roll:
+        bits.append(f"roll {c.roll}")
+    if c.archive_series:
+        bits.append(f"series {c.archive_series}")
+    if c.box:
+        bits.append(f"box {c.box}")
+    if c.folder:
+        bits.append(f"folder {c.folder}")
+    if with_locator and c.frame:
+        bits.append(f"frames {c.frame}" if "-" in c.frame or "," in c.frame else f"frame {c.frame}")
+    if with_locator and c.folio and not c.fond:
+        bits.append(f"f. {c.folio}")
     if c.item:
         bits.append(c.item)
     if c.reference_code:
@@ -92,6 +107,8 @@ def citation_to_csl(c: Citation, item_id: str, with_locator: bool = False) -> di
     if c.kind == "archival":
         arch = archive_by_code(c.archive or "")
         item["archive"] = arch.name if arch else c.archive
+        if c.collection:
+            item["archive_collection"] = c.collection
         loc = archive_location(c, with_locator)
         if loc:
             item["archive_location"] = loc

@@ -24,7 +24,10 @@ from sevenfold.cite.textnorm import SUPERSCRIPT_DIGITS, superscript_to_int
 _SUP_START = re.compile(rf"^[ \t]{{0,8}}(?P<num>[{SUPERSCRIPT_DIGITS}]{{1,4}})[ \t]{{0,4}}(?P<body>\S.*)?$")
 _SUP_ANY = re.compile(rf"[{SUPERSCRIPT_DIGITS}]")
 _MD_DEF = re.compile(r"^[ ]{0,3}\[\^(?P<label>[^\]\s]{1,100})\]:[ \t]?(?P<body>.*)$")
-_PLAIN = re.compile(r"^[ \t]{0,4}(?:\[(?P<n1>\d{1,4})\]|(?P<n2>\d{1,4})[.)])[ \t]{1,4}(?P<body>\S.*)$")
+_PLAIN = re.compile(r"^[ \t\f\v]{0,4}(?:\[(?P<n1>\d{1,6})\]|(?P<n2>\d{1,6})[.)])[ \t]{1,4}(?P<body>\S.*)$")
+# a note number at the start of a line of a PDF footnote area: "16 Ibid.", "16. Ibid.", "16Ibid."
+_STREAM_START = re.compile(r"^[ \t\f\v]{0,8}(?:\[(?P<n1>\d{1,6})\]|(?P<n2>\d{1,6})(?:[.)]|(?=[^\W\d_]|[ \t\"“*(])))"
+                           r"[ \t]{0,4}(?P<body>.*)$")
 _NOTES_HEADING = re.compile(r"^\s{0,3}#{0,6}\s*(?:notes|endnotes|footnotes|references|примечания)\s*:?\s*$",
                             re.IGNORECASE)
 _TERMINAL = re.compile(r"[.?!][\"'”’»)\]*]{0,4}\s*$")
@@ -142,7 +145,7 @@ def _superscript(text: str) -> list[RawNote]:
             used.add(cont)
             note.text = f"{note.text} {paras[cont].text}"
             note.continued_at.append(paras[cont].line)
-    return notes
+    return split_run_together(notes)
 
 
 def _markdown(text: str) -> list[RawNote]:
@@ -184,10 +187,12 @@ def _plain(text: str) -> list[RawNote]:
         m = _PLAIN.match(line)
         if m:
             n = int(m.group("n1") or m.group("n2"))
-            if last < n <= last + 20:
+            # a number already used, written where a new note may start, is a duplicate (reported later)
+            repeat = 1 <= n <= last and (cur is None or _is_terminal(cur.text)) and _PLAIN_LEAD.match(line)
+            if last < n <= last + 20 or repeat:
                 cur = RawNote(n=n, text=m.group("body").strip(), line=i + 1)
                 notes.append(cur)
-                last = n
+                last = max(last, n)
                 continue
         if cur is not None and line.strip():
             if not line.startswith((" ", "\t")) and _is_terminal(cur.text):
@@ -196,4 +201,75 @@ def _plain(text: str) -> list[RawNote]:
             cur.text = f"{cur.text} {line.strip()}"
         elif cur is not None and not line.strip():
             cur = None
-    return notes
+    return split_run_together(notes)
+
+
+_PLAIN_LEAD = re.compile(r"^[ \t\f\v]{0,4}(?:\[\d{1,6}\]|\d{1,6}[.)])[ \t]{1,4}[^\W\d_\s]")
+
+
+def stream_notes(lines: list[tuple[str, int]]) -> list[RawNote]:
+    """Notes of a footnote area (PDF page bottoms, an endnote section): every line belongs to the current
+    note until a line starts with a following note number ("16 Ibid.", "16. Ibid.", "[16] Ibid.").
+    ``lines`` are (text, line number); page breaks between them never end a note."""
+    notes: list[RawNote] = []
+    cur: RawNote | None = None
+    last = 0
+    for text, lineno in lines:
+        m = _STREAM_START.match(text)
+        if m:
+            n = int(m.group("n1") or m.group("n2"))
+            body = (m.group("body") or "").strip()
+            if last < n <= last + 20 and (body or m.group("n1") or m.group("n2")):
+                cur = RawNote(n=n, text=body, line=lineno)
+                notes.append(cur)
+                last = n
+                continue
+        if cur is not None and text.strip():
+            joiner = "" if cur.text.endswith("-") and text.strip()[:1].islower() else " "
+            cur.text = f"{cur.text}{joiner}{text.strip()}".strip()
+    return split_run_together(notes)
+
+
+_RUN_MARK = r"(?:(?<=[.;:!?)\]”\"*])|(?<=\.[”\"»]))\s{1,4}(?:\[%d\]|%d[.)])\s{1,4}(?=\S)"
+
+
+def split_run_together(notes: list[RawNote]) -> list[RawNote]:
+    """Endnotes run together in one paragraph ("... p. 5. 3. Ibid. 4. Kershaw, p. 9."): a note whose
+    next number is missing is split at "N. " (N = its number + 1) after the end of a sentence."""
+    out: list[RawNote] = []
+    for idx, note in enumerate(notes):
+        nxt = notes[idx + 1].n if idx + 1 < len(notes) else None
+        cur = note
+        out.append(cur)
+        for _ in range(100_000):
+            want = cur.n + 1
+            if nxt is not None and nxt <= want:
+                break
+            m = re.search(_RUN_MARK % (want, want), cur.text)
+            if not m:
+                break
+            rest = cur.text[m.end():]
+            cur.text = cur.text[: m.start()].rstrip()
+            cur = RawNote(n=want, text=rest, line=note.line)
+            out.append(cur)
+    return out
+
+
+def numbering_problems(notes: list[tuple[int, str | None]]) -> list[str]:
+    """Gaps (2 -> 4), duplicates and notes out of order in a numbered sequence (Markdown labels skipped)."""
+    problems: list[str] = []
+    seen: set[int] = set()
+    prev: int | None = None
+    for n, label in notes:
+        if label is not None:
+            continue
+        if n in seen:
+            problems.append(f"note {n} appears more than once")
+        elif prev is not None and n < prev:
+            problems.append(f"note {n} comes after note {prev}")
+        elif prev is not None and n > prev + 1:
+            missing = f"{prev + 1}" if n == prev + 2 else f"{prev + 1}–{n - 1}"
+            problems.append(f"numbering gap: no note {missing} between {prev} and {n}")
+        seen.add(n)
+        prev = max(prev, n) if prev is not None else n
+    return problems

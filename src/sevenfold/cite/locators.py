@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from sevenfold.cite.models import Person
 
@@ -121,6 +122,9 @@ def trailing_name_run(prefix: str, max_tokens: int = 12) -> tuple[str, int]:
     return names, start
 
 
+_INITIAL = re.compile(r"^(?:[^\W\d_]\.)+$")
+
+
 def split_people(names: str) -> list[Person]:
     """'Vladimir and Evdokia Petrov' -> [Vladimir Petrov, Evdokia Petrov]; 'Hata Ikuhiko' as written."""
     names = names.strip().strip(",;:)").strip()
@@ -140,6 +144,9 @@ def split_people(names: str) -> list[Person]:
     people: list[Person] = []
     for p in flat:
         toks = p.split()
+        if len(toks) >= 2 and not _INITIAL.match(toks[0]) and all(_INITIAL.match(t) for t in toks[1:]):
+            people.append(Person(family=toks[0], given=" ".join(toks[1:])))  # 'Хлевнюк О. В.' (GOST order)
+            continue
         if len(toks) == 1:
             people.append(Person(family=toks[0]))
         else:
@@ -148,9 +155,42 @@ def split_people(names: str) -> list[Person]:
             while i > 1 and toks[i - 1].casefold() in NAME_PARTICLES - {"and", "&", "и", "i"}:
                 i -= 1
             people.append(Person(family=" ".join(toks[i:]), given=" ".join(toks[:i])))
+    for k, p in enumerate(flat):
+        toks = p.split()
+        if len(toks) == 2 and east_asian_order(toks[0], toks[1]):
+            people[k] = Person(family=toks[0], given=toks[1])
     # 'Vladimir and Evdokia Petrov': a lone given name shares the next person's family name
     for k in range(len(people) - 1):
         if people[k].given is None and people[k + 1].given is not None and len(flat[k].split()) == 1 \
                 and not flat[k].endswith("."):
             people[k] = Person(family=people[k + 1].family, given=people[k].family)
     return people
+
+
+_SYLLABLES = re.compile(r"^(?:[bcdfghjklmnpqrstwxyz]{0,3}[aeiou]{1,3}(?:ng|n|r|l|k|p|m)?)+$")
+
+
+@lru_cache(maxsize=1)
+def _east_asian_families() -> frozenset[str]:
+    from importlib import resources
+
+    import yaml
+
+    data = yaml.safe_load(resources.files("sevenfold.cite").joinpath("names.yaml").read_text(encoding="utf-8"))
+    return frozenset(_fold(n) for key in ("japanese", "chinese", "korean") for n in data.get(key, [])
+                     if isinstance(n, str))
+
+
+def _fold(s: str) -> str:
+    from anyascii import anyascii
+
+    return anyascii(s).casefold()
+
+
+def east_asian_order(first: str, second: str) -> bool:
+    """'Hata Ikuhiko', 'Yang Kuisong', 'Kim Il-sung': family name first (not 'Daqing Yang', 'Kim Philby')."""
+    fams = _east_asian_families()
+    f, g = _fold(first), _fold(second)
+    if f not in fams or g in fams or not first[:1].isupper():
+        return False
+    return bool(_SYLLABLES.match(re.sub(r"['\-]", "", g)))

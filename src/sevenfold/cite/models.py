@@ -69,6 +69,16 @@ class Citation(BaseModel):
     csl_type: str | None = Field(default=None, description="CSL item type this would export as")
     note: str | None = None
     start: int | None = Field(default=None, description="offset of raw in the footnote text")
+    record_group: str | None = Field(default=None, description="NARA record group number: '242'")
+    publication: str | None = Field(default=None, description="microfilm publication: 'T175', 'M1234'")
+    frame: str | None = Field(default=None, description="microfilm frame(s): '2345-2350'")
+    folio: str | None = Field(default=None, description="Blatt/karta/folio, recto/verso kept: '45-47', '12v'")
+    box: str | None = None
+    folder: str | None = None
+    collection: str | None = Field(default=None, description="collection, papers, Nachlass or fonds name")
+    archive_series: str | None = Field(default=None, description="series within a collection: 'Series 2'")
+    inherited: builtins.list[str] = Field(default_factory=builtins.list,
+                                          description="ibid: the fields copied from the cited antecedent")
 
 
 class Footnote(BaseModel):
@@ -110,6 +120,9 @@ class AuditResult(BaseModel):
     style: str = "auto"
     dangling: list[int] = Field(default_factory=list, description="footnotes with a dangling reference")
     unparsed: list[int] = Field(default_factory=list, description="footnotes with no recognisable citation")
+    problems: list[str] = Field(default_factory=list,
+                                description="numbering gaps, duplicates and notes out of order")
+    source_format: str | None = Field(default=None, description="text, markdown, pdf, docx or tei")
 
     def work(self, work_id: str) -> Work:
         for w in self.works:

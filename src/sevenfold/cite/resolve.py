@@ -6,7 +6,8 @@ Rules, applied in footnote order; nothing is guessed:
   file) seen again is the same work.
 * ``Ibid.`` / ``Idem`` points to the citation before it in the same note, else to the single work of the
   previous note. A previous note with several works, or with none, makes it ``dangling``.
-* ``Name, op. cit.`` points to the most recent earlier work with that author family name.
+* ``Name, op. cit.`` (``a.a.O.``, ``dz. cyt.``, ``указ. соч.``) points to the most recent earlier full citation
+  with that author family name, and inherits from it as ``Ibid.`` does.
 * A short form points to an earlier work: by title (a prefix of the full title, compared loosely) and,
   when only an author is given, to the one earlier work by that author.
 * No candidate, or several different candidates: ``kind = 'dangling'`` with ``reason``.
@@ -21,7 +22,8 @@ from sevenfold.cite.textnorm import fold_key
 def work_key(c: Citation) -> str:
     if c.kind == "archival":
         parts = [c.archive or "", c.fond or "", c.opis or "", c.delo or "", c.signature or "", c.series or "",
-                 c.roll or "", c.item or "", c.reference_code or "", c.locator or ""]
+                 c.roll or "", c.item or "", c.reference_code or "", c.locator or "", c.collection or "",
+                 c.record_group or "", c.archive_series or "", c.box or "", c.folder or ""]
         return "arch:" + "|".join(fold_key(p) for p in parts)
     fam = ",".join(fold_key(p.family) for p in c.authors)
     return f"{c.kind}:{fam}:{fold_key(c.title or c.container or c.raw)}"
@@ -33,9 +35,14 @@ def work_label(c: Citation) -> str:
         for key, val in (("f.", c.fond), ("op.", c.opis), ("d.", c.delo)):
             if val:
                 bits.append(f"{key} {val}")
-        for val in (c.signature, c.series and f"{c.series}, roll {c.roll}", c.item, c.reference_code):
-            if val:
-                bits.append(val)
+        vals: tuple[str | bool | None, ...] = (
+                    c.collection, c.record_group and f"RG {c.record_group}", c.signature,
+                    c.series and (f"{c.series}, roll {c.roll}" if c.roll else c.series),
+                    c.roll and not c.series and f"roll {c.roll}", c.archive_series and f"series {c.archive_series}",
+                    c.box and f"box {c.box}", c.folder and f"folder {c.folder}", c.item, c.reference_code)
+        for part in vals:
+            if isinstance(part, str) and part:
+                bits.append(part)
         return ", ".join(bits) if len(bits) > 1 else bits[0]
     fams = [p.family for p in c.authors]
     who = " and ".join(fams) if len(fams) <= 2 else f"{fams[0]} et al."
@@ -113,6 +120,50 @@ class _Resolver:
         return out
 
 
+# coarse to fine: an Ibid. that names one of these keeps the coarser ones of its antecedent and drops the finer
+ORDER = ("archive", "collection", "record_group", "fond", "opis", "publication", "series", "archive_series",
+         "signature", "delo", "roll", "box", "reference_code", "item", "folder", "volume", "frame", "folio", "list",
+         "pages")
+ORDER_INDEX = {k: i for i, k in enumerate(ORDER)}
+_PAGE_KEYS = {"pages": ("first_page", "last_page")}
+# always taken from the antecedent: what the work is
+WORK_FIELDS = ("author", "authors", "editors", "title", "container", "year", "date", "place", "issue", "country",
+               "csl_type", "quoted_in", "locator")
+
+
+def inherit(c: Citation, ante: Citation) -> None:
+    """Fill an Ibid. from its antecedent: the work, and every locator coarser than the first one it names."""
+    cd, ad = c.__dict__, ante.__dict__  # plain values of the model's own types: no validation needed
+    given = [k for k in ORDER if cd[k] not in (None, "")]
+    # a folio written 'k. 5' or 'l. 5' reads in the antecedent's own system
+    if "folio" in given and "list" not in given and (ad["fond"] or ad["delo"]):
+        cd["list"], cd["folio"] = cd["folio"], None
+        given = [k for k in ORDER if cd[k] not in (None, "")]
+    elif "list" in given and "folio" not in given and not (ad["fond"] or ad["delo"]) and ad["folio"]:
+        cd["folio"] = cd["list"]
+        given.append("folio")
+    cut = min((ORDER_INDEX[k] for k in given), default=len(ORDER))
+    copied: list[str] = []
+    for k in ORDER[:cut]:
+        val = ad[k]
+        if val not in (None, "") and cd[k] in (None, ""):
+            cd[k] = val
+            copied.append(k)
+            for extra in _PAGE_KEYS.get(k, ()):
+                cd[extra] = ad[extra]
+    if not given:
+        cd["first_page"], cd["last_page"] = ad["first_page"], ad["last_page"]
+    for k in WORK_FIELDS:
+        val = ad[k]
+        if val not in (None, "", [], False) and cd[k] in (None, "", [], False):
+            cd[k] = list(val) if isinstance(val, list) else val
+            copied.append(k)
+    if cd["folio"] and not cd["fond"] and ad["list"] and not ad["fond"] and "list" not in given:
+        cd["list"] = cd["folio"]  # Polish archives also report the karta as 'list'
+    cd["inherited"] = copied
+    c.__pydantic_fields_set__.update(copied)
+
+
 def _dangle(c: Citation, reason: str) -> None:
     c.form = c.form or c.kind
     c.kind = "dangling"
@@ -124,8 +175,10 @@ def resolve(footnotes: list[Footnote]) -> list[Work]:
     """Fill ``resolves_to`` (and turn unresolvable references into ``dangling``) in place; the works."""
     r = _Resolver()
     prev_works: list[str] = []  # distinct works of the previous note with citations (or none)
+    prev_last: dict[str, Citation] = {}  # the last citation of each work in the previous note
     for fn in footnotes:
         this: list[str] = []
+        last: dict[str, Citation] = {}
         for c in fn.citations:
             if c.kind in FULL_KINDS:
                 if c.form == "idem" and not c.authors and len(set(prev_works)) == 1:
@@ -137,24 +190,29 @@ def resolve(footnotes: list[Footnote]) -> list[Work]:
             elif c.kind == "ibid":
                 if this:
                     c.resolves_to = this[-1]
+                    inherit(c, last[this[-1]])
                 elif len(set(prev_works)) == 1:
                     c.resolves_to = prev_works[0]
+                    inherit(c, prev_last[prev_works[0]])
                 elif not prev_works:
                     _dangle(c, "ibid: the previous note cites no work")
                 else:
                     _dangle(c, "ibid: the previous note cites several works: " + ", ".join(
                         dict.fromkeys(prev_works)))
             elif c.kind == "op_cit":
-                cands = r.by_author(_families(c))
-                if not cands:
+                # the most recent full citation by this author (op. cit. repeats the last work cited by them)
+                fams = _families(c)
+                hit = next(((w, cit) for w, cit in reversed(r.full_cits[-SCAN_LIMIT:])
+                            if fams and fams <= _families(cit)), None)
+                if hit is None:
+                    cands = r.by_author(fams)
+                    hit = (cands[-1], cands[-1].citation) if cands and cands[-1].citation is not None else None
+                if hit is None:
                     _dangle(c, f"op. cit.: no earlier full citation by {c.author}")
                 else:
-                    # the most recent work by this author, unless the author has several works cited
-                    distinct = list(dict.fromkeys(w.id for w in cands))
-                    if len(distinct) == 1:
-                        c.resolves_to = distinct[0]
-                    else:
-                        _dangle(c, f"op. cit.: {c.author} has several earlier works: {', '.join(distinct)}")
+                    c.resolves_to = hit[0].id
+                    inherit(c, hit[1])
+                    c.authors = list(hit[1].authors)
             elif c.kind == "short":
                 fams = _families(c)
                 cands = r.by_title(c.title, fams) if c.title else r.by_author(fams)
@@ -168,9 +226,11 @@ def resolve(footnotes: list[Footnote]) -> list[Work]:
                     _dangle(c, f"short form: several earlier works match: {', '.join(distinct)}")
             if c.resolves_to:
                 this.append(c.resolves_to)
+                last[c.resolves_to] = c
         for wid in dict.fromkeys(this):
             r.by_id[wid].footnotes.append(fn.n)
         prev_works = this if fn.citations else []
+        prev_last = last
     return r.works
 
 

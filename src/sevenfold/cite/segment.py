@@ -16,7 +16,8 @@ ABBREVIATIONS = frozenset(
     """p pp ll l ff f op d ed eds tr trans transl vol vols no nos ch chap kn t v ob gg g st mr mrs dr
     ill mich mass calif conn wis ind pa fla tex va md wash jan feb mar apr jun jul aug sep sept oct nov dec
     al cf vs etc ibid ib e i eg ie nr s ser rev repr comp ibid esp fol fols col cols fig figs pt pts sec
-    vyp izd red sost ref t ст стр с л лл д оп ф тт вып изд ред сост гг г им арк спр""".split()  # noqa: SIM905
+    vyp izd red sost ref t ст стр с л лл д оп ф тт вып изд ред сост гг г им арк спр
+    abt pol zesp sygn bl bll frs fr bd hg hrsg vgl wyd oprac dept div sekt kk rg reg mf""".split()  # noqa: SIM905
 )
 # "Ibid." ends a sentence ("Ibid. See also ..." is two segments), so it is not an abbreviation here.
 ABBREVIATIONS = ABBREVIATIONS - {"ibid", "ib"}

@@ -8,6 +8,7 @@ original text (raw citations are always cut from the original).
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _FOLD = {
     "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "\u0060": "'",
@@ -26,12 +27,16 @@ _SUP = {c: str(i) for i, c in enumerate(SUPERSCRIPT_DIGITS)}
 
 def match_view(text: str) -> str:
     """Same length as ``text``; typographic punctuation folded to ASCII."""
+    if text.isascii() and "\t" not in text and "`" not in text:
+        return text  # nothing to fold (the common case, checked in C)
     return text.translate(_TABLE)
 
 
 def normalize_input(text: str) -> str:
     """NFC, newlines unified. Applied once to every input text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    # a page break (pdftotext writes a form feed) is a line break: it never hides the note after it
+    text = text.replace("\f", "\n").replace("\v", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     return unicodedata.normalize("NFC", text)
 
 
@@ -39,6 +44,7 @@ def superscript_to_int(s: str) -> int:
     return int("".join(_SUP[c] for c in s))
 
 
+@lru_cache(maxsize=65536)
 def fold_key(s: str) -> str:
     """A loose comparison key: ASCII-ish, case-folded, punctuation dropped, spaces collapsed."""
     from anyascii import anyascii

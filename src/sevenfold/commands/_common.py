@@ -1,18 +1,27 @@
-"""Shared CLI pieces: the --db option, consoles, and loading a case from a file or the store."""
+"""Shared CLI pieces: the --db option, consoles, quiet mode, standard streams, and loading a case.
+
+Only Typer, Rich and light sevenfold modules are imported here: every command module imports this
+file, so anything heavy (the case model, the store, SciPy...) is imported inside the functions.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from sevenfold.model import Case, load_case
+if TYPE_CHECKING:
+    from sevenfold.model import Case
 
-console = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+# emoji=False: ":name:" in case text stays as written (and rich's emoji table is never loaded)
+console = Console(highlight=False, soft_wrap=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
+
+STDIO = "-"  # names standard input (where a file is read) or standard output (where one is written)
 
 DbOption = Annotated[
     str | None,
@@ -25,7 +34,37 @@ DbOption = Annotated[
     ),
 ]
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables "
+                                          "(errors too: {\"error\": ..., \"problems\": [...]}).")]
+
+_quiet = False
+
+
+def set_quiet(value: bool) -> None:
+    """--quiet: the human-readable output (stdout tables, stderr notes and progress) is dropped;
+    errors, --json output and data written to standard output are not."""
+    global _quiet
+    _quiet = value
+    console.quiet = value
+    err.quiet = value
+
+
+def is_quiet() -> bool:
+    return _quiet
+
+
+def stdout_console(**kwargs: Any) -> Console:
+    """A fresh stdout Console that honours --quiet."""
+    kwargs.setdefault("quiet", _quiet)
+    kwargs.setdefault("emoji", False)
+    return Console(**kwargs)
+
+
+def cli_actor() -> str:
+    """The audit-log actor of a CLI command (imported lazily: the store module loads SQLAlchemy)."""
+    from sevenfold.store.audit import cli_actor as _actor
+
+    return _actor()
 
 
 def open_store(db: str | None):  # type: ignore[no-untyped-def]
@@ -35,17 +74,91 @@ def open_store(db: str | None):  # type: ignore[no-untyped-def]
 
 
 def looks_like_file(ref: str) -> bool:
+    if ref == STDIO:
+        return True
     p = Path(ref)
     return p.suffix.lower() in {".yaml", ".yml", ".json"} or p.exists()
 
 
+def load_case_file(ref: str | Path) -> Case:
+    """A case file, or '-' for a case (YAML or JSON) on standard input."""
+    from sevenfold.model import load_case, loads_case
+
+    if str(ref) == STDIO:
+        return loads_case(read_stdin_text(), "<stdin>")
+    return load_case(ref)
+
+
+def read_stdin_bytes() -> bytes:
+    """Standard input, with the same size limit as a file (SEVENFOLD_LIMIT_FILE_BYTES)."""
+    from sevenfold import limits
+    from sevenfold.errors import LimitExceeded
+
+    maximum = limits.current().file_bytes
+    raw = getattr(sys.stdin, "buffer", None)  # a text-only stream (tests, embedding) has no buffer
+    data = raw.read(maximum + 1) if raw is not None else sys.stdin.read(maximum + 1).encode("utf-8")
+    if len(data) > maximum:
+        raise LimitExceeded("file_bytes", f"more than {maximum}", maximum, "<stdin>")
+    return data
+
+
+def read_stdin_text() -> str:
+    """Standard input as UTF-8 text (a BOM is dropped), size-limited like a file."""
+    from sevenfold.errors import InputError
+
+    try:
+        return read_stdin_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"<stdin>: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+
+
 def load_case_ref(ref: str, db: str | None) -> Case:
-    """A case file path, or the id of a case in the store."""
+    """A case file path ('-' for standard input), or the id of a case in the store."""
     if looks_like_file(ref):
-        return load_case(ref)
+        return load_case_file(ref)
     with open_store(db) as store:
         return store.load_case(ref)
 
 
+def write_output(out: Path | str | None, text: str) -> bool:
+    """Write ``text`` to ``out`` atomically, or to standard output when ``out`` is None or '-'.
+
+    Returns True when it went to a file (so the caller may say 'wrote FILE' on stderr)."""
+    if out is None or str(out) == STDIO:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return False
+    from sevenfold.fileio import write_atomic
+
+    write_atomic(Path(out), text)
+    return True
+
+
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+class stdin_file:
+    """``with stdin_file(path, ".json") as p:`` — ``p`` is ``path``, or for '-' a temporary file holding
+    standard input (size-limited like a file), so readers that take a path accept '-' too."""
+
+    def __init__(self, path: Path | str, suffix: str = "") -> None:
+        self.path, self.suffix = Path(path), suffix
+        self._tmp: Path | None = None
+
+    def __enter__(self) -> Path:
+        if str(self.path) != STDIO:
+            return self.path
+        import tempfile
+
+        data = read_stdin_bytes()
+        suffix = ".parquet" if data[:4] == b"PAR1" else self.suffix  # a Parquet table is known by its magic
+        fh = tempfile.NamedTemporaryFile(prefix="sevenfold-stdin-", suffix=suffix, delete=False)
+        with fh:
+            fh.write(data)
+        tmp = self._tmp = Path(fh.name)
+        return tmp
+
+    def __exit__(self, *exc: object) -> None:
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)

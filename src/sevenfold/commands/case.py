@@ -14,14 +14,16 @@ from rich.text import Text
 from sevenfold.commands._common import (
     DbOption,
     JsonOption,
+    cli_actor,
     console,
     err,
+    load_case_file,
     load_case_ref,
     open_store,
     print_json,
+    write_output,
 )
-from sevenfold.errors import CaseValidationError, InputError
-from sevenfold.store.audit import cli_actor
+from sevenfold.errors import CaseValidationError
 
 
 def _cells(*values: object) -> list[Text]:
@@ -41,27 +43,39 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
 
 
-def init(db: DbOption = None) -> None:
-    """Create (or migrate) the store.
+def init(db: DbOption = None, json_out: JsonOption = False) -> None:
+    """Create (or migrate) the store. The store URL is printed with any password masked.
 
     Example: sevenfold init --db team.db
     """
     with open_store(db) as store:
-        console.print(f"store ready: {store.url} (schema up to date)")
+        url = masked_url(store.url)
+    if json_out:
+        print_json({"store": url, "ready": True})
+        return
+    console.print(f"store ready: {escape(url)} (schema up to date)")
+
+
+def masked_url(url: str) -> str:
+    """A store URL fit to print: any password (in the credentials or the query) is replaced by ***."""
+    import re
+
+    from sevenfold.store.engine import redact
+
+    return re.sub(r"(?i)([?&]password=)[^&]*", r"\1***", redact(url))
 
 
 def validate(
-    file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON) in the sevenfold/1 format.")],
+    file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON) in the sevenfold/1 format; "
+                                         "'-' for standard input.")],
     json_out: JsonOption = False,
 ) -> None:
     """Check a case file; exit 0 when valid, 2 with one message per problem otherwise.
 
     Example: sevenfold validate zarubin-1937.yaml
     """
-    from sevenfold.model import load_case
-
     try:
-        case = load_case(file)
+        case = load_case_file(file)
     except CaseValidationError as exc:
         if json_out:
             print_json({"valid": False, "problems": [p.__dict__ for p in exc.problems]})
@@ -77,65 +91,88 @@ def validate(
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON) to import.")],
+    file: Annotated[Path, typer.Argument(help="Case file (YAML or JSON) to import; '-' for standard input.")],
     replace: Annotated[bool, typer.Option("--replace", help="Overwrite a case with the same id.")] = False,
+    owner: Annotated[list[str] | None, typer.Option(
+        "--owner", help="Web user to grant the imported case to (repeatable); admins see every case anyway.")] = None,
     db: DbOption = None,
+    json_out: JsonOption = False,
 ) -> None:
     """Import a case file into the store, as one transaction (all or nothing).
 
-    Example: sevenfold import zarubin-1937.yaml --db cases.db
+    Example: sevenfold import zarubin-1937.yaml --db cases.db --owner alice
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from sevenfold.model import load_case
-
     with err.status(f"reading {file}"):
-        case = load_case(file)
+        case = load_case_file(file)
     for w in case.warnings():
         err.print(f"warning: {w}", markup=False)
     with open_store(db) as store:
+        if owner:
+            from sevenfold.store import accounts
+
+            for user in owner:
+                accounts.get_user(store, user)  # an unknown user refuses the import before anything is stored
         show_bar = len(case.reports) >= 20_000
         with Progress(TextColumn("importing"), BarColumn(), TextColumn("{task.completed}/{task.total} reports"),
                       TimeElapsedColumn(), console=err, disable=not show_bar, transient=True) as bar:
             task = bar.add_task("import", total=len(case.reports))
             revision = store.import_case(case, replace=replace, progress=lambda n: bar.advance(task, n),
                                          actor=cli_actor())
+        for user in owner or []:
+            _grant(store, user, case.id)
+    n_claims = sum(len(r.claims) for r in case.reports)
+    if json_out:
+        print_json({"case": case.id, "revision": revision, "reports": len(case.reports), "claims": n_claims,
+                    "warnings": case.warnings(), "owners": list(owner or [])})
+        return
     console.print(f"imported case {case.id!r} (revision {revision}): {len(case.reports)} reports, "
-                  f"{sum(len(r.claims) for r in case.reports)} claims")
+                  f"{n_claims} claims" + (f"; granted to {', '.join(owner)}" if owner else ""))
+
+
+def _grant(store, username: str, case_id: str) -> None:  # type: ignore[no-untyped-def]
+    from sevenfold.store import accounts
+
+    accounts.grant(store, case_id, username, "owner", actor=cli_actor())
 
 
 def export(
     case_id: Annotated[str, typer.Argument(help="Case id in the store.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="yaml | json (and stix | csl | ftm | csv | parquet "
                                      "when the interop extra is installed).")] = "yaml",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default: stdout).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file, or folder for csv/parquet "
+                                             "(default or '-': stdout for yaml, json, stix, csl, ftm).")] = None,
     db: DbOption = None,
+    json_out: Annotated[bool, typer.Option("--json", help="With --out FILE: print what was written as JSON "
+                                           "(errors as JSON too).")] = False,
+    raw_cells: Annotated[bool, typer.Option("--raw-cells", help="csv: write cells as they are (default: a text "
+                                            "cell starting with = + - @, tab or CR gets a leading ', so a "
+                                            "spreadsheet does not run it as a formula).")] = False,
 ) -> None:
     """Export a stored case (round-trips through `sevenfold import`).
 
     Example: sevenfold export zarubin-1937 --format json --out zarubin.json
     """
-    from sevenfold.fileio import write_atomic
-    from sevenfold.model import dump_case
+    from sevenfold.api import TEXT_EXPORT_FORMATS
+    from sevenfold.api import export as export_library
 
     with open_store(db) as store:
         case = store.load_case(case_id)
-    if fmt in ("yaml", "json"):
-        text = dump_case(case, fmt)
-        if out is None:
-            typer.echo(text, nl=False)
-        else:
-            write_atomic(out, text)
-            err.print(f"wrote {out}")
+    if fmt in TEXT_EXPORT_FORMATS or out is None or str(out) == "-":
+        # text formats go through write_output: '-' or no --out is stdout, a file is written atomically
+        if write_output(out, str(export_library(case, fmt))):
+            _wrote(out, case.id, fmt, json_out)
         return
-    try:
-        from sevenfold.interop import export_case
-    except ImportError:
-        raise InputError(f"unknown export format {fmt!r}; use yaml or json") from None
-    if out is None:
-        raise InputError(f"--format {fmt} needs --out FILE")
-    export_case(case, fmt, out)
-    err.print(f"wrote {out}")
+    export_library(case, fmt, out, raw_cells=raw_cells)
+    _wrote(out, case.id, fmt, json_out)
+
+
+def _wrote(out: Path | None, case_id: str, fmt: str, json_out: bool) -> None:
+    if json_out:
+        print_json({"case": case_id, "format": fmt, "out": str(out)})
+    else:
+        err.print(f"wrote {escape(str(out))}")
 
 
 def list_(db: DbOption = None, json_out: JsonOption = False) -> None:
@@ -179,6 +216,8 @@ def show(
         console.print(f"[bold]Question:[/] {escape(case.case.question)}")
     if case.case.as_of:
         console.print(f"[bold]As of:[/] {case.case.as_of}")
+    if case.case.note:
+        console.print(f"[bold]Note:[/] {escape(case.case.note)}")
     t = Table("hypothesis", "statement", "prior", "deception by", title="Hypotheses")
     for h in case.hypotheses:
         t.add_row(*_cells(h.id, h.statement, "" if h.prior is None else f"{h.prior:.2f}", h.deception_by or ""))
@@ -192,6 +231,12 @@ def show(
         text = r.text if len(r.text) <= 90 else r.text[:87] + "…"
         t.add_row(*_cells(r.id, r.source, r.date or "", r.modality, text))
     console.print(t)
+    noted = [r for r in case.reports if r.note or r.date_note]
+    if noted:  # the caveats: what the encoder says about a report and its date
+        t = Table("report", "date", "date note", "note", title="Report notes")
+        for r in noted:
+            t.add_row(*_cells(r.id, r.date or "undated", r.date_note, r.note))
+        console.print(t)
     # a burned source must not look clean (review finding, session 6): burns, outcomes and aliases too
     if case.burns:
         t = Table("burn", "source", "since", "actor", "note", title="Burns (compromised sources)")
@@ -213,7 +258,8 @@ def show(
         console.print(t)
 
 
-def schema() -> None:
+def schema(json_out: Annotated[bool, typer.Option("--json", help="The schema is JSON already; errors as "
+                                                   "JSON too.")] = False) -> None:
     """Print the JSON Schema of the sevenfold/1 case format.
 
     Example: sevenfold schema > sevenfold-1.schema.json
@@ -227,16 +273,27 @@ def assess(
     case_ref: Annotated[str, typer.Argument(help="Case id in the store, or a case file (YAML/JSON).")],
     db: DbOption = None,
     json_out: JsonOption = False,
+    allow_unknown: Annotated[bool, typer.Option(
+        "--allow-unknown", help="Assess even when an unknown key stands where as_of belongs (asof, as-of).")] = False,
+    exclude: Annotated[list[str] | None, typer.Option(
+        "--exclude", help="Re-assess without this report, source (all it reported or relayed) or origin; "
+                          "repeatable.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Re-assess as of this date (YYYY, YYYY-MM or YYYY-MM-DD) instead of the case's as_of.")] = None,
 ) -> None:
     """Assess a case: ranked hypotheses, source grades, origins, linchpins, what to verify next, alerts.
 
     Example: sevenfold assess zarubin-1937 --json
+    Example: sevenfold assess internal-threat-1937 --as-of 1937 --exclude kuromiya
     """
+    from sevenfold.model.keys import check_assessable
     from sevenfold.pipeline import run_assessment
     from sevenfold.render import render_assessment
 
     case = load_case_ref(case_ref, db)
-    result = run_assessment(case)
+    for w in check_assessable(case, allow_unknown):
+        err.print(f"warning: {w}", markup=False)
+    result = run_assessment(case, exclude=exclude or (), as_of=as_of)
     if json_out:
         print_json(result.to_json_dict())
         return
@@ -246,6 +303,7 @@ def assess(
 def demo(
     db: DbOption = None,
     report_dir: Annotated[Path | None, typer.Option("--report-dir", help="Also write HTML reports here.")] = None,
+    json_out: JsonOption = False,
 ) -> None:
     """The main job on the bundled seed cases: load them into the store, assess, print verdicts.
 
@@ -257,24 +315,34 @@ def demo(
     from sevenfold.render import render_assessment
 
     paths = bundled_case_paths()
+    summary: list[dict[str, object]] = []
     with open_store(db) as store:
-        console.print(f"[dim]store: {store.url}[/]")
+        if not json_out:
+            console.print(f"[dim]store: {escape(masked_url(store.url))}[/]")
         for path in paths:
             case = load_case(path)
             store.import_case(case, replace=True, actor=cli_actor())
             stored = store.load_case(case.id)
             result = run_assessment(stored)
-            render_assessment(result, console)
+            if json_out:
+                summary.append({"case": stored.id, "top": result.top, "confidence": result.confidence})
+            else:
+                render_assessment(result, console)
             if report_dir is not None:
-                _write_report(stored, result, report_dir)
+                _write_report(stored, result, report_dir, quiet=json_out)
+    if json_out:
+        print_json({"store": masked_url(store.url), "cases": summary})
 
 
-def _write_report(case, result, report_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def _write_report(case, result, report_dir: Path, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
     try:
         from sevenfold.report import render_report
     except ImportError:
         err.print("reports need the report extra: pip install 'sevenfold[report]'")
         return
     report_dir.mkdir(parents=True, exist_ok=True)
-    out = render_report(case, result, "html", report_dir / f"{case.id}.html")
-    console.print(f"report: {out}")
+    from sevenfold.fileio import safe_child
+
+    out = render_report(case, result, "html", safe_child(report_dir, f"{case.id}.html"))
+    if not quiet:
+        console.print(f"report: {out}")

@@ -7,15 +7,26 @@ transaction: the case is read, extended, validated and written back, or left exa
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from sevenfold.commands._common import DbOption, JsonOption, console, err, load_case_ref, open_store, print_json
+from sevenfold.commands._common import (
+    DbOption,
+    JsonOption,
+    cli_actor,
+    console,
+    err,
+    load_case_ref,
+    open_store,
+    print_json,
+    stdin_file,
+    write_output,
+)
 from sevenfold.errors import InputError
-from sevenfold.store.audit import cli_actor
 
 
 def register(app: typer.Typer) -> None:
@@ -29,8 +40,10 @@ def register(app: typer.Typer) -> None:
 def report(
     case_ref: Annotated[str, typer.Argument(metavar="CASE_OR_FILE", help="Case id in the store, or a case file.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="html (self-contained page) or pdf.")] = "html",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default CASE.html / CASE.pdf).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default CASE.html / CASE.pdf; "
+                                             "'-' for standard output).")] = None,
     db: DbOption = None,
+    json_out: JsonOption = False,
 ) -> None:
     """Write a self-contained HTML or PDF report: bottom line, hypotheses, ACH matrix, provenance,
     sources, linchpins, what to verify next, alerts and the evidence with citations.
@@ -45,8 +58,21 @@ def report(
     case = load_case_ref(case_ref, db)
     with err.status(f"assessing {case.id}"):
         result = run_assessment(case)
+    if out is not None and str(out) == "-":
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="sevenfold-report-") as tmp, err.status(f"rendering {fmt}"):
+            data = render_report(case, result, fmt, Path(tmp) / f"report.{fmt}").read_bytes()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
     with err.status(f"rendering {fmt}"):
-        path = render_report(case, result, fmt, out or Path(f"{case.id}.{fmt}"))
+        from sevenfold.fileio import safe_child
+
+        path = render_report(case, result, fmt, out or safe_child(".", f"{case.id}.{fmt}"))
+    if json_out:
+        print_json({"case": case.id, "format": fmt, "out": str(path), "top": result.top})
+        return
     console.print(f"wrote {escape(str(path))}")
 
 
@@ -67,7 +93,8 @@ def import_stix(
     """
     from sevenfold.interop.stix import import_stix as _import
 
-    result = _import(file, case_id=case_id)
+    with stdin_file(file, ".json") as path:
+        result = _import(path, case_id=case_id)
     summary: dict[str, Any] = {"case": result.case.id, "mapped": result.mapped, "unmapped": result.unmapped,
                                "warnings": result.warnings, "reports": len(result.case.reports),
                                "sources": len(result.case.sources)}
@@ -81,20 +108,25 @@ def import_stix(
 
 
 def _write_case_file(case: Any, out: Path) -> None:
-    from sevenfold.interop._io import write_atomic
     from sevenfold.model import dump_case
 
-    write_atomic(out, dump_case(case, "json" if out.suffix.lower() == ".json" else "yaml"))
+    write_output(out, dump_case(case, "json" if out.suffix.lower() == ".json" else "yaml"))
 
 
 def _print_summary(summary: dict[str, Any], json_out: bool, headline: str, warnings: list[str]) -> None:
+    """The summary on stdout, or on stderr when the case itself went to stdout (--out -)."""
+    to_stdout = summary.get("out") != "-"
     if json_out:
-        print_json(summary)
+        if to_stdout:
+            print_json(summary)
+        else:
+            err.print_json(data=summary)
         return
-    console.print(escape(headline))
+    out = console if to_stdout else err
+    out.print(escape(headline))
     for key, value in summary.items():
         if key not in ("warnings", "case") and value not in ({}, [], None):
-            console.print(f"  {key}: {escape(str(value))}")
+            out.print(f"  {key}: {escape(str(value))}")
     for w in warnings:
         err.print(f"warning: {escape(w)}")
 
@@ -141,7 +173,8 @@ def import_csl(
     from sevenfold.interop.csl import import_csl as _import
 
     def extend(c: Any) -> tuple[Any, dict[str, Any]]:
-        r = _import(file, c)
+        with stdin_file(file, ".json") as path:
+            r = _import(path, c)
         return r.case, {"case": r.case.id, "documents_added": r.documents_added}
 
     _, summary = _extend_case(case, out, db, extend)
@@ -163,7 +196,8 @@ def import_table(
     from sevenfold.interop.tables import import_table as _import
 
     def extend(c: Any) -> tuple[Any, dict[str, Any]]:
-        r = _import(file, c)
+        with stdin_file(file, ".csv") as path:
+            r = _import(path, c)
         return r.case, {"case": r.case.id, "reports_added": len(r.reports_added), "claims_added": r.claims_added,
                         "claims_already_present": r.claims_skipped,
                         "sources_created": r.sources_created, "documents_created": r.documents_created}
@@ -187,7 +221,8 @@ def import_ftm(
     from sevenfold.interop.ftm import import_ftm as _import
 
     def extend(c: Any) -> tuple[Any, dict[str, Any]]:
-        r = _import(file, c)
+        with stdin_file(file, ".json") as path:
+            r = _import(path, c)
         return r.case, {"case": r.case.id, "sources_added": r.sources_added,
                         "documents_added": r.documents_added, "unmapped": r.unmapped}
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from sevenfold.commands._common import DbOption, JsonOption, console, err, open_store, print_json
+from sevenfold.commands._common import DbOption, JsonOption, console, err, open_store, print_json, stdin_file
 
 
 def register(app: typer.Typer) -> None:
@@ -58,11 +58,15 @@ def check(
 
 
 def backup(
-    file: Annotated[Path, typer.Argument(help="Backup file to write (replaced atomically if it exists).")],
+    file: Annotated[Path, typer.Argument(help="Backup file to write (replaced atomically if it exists); "
+                                         "'-' for standard output.")],
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """Back up the whole store (cases, accounts, audit log) to FILE while others keep working.
+
+    FILE may not be the live store, another database in use, a device or a pipe. A file it replaces
+    keeps its mode; a new one is readable by its owner only (it holds password hashes).
 
     SQLite: an SQLite file made with the online backup API. PostgreSQL: a gzip-compressed logical
     dump (sevenfold-dump/1) that restores into PostgreSQL or SQLite.
@@ -71,6 +75,18 @@ def backup(
     """
     from sevenfold.store.maintenance import backup_store
 
+    if str(file) == "-":  # made in a temporary file, then copied to standard output; the summary to stderr
+        import shutil
+        import sys
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="sevenfold-backup-") as tmp, open_store(db) as store:
+            info = backup_store(store, Path(tmp) / "backup")
+            with open(info.path, "rb") as fh:
+                shutil.copyfileobj(fh, sys.stdout.buffer)
+            sys.stdout.flush()
+        err.print(f"backed up {info.cases} case(s) to standard output ({info.kind}, {info.bytes:,} bytes)")
+        return
     with open_store(db) as store:
         info = backup_store(store, file)
     if json_out:
@@ -82,21 +98,25 @@ def backup(
 
 
 def restore(
-    file: Annotated[Path, typer.Argument(help="A backup made by `sevenfold backup` (SQLite file or dump).")],
+    file: Annotated[Path, typer.Argument(help="A backup made by `sevenfold backup` (SQLite file or dump); "
+                                         "'-' for standard input.")],
     force: Annotated[bool, typer.Option("--force", help="Replace a store that already holds cases.")] = False,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
     """Restore a store from a backup, as one transaction; refuses to overwrite cases without --force.
 
-    The restored store is checked (`sevenfold check`) afterwards; exit 1 if that check fails.
+    Before anything is written, every case in the backup is validated as `sevenfold import` validates
+    a new case, and the backup's audit chain and the state bound to it are checked: the first problem
+    refuses the whole backup (exit 2). The restored store is checked (`sevenfold check`) afterwards;
+    exit 1 if that check fails.
 
     Example: sevenfold restore cases-2026-11-29.db --db cases.db --force
     """
     from sevenfold.store.maintenance import check_store, restore_store
 
-    with open_store(db) as store:
-        rows = restore_store(store, file, force=force)
+    with stdin_file(file, ".backup") as path, open_store(db) as store:
+        rows = restore_store(store, path, force=force)
     with open_store(db) as store:
         report = check_store(store, deep=False)
     if json_out:

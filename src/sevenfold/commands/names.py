@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sevenfold.commands._common import DbOption, JsonOption, console, err, load_case_ref, print_json
+from sevenfold.commands._common import DbOption, JsonOption, console, err, load_case_ref, print_json, stdin_file
 from sevenfold.errors import InputError
 
 names_app = typer.Typer(
@@ -67,7 +68,19 @@ def _matcher(aliases: Path | None, threshold: float | None, case_file: Path | No
     return NameMatcher(table, DEFAULT_THRESHOLD if threshold is None else threshold)
 
 
-def _atomic_csv(path: Path, header: list[str], rows: Iterator[list[object]]) -> None:
+def _atomic_csv(path: Path, header: list[str], rows: Iterator[list[object]], raw_cells: bool = False) -> None:
+    """Write a CSV atomically; text cells a spreadsheet would run as formulas get a leading ' unless
+    ``raw_cells`` (sevenfold.spreadsheet)."""
+    if not raw_cells:
+        from sevenfold.spreadsheet import safe_row
+
+        rows = (safe_row(row) for row in rows)
+    if str(path) == "-":  # standard output
+        writer = csv.writer(sys.stdout)
+        writer.writerow(header)
+        writer.writerows(rows)
+        sys.stdout.flush()
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
@@ -106,11 +119,15 @@ def _read_pairs(path: Path) -> tuple[list[str], list[str]]:
 def match(
     a: Annotated[str | None, typer.Argument(help="First name (any script).")] = None,
     b: Annotated[str | None, typer.Argument(help="Second name (any script).")] = None,
-    pairs: Annotated[Path | None, typer.Option("--pairs", help="CSV with columns a,b to score in batch.")] = None,
+    pairs: Annotated[Path | None, typer.Option("--pairs", help="CSV with columns a,b to score in batch "
+                                               "('-' for standard input).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Batch output CSV: a,b,score,match.")] = None,
     threshold: ThresholdOption = None,
     aliases: AliasFileOption = None,
     case_file: Annotated[Path | None, typer.Option("--case", help="Use this case's aliases too.")] = None,
+    raw_cells: Annotated[bool, typer.Option("--raw-cells", help="Write --out cells as they are (default: a cell "
+                                            "starting with = + - @, tab or CR gets a leading ', so a "
+                                            "spreadsheet does not run it as a formula).")] = False,
     json_out: JsonOption = False,
 ) -> None:
     """Do two names (any script, any romanisation) name the same person or place?
@@ -127,14 +144,17 @@ def match(
                 raise InputError("names match: give either two names or --pairs, not both")
             if out is None:
                 raise InputError("names match --pairs needs --out OUT.csv")
-            left, right = _read_pairs(pairs)
+            with stdin_file(pairs, ".csv") as pairs_path:  # '-': standard input
+                left, right = _read_pairs(pairs_path)
             scores, decided = matcher.match_pairs(left, right)
             _atomic_csv(out, ["a", "b", "score", "match"],
                         ([x, y, f"{s:.4f}", "true" if d else "false"]
-                         for x, y, s, d in zip(left, right, scores, decided, strict=True)))
+                         for x, y, s, d in zip(left, right, scores, decided, strict=True)), raw_cells)
             n_match = int(decided.sum())
             summary = {"pairs": len(left), "matches": n_match, "out": str(out), "threshold": matcher.threshold}
-            if json_out:
+            if json_out and str(out) == "-":  # the scores went to stdout: the summary goes to stderr
+                err.print_json(data=summary)
+            elif json_out:
                 print_json(summary)
             else:
                 err.print(f"scored {len(left)} pairs, {n_match} matches at {matcher.threshold:.2f} → {out}")
@@ -216,8 +236,15 @@ def dedupe(
     from sevenfold.names import dedupe_records
     from sevenfold.names.dedupe import read_records_csv
 
+    try:
+        import duckdb  # noqa: F401
+        import splink  # noqa: F401
+    except ImportError as exc:
+        raise InputError(f"names dedupe needs the 'names' extra ({exc.name} is not installed): "
+                         "pip install 'sevenfold[names]'") from None
     with _warnings_to_stderr():
-        rows = read_records_csv(records)
+        with stdin_file(records, ".csv") as records_path:  # '-': standard input
+            rows = read_records_csv(records_path)
         with err.status(f"training and predicting on {len(rows)} records ({backend})"):
             res = dedupe_records(rows, backend=backend, threshold=threshold, chart_path=chart, model_path=model)
     if out is not None:

@@ -3,32 +3,34 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sevenfold.commands._common import DbOption, JsonOption, load_case_ref, open_store, print_json
-from sevenfold.errors import InputError
-from sevenfold.model import Case
-from sevenfold.provenance import (
-    RULES,
-    BurnImpact,
-    OriginRules,
-    burn_source,
-    detect_copy_pairs,
-    make_burn,
-    origin_groups,
-    provenance_alerts,
-    unburn,
+from sevenfold.commands._common import (
+    DbOption,
+    JsonOption,
+    cli_actor,
+    load_case_ref,
+    open_store,
+    print_json,
+    stdout_console,
 )
-from sevenfold.store.audit import cli_actor
+from sevenfold.errors import InputError
+
+if TYPE_CHECKING:  # the provenance stages load SciPy and networkx: imported inside the commands
+    from sevenfold.provenance import BurnImpact
+
+# sevenfold.provenance.RULES, spelled out so that --help does not import the stages
+# (tests/cli/test_startup.py checks that the two agree)
+RULE_NAMES = ("derived_from", "via", "document", "copying", "text")
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    return stdout_console(highlight=False, soft_wrap=False)
 
 
 def _cells(*values: object) -> list[Text]:
@@ -68,7 +70,7 @@ def register(app: typer.Typer) -> None:
         detect_copies: bool = typer.Option(
             False, "--detect-copies", help="Run fusion's copy detection (Accu-Copy) on the case's claims."),
         without: list[str] = typer.Option(
-            [], "--without", help=f"Switch an origin rule off (repeatable): {', '.join(RULES)}."),
+            [], "--without", help=f"Switch an origin rule off (repeatable): {', '.join(RULE_NAMES)}."),
         copy_threshold: float = typer.Option(0.5, "--copy-threshold", min=0.0, max=1.0,
                                              help="Copy probability at or above which copied claims join."),
         text_ratio: float = typer.Option(90.0, "--text-ratio", min=0.0, max=100.0,
@@ -80,22 +82,22 @@ def register(app: typer.Typer) -> None:
 
         Example: sevenfold provenance src/sevenfold/data/zarubin-1937.yaml --without via --json
         """
+        from sevenfold.api import origins as library_origins
+        from sevenfold.provenance import RULES
+
         unknown = sorted(set(without) - set(RULES))
         if unknown:
             raise InputError(f"--without: unknown rule {', '.join(unknown)}; rules are {', '.join(RULES)}")
-        rules = OriginRules(copy_threshold=copy_threshold, text_ratio=text_ratio,
-                            **{rule: False for rule in without})
         case = load_case_ref(case_or_file, db)
-        pairs: list[Any] | None = _read_copies(copies) if copies is not None else None
-        if detect_copies:
-            pairs = (pairs or []) + detect_copy_pairs(case, copy_threshold)
-        origins = origin_groups(case, pairs, rules)
-        alerts = provenance_alerts(case, origins)
+        found = library_origins(case, copy_pairs=_read_copies(copies) if copies is not None else None,
+                                detect_copies=detect_copies, without=without, copy_threshold=copy_threshold,
+                                text_ratio=text_ratio)
+        origins, alerts, warnings = found.origins, found.alerts, found.warnings
         if as_json:
-            print_json({"case": case.id, "as_of": case.case.as_of,
-                         "origins": [o.model_dump(mode="json") for o in origins],
-                         "alerts": [a.model_dump(mode="json") for a in alerts]})
+            print_json(found.to_json_dict())
             return
+        for w in warnings:
+            Console(stderr=True, highlight=False, soft_wrap=True).print(f"warning: {w}", markup=False)
         console = _console()
         n_reports = sum(len(o.reports) for o in origins)
         table = Table(title=Text(f"{case.id}: {n_reports} reports in {len(origins)} independent origins"),
@@ -106,6 +108,8 @@ def register(app: typer.Typer) -> None:
         for o in origins:
             table.add_row(*_cells(o.id, ", ".join(o.reports), "\n".join(o.why)))
         console.print(table)
+        for note in found.read_in:
+            console.print(Text(f"read together, kept apart: {note}"))
         if not alerts:
             console.print("No provenance alerts.")
             return
@@ -133,24 +137,30 @@ def register(app: typer.Typer) -> None:
 
         Example: sevenfold burn zarubin-1937 zarubin --since 1936-09 --actor german-intelligence
         """
+        from sevenfold.pipeline import what_if
+        from sevenfold.workspace import Workspace
+
         with open_store(db) as store:
-            case, revision = store.load_case_with_revision(case_id)
-            _, impact = burn_source(case, source, since, actor, note)
-            burn = impact.burn
-
-            def add(c: Case) -> Case:
-                # re-made on the stored case: the id stays free even if the case changed meanwhile
-                fresh = make_burn(c, burn.source, burn.since, burn.actor, burn.note, burn.recorded_at)
-                return c.model_copy(update={"burns": [*c.burns, fresh]})
-
-            stored, new_revision = store.update_case(case_id, add, expected_revision=revision,
-                                                           actor=cli_actor(), action="burn")
+            ws = Workspace(store, actor=cli_actor())
+            case, _ = ws.load(case_id)
+            stored, new_revision, found = ws.burn(case_id, source, since, burn_actor=actor, note=note)
+            impact = cast("BurnImpact", found)  # computed: impact=True
+            change = what_if(case, source=source, since=impact.burn.since, actor=actor)
+        summary = change.model_dump(mode="json", exclude={"before", "after"})
         if as_json:
-            print_json({**impact.to_json_dict(), "revision": new_revision})
+            print_json({**impact.to_json_dict(), "revision": new_revision, "what_if": summary})
             return
         console = _console()
         for t in _impact_table(impact):
             console.print(t)
+        shift = Table(title=f"Every hypothesis, before and after ({change.change})", title_justify="left")
+        for col in ("hypothesis", "before", "after", "change"):
+            shift.add_column(col, justify="right" if col != "hypothesis" else "left")
+        for h in change.hypotheses:
+            shift.add_row(*_cells(h.id, f"{h.before:.3f}", f"{h.after:.3f}", f"{h.change:+.3f}"))
+        console.print(shift)
+        for line in change.why:
+            console.print(f"why: {line}", markup=False)
         for n in impact.notes:
             console.print(f"note: {n}", markup=False)
         console.print(f"Stored burn {stored.burns[-1].id} in {case_id} (revision {new_revision}); "
@@ -168,15 +178,10 @@ def register(app: typer.Typer) -> None:
 
         Example: sevenfold unburn zarubin-1937 burn-1
         """
-        removed: list[Any] = []
-
-        def drop(c: Case) -> Case:
-            new_case, gone = unburn(c, burn_or_source)
-            removed[:] = gone
-            return new_case
+        from sevenfold.workspace import Workspace
 
         with open_store(db) as store:
-            _, revision = store.update_case(case_id, drop, actor=cli_actor(), action="unburn")
+            _, revision, removed = Workspace(store, actor=cli_actor()).unburn(case_id, burn_or_source)
         if as_json:
             print_json({"case": case_id, "removed": [b.model_dump(mode="json") for b in removed],
                          "revision": revision})

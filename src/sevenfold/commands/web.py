@@ -7,6 +7,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from sevenfold.commands._common import DbOption, JsonOption, console, err, open_store, print_json
@@ -29,11 +30,17 @@ def serve(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Server processes.")] = 1,
     secure_cookies: Annotated[bool, typer.Option("--secure-cookies/--no-secure-cookies",
                                                  help="Mark session cookies Secure (behind HTTPS).")] = False,
+    forwarded_allow_ips: Annotated[str | None, typer.Option(
+        "--forwarded-allow-ips", help="Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are believed (e.g. 127.0.0.1 behind a local nginx). Without it those "
+        "headers are ignored and the client is the TCP peer.")] = None,
     db: DbOption = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Errors as JSON on stdout.")] = False,
 ) -> None:
     """Run the workbench (browser UI and JSON API under /api/v1).
 
     Example: sevenfold user add alice --admin && sevenfold serve --port 8765
+    (behind a proxy on the same host: sevenfold serve --forwarded-allow-ips 127.0.0.1)
     """
     import os
 
@@ -52,12 +59,24 @@ def serve(
     if secure_cookies:
         os.environ["SEVENFOLD_SECURE_COOKIES"] = "1"
     err.print(f"sevenfold workbench on http://{host}:{port}/  (store {store.url.split('@')[-1]})")
+    proxy = proxy_options(forwarded_allow_ips)
     if workers > 1:
         os.environ["SEVENFOLD_DB"] = store.url
         store.close()
-        uvicorn.run("sevenfold.web.server:app", host=host, port=port, workers=workers, log_level="warning")
+        uvicorn.run("sevenfold.web.server:app", host=host, port=port, workers=workers, log_level="warning",
+                    **proxy)
     else:
-        uvicorn.run(create_app(store, secure_cookies=secure_cookies), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(store, secure_cookies=secure_cookies), host=host, port=port, log_level="warning",
+                    **proxy)
+
+
+def proxy_options(forwarded_allow_ips: str | None) -> dict[str, Any]:
+    """uvicorn's proxy settings: forwarded headers only from the proxies named (never by default,
+    whatever FORWARDED_ALLOW_IPS says in the environment)."""
+    ips = [p.strip() for p in (forwarded_allow_ips or "").split(",") if p.strip()]
+    if not ips:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": ips}
 
 
 def _read_password(password_stdin: bool, confirm: bool = True) -> str:
@@ -75,6 +94,7 @@ def user_add(
     admin: Annotated[bool, typer.Option("--admin", help="May create users in the workbench.")] = False,
     password_stdin: PasswordStdin = False,
     db: DbOption = None,
+    json_out: JsonOption = False,
 ) -> None:
     """Add a workbench user (argon2-hashed password).
 
@@ -86,6 +106,9 @@ def user_add(
     password = _read_password(password_stdin)
     with open_store(db) as store:
         user = accounts.create_user(store, name, password, admin=admin, actor=cli_actor())
+    if json_out:
+        print_json({"user": user.name, "admin": user.is_admin})
+        return
     err.print(f"added user {user.name}{' (admin)' if user.is_admin else ''}")
 
 
@@ -93,7 +116,7 @@ def user_add(
 def user_passwd(name: Annotated[str, typer.Argument(help="User name.")], password_stdin: PasswordStdin = False,
                 keep_tokens: Annotated[bool, typer.Option("--keep-tokens",
                                                           help="Leave the user's API tokens valid.")] = False,
-                db: DbOption = None) -> None:
+                db: DbOption = None, json_out: JsonOption = False) -> None:
     """Set a user's password; every credential of theirs ends: browser sessions and API tokens.
 
     Example: sevenfold user passwd alice   (--keep-tokens: a routine change that keeps the tokens)
@@ -104,6 +127,9 @@ def user_passwd(name: Annotated[str, typer.Argument(help="User name.")], passwor
     password = _read_password(password_stdin)
     with open_store(db) as store:
         revoked = accounts.set_password(store, name, password, actor=cli_actor(), revoke_tokens=not keep_tokens)
+    if json_out:
+        print_json({"user": name, "tokens_revoked": revoked})
+        return
     tokens = "API tokens kept" if keep_tokens else f"{revoked} API token{'s' if revoked != 1 else ''} revoked"
     err.print(f"password of {name} changed; their sessions ended, {tokens}")
 
@@ -111,25 +137,45 @@ def user_passwd(name: Annotated[str, typer.Argument(help="User name.")], passwor
 @user_app.command("grant")
 def user_grant(
     name: Annotated[str, typer.Argument(help="User name.")],
-    case_id: Annotated[str, typer.Argument(help="Case id.")],
-    role: Annotated[str, typer.Argument(help="reader | analyst | owner")],
+    case_id: Annotated[str, typer.Argument(metavar="CASE_ID", help="Case id (left out with --all-cases).")],
+    role: Annotated[str | None, typer.Argument(metavar="ROLE", help="reader | analyst | owner")] = None,
+    all_cases: Annotated[bool, typer.Option(
+        "--all-cases", help="Grant ROLE on every case in the store (e.g. cases imported with the CLI).")] = False,
     db: DbOption = None,
+    json_out: JsonOption = False,
 ) -> None:
-    """Give a user a role on a case (replacing their earlier role).
+    """Give a user a role on a case (replacing their earlier role), or on every case with --all-cases.
 
-    Example: sevenfold user grant bob zarubin-1937 analyst
+    Example: sevenfold user grant bob zarubin-1937 analyst;  sevenfold user grant alice --all-cases owner
     """
     from sevenfold.store import accounts
     from sevenfold.store.audit import cli_actor
 
+    if all_cases:
+        if role is not None:
+            raise InputError("user grant --all-cases takes NAME and ROLE, not a case id")
+        role, cases = case_id, None
+    elif role is None:
+        raise InputError("user grant: give NAME CASE_ID ROLE, or NAME --all-cases ROLE")
+    else:
+        cases = [case_id]
     with open_store(db) as store:
-        accounts.grant(store, case_id, name, role, actor=cli_actor())
-    err.print(f"{name} is now {role} of {case_id}")
+        accounts.check_role(role)
+        accounts.get_user(store, name)
+        if cases is None:
+            cases = [c.case_id for c in store.list_cases()]
+        for case in cases:
+            accounts.grant(store, case, name, role, actor=cli_actor())
+    if json_out:
+        print_json({"user": name, "role": role, "cases": cases})
+        return
+    err.print(f"{name} is now {role} of {', '.join(cases) if cases else 'no case (the store has none)'}")
 
 
 @user_app.command("revoke")
 def user_revoke(name: Annotated[str, typer.Argument(help="User name.")],
-                case_id: Annotated[str, typer.Argument(help="Case id.")], db: DbOption = None) -> None:
+                case_id: Annotated[str, typer.Argument(help="Case id.")], db: DbOption = None,
+                json_out: JsonOption = False) -> None:
     """Take a user's access to a case away.
 
     Example: sevenfold user revoke bob zarubin-1937
@@ -139,13 +185,16 @@ def user_revoke(name: Annotated[str, typer.Argument(help="User name.")],
 
     with open_store(db) as store:
         accounts.revoke(store, case_id, name, actor=cli_actor())
+    if json_out:
+        print_json({"user": name, "case": case_id, "revoked": True})
+        return
     err.print(f"{name} no longer has access to {case_id}")
 
 
 @user_app.command("token")
 def user_token(name: Annotated[str, typer.Argument(help="User name.")],
                label: Annotated[str, typer.Option("--label", help="What the token is for.")] = "",
-               db: DbOption = None) -> None:
+               db: DbOption = None, json_out: JsonOption = False) -> None:
     """Create an API token (printed once on stdout; only its hash is stored).
 
     Example: curl -H "Authorization: Bearer $(sevenfold user token alice)" http://127.0.0.1:8765/api/v1/cases
@@ -155,6 +204,9 @@ def user_token(name: Annotated[str, typer.Argument(help="User name.")],
 
     with open_store(db) as store:
         token = accounts.create_token(store, name, label, actor=cli_actor())
+    if json_out:
+        print_json({"user": name, "label": label, "token": token})
+        return
     typer.echo(token)
     err.print("store it now: it cannot be shown again")
 
@@ -175,14 +227,14 @@ def user_tokens(name: Annotated[str, typer.Argument(help="User name.")], db: DbO
         return
     table = Table("id", "label", "created")
     for t in tokens:
-        table.add_row(str(t.id), t.label, t.to_json_dict()["created_at"])
+        table.add_row(str(t.id), t.label, str(t.to_json_dict()["created_at"]))
     console.print(table)
 
 
 @user_app.command("revoke-token")
 def user_revoke_token(name: Annotated[str, typer.Argument(help="User name.")],
                       token_id: Annotated[int, typer.Argument(help="Token id (from `sevenfold user tokens`).")],
-                      db: DbOption = None) -> None:
+                      db: DbOption = None, json_out: JsonOption = False) -> None:
     """Revoke one API token of a user; it is refused at once by every server process.
 
     Example: sevenfold user revoke-token alice 3
@@ -192,6 +244,9 @@ def user_revoke_token(name: Annotated[str, typer.Argument(help="User name.")],
 
     with open_store(db) as store:
         info = accounts.revoke_token(store, name, token_id, actor=cli_actor())
+    if json_out:
+        print_json({"user": name, "token_id": info.id, "label": info.label, "revoked": True})
+        return
     err.print(f"revoked API token {info.id}{f' ({info.label})' if info.label else ''} of {name}")
 
 
@@ -218,26 +273,53 @@ def user_list(db: DbOption = None, json_out: JsonOption = False) -> None:
 
 
 @audit_app.command("verify")
-def audit_verify(db: DbOption = None, json_out: JsonOption = False) -> None:
-    """Check the audit log's hash chain: exit 0 if intact, 1 if tampered, deleted, reordered or inserted.
+def audit_verify(
+    kept_head: Annotated[str | None, typer.Option(
+        "--head", help="SEQ:HASH printed earlier by `sevenfold audit head` and kept elsewhere: the log must "
+        "still hold that record (detects a truncated or rewritten tail).")] = None,
+    db: DbOption = None, json_out: JsonOption = False,
+) -> None:
+    """Check the audit log's hash chain and the state bound to it: exit 0 if intact, 1 if a record was
+    tampered with, deleted, reordered or inserted, or a case or the accounts differ from the state the
+    log recorded (rows changed in the database behind sevenfold's back).
 
-    Example: sevenfold audit verify --json
+    Example: sevenfold audit verify --head "$(cat audit-head.txt)"
     """
-    from sevenfold.store.audit import head, verify_chain
+    from sevenfold.store.audit import head, parse_head, verify_chain
 
+    if kept_head is not None:
+        parse_head(kept_head)  # a malformed --head is bad input (exit 2), not a failed check
     with open_store(db) as store:
-        problems = verify_chain(store)
+        problems = verify_chain(store, expected_head=kept_head)
         seq, digest = head(store)
     if json_out:
-        print_json({"ok": not problems, "records": seq, "head": digest,
+        print_json({"ok": not problems, "records": seq, "head": digest, "head_ref": f"{seq}:{digest}",
                     "problems": [{"seq": p.seq, "kind": p.kind, "message": p.message} for p in problems]})
     elif problems:
         for p in problems:
-            err.print(f"[red]{p}[/]", markup=True)
+            err.print(f"[red]{escape(str(p))}[/]", markup=True, soft_wrap=True)
     else:
         err.print(f"audit log intact: {seq} records, head {digest}")
     if problems:
         raise typer.Exit(1)
+
+
+@audit_app.command("head")
+def audit_head(db: DbOption = None, json_out: JsonOption = False) -> None:
+    """Print the head of the audit log as SEQ:HASH, to keep somewhere the store's users cannot write
+    (a ticket, a signed e-mail, another machine); later `sevenfold audit verify --head SEQ:HASH`
+    detects a log whose tail was truncated or rewritten since.
+
+    Example: sevenfold audit head >> ~/audit-heads.txt
+    """
+    from sevenfold.store.audit import head
+
+    with open_store(db) as store:
+        seq, digest = head(store)
+    if json_out:
+        print_json({"seq": seq, "hash": digest, "head_ref": f"{seq}:{digest}"})
+        return
+    typer.echo(f"{seq}:{digest}")
 
 
 @audit_app.command("log")

@@ -21,20 +21,40 @@ from sevenfold.fusion.methods.linkanalysis import AverageLog, Investment, Pooled
 from sevenfold.fusion.methods.ltm import LTM
 from sevenfold.fusion.methods.truthfinder import TruthFinder
 from sevenfold.fusion.methods.voting import MajorityVoting
-from sevenfold.fusion.normalize import ValueNormalizer, identity_key, numeric_key, set_key, text_key
+from sevenfold.fusion.normalize import (
+    NORMALIZER_KINDS,
+    ValueNormalizer,
+    author_key,
+    identity_key,
+    numeric_key,
+    parse_normalizer,
+    quantity_key,
+    set_key,
+    text_key,
+    time_key,
+)
 from sevenfold.fusion.registry import METHODS, make_method, method_names
+from sevenfold.fusion.run import DEFAULT_METHOD, FuseResult, default_method, run_fuse
 from sevenfold.fusion.table_io import read_claims, read_gold, write_table
 
 __all__ = [
-    "CRH", "LTM", "METHODS", "Accu", "AccuCopy", "Accuracy", "AverageLog", "CaseFusion", "ClaimMatrix", "CopyPair",
-    "FitResult", "FusionBackend", "FusionEstimator", "Investment", "MajorityVoting", "PooledInvestment", "Sums",
-    "ThreeEstimates", "TruthFinder", "TwoEstimates", "ValueNormalizer", "accuracy", "as_claim_matrix",
-    "available_backends", "case_fusion", "case_trust_and_copying",
-    "copy_pairs", "fuse", "get_backend", "identity_key", "make_method", "method_names",
-    "numeric_key", "read_claims", "read_gold", "register_backend", "set_key", "text_key", "write_table",
+    "CRH", "DEFAULT_METHOD", "LTM", "METHODS", "NORMALIZER_KINDS", "Accu", "AccuCopy", "Accuracy", "AverageLog",
+    "CaseFusion", "ClaimMatrix", "CopyPair", "FitResult", "FuseResult", "FusionBackend", "FusionEstimator",
+    "Investment", "MajorityVoting", "PooledInvestment", "Sums", "ThreeEstimates", "TruthFinder", "TwoEstimates",
+    "ValueNormalizer", "accuracy", "as_claim_matrix", "author_key", "available_backends", "case_fusion",
+    "case_trust_and_copying", "copy_pairs", "default_method", "fuse", "get_backend", "identity_key", "make_method",
+    "method_names", "numeric_key", "parse_normalizer", "quantity_key", "read_claims", "read_gold", "register_backend",
+    "run_fuse", "set_key", "text_key", "time_key", "write_table",
 ]
 
 
-def fuse(claims: object, method: str = "accu", **params: object) -> FusionEstimator:
-    """Fit the named method on ``claims`` (a ClaimMatrix, claims file, Arrow table or case)."""
+def fuse(claims: object, method: str | None = None, **params: object) -> FusionEstimator:
+    """Fit the named method on ``claims`` (a ClaimMatrix, claims file, Arrow table or case); without a
+    name, the method :func:`default_method` picks for the claims (as ``sevenfold fuse`` and the case
+    pipeline do)."""
+    if method is None:
+        backend = str(params.get("backend", "numpy"))
+        cm = None if backend == "spark" else as_claim_matrix(claims)
+        method = default_method(None if cm is None else cm.n_sources, backend)
+        claims = claims if cm is None else cm
     return make_method(method, **params).fit(claims)

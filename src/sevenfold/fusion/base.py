@@ -21,13 +21,16 @@ import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pyarrow as pa
 import scipy.sparse as sp
 
 from sevenfold.errors import InputError
+
+if TYPE_CHECKING:
+    from sevenfold.fusion.verified import Verified
 from sevenfold.fusion.matrix import ClaimMatrix, as_claim_matrix
 
 ProgressCallback = Callable[[int, int, float], None]
@@ -195,7 +198,7 @@ class FusionEstimator:
         if not checked.empty and self.backend != "numpy":
             raise InputError(f"{self.name}: verified values are supported on the numpy backend only, "
                              f"not on {self.backend!r}")
-        self._verified = checked
+        self._verified: Verified | None = checked
         try:
             result = get_backend(self.backend).fit(self, cm, callback)
         finally:

@@ -60,7 +60,7 @@ def outcome_rows(case: Any) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def case_fusion(case: Any, *, method: str = "accu-copy", copy_threshold: float = 0.5) -> CaseFusion:
+def case_fusion(case: Any, *, method: str | None = None, copy_threshold: float = 0.5) -> CaseFusion:
     """Trust, copy pairs and the start check from the claims of the reports known at ``case.as_of``.
 
     Claim outcomes known at ``as_of`` (:func:`outcome_rows`) are verified values: the fit takes them
@@ -72,7 +72,8 @@ def case_fusion(case: Any, *, method: str = "accu-copy", copy_threshold: float =
     Only sources that state at least one item another source also states get a trust value (a
     lone statement cannot be checked against anything). Nothing is learned when fewer than
     :data:`MIN_SOURCES` such sources remain once exact duplicates
-    (:func:`~sevenfold.fusion.copying.duplicate_groups`) count as one.
+    (:func:`~sevenfold.fusion.copying.duplicate_groups`) count as one. Without a ``method``, the one
+    :func:`~sevenfold.fusion.run.default_method` picks (as ``sevenfold fuse`` does).
     """
     from sevenfold.fusion.copying import PairCounts, duplicate_groups
     from sevenfold.fusion.matrix import ClaimMatrix
@@ -92,7 +93,9 @@ def case_fusion(case: Any, *, method: str = "accu-copy", copy_threshold: float =
     from sevenfold.fusion.verified import Verified
 
     verified = Verified.from_rows(cm, outcome_rows(case), origin=f"{case.case.id}: outcomes", conflicts="drop")
-    estimator = make_method(method).fit(cm, verified=verified)
+    from sevenfold.fusion.run import default_method
+
+    estimator = make_method(method or default_method(cm.n_sources)).fit(cm, verified=verified)
     trust = {str(label): float(t) for label, t, ok in zip(cm.source_labels, estimator.source_trust_, overlapping,
                                                           strict=True) if ok}
     pairs = estimator.copy_pairs(copy_threshold) if hasattr(estimator, "copy_pairs") else None
@@ -103,7 +106,7 @@ def case_fusion(case: Any, *, method: str = "accu-copy", copy_threshold: float =
                       int(verified.unstated_item.size))
 
 
-def case_trust_and_copying(case: Any, *, method: str = "accu-copy",
+def case_trust_and_copying(case: Any, *, method: str | None = None,
                            copy_threshold: float = 0.5) -> tuple[dict[str, float] | None, list[Any] | None]:
     """``(trust by source id, copy pairs)`` of :func:`case_fusion`; ``(None, None)`` when fewer than
     :data:`MIN_SOURCES` sources overlap."""

@@ -16,6 +16,7 @@ claims are not independent corroboration of its original's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,6 +33,24 @@ class CopyPair:
     probability: float  # Pr(copier copies original)
     dependence: float  # Pr(the two are dependent, either direction)
     shared_items: int
+
+
+class PairStatistics(Protocol):
+    """What the pair-level functions below read: the counted pairs ``(i, j)`` with ``i < j``, their
+    shared and same-valued item counts, and per-source totals. :class:`PairCounts` computes them with
+    sparse products; the Spark backend's ``SparkPairCounts`` with DataFrame joins."""
+
+    cm: Any  # has n_sources
+    i: np.ndarray
+    j: np.ndarray
+    shared: np.ndarray
+    same: np.ndarray
+    source_claims: np.ndarray
+    source_labels: np.ndarray
+
+    def contested_shared(self) -> np.ndarray: ...
+
+    def same_true(self, truth_prob: Any, /) -> np.ndarray: ...
 
 
 class PairCounts:
@@ -73,7 +92,7 @@ class PairCounts:
         return np.asarray(weighted[self.i, self.j]).ravel()
 
 
-def pair_posteriors(counts: PairCounts, truth_prob: np.ndarray, accuracy: np.ndarray, *, prior: float,
+def pair_posteriors(counts: PairStatistics, truth_prob: np.ndarray, accuracy: np.ndarray, *, prior: float,
                     copy_rate: float, n_false: float) -> tuple[np.ndarray, np.ndarray]:
     """Pr(i copies j), Pr(j copies i) for every counted pair (Dong et al. 2009, section 3)."""
     if not counts.i.size:
@@ -100,7 +119,7 @@ def pair_posteriors(counts: PairCounts, truth_prob: np.ndarray, accuracy: np.nda
     return np.exp(l_ij - top) / z, np.exp(l_ji - top) / z
 
 
-def dependence_matrix(counts: PairCounts, p_ij: np.ndarray, p_ji: np.ndarray) -> sp.csr_matrix:
+def dependence_matrix(counts: PairStatistics, p_ij: np.ndarray, p_ji: np.ndarray) -> sp.csr_matrix:
     n = counts.cm.n_sources
     rows = np.concatenate([counts.i, counts.j])
     cols = np.concatenate([counts.j, counts.i])
@@ -140,7 +159,7 @@ def _group_median(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.n
     return out
 
 
-def duplicate_groups(counts: PairCounts, *, min_shared: int = 5) -> np.ndarray:
+def duplicate_groups(counts: PairStatistics, *, min_shared: int = 5) -> np.ndarray:
     """Per source, a group label: a group's sources are pairwise exact duplicates. Two sources are
     duplicates when they state the same value on every item they share, and at least ``min_shared`` of
     those items are contested (another source states another value there): agreeing where nobody
@@ -182,7 +201,7 @@ def duplicate_groups(counts: PairCounts, *, min_shared: int = 5) -> np.ndarray:
     return np.unique(label, return_inverse=True)[1]
 
 
-def agreement_accuracy(counts: PairCounts, *, min_shared: int = 5, n_iter: int = 500, tol: float = 1e-9,
+def agreement_accuracy(counts: PairStatistics, *, min_shared: int = 5, n_iter: int = 500, tol: float = 1e-9,
                        fallback: float = 0.8, group_duplicates: bool = True) -> np.ndarray:
     """Source accuracies estimated without any truth, from how often pairs of sources agree.
 
@@ -224,7 +243,7 @@ def agreement_accuracy(counts: PairCounts, *, min_shared: int = 5, n_iter: int =
     return np.exp(a)[label]
 
 
-def agreement_posteriors(counts: PairCounts, accuracy: np.ndarray, *, prior: float, copy_rate: float,
+def agreement_posteriors(counts: PairStatistics, accuracy: np.ndarray, *, prior: float, copy_rate: float,
                          n_false: float) -> tuple[np.ndarray, np.ndarray]:
     """Truth-free first look: Pr(dependent) from the agreement rate alone, split evenly by direction."""
     if not counts.i.size:

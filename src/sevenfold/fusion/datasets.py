@@ -1,7 +1,9 @@
 """Loaders for the standard truth-discovery datasets (Book, Flight, Population), as claims and gold tables.
 
 Each loader returns ``(claims, gold, normalizer)``: Arrow tables with the columns of ``sevenfold fuse``
-and the value normaliser that both fusion and scoring use. The normalisations are stated here once:
+and the value normaliser that both fusion and scoring use. ``raw_*`` return the claims and gold with the
+values as written, and :data:`NORMALIZE` the ``sevenfold fuse --normalize`` options that key them as the
+loaders do; the normalisers themselves are in :mod:`sevenfold.fusion.normalize`, shared with the CLI:
 
 * **Book** (Dong, Berti-Equille, Srivastava, VLDB 2009): one item per ISBN, attribute ``authors``.
   Author lists compare as *sets of name words*: HTML entities decoded (also when escaped twice),
@@ -12,35 +14,42 @@ and the value normaliser that both fusion and scoring use. The normalisations ar
   for the six attributes. Each source writes times its own way ("2:07 PMDec 01", "1:55pDec 1",
   "Thu., Dec.01, 2011 1:55 p.m.", "12/1/11 2:06 PM (-05:00)", "2011-12-01 13:52", …); every time is
   reduced to the first ``h:mm`` with its am/pm marker, as 24-hour ``HH:MM``, ignoring date and time
-  zone (the day is part of the item). Gates are trimmed and upper-cased, a leading "Gate" dropped.
+  zone (the day is part of the item). Gates are trimmed and upper-cased, a leading "Gate" dropped
+  (on these files that groups the gates exactly as ``--normalize gate=text`` does: no source writes the
+  word "Gate", so the command line needs no gate-specific normaliser).
 * **Population** (Pasternack & Roth, COLING 2010): items ``(city, PopulationYYYY)``, values compared
   as numbers (thousands separators ignored).
 """
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from anyascii import anyascii
 
 from sevenfold.errors import InputError
-from sevenfold.fusion.normalize import ValueNormalizer, identity_key, numeric_key, text_key
-from sevenfold.names.romanise import romanise
+from sevenfold.fusion.normalize import (
+    ValueNormalizer,
+    author_key,
+    identity_key,
+    parse_normalizer,
+    repair_text,
+    text_key,
+    time_key_arrow,
+)
 
 FLIGHT_ATTRIBUTES = ("sched_dep", "actual_dep", "dep_gate", "sched_arr", "actual_arr", "arr_gate")
-_ROLE_WORDS = {"and", "by", "editor", "editors", "edited", "ed", "eds", "phd", "jr", "sr", "et", "al",
-               "author", "authors", "illustrator", "translator", "foreword", "introduction", "with", "mr",
-               "dr", "prof", "not", "available", "contributor", "contributors", "compiled", "compiler"}
-_WORD = re.compile(r"[a-z][a-z'\-]+")
-_PAREN = re.compile(r"\([^)]*\)")
-_CLOCK = pa.array([f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)] + [None], pa.string())
-_TIME = r"(?P<h>\d{1,2}):(?P<m>\d{2})(?:\s*(?P<ap>[aApP])\.?\s*[mM]?\.?)?"
+
+#: ``sevenfold fuse --normalize`` values that key each dataset's raw values as its loader does
+#: (docs/fusion.md, *Accuracy on real data from the command line*); the loaders use the same normalisers
+NORMALIZE: dict[str, tuple[str, ...]] = {
+    "book": ("authors",),
+    "flight": ("time", "dep_gate=text", "arr_gate=text"),
+    "population": ("number",),
+}
 
 
 def _read_tsv(path: Path, names: list[str], encoding: str = "utf8") -> pa.Table:
@@ -56,46 +65,9 @@ def _read_tsv(path: Path, names: list[str], encoding: str = "utf8") -> pa.Table:
 
 
 # ------------------------------------------------------------------------------------------ book
-# UTF-8 read as Latin-1/Windows-1252 leaves a tell-tale pair: the lead byte of a two-byte sequence for
-# Latin letters (0xC2, 0xC3, 0xC5 → Â, Ã, Å) followed by a continuation byte (0x80-0xBF), or "â€" (the
-# start of ’ “ ” – …). Only text that shows it is repaired: "JOSÉ\xa0Smith" also decodes as UTF-8
-# (to "JOSɠSmith"), but nothing in it says it was damaged.
-_MOJIBAKE = re.compile("[ÂÃÅ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013\u2014\u2018-\u201e"
-                       "\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|â€")
-_C1 = re.compile("[\x80-\x9f]")
-
-
-def repair_text(text: str) -> str:
-    """Undo the two common ways scraped text is damaged: HTML entities, also escaped twice
-    (``&amp;uuml;``), and UTF-8 bytes that were read as Latin-1 or Windows-1252 (``StÃ¼tzle``).
-    The byte repair is tried only on text that shows the damage's signature, and kept only when it
-    decodes cleanly; a C1 control character left over (``\x92``) is read as the Windows-1252
-    character it stood for (``’``)."""
-    text = html.unescape(html.unescape(text))
-    if _MOJIBAKE.search(text):
-        for codec in ("latin-1", "cp1252"):
-            try:
-                text = text.encode(codec).decode("utf-8")
-                break
-            except UnicodeError:
-                continue
-    if _C1.search(text):
-        text = _C1.sub(lambda m: m.group().encode("latin-1").decode("cp1252", errors="replace"), text)
-    return text
-
-
-def author_key(values: np.ndarray) -> np.ndarray:
-    """Author list → sorted set of name words (see module docstring)."""
-    out = np.empty(len(values), dtype=object)
-    for i, v in enumerate(values):  # distinct values only
-        # romanised and folded to ASCII before the word split, so "Stützle" is one word, not st + tzle
-        text = _PAREN.sub(" ", anyascii(romanise(repair_text(v or ""))).lower())
-        words = {w.strip("'-") for w in _WORD.findall(text)}
-        out[i] = " ".join(sorted(w for w in words if len(w) > 1 and w not in _ROLE_WORDS))
-    return out
-
-
-def load_book(root: str | Path) -> tuple[pa.Table, pa.Table, ValueNormalizer]:
+def raw_book(root: str | Path) -> tuple[pa.Table, pa.Table]:
+    """Book claims and gold as written in the files (``source, object, attribute, value``; ``object,
+    attribute, value``), one attribute ``authors``."""
     root = Path(root)
     t = _read_tsv(root / "book.txt", ["source", "isbn", "title", "authors"])
     claims = pa.table({"source": t["source"], "object": t["isbn"],
@@ -103,22 +75,20 @@ def load_book(root: str | Path) -> tuple[pa.Table, pa.Table, ValueNormalizer]:
     g = _read_tsv(root / "book_golden.txt", ["isbn", "authors"])
     gold = pa.table({"object": g["isbn"], "attribute": pa.array(np.full(g.num_rows, "authors")),
                      "value": g["authors"]})
-    return claims, gold, ValueNormalizer(default=author_key)
+    return claims, gold
+
+
+def load_book(root: str | Path) -> tuple[pa.Table, pa.Table, ValueNormalizer]:
+    claims, gold = raw_book(root)
+    return claims, gold, parse_normalizer(NORMALIZE["book"])
 
 
 # ------------------------------------------------------------------------------------------ flight
 def flight_time_key(arr: pa.Array) -> pa.Array:
-    """Vectorised: any source's time text → ``HH:MM`` (24 h), or null when there is no time."""
-    parts = pc.extract_regex(arr, _TIME)
-    ok = pc.fill_null(pc.is_valid(parts), False).to_numpy(zero_copy_only=False)
-    hh = pc.fill_null(pc.cast(pc.struct_field(parts, "h"), pa.int64()), 0).to_numpy(zero_copy_only=False)
-    mm = pc.fill_null(pc.cast(pc.struct_field(parts, "m"), pa.int64()), 0).to_numpy(zero_copy_only=False)
-    ap = pc.fill_null(pc.utf8_lower(pc.struct_field(parts, "ap")), "")
-    pm = pc.equal(ap, "p").to_numpy(zero_copy_only=False)
-    am = pc.equal(ap, "a").to_numpy(zero_copy_only=False)
-    hh = np.where(pm & (hh < 12), hh + 12, np.where(am & (hh == 12), 0, hh))
-    minute = np.where(ok & (hh < 24) & (mm < 60), hh * 60 + mm, 24 * 60)
-    return pa.DictionaryArray.from_arrays(pa.array(minute, pa.int32()), _CLOCK).cast(pa.string())
+    """Vectorised: any source's time text → ``HH:MM`` (24 h), or null when there is no time
+    (:func:`sevenfold.fusion.normalize.time_key`)."""
+    keys = time_key_arrow(arr)
+    return pc.if_else(pc.equal(keys, ""), pa.scalar(None, pa.string()), keys)
 
 
 def flight_gate_key(arr: pa.Array) -> pa.Array:
@@ -127,11 +97,17 @@ def flight_gate_key(arr: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a)
 
 
-def _flight_long(t: pa.Table, day: str, with_source: bool) -> list[pa.Table]:
+def _flight_long(t: pa.Table, day: str, with_source: bool, raw: bool = False) -> list[pa.Table]:
+    """Wide rows (one column per attribute) → long rows, attribute by attribute, in file order. ``raw``:
+    the cells as written, empty ones left out; otherwise keyed (times ``HH:MM``, gates upper-cased) and
+    cells without a key left out."""
     out = []
     for attr in FLIGHT_ATTRIBUTES:
         col = t[attr].combine_chunks()
-        key = flight_gate_key(col) if attr.endswith("gate") else flight_time_key(col)
+        if raw:
+            key = pc.if_else(pc.equal(pc.utf8_trim_whitespace(col), ""), pa.scalar(None, pa.string()), col)
+        else:
+            key = flight_gate_key(col) if attr.endswith("gate") else flight_time_key(col)
         keep = pc.is_valid(key)
         n = int(pc.sum(keep).as_py() or 0)
         cols = {"object": pc.binary_join_element_wise(pa.array(np.full(t.num_rows, day)), t["flight"].combine_chunks(),
@@ -143,7 +119,19 @@ def _flight_long(t: pa.Table, day: str, with_source: bool) -> list[pa.Table]:
     return out
 
 
+def raw_flight(root: str | Path, days: int | None = None) -> tuple[pa.Table, pa.Table]:
+    """Flight claims and gold in long form with the cells as written (empty cells left out): object
+    ``DAY/FLIGHT``, one attribute per column of the files. ``sevenfold fuse --normalize time`` keys the
+    times as :func:`load_flight` does."""
+    return _load_flight(root, days, raw=True)
+
+
 def load_flight(root: str | Path, days: int | None = None) -> tuple[pa.Table, pa.Table, ValueNormalizer]:
+    claims, gold = _load_flight(root, days, raw=False)
+    return claims, gold, ValueNormalizer(default=identity_key)
+
+
+def _load_flight(root: str | Path, days: int | None, raw: bool) -> tuple[pa.Table, pa.Table]:
     root = Path(root)
     files = sorted((root / "claims").glob("*.txt"))[:days]
     if not files:
@@ -152,16 +140,20 @@ def load_flight(root: str | Path, days: int | None = None) -> tuple[pa.Table, pa
     for f in files:
         day = f.stem
         # a few scraped pages are not UTF-8; times and gates are ASCII, so Latin-1 reads every byte safely
-        claims += _flight_long(_read_tsv(f, ["source", "flight", *FLIGHT_ATTRIBUTES], "latin1"), day, True)
+        claims += _flight_long(_read_tsv(f, ["source", "flight", *FLIGHT_ATTRIBUTES], "latin1"), day, True, raw)
         gf = root / "gold" / f.name
         if gf.exists():
-            gold += _flight_long(_read_tsv(gf, ["flight", *FLIGHT_ATTRIBUTES], "latin1"), day, False)
-    return pa.concat_tables(claims), pa.concat_tables(gold), ValueNormalizer(default=identity_key)
+            gold += _flight_long(_read_tsv(gf, ["flight", *FLIGHT_ATTRIBUTES], "latin1"), day, False, raw)
+    return pa.concat_tables(claims), pa.concat_tables(gold)
 
 
 # ------------------------------------------------------------------------------------------ population
-def load_population(root: str | Path) -> tuple[pa.Table, pa.Table, ValueNormalizer]:
+def raw_population(root: str | Path) -> tuple[pa.Table, pa.Table]:
+    """Population claims and gold with the columns renamed (``source, object, attribute, value``)."""
     root = Path(root)
+    for name in ("population_claims.csv", "population_truth.csv"):
+        if not (root / name).exists():
+            raise InputError(f"{root / name}: no such file (see /work/shared/data/README.md)")
     opts = pacsv.ConvertOptions(strings_can_be_null=False, column_types={
         c: pa.string() for c in ("ObjectID", "PropertyID", "PropertyValue", "SourceID", "TimeStamp")})
     t = pacsv.read_csv(root / "population_claims.csv", convert_options=opts)
@@ -169,9 +161,15 @@ def load_population(root: str | Path) -> tuple[pa.Table, pa.Table, ValueNormaliz
                        "value": t["PropertyValue"]})
     g = pacsv.read_csv(root / "population_truth.csv", convert_options=opts)
     gold = pa.table({"object": g["ObjectID"], "attribute": g["PropertyID"], "value": g["PropertyValue"]})
-    return claims, gold, ValueNormalizer(default=numeric_key(0.0))
+    return claims, gold
+
+
+def load_population(root: str | Path) -> tuple[pa.Table, pa.Table, ValueNormalizer]:
+    claims, gold = raw_population(root)
+    return claims, gold, parse_normalizer(NORMALIZE["population"])
 
 
 LOADERS = {"book": load_book, "flight": load_flight, "population": load_population}
-__all__ = ["LOADERS", "author_key", "flight_gate_key", "flight_time_key", "load_book", "load_flight",
-           "load_population", "text_key"]
+RAW_LOADERS = {"book": raw_book, "flight": raw_flight, "population": raw_population}
+__all__ = ["LOADERS", "NORMALIZE", "RAW_LOADERS", "author_key", "flight_gate_key", "flight_time_key", "load_book",
+           "load_flight", "load_population", "raw_book", "raw_flight", "raw_population", "repair_text", "text_key"]

@@ -32,6 +32,20 @@ class Accuracy:
     ece: float | None = None  # expected calibration error of the confidences (None: no confidences)
     brier: float | None = None
     excluded: int = 0  # gold items left out of the score (verified items the fit was given)
+    #: gold rows left out because their value is empty, or has nothing left after normalising (the
+    #: same rule that makes such a claim no claim)
+    no_value: int = 0
+
+
+def _with_values(gold: pa.Table, norm: Any) -> tuple[pa.Table, int]:
+    """``gold`` without the rows whose value has an empty key, and how many those were."""
+    g_att = np.asarray(gold.column("attribute").to_pylist(), dtype=object)
+    g_val = np.asarray([v if v is not None else "" for v in gold.column("value").to_pylist()], dtype=object)
+    keys = attribute_keys(norm, g_att, g_val)
+    valid = np.asarray([k is not None and k != "" for k in keys], dtype=bool)
+    if valid.all():
+        return gold, 0
+    return gold.filter(pa.array(valid)), int((~valid).sum())
 
 
 def _scored(hit: np.ndarray, covered: np.ndarray, confidence: np.ndarray | None) -> Accuracy:
@@ -73,6 +87,7 @@ def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None, exclude: np
     them would count the answers the fit was told. They are counted in ``excluded``.
     """
     cm = estimator.claims_
+    gold, no_value = _with_values(gold, resolve_normalizer(normalizer))
     pos, hit = gold_hits(estimator, gold, normalizer)
     covered = pos >= 0
     n_excluded = 0
@@ -86,9 +101,9 @@ def accuracy(estimator: Any, gold: pa.Table, normalizer: Any = None, exclude: np
         n_excluded = int(dropped.sum())
         pos, hit, covered = pos[~dropped], hit[~dropped], covered[~dropped]
     if not covered.any():
-        return Accuracy(0.0, 0, 0, len(pos), len(pos), excluded=n_excluded)
+        return Accuracy(0.0, 0, 0, len(pos), len(pos), excluded=n_excluded, no_value=no_value)
     scored = _scored(hit[covered], covered, np.asarray(estimator.confidence_, dtype=np.float64)[pos[covered]])
-    return replace(scored, excluded=n_excluded)
+    return replace(scored, excluded=n_excluded, no_value=no_value)
 
 
 def table_accuracy(truths: pa.Table, gold: pa.Table, normalizer: Any = None) -> Accuracy:
@@ -97,6 +112,7 @@ def table_accuracy(truths: pa.Table, gold: pa.Table, normalizer: Any = None) -> 
     For results that never lived in a ClaimMatrix (the Spark backend writes them straight to a file).
     """
     norm = resolve_normalizer(normalizer)
+    gold, no_value = _with_values(gold, norm)
     confs = (truths.column("confidence").to_pylist() if "confidence" in truths.column_names
              else [None] * truths.num_rows)
     fused_by_item = {(o, a): (None if v is None else str(v), c) for o, a, v, c in zip(
@@ -107,11 +123,12 @@ def table_accuracy(truths: pa.Table, gold: pa.Table, normalizer: Any = None) -> 
     fused = [fused_by_item.get((o, a)) for o, a in zip(gold.column("object").to_pylist(), g_att, strict=True)]
     covered = np.asarray([f is not None for f in fused], dtype=bool)
     if not covered.any():
-        return Accuracy(0.0, 0, 0, len(fused), len(fused))
+        return Accuracy(0.0, 0, 0, len(fused), len(fused), no_value=no_value)
     values = [f[0] for f in fused if f is not None]
     fk = attribute_keys(norm, g_att[covered], np.asarray(["" if v is None else v for v in values], dtype=object))
     gk = attribute_keys(norm, g_att[covered], g_val[covered])
     known = np.asarray([v is not None for v in values], dtype=bool)  # an unknown answer is never right
     conf = [f[1] for f in fused if f is not None]
-    return _scored((fk == gk) & known, covered,
-                   None if any(c is None for c in conf) else np.asarray(conf, dtype=np.float64))
+    return replace(_scored((fk == gk) & known, covered,
+                           None if any(c is None for c in conf) else np.asarray(conf, dtype=np.float64)),
+                   no_value=no_value)

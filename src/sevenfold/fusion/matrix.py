@@ -489,9 +489,9 @@ class ClaimMatrix:
             for ai in range(na):  # one call per attribute name, not per claim
                 lo, hi = bounds[ai], bounds[ai + 1]
                 if hi > lo:
-                    raw = v_lab[pairs_u[lo:hi] % nv]
-                    raw = np.where(raw == None, "", raw)  # noqa: E711 - elementwise None test
-                    keys[lo:hi] = norm.for_attribute(str(a_lab[ai]))(raw)
+                    raw_values = v_lab[pairs_u[lo:hi] % nv]
+                    raw_values = np.where(raw_values == None, "", raw_values)  # noqa: E711 - elementwise None test
+                    keys[lo:hi] = norm.for_attribute(str(a_lab[ai]))(raw_values)
             kcodes, klab, _ = _encode(pa.array(keys, pa.string()))
             key = kcodes[pair_inv]
             empty_keys = np.asarray([k is None or k == "" for k in klab], dtype=bool)

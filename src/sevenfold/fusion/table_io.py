@@ -77,6 +77,22 @@ def _has_quotes(p: Path) -> bool:
     return False
 
 
+def _may_hold_guarded_cells(p: Path) -> bool:
+    """Whether the file may hold a cell that :func:`write_table`'s formula guard wrote (a quote before
+    ``= + - @``, tab or CR); a memchr-speed scan, so files without one skip the per-cell pass."""
+    if p.suffix.lower() in COMPRESSED_SUFFIXES:
+        return True
+    marks = (b"'=", b"'+", b"'-", b"'@", b"'\t", b"'\r")
+    tail = b""
+    with p.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            block = tail + chunk
+            if any(m in block for m in marks):
+                return True
+            tail = block[-1:]
+    return False
+
+
 def _check_header_width(p: Path, delim: str, max_columns: int) -> None:
     """Refuse a CSV whose header has more columns than the limit, before Arrow allocates them."""
     with p.open("rb") as fh:
@@ -184,8 +200,18 @@ def _read_and_select(p: Path, fmt: str, required: tuple[str, ...], optional: tup
         raise InputError(
             f"{p}: missing column(s) {', '.join(missing)}; found {', '.join(table.column_names) or 'none'}"
         )
+    doubled = [c for c in (*required, *optional) if table.column_names.count(c) > 1]
+    if doubled:
+        raise InputError(f"{p}: column {doubled[0]!r} appears twice in the header; which one to read is "
+                         "ambiguous: rename or remove one")
+    if fmt in ("csv", "tsv"):
+        refuse_unclosed_quote(p, "\t" if fmt == "tsv" else ",", table)
     keep = [c for c in (*required, *optional) if c in table.column_names]
     table = table.select(keep)
+    if fmt in ("csv", "tsv") and _may_hold_guarded_cells(p):
+        from sevenfold.spreadsheet import restore_table
+
+        table = restore_table(table)  # write_table's formula guard comes off: '=x is read as =x
     cols = []
     for name in keep:
         col = table.column(name)
@@ -201,6 +227,34 @@ def _read_and_select(p: Path, fmt: str, required: tuple[str, ...], optional: tup
                                                  pa.string())])
         cols.append(col)
     return pa.table(cols, names=keep)
+
+
+def refuse_unclosed_quote(p: Path, delim: str, table: pa.Table) -> None:
+    """Refuse a CSV whose last quoted value is never closed: Arrow reads everything after the opening
+    quote, to the end of the file, as that one value (a thousand rows become one claim). Only a table
+    with a value holding a line break can be such a file; only then is the file read again, by Python's
+    csv reader, which says where the record that never ends began."""
+    import csv
+    import io
+
+    texts = [c for c in table.columns if pa.types.is_string(c.type) or pa.types.is_large_string(c.type)]
+    if not any(pc.any(pc.match_substring_regex(c, "[\r\n]")).as_py() for c in texts):
+        return
+    with io.TextIOWrapper(pa.input_stream(str(p), compression="detect"), encoding="utf-8", errors="replace",
+                          newline="") as fh:
+        reader = csv.reader(fh, delimiter=delim, strict=True)
+        start = 1
+        while True:
+            try:
+                next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "unexpected end of data" in str(exc):
+                    raise InputError(f"{p}: line {start}: a quoted value opened on this line is never closed, "
+                                     "so every line after it would be read as one value; close the quote "
+                                     '(a quote inside a quoted value is written twice: "")') from None
+            start = reader.line_num + 1
 
 
 def read_claims(path: str | os.PathLike[str]) -> pa.Table:
@@ -228,9 +282,11 @@ def read_verified(path: str | os.PathLike[str]) -> pa.Table:
     return table
 
 
-def write_table(table: pa.Table, path: str | os.PathLike[str]) -> None:
+def write_table(table: pa.Table, path: str | os.PathLike[str], *, raw_cells: bool = False) -> None:
     """Write by extension, as :func:`read_table` reads it: ``.parquet``, ``.jsonl`` / ``.ndjson`` / ``.json``
-    (JSON-lines: one object per line), ``.tsv`` / ``.tab`` (tab-separated), anything else CSV."""
+    (JSON-lines: one object per line), ``.tsv`` / ``.tab`` (tab-separated), anything else CSV. CSV and TSV
+    text cells that a spreadsheet would run as a formula get a leading ``'`` unless ``raw_cells``
+    (:mod:`sevenfold.spreadsheet`)."""
     p = Path(path)
     fmt = _format_of(p)
     try:
@@ -243,6 +299,10 @@ def write_table(table: pa.Table, path: str | os.PathLike[str]) -> None:
                 for row in table.to_pylist():
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:
+            if not raw_cells:
+                from sevenfold.spreadsheet import safe_table
+
+                table = safe_table(table)
             pacsv.write_csv(table, p, pacsv.WriteOptions(delimiter="\t" if fmt == "tsv" else ","))
     except OSError as exc:
         raise InputError(f"{p}: cannot write: {exc.strerror or exc}") from None

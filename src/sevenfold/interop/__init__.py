@@ -65,13 +65,14 @@ def _assessment_or_none(case: Case) -> Assessment | None:
 
 
 def export_case(case: Case, fmt: str, out_path: str | os.PathLike[str],
-                assessment: Assessment | None = None) -> Path:
-    """Write ``case`` in an interchange format; returns the file (or folder, for csv/parquet) written."""
+                assessment: Assessment | None = None, *, raw_cells: bool = False) -> Path:
+    """Write ``case`` in an interchange format; returns the file (or folder, for csv/parquet) written.
+    ``raw_cells``: CSV cells as they are, without the formula guard (:mod:`sevenfold.spreadsheet`)."""
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format {fmt!r}; use one of yaml, json, {', '.join(EXPORT_FORMATS)}")
     out = Path(out_path)
     if fmt in ("csv", "parquet"):
-        export_tables(case, out, fmt)
+        export_tables(case, out, fmt, raw_cells=raw_cells)
         return out
     if fmt == "stix":
         from sevenfold.interop.stix import case_to_stix

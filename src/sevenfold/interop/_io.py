@@ -22,6 +22,10 @@ def read_json_file(path: str | os.PathLike[str], what: str) -> Any:
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: not valid JSON ({what}): line {exc.lineno}, column {exc.colno}: "
                          f"{exc.msg}") from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        from sevenfold.model.io import _long_number
+
+        raise InputError(f"{path}: not valid JSON ({what}): {_long_number(text)}") from None
     limit = _limits.current().nesting_depth
     stack = [(data, 1)]
     while stack:

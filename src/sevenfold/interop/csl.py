@@ -7,8 +7,9 @@ Every item is validated against the CSL-JSON schema model (:mod:`.csl_schema`) b
 
 Import turns CSL items into documents: ``id`` → document id (slugged), a citation string composed
 from the item's variables (or the original one from ``custom.sevenfold``), ``title``, ``issued`` →
-date, ``language``. Items missing ``id``/``type``, or breaking the schema, are all reported and
-nothing is imported.
+date, ``language``, identifiers (``doi``, ``isbn``, ``issn``, ``url``, ``citation_key``) and the whole
+item under ``csl``. BibTeX and RIS files are converted by :mod:`sevenfold.cite.bibliography` first.
+Items missing ``id``/``type``, or breaking the schema, are all reported and nothing is imported.
 """
 
 from __future__ import annotations
@@ -179,13 +180,39 @@ def csl_to_documents(items: Any, taken: set[str], file: str = "<csl>") -> list[d
                 doc["language"] = item["language"]
             if item.get("note"):
                 doc["note"] = item["note"]
+            for var, key in _IDENTIFIERS.items():
+                if item.get(var) not in (None, ""):
+                    doc[key] = str(item[var])
+            # every CSL variable, as given (Zotero / Better BibTeX keys, dates, names, custom)
+            doc["csl"] = json.loads(json.dumps(item))
         docs.append(doc)
     return docs
 
 
+_IDENTIFIERS = {"DOI": "doi", "ISBN": "isbn", "ISSN": "issn", "URL": "url", "citation-key": "citation_key",
+                "PMID": "pmid", "PMCID": "pmcid"}
+
+
+def _read_references(path: str | os.PathLike[str]) -> Any:
+    """CSL-JSON items of a CSL-JSON, BibTeX or RIS file (recognised from the content)."""
+    from pathlib import Path
+
+    from sevenfold.cite.inputs import sniff
+
+    try:
+        head = Path(path).read_bytes()[:4096] if str(path) != "-" else b"["
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if sniff(head) in ("bibtex", "ris"):
+        from sevenfold.cite.bibliography import read_bibliography
+
+        return read_bibliography(Path(path).read_bytes(), str(path))[1]
+    return read_json_file(path, "CSL-JSON")
+
+
 def import_csl(path: str | os.PathLike[str], case: Case) -> CslImport:
-    """Add the references of a CSL-JSON file to ``case`` as documents; returns a new, validated case."""
-    items = read_json_file(path, "CSL-JSON")
+    """Add the references of a CSL-JSON (or BibTeX, RIS) file to ``case`` as documents; a new, validated case."""
+    items = _read_references(path)
     data = case_to_data(case)
     taken = {d["id"] for d in data.get("documents", [])}
     docs = csl_to_documents(items, taken, str(path))

@@ -25,6 +25,7 @@ NAME_VARIABLES = (
     "author", "chair", "collection-editor", "compiler", "composer", "container-author", "contributor",
     "curator", "director", "editor", "editorial-director", "executive-producer", "interviewer", "illustrator",
     "organizer", "original-author", "performer", "producer", "recipient", "reviewed-author", "translator",
+    "guest", "host", "narrator", "script-writer", "series-creator",
 )
 DATE_VARIABLES = ("accessed", "available-date", "container", "event-date", "issued", "original-date",
                   "submitted")
@@ -36,7 +37,7 @@ STRING_VARIABLES = (
     "note", "original-publisher", "original-publisher-place", "original-title", "part-title", "PMCID",
     "PMID", "publisher", "publisher-place", "references", "reviewed-title", "scale", "section", "source",
     "status", "title", "title-short", "translated-title", "translated-title-short", "URL", "version",
-    "year-suffix",
+    "year-suffix", "citation-key", "event-title", "reviewed-genre", "volume-title", "volume-title-short",
 )
 NUMBER_VARIABLES = (
     "chapter-number", "citation-number", "collection-number", "edition", "first-reference-note-number",

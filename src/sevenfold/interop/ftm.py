@@ -34,7 +34,7 @@ MAX_PROBLEMS_SHOWN = 20
 
 
 def _model() -> Any:
-    return require_extra("followthemoney", "FollowTheMoney export").model
+    return require_extra("followthemoney", "FollowTheMoney export", extra="ftm").model
 
 
 def _language(code: str | None) -> str | None:
@@ -161,6 +161,11 @@ def import_ftm(path: str | os.PathLike[str], case: Case) -> FtmImport:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             problems.append(f"{path}: line {n}: not JSON: {exc.msg}")
+            continue
+        except ValueError:  # an integer longer than Python converts
+            from sevenfold.model.io import _long_number
+
+            problems.append(f"{path}: line {n}: {_long_number(line).replace(' (line 1)', '')}")
             continue
         if not isinstance(data, dict):
             problems.append(f"{path}: line {n}: not a JSON object")

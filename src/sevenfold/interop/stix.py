@@ -7,6 +7,15 @@ assessment one ``note`` whose ``confidence`` comes from :mod:`sevenfold.interop.
 Every object also carries ``x_sevenfold_entry`` (the case entry verbatim) so our own bundles
 round-trip exactly; other tools ignore it.
 
+A platform that drops custom properties keeps the case anyway: every object names its entry in a
+standard ``external_references`` item (``source_name: "sevenfold"``, ``external_id: "<kind>/<id>"``,
+``description`` = the entry as JSON, so the case comes back exactly) and carries what the assessment
+needs as standard ``labels`` in a ``sevenfold:`` namespace, for platforms that drop descriptions too
+(``sevenfold:hypothesis``, ``sevenfold:consistency=CC``, ``sevenfold:likelihood=0.8``,
+``sevenfold:source-kind=human``, ``sevenfold:date=1937-01``, ``sevenfold:as-of=...``,
+``sevenfold:assessment``, ``sevenfold:top=H1``), so such a bundle still imports with its hypotheses,
+ratings and verdict and can be assessed (docs/interop.md).
+
 Import: our own bundles come back exactly; other tools' bundles are mapped from standard fields.
 Objects of types we do not map are kept (``case.extra['stix_unmapped']``, written back on export)
 and counted in the result, never silently dropped. A malformed bundle raises :class:`InputError`
@@ -46,6 +55,55 @@ OPINION_TO_CONSISTENCY = {"strongly-agree": "CC", "agree": "C", "neutral": "N", 
 MAPPED_TYPES = ("grouping", "identity", "threat-actor", "intrusion-set", "report", "note", "opinion",
                 "relationship")
 MAX_PROBLEMS_SHOWN = 20
+OUR_SOURCE_NAME = "sevenfold"  # external_references[].source_name naming a sevenfold entry
+LABEL = "sevenfold:"  # prefix of the labels that carry the case in standard properties
+
+
+def _our_ref(kind: str, entry_id: str, entry: Any = None) -> dict[str, str]:
+    """The standard reference naming a sevenfold entry; ``entry`` (the entry as in the case file) goes in its
+    ``description`` as JSON, so a platform that drops custom properties still carries it whole."""
+    ref = {"source_name": OUR_SOURCE_NAME, "external_id": f"{kind}/{entry_id}"}
+    if entry is not None:
+        ref["description"] = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return ref
+
+
+def _entry_in_ref(obj: dict[str, Any], kind: str) -> dict[str, Any] | None:
+    """The entry JSON in the ``description`` of the object's ``sevenfold`` reference, if any."""
+    for ref in obj.get("external_references", []) or []:
+        if (isinstance(ref, dict) and ref.get("source_name") == OUR_SOURCE_NAME
+                and str(ref.get("external_id", "")).startswith(kind + "/")
+                and isinstance(ref.get("description"), str) and ref["description"].startswith("{")):
+            try:
+                entry = json.loads(ref["description"])
+            except ValueError:
+                return None
+            return entry if isinstance(entry, dict) else None
+    return None
+
+
+def _label(key: str, value: object = None) -> str:
+    return f"{LABEL}{key}" if value is None else f"{LABEL}{key}={value}"
+
+
+def _labels_of(obj: dict[str, Any]) -> dict[str, str]:
+    """The ``sevenfold:`` labels of an object as ``{key: value}`` (``""`` for a bare label)."""
+    out: dict[str, str] = {}
+    for lab in obj.get("labels", []) or []:
+        if isinstance(lab, str) and lab.startswith(LABEL):
+            key, _, value = lab[len(LABEL):].partition("=")
+            out[key] = value
+    return out
+
+
+def _entry_id_of(obj: dict[str, Any], kind: str) -> str | None:
+    """The entry id a standard ``external_references`` item names (``sevenfold``, ``<kind>/<id>``)."""
+    for ref in obj.get("external_references", []) or []:
+        if isinstance(ref, dict) and ref.get("source_name") == OUR_SOURCE_NAME:
+            ext = str(ref.get("external_id", ""))
+            if ext.startswith(kind + "/") and len(ext) > len(kind) + 1:
+                return ext[len(kind) + 1:]
+    return None
 
 
 def _stix_id(case_id: str, kind: str, entry_id: str, stix_type: str) -> str:
@@ -77,7 +135,7 @@ def _likelihood_opinion(p: float) -> str:
 
 def case_to_stix(case: Case, assessment: Assessment | None = None, *, now: dt.datetime | None = None) -> dict[str, Any]:
     """The case (and its assessment, if given) as a STIX 2.1 bundle (plain JSON data)."""
-    v21 = require_extra("stix2.v21", "STIX export")
+    v21 = require_extra("stix2.v21", "STIX export", extra="stix")
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     common = {"created": stamp, "modified": stamp, "allow_custom": True}
     cid = case.id
@@ -101,10 +159,13 @@ def case_to_stix(case: Case, assessment: Assessment | None = None, *, now: dt.da
     for a in case.actors:
         kw: dict[str, Any] = {"aliases": a.aliases} if a.aliases else {}
         objs.append(v21.ThreatActor(id=actor_ids[a.id], name=a.name or a.id, **kw,
+                                    external_references=[_our_ref("actors", a.id, entries["actors"][a.id])],
                                     x_sevenfold_entry=entries["actors"][a.id], **common))
     for s in case.sources:
         objs.append(v21.Identity(id=source_ids[s.id], name=s.name or s.id,
                                  identity_class=KIND_TO_IDENTITY_CLASS[s.kind],
+                                 external_references=[_our_ref("sources", s.id, entries["sources"][s.id])],
+                                 labels=[_label("source-kind", s.kind)],
                                  x_sevenfold_entry=entries["sources"][s.id], **common))
         if s.controlled_by:
             objs.append(v21.Relationship(
@@ -115,10 +176,16 @@ def case_to_stix(case: Case, assessment: Assessment | None = None, *, now: dt.da
     posterior = {h.id: h.posterior for h in assessment.hypotheses} if assessment else {}
     for r in case.reports:
         kw = {}
+        ext_refs = [_our_ref("reports", r.id, entries["reports"][r.id])]
         if r.document:
             doc = docs[r.document]
-            kw["external_references"] = [{"source_name": "sevenfold-document", "external_id": doc.id,
-                                          "description": doc.citation or doc.title or doc.id}]
+            ext_refs.insert(0, {"source_name": "sevenfold-document", "external_id": doc.id,
+                                "description": doc.citation or doc.title or doc.id})
+        kw["external_references"] = ext_refs
+        labels = [_label("modality", r.modality)] + ([_label("date", r.date)] if r.date else [])
+        if r.against_interest:
+            labels.append(_label("against-interest"))
+        kw["labels"] = labels
         conf = credibility_to_stix(credibility.get(r.id))
         if conf is not None:
             kw["confidence"] = conf
@@ -139,13 +206,21 @@ def case_to_stix(case: Case, assessment: Assessment | None = None, *, now: dt.da
         conf = posterior_to_stix(posterior.get(h.id))
         if conf is not None:
             kw["confidence"] = conf
+        labels = [_label("hypothesis")] + ([_label("prior", h.prior)] if h.prior is not None else [])
         objs.append(v21.Note(id=hyp_ids[h.id], abstract=f"Hypothesis {h.id}", content=h.statement or h.id,
+                             labels=labels,
+                             external_references=[_our_ref("hypotheses", h.id, entries["hypotheses"][h.id])],
                              object_refs=[grouping_id], x_sevenfold_kind="hypothesis",
                              x_sevenfold_entry=entries["hypotheses"][h.id], **kw, **common))
     for i, rt in enumerate(case.ratings):
         opinion = (CONSISTENCY_TO_OPINION[rt.consistency] if rt.consistency else
                    _likelihood_opinion(rt.likelihood or 0.5))
         kw = {"authors": [rt.analyst]} if rt.analyst else {}
+        kw["external_references"] = [_our_ref("ratings", f"{rt.report}/{rt.hypothesis}/{rt.analyst or ''}",
+                                              data["ratings"][i])]
+        kw["labels"] = [_label("rating")] + (
+            [_label("consistency", rt.consistency)] if rt.consistency else []) + (
+            [_label("likelihood", rt.likelihood)] if rt.likelihood is not None else [])
         note = rt.extra.get("note")
         if isinstance(note, str) and note:
             kw["explanation"] = note
@@ -164,17 +239,25 @@ def case_to_stix(case: Case, assessment: Assessment | None = None, *, now: dt.da
         text = bottom_line(case, assessment)
         if assessment.confidence:
             text += f" Confidence: {assessment.confidence}."
+        labels = [_label("assessment"), _label("method", assessment.method)]
+        if assessment.top:
+            labels.append(_label("top", assessment.top))
+        if assessment.confidence:
+            labels.append(_label("confidence", assessment.confidence))
         objs.append(v21.Note(id=_stix_id(cid, "assessment", assessment.method, "note"),
                              abstract=f"Assessment of {cid} ({assessment.method})", content=text,
-                             object_refs=refs, x_sevenfold_kind="assessment",
+                             object_refs=refs, x_sevenfold_kind="assessment", labels=labels,
                              x_sevenfold_assessment=assessment.to_json_dict(), **kw, **common))
     unmapped = [dict(o) for o in case.case.extra.get("stix_unmapped", []) if isinstance(o, dict)]
     meta = {k: v for k, v in data["case"].items() if k not in ("stix_unmapped", "stix_id")}
     rest: dict[str, Any] = {k: data[k] for k in ("documents", "outcomes", "burns", "aliases") if k in data}
     group_refs = [o.id for o in objs] + [o["id"] for o in unmapped if "id" in o]
+    g_labels = [_label("as-of", case.case.as_of)] if case.case.as_of else []
+    case_data = {"format": case.format, "case": meta, **rest}
     grouping = v21.Grouping(id=grouping_id, name=case.case.title or cid, description=case.case.question or None,
                             context="unspecified", object_refs=group_refs or [grouping_id],
-                            x_sevenfold_case={"format": case.format, "case": meta, **rest}, **common)
+                            external_references=[_our_ref("case", cid, case_data)],
+                            **({"labels": g_labels} if g_labels else {}), x_sevenfold_case=case_data, **common)
     bundle = v21.Bundle(objects=[grouping, *objs], allow_custom=True,
                         id=f"bundle--{uuid.uuid5(_NS, 'bundle/' + cid + '/' + stamp)}")
     out = json.loads(bundle.serialize())
@@ -196,7 +279,7 @@ class StixImport:
 
 def _validate_bundle(bundle: Any, file: str) -> list[dict[str, Any]]:
     """Every object parsed by stix2; all problems collected, then refused at once."""
-    stix2 = require_extra("stix2", "STIX import")
+    stix2 = require_extra("stix2", "STIX import", extra="stix")
     if not isinstance(bundle, dict) or bundle.get("type") != "bundle":
         raise InputError(f"{file}: not a STIX bundle (expected a JSON object with \"type\": \"bundle\")")
     objects = bundle.get("objects", [])
@@ -241,11 +324,16 @@ def stix_to_case(bundle: Any, *, case_id: str | None = None, file: str = "<bundl
     mapped: Counter[str] = Counter()
     unmapped: list[dict[str, Any]] = []
     warnings: list[str] = []
-    ours = [o for o in objects if o["type"] == "grouping" and isinstance(o.get("x_sevenfold_case"), dict)]
+    def case_of(o: dict[str, Any]) -> dict[str, Any] | None:
+        if o["type"] != "grouping":
+            return None
+        return o["x_sevenfold_case"] if isinstance(o.get("x_sevenfold_case"), dict) else _entry_in_ref(o, "case")
+
+    ours = [o for o in objects if case_of(o) is not None]
     if len(ours) > 1:
         raise InputError(f"{file}: the bundle holds {len(ours)} sevenfold cases; import them one at a time")
     if ours:
-        data: dict[str, Any] = json.loads(json.dumps(ours[0]["x_sevenfold_case"]))
+        data: dict[str, Any] = json.loads(json.dumps(case_of(ours[0])))
         data.setdefault("format", "sevenfold/1")
         data.setdefault("case", {})
         if case_id:
@@ -255,11 +343,15 @@ def stix_to_case(bundle: Any, *, case_id: str | None = None, file: str = "<bundl
         bid = str(bundle.get("id", "bundle--unknown")).split("--")[-1][:8]
         groupings = [o for o in objects if o["type"] == "grouping"]
         title = groupings[0].get("name", "") if len(groupings) == 1 else ""
-        data = {"format": "sevenfold/1", "case": {"id": case_id or f"stix-{bid}", "title": title or
+        named = _entry_id_of(groupings[0], "case") if len(groupings) == 1 else None
+        data = {"format": "sevenfold/1", "case": {"id": case_id or named or f"stix-{bid}", "title": title or
                                                   f"Imported STIX bundle {bundle.get('id', '')}"}}
         if len(groupings) == 1:
             if groupings[0].get("description"):
                 data["case"]["question"] = groupings[0]["description"]
+            as_of = _labels_of(groupings[0]).get("as-of")
+            if as_of:
+                data["case"]["as_of"] = as_of
             data["case"]["stix_id"] = groupings[0]["id"]
             mapped["grouping"] += 1
     for kind in ("actors", "sources", "reports", "hypotheses", "ratings"):
@@ -267,20 +359,31 @@ def stix_to_case(bundle: Any, *, case_id: str | None = None, file: str = "<bundl
     taken: dict[str, set[str]] = {k: set() for k in ("actors", "sources", "reports", "hypotheses")}
     entry_of: dict[str, tuple[str, dict[str, Any]]] = {}  # stix id -> (kind, entry)
 
+    kind_of_type = {"threat-actor": "actors", "intrusion-set": "actors", "identity": "sources",
+                    "report": "reports", "note": "hypotheses", "opinion": "ratings"}
+
+    def ours_entry(obj: dict[str, Any]) -> dict[str, Any] | None:
+        """Our entry: ``x_sevenfold_entry``, or (custom properties dropped) the JSON of our reference."""
+        e = obj.get("x_sevenfold_entry")
+        if not isinstance(e, dict) and obj.get("type") in kind_of_type:
+            e = _entry_in_ref(obj, kind_of_type[obj["type"]])
+        return json.loads(json.dumps(e)) if isinstance(e, dict) else None
+
     def add(kind: str, obj: dict[str, Any], entry: dict[str, Any], fallback: str) -> None:
+        whole = ours_entry(obj) is not None
+        if "id" not in entry and not whole:
+            named = _entry_id_of(obj, kind)  # a sevenfold bundle that lost its custom properties
+            if named is not None:
+                entry["id"] = named
         if "id" not in entry or entry["id"] in taken[kind]:
             entry["id"] = unique_id(slug(str(entry.get("id") or fallback), kind[:-1]), taken[kind])
         else:
             taken[kind].add(entry["id"])
-        if not isinstance(obj.get("x_sevenfold_entry"), dict):
+        if not whole:
             entry["stix_id"] = obj["id"]
         data[kind].append(entry)
         entry_of[obj["id"]] = (kind, entry)
         mapped[obj["type"]] += 1
-
-    def ours_entry(obj: dict[str, Any]) -> dict[str, Any] | None:
-        e = obj.get("x_sevenfold_entry")
-        return json.loads(json.dumps(e)) if isinstance(e, dict) else None
 
     relationships: list[dict[str, Any]] = []
     opinions: list[dict[str, Any]] = []
@@ -295,18 +398,32 @@ def stix_to_case(bundle: Any, *, case_id: str | None = None, file: str = "<bundl
                                                   **({"aliases": o["aliases"]} if o.get("aliases") else {})}
             add("actors", o, e, o.get("name", "actor"))
         elif t == "identity":
+            src_kind = _labels_of(o).get("source-kind")
             e = ours_entry(o) or {"name": o.get("name", ""),
-                                  "kind": IDENTITY_CLASS_TO_KIND.get(o.get("identity_class", ""), "open")}
+                                  "kind": src_kind if src_kind in KIND_TO_IDENTITY_CLASS else
+                                  IDENTITY_CLASS_TO_KIND.get(o.get("identity_class", ""), "open")}
             add("sources", o, e, o.get("name", "source"))
         elif t == "relationship":
             relationships.append(o)
         elif t == "opinion":
             opinions.append(o)
         elif t == "note":
-            if o.get("x_sevenfold_kind") == "hypothesis" and isinstance(o.get("x_sevenfold_entry"), dict):
-                add("hypotheses", o, ours_entry(o) or {}, "hypothesis")
-            elif o.get("x_sevenfold_kind") == "assessment":
+            labels = _labels_of(o)
+            whole = ours_entry(o)
+            if whole is not None and (o.get("x_sevenfold_kind") == "hypothesis" or "hypothesis" in labels):
+                add("hypotheses", o, whole, "hypothesis")
+            elif "hypothesis" in labels:  # our hypothesis, its custom properties dropped on the way
+                h: dict[str, Any] = {"statement": o.get("content", "")}
+                if labels.get("prior"):
+                    h["prior"] = _number(labels["prior"], o, "prior")
+                add("hypotheses", o, h, "hypothesis")
+            elif o.get("x_sevenfold_kind") == "assessment" or "assessment" in labels:
                 mapped["note (assessment, recomputed on import)"] += 1
+                if ours:  # our own bundle: the case comes back exactly, the verdict is recomputed
+                    continue
+                verdict = {"text": o.get("content", ""), "stix_id": o["id"],
+                           **{k: labels[k] for k in ("method", "top", "confidence") if labels.get(k)}}
+                data["case"]["stix_assessment"] = verdict
             else:
                 foreign_notes.append(o)
     unattributed: str | None = None
@@ -352,15 +469,22 @@ def stix_to_case(bundle: Any, *, case_id: str | None = None, file: str = "<bundl
             add("reports", o, mine, o.get("name", "report"))
             continue
         e = {"source": author_of(o), "text": o.get("description") or o.get("name", "")}
-        if o.get("published"):
+        labels = _labels_of(o)
+        if "modality" in labels:  # ours, custom properties dropped: the date is the label's (or none)
+            if labels.get("date"):
+                e["date"] = labels["date"]
+            if "against-interest" in labels:
+                e["against_interest"] = True
+        elif o.get("published"):
             e["date"] = str(o["published"])[:10]
-        types = [x for x in o.get("report_types", []) if x in _MODALITIES]
+        types = [x for x in [labels.get("modality"), *o.get("report_types", [])] if x in _MODALITIES]
         if types:
             e["modality"] = types[0]
         other = [r for r in o.get("object_refs", []) if r not in entry_of]
         if other:
             e["stix_object_refs"] = other
-        refs_ext = [x for x in o.get("external_references", []) if isinstance(x, dict)]
+        refs_ext = [x for x in o.get("external_references", []) if isinstance(x, dict)
+                    and x.get("source_name") != OUR_SOURCE_NAME]
         if refs_ext:
             e["document"] = document_for(refs_ext[0])
             if len(refs_ext) > 1:
@@ -376,7 +500,7 @@ def stix_to_case(bundle: Any, *, case_id: str | None = None, file: str = "<bundl
         src, tgt, rtype = o.get("source_ref"), o.get("target_ref"), o.get("relationship_type")
         if rtype == "derived-from" and src in report_by_stix and tgt in report_by_stix:
             rep = report_by_stix[src]
-            if isinstance(o.get("x_sevenfold_entry"), dict) or ours_entry(by_id.get(src, {})) is not None:
+            if ours_entry(by_id.get(src, {})) is not None:
                 pass  # our own reports carry derived_from in their entry already
             elif report_by_stix[tgt]["id"] not in rep.setdefault("derived_from", []):
                 rep["derived_from"].append(report_by_stix[tgt]["id"])
@@ -397,8 +521,14 @@ def stix_to_case(bundle: Any, *, case_id: str | None = None, file: str = "<bundl
         reps = [x[1]["id"] for x in refs if x and x[0] == "reports"]
         hyps = [x[1]["id"] for x in refs if x and x[0] == "hypotheses"]
         if len(reps) == 1 and len(hyps) == 1:
-            rating = {"report": reps[0], "hypothesis": hyps[0],
-                      "consistency": OPINION_TO_CONSISTENCY[o["opinion"]]}
+            labels = _labels_of(o)
+            rating: dict[str, Any] = {"report": reps[0], "hypothesis": hyps[0]}
+            if labels.get("consistency"):
+                rating["consistency"] = labels["consistency"]
+            if labels.get("likelihood"):
+                rating["likelihood"] = _number(labels["likelihood"], o, "likelihood")
+            if not labels.get("consistency") and not labels.get("likelihood"):
+                rating["consistency"] = OPINION_TO_CONSISTENCY[o["opinion"]]
             if o.get("authors"):
                 rating["analyst"] = ", ".join(o["authors"])
             if o.get("explanation"):
@@ -421,6 +551,13 @@ def stix_to_case(bundle: Any, *, case_id: str | None = None, file: str = "<bundl
     except CaseValidationError as exc:
         raise CaseValidationError(exc.problems) from None
     return StixImport(case=case, mapped=dict(mapped), unmapped=dict(counts), warnings=warnings)
+
+
+def _number(text: str, obj: dict[str, Any], what: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"{obj.get('id')}: label {LABEL}{what}={text!r} is not a number") from None
 
 
 _MODALITIES = {"observation", "hearsay", "document", "confession", "coerced_confession", "official_statement",

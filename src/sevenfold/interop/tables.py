@@ -81,6 +81,9 @@ def text_to_value(text: str, value_type: str | None, where: str) -> Any:
 
 def reports_table(case: Case, fmt: str = "parquet") -> pa.Table:
     rows: dict[str, list[Any]] = {c: [] for c in REPORT_COLUMNS}
+    # every field without a column of its own (origin, date_note, note, ... and extra keys) travels in the
+    # 'extra' JSON, which the import spreads back over the report
+    as_data = {str(d.get("id")): d for d in case_to_data(case).get("reports", [])}
     for r in case.reports:
         rows["id"].append(r.id)
         rows["source"].append(r.source)
@@ -91,7 +94,8 @@ def reports_table(case: Case, fmt: str = "parquet") -> pa.Table:
             items = list(getattr(r, col))
             rows[col].append(items if fmt == "parquet" else (json.dumps(items, ensure_ascii=False) if items else ""))
         rows["text"].append(r.text)
-        rows["extra"].append(json.dumps(r.extra, ensure_ascii=False, sort_keys=True) if r.extra else None)
+        rest = {k: v for k, v in as_data.get(r.id, {}).items() if k not in REPORT_COLUMNS and k != "claims"}
+        rows["extra"].append(json.dumps(rest, ensure_ascii=False, sort_keys=True) if rest else None)
     list_type = pa.list_(pa.string()) if fmt == "parquet" else pa.string()
     schema = pa.schema([(c, list_type if c in LIST_COLUMNS else pa.string()) for c in REPORT_COLUMNS])
     return pa.table(rows, schema=schema)
@@ -113,17 +117,24 @@ def claims_table(case: Case) -> pa.Table:
     return pa.table(rows, schema=pa.schema([(c, pa.string()) for c in CLAIM_COLUMNS]))
 
 
-def _table_bytes(table: pa.Table, fmt: str) -> bytes:
+def _table_bytes(table: pa.Table, fmt: str, raw_cells: bool = False) -> bytes:
     sink = pa.BufferOutputStream()
     if fmt == "parquet":
         pq.write_table(table, sink)
     else:
+        if not raw_cells:
+            from sevenfold.spreadsheet import safe_table
+
+            table = safe_table(table)
         pacsv.write_csv(table, sink)
     return sink.getvalue().to_pybytes()
 
 
-def export_tables(case: Case, out_dir: str | os.PathLike[str], fmt: str = "csv") -> list[Path]:
-    """Write ``reports.<fmt>`` and ``claims.<fmt>`` into ``out_dir`` (created if missing)."""
+def export_tables(case: Case, out_dir: str | os.PathLike[str], fmt: str = "csv", *,
+                  raw_cells: bool = False) -> list[Path]:
+    """Write ``reports.<fmt>`` and ``claims.<fmt>`` into ``out_dir`` (created if missing). CSV text cells
+    that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) get a leading
+    ``'`` unless ``raw_cells``; :func:`import_table` takes it off again (:mod:`sevenfold.spreadsheet`)."""
     if fmt not in TABLE_FORMATS:
         raise InputError(f"unknown table format {fmt!r}; use csv or parquet")
     out = Path(out_dir)
@@ -131,8 +142,8 @@ def export_tables(case: Case, out_dir: str | os.PathLike[str], fmt: str = "csv")
         raise InputError(f"{out}: --format {fmt} writes two tables (reports, claims); give a folder, not a file")
     out.mkdir(parents=True, exist_ok=True)
     # build both before writing either: an error leaves no file behind
-    blobs = {f"reports.{fmt}": _table_bytes(reports_table(case, fmt), fmt),
-             f"claims.{fmt}": _table_bytes(claims_table(case), fmt)}
+    blobs = {f"reports.{fmt}": _table_bytes(reports_table(case, fmt), fmt, raw_cells),
+             f"claims.{fmt}": _table_bytes(claims_table(case), fmt, raw_cells)}
     return [write_atomic(out / name, blob) for name, blob in blobs.items()]
 
 
@@ -163,6 +174,17 @@ def read_any_table(path: str | os.PathLike[str]) -> pa.Table:
                     column_types={c.strip('"'): pa.string() for c in header}, strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as exc:
         raise InputError(f"{p}: cannot read table: {str(exc).splitlines()[0]}") from None
+    doubled = [c for c in table.column_names if table.column_names.count(c) > 1]
+    if doubled:
+        raise InputError(f"{p}: column {doubled[0]!r} appears twice in the header; which one to read is "
+                         "ambiguous: rename or remove one")
+    if p.suffix.lower() not in (".parquet", ".pq"):
+        from sevenfold.fusion.table_io import refuse_unclosed_quote
+
+        refuse_unclosed_quote(p, ",", table)
+        from sevenfold.spreadsheet import restore_table
+
+        table = restore_table(table)  # the formula guard of export_tables comes off ('=x → =x)
     if table.num_rows > limits.entries:
         raise LimitExceeded("entries", table.num_rows, limits.entries, str(p))
     return table

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from sevenfold.errors import Problem
+from sevenfold.model.custody import custody_warnings, synthesis_cycles
 from sevenfold.model.entries import (
     FORMAT,
     Actor,
@@ -22,6 +22,7 @@ from sevenfold.model.entries import (
     Report,
     Source,
 )
+from sevenfold.model.keys import KeyWarning, key_warnings
 
 # Kinds with ids, in file order; used for duplicate checks and error locations.
 ID_KINDS = ("actors", "sources", "documents", "reports", "hypotheses", "burns")
@@ -96,48 +97,13 @@ class Case(BaseModel):
             if o.claim is not None and o.claim.value is None:
                 out.append(f"outcome on claim {o.claim.object}/{o.claim.attribute} has no value: it can neither "
                            "confirm nor refute a claim, and is ignored (give the value that was checked)")
-        out += self._misspelt_keys()
+        out += [w.message for w in self.key_warnings()]
+        out += custody_warnings(self)
         return out
 
-    def _misspelt_keys(self) -> list[str]:
-        """Extra keys (kept, the format allows them) that look like a misspelt field: ``derived_form``
-        for ``derived_from`` silently dropped a report's copy links and changed the verdict. Nested
-        entries (a source's ``track_record``) are looked at too; each (kind, key) is matched once."""
-        out: list[str] = []
-        for kind in type(self).model_fields:
-            value = getattr(self, kind)
-            for entry in value if isinstance(value, list) else [value]:
-                if not isinstance(entry, BaseModel):
-                    continue
-                label = f"{kind}[{getattr(entry, 'id', '?')}]" if kind != "case" else "case"
-                for where, part in ((label, entry), *((f"{label}.{name}", getattr(entry, name, None))
-                                                     for name in _nested_entry_fields(type(entry)))):
-                    for key in getattr(part, "model_extra", None) or {}:
-                        near = _close_field(type(part), str(key))
-                        if near:
-                            out.append(f"{where}: unknown key {key!r} is kept as an extra field; did you "
-                                       f"mean {near!r}?")
-        return out
-
-
-@lru_cache(maxsize=4096)
-def _close_field(model: type[BaseModel], key: str) -> str | None:
-    from difflib import get_close_matches
-
-    near = get_close_matches(key, list(model.model_fields), n=1, cutoff=0.8)
-    return near[0] if near else None
-
-
-@lru_cache(maxsize=64)
-def _nested_entry_fields(model: type[BaseModel]) -> tuple[str, ...]:
-    """Fields of ``model`` that hold one nested model (``Source.track_record``)."""
-    out = []
-    for name, info in model.model_fields.items():
-        ann = info.annotation
-        args = getattr(ann, "__args__", ()) or (ann,)
-        if any(isinstance(a, type) and issubclass(a, BaseModel) for a in args):
-            out.append(name)
-    return tuple(out)
+    def key_warnings(self) -> list[KeyWarning]:
+        """Unknown keys that look like a misspelt field (:func:`sevenfold.model.keys.key_warnings`)."""
+        return key_warnings(self)
 
 
 def _by_id(entries: list[Any], entry_id: str, kind: str) -> Any:
@@ -170,11 +136,22 @@ def check_references(case: Case, file: str = "<case>") -> list[Problem]:
     for s in case.sources:
         if s.controlled_by is not None and s.controlled_by not in actors:
             add("sources", s.id, "controlled_by", f"unknown actor {s.controlled_by!r}")
+        if s.suspected_control is not None and s.suspected_control.by not in actors:
+            add("sources", s.id, "suspected_control.by", f"unknown actor {s.suspected_control.by!r}")
     for r in case.reports:
         if r.source not in sources:
             add("reports", r.id, "source", f"unknown source {r.source!r}")
+        if r.origin is not None and r.origin not in sources:
+            add("reports", r.id, "origin", f"unknown source {r.origin!r}")
         if r.document is not None and r.document not in documents:
             add("reports", r.id, "document", f"unknown document {r.document!r}")
+        if r.cited_in is not None and r.cited_in not in documents:
+            add("reports", r.id, "cited_in", f"unknown document {r.cited_in!r}")
+        for i, d in enumerate(r.synthesis_of):
+            if d == r.id:
+                add("reports", r.id, f"synthesis_of[{i}]", "a report cannot be a synthesis of itself")
+            elif d not in reports:
+                add("reports", r.id, f"synthesis_of[{i}]", f"unknown report {d!r}")
         for i, v in enumerate(r.via):
             if v not in sources:
                 add("reports", r.id, f"via[{i}]", f"unknown source {v!r}")
@@ -183,6 +160,11 @@ def check_references(case: Case, file: str = "<case>") -> list[Problem]:
                 add("reports", r.id, f"derived_from[{i}]", "a report cannot derive from itself")
             elif d not in reports:
                 add("reports", r.id, f"derived_from[{i}]", f"unknown report {d!r}")
+    for cycle in synthesis_cycles(case.reports):
+        if len(cycle) > 1:
+            loop = " → ".join([*cycle, cycle[0]])
+            add("reports", cycle[0], "synthesis_of", f"synthesis_of runs in a circle ({loop}): a synthesis "
+                "cannot be among its own inputs")
     for h in case.hypotheses:
         if h.deception_by is not None and h.deception_by not in actors:
             add("hypotheses", h.id, "deception_by", f"unknown actor {h.deception_by!r}")

@@ -12,20 +12,43 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from sevenfold.model.dates import HistDate
+from sevenfold.model.vocab import CONSISTENCY_CODES, Consistency
 
-FORMAT = "sevenfold/1"
+FORMAT: Literal["sevenfold/1"] = "sevenfold/1"
 
 
-def _id_text(value: Any) -> Any:
-    """Accept ids written as numbers in YAML (``id: 7``) as their text."""
+def _id_text(value: Any, info: Any) -> Any:
+    """Accept ids written as numbers in YAML (``id: 7``) as their text; refuse ids holding characters
+    that do not print (controls, NUL, zero-width and bidi controls, separators other than a space), since
+    ``s1`` and ``s1\u200b`` would be two ids that look alike. Data read back from a store (validation
+    context ``{"stored": True}``) is not refused, so a store written before the rule still opens."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, str):
-        return value.strip()
+        value = value.strip()
+        if not value.isprintable() and not (info.context or {}).get("stored"):
+            bad = next(c for c in value if not c.isprintable())
+            name = unicodedata.name(bad, "a control character")
+            raise ValueError(f"an id cannot hold U+{ord(bad):04X} ({name}) at character {value.index(bad) + 1}: "
+                             "control, zero-width, bidi-control and separator characters (other than a space) "
+                             "make ids that look alike but differ")
+        return value
     return value
 
 
 EntryId = Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=200)]
+
+
+def _note_text(value: Any) -> Any:
+    """A note written as a number or left empty (``note:``) is still a note."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+NoteText = Annotated[str, BeforeValidator(_note_text)]
 
 SourceKind = Literal["human", "document", "official", "intercept", "open", "technical"]
 Access = Literal["direct", "indirect", "unknown"]
@@ -39,9 +62,27 @@ Modality = Literal[
     "intercept",
     "assessment",
 ]
-Consistency = Literal["CC", "C", "N", "I", "II", "NA"]
 Verdict = Literal["confirmed", "refuted", "unresolved"]
 EntityKind = Literal["person", "place", "organisation", "codename", "event", "other"]
+#: What a document is: ``original`` records reports at first hand (reports sharing one share an origin);
+#: the other kinds are where reports are *read* (a later edition, compilation, study, press piece or
+#: post-mortem), never a common origin of what they print.
+DocumentKind = Literal["original", "edition", "compilation", "study", "press", "post-mortem"]
+DOCUMENT_KIND_SYNONYMS: dict[str, str] = {
+    "primary": "original", "source": "original", "archival": "original", "archive": "original",
+    "documentary-edition": "edition", "collection": "compilation", "anthology": "compilation",
+    "monograph": "study", "book": "study", "secondary": "study", "article": "study",
+    "newspaper": "press", "news": "press", "media": "press",
+    "postmortem": "post-mortem", "post_mortem": "post-mortem", "inquiry": "post-mortem",
+    "commission": "post-mortem", "commission-report": "post-mortem",
+}
+
+
+def _document_kind(value: Any) -> Any:
+    if isinstance(value, str):
+        key = value.strip().lower().replace(" ", "-")
+        return DOCUMENT_KIND_SYNONYMS.get(key, DOCUMENT_KIND_SYNONYMS.get(key.replace("-", "_"), key))
+    return value
 
 
 class Entry(BaseModel):
@@ -69,6 +110,7 @@ class CaseMeta(Entry):
     question: str = ""
     as_of: HistDate | None = None
     language: str | None = None
+    note: NoteText = ""
 
 
 class Actor(Entry):
@@ -85,16 +127,39 @@ class TrackRecord(Entry):
     refuted: int = Field(default=0, ge=0, le=MAX_TRACK_RECORD)
 
 
+class SuspectedControl(Entry):
+    """``sources[].suspected_control``: the probability ``p`` that actor ``by`` runs the source (from
+    ``since``, when given). The assessment mixes its reports as fed with probability ``p``."""
+
+    by: EntryId
+    p: float = Field(ge=0.0, le=1.0)
+    since: HistDate | None = None
+
+    @field_validator("p", mode="before")
+    @classmethod
+    def _p_number(cls, v: Any) -> Any:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise ValueError(f"a control probability must be a number in [0, 1], got {v!r}")
+        if v != v:
+            raise ValueError("a control probability must be a number in [0, 1], got NaN")
+        if not 0.0 <= v <= 1.0:
+            raise ValueError(f"a control probability must lie in [0, 1], got {v}")
+        return v
+
+
 class Source(Entry):
     id: EntryId
     name: str = ""
     aliases: list[str] = Field(default_factory=list)
     kind: SourceKind = "human"
     access: Access = "unknown"
+    # hypothesis ids are directional (what the source wants believed); other text is descriptive
     interests: list[str] = Field(default_factory=list)
     controlled_by: EntryId | None = None
     compromised_since: HistDate | None = None
+    suspected_control: SuspectedControl | None = None
     track_record: TrackRecord | None = None
+    note: NoteText = ""
 
     @field_validator("interests", mode="before")
     @classmethod
@@ -104,10 +169,12 @@ class Source(Entry):
 
 class Document(Entry):
     id: EntryId
+    kind: Annotated[DocumentKind, BeforeValidator(_document_kind)] = "original"
     citation: str = ""
     title: str = ""
     date: HistDate | None = None
     language: str | None = None
+    note: NoteText = ""
 
 
 ClaimValue = str | bool | int | float | list[Any] | dict[str, Any]
@@ -123,18 +190,31 @@ class Claim(Entry):
     def _finite(cls, v: Any) -> Any:
         if isinstance(v, float) and v != v:  # NaN is not a statement anyone made
             raise ValueError("NaN is not a claim value")
+        if isinstance(v, float) and v - v != 0.0:  # inf - inf is NaN: JSON and the store cannot hold it
+            raise ValueError(f"{v!r} is not a claim value: write a number that is finite")
         return v
 
 
 class Report(Entry):
     id: EntryId
     source: EntryId
+    # the originating sub-source when `source` only relayed the report (default: the source itself)
+    origin: EntryId | None = None
     date: HistDate | None = None
+    date_note: NoteText = ""
     document: EntryId | None = None
+    # the document where the report was read (a later edition, compilation, study ...): never an origin
+    cited_in: EntryId | None = None
     modality: Modality = "observation"
+    # intermediaries after `source`, in travel order: first received it from the source, last is
+    # nearest the reader (see sevenfold.model.custody)
     via: list[EntryId] = Field(default_factory=list)
     derived_from: list[EntryId] = Field(default_factory=list)
+    # an all-source assessment of these reports: no weight of its own, its inputs stay independent
+    synthesis_of: list[EntryId] = Field(default_factory=list)
+    against_interest: bool = False
     text: str = ""
+    note: NoteText = ""
     claims: list[Claim] = Field(default_factory=list)
 
 
@@ -169,7 +249,7 @@ class Rating(Entry):
     @model_validator(mode="after")
     def _something_rated(self) -> Rating:
         if self.consistency is None and self.likelihood is None:
-            raise ValueError("a rating needs a consistency (CC|C|N|I|II|NA) or a likelihood")
+            raise ValueError(f"a rating needs a consistency ({'|'.join(CONSISTENCY_CODES)}) or a likelihood")
         return self
 
 
@@ -185,7 +265,7 @@ class Outcome(Entry):
     hypothesis: EntryId | None = None
     verdict: Verdict
     date: HistDate | None = None
-    note: str = ""
+    note: NoteText = ""
 
     @model_validator(mode="after")
     def _one_target(self) -> Outcome:
@@ -202,7 +282,7 @@ class Burn(Entry):
     source: EntryId
     since: HistDate
     actor: EntryId | None = None
-    note: str = ""
+    note: NoteText = ""
     recorded_at: str | None = None
 
 
@@ -212,4 +292,4 @@ class AliasEntry(Entry):
     canonical: str = Field(min_length=1)
     variants: list[str] = Field(default_factory=list)
     kind: EntityKind = "other"
-    note: str = ""
+    note: NoteText = ""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,24 +16,8 @@ from sevenfold.errors import CaseValidationError, InputError, LimitExceeded, Pro
 from sevenfold.gc_pause import gc_paused
 from sevenfold.model.case import Case
 from sevenfold.model.entries import is_case_id_slug
-
-
-class _UniqueKeys:
-    """Refuse a mapping that states a key twice. YAML and JSON parsers keep the last one silently, so a
-    second ``ratings:`` block replaced the first and the file still validated."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[tuple[str, str], Any] = {}
-            for key, _ in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
-                    first = seen.setdefault((key.tag, key.value), key)
-                    if first is not key:
-                        raise yaml.constructor.ConstructorError(
-                            None, None, f"key {key.value!r} appears twice in one mapping (first on line "
-                            f"{first.start_mark.line + 1}); the second would silently replace the first",
-                            key.start_mark)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+from sevenfold.model.keys import close_field
+from sevenfold.safe_yaml import _INT_DIGITS, _yaml_load
 
 
 def _unique_json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -44,110 +27,6 @@ def _unique_json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         dup = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
         raise ValueError(f"key {dup!r} appears twice in one object; the second would silently replace the first")
     return obj
-
-
-class _GuardedLoader(_UniqueKeys, yaml.SafeLoader):
-    """SafeLoader that refuses alias bombs ("billion laughs") and deep nesting before building them.
-
-    Timestamps are not resolved: dates stay text so that the model validates them (partial
-    historical dates such as ``1937-03`` and invalid ones such as ``1937-13-01`` get a clear message).
-    """
-
-    yaml_implicit_resolvers = {
-        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-    def __init__(self, stream: Any, limits: _limits.Limits) -> None:
-        super().__init__(stream)
-        self._limits = limits
-        self._aliases = 0
-        self._depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > self._limits.yaml_aliases:
-                raise LimitExceeded("yaml_aliases", f"more than {self._limits.yaml_aliases}",
-                                    self._limits.yaml_aliases)
-        self._depth += 1
-        if self._depth > self._limits.nesting_depth:
-            raise LimitExceeded("nesting_depth", f"more than {self._limits.nesting_depth}",
-                                self._limits.nesting_depth)
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def get_single_data(self) -> Any:
-        node = self.get_single_node()
-        if node is None:
-            return None
-        expanded = _expanded_size(node, self._limits.yaml_expanded_nodes)
-        if expanded > self._limits.yaml_expanded_nodes:
-            raise LimitExceeded("yaml_expanded_nodes", f"more than {self._limits.yaml_expanded_nodes}",
-                                self._limits.yaml_expanded_nodes)
-        return self.construct_document(node)
-
-
-def _expanded_size(root: yaml.Node, cap: int) -> int:
-    """Number of nodes the document has once aliases are expanded (memoised on shared nodes)."""
-    sizes: dict[int, int] = {}
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        if id(node) in sizes:
-            continue
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            children = [n for pair in node.value for n in pair]
-        if not done:
-            stack.append((node, True))
-            stack.extend((c, False) for c in children if id(c) not in sizes)
-            continue
-        total = 1 + sum(sizes.get(id(c), 1) for c in children)
-        sizes[id(node)] = min(total, cap + 1)
-    return sizes[id(root)]
-
-
-_NO_TIMESTAMPS = _GuardedLoader.yaml_implicit_resolvers
-
-
-class _FastLoader(_UniqueKeys, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml-backed loader for files without anchors (so no alias can expand)."""
-
-    yaml_implicit_resolvers = _NO_TIMESTAMPS
-
-
-# An anchor (``&name``) starts a node: after line start, whitespace, a flow indicator or ':'.
-_ANCHOR_RE = re.compile(r"(?:^|[\s\[\{,:])&", re.MULTILINE)
-
-
-def _yaml_load(text: str, file: str, limits: _limits.Limits) -> Any:
-    try:
-        # the reader checks the text when the loader is made (control characters raise here)
-        loader: Any = _FastLoader(text) if not _ANCHOR_RE.search(text) else _GuardedLoader(text, limits)
-    except yaml.YAMLError as exc:
-        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc).splitlines()[0]
-        position = getattr(exc, "position", None)
-        where = f" (character {position})" if isinstance(position, int) else ""
-        raise CaseValidationError([Problem(file, "", "", "", f"YAML syntax error{where}: {problem}")]) from None
-    try:
-        return loader.get_single_data()
-    except RecursionError:
-        raise LimitExceeded("nesting_depth", "too deep to parse", limits.nesting_depth, file) from None
-    except LimitExceeded as exc:
-        exc.args = (f"{file}: {exc.args[0]}",)
-        raise
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CaseValidationError([Problem(file, "", "", "", f"YAML syntax error{where}: {problem}")]) from None
-    finally:
-        loader.dispose()
 
 
 def parse_text(text: str, file: str = "<case>", fmt: str | None = None) -> Any:
@@ -174,10 +53,22 @@ def _parse(text: str, file: str, fmt: str | None) -> Any:
                 msg = f"JSON syntax error (line {exc.lineno}, column {exc.colno}): {exc.msg}"
                 raise CaseValidationError([Problem(file, "", "", "", msg)]) from None
             data = _yaml_load(text, file, limits)
-        except ValueError as exc:  # a key stated twice (_unique_json_object)
-            raise CaseValidationError([Problem(file, "", "", "", f"JSON: {exc}")]) from None
+        except ValueError as exc:  # a key stated twice (_unique_json_object), or a number too long to read
+            message = str(exc) if "integer string conversion" not in str(exc) else _long_number(text)
+            raise CaseValidationError([Problem(file, "", "", "", f"JSON: {message}")]) from None
         return data
     return _yaml_load(text, file, limits)
+
+
+def _long_number(text: str) -> str:
+    """The message for a JSON number longer than Python converts (``sys.get_int_max_str_digits``)."""
+    import re
+
+    found = re.search(r"\d{" + str(_INT_DIGITS + 1) + ",}", text)
+    if found is None:
+        return f"a number is too long (at most {_INT_DIGITS} digits)"
+    line = text.count("\n", 0, found.start()) + 1
+    return f"a number of {len(found.group())} digits (line {line}) is too long (at most {_INT_DIGITS} digits)"
 
 
 def read_text(path: str | Path) -> str:
@@ -201,6 +92,13 @@ def read_text(path: str | Path) -> str:
 
 
 def _entry_label(data: Any, kind: str, index: int) -> str:
+    """An entry's id (or ``#index``) for a message; characters that do not print are shown escaped, so a
+    bidi control in a hostile id cannot reorder the message around it."""
+    label = _raw_entry_label(data, kind, index)
+    return label if label.isprintable() else label.encode("unicode_escape").decode("ascii")
+
+
+def _raw_entry_label(data: Any, kind: str, index: int) -> str:
     try:
         entry = data[kind][index]
     except (KeyError, IndexError, TypeError):
@@ -220,7 +118,9 @@ def _problems_from_validation(exc: ValidationError, data: Any, file: str) -> lis
         loc = list(err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden" and len(loc) == 1:
-            out.append(Problem(file, "", "", str(loc[0]), f"unknown top-level key {loc[0]!r}"))
+            near = close_field(str(loc[0]), tuple(Case.model_fields))
+            hint = f"; did you mean {near!r}?" if near else ""
+            out.append(Problem(file, "", "", str(loc[0]), f"unknown top-level key {loc[0]!r}{hint}"))
             continue
         if not loc:
             out.append(Problem(file, "", "", "", msg))
@@ -256,6 +156,9 @@ def _problems_from_validation(exc: ValidationError, data: Any, file: str) -> lis
     return list(unique.values())
 
 
+_STORED = {"stored": True}  # validation context of data read back from a store (see entries._id_text)
+
+
 @gc_paused()
 def case_from_data(data: Any, file: str = "<case>", *, check_limits: bool = True,
                    check_case_id: bool | None = None) -> Case:
@@ -282,17 +185,19 @@ def case_from_data(data: Any, file: str = "<case>", *, check_limits: bool = True
     if check_limits if check_case_id is None else check_case_id:
         _check_case_id(data, file)
     try:
-        case = Case.model_validate(data)
+        case = Case.model_validate(data, context=None if check_limits else _STORED)
     except ValidationError as exc:
         problems = _problems_from_validation(exc, data, file)
-        raise CaseValidationError(problems + _reference_problems_of_rest(exc, data, file)) from None
+        raise CaseValidationError(problems + _reference_problems_of_rest(
+            exc, data, file, None if check_limits else _STORED)) from None
     problems = case.reference_problems(file)
     if problems:
         raise CaseValidationError(problems)
     return case
 
 
-def _reference_problems_of_rest(exc: ValidationError, data: dict[str, Any], file: str) -> list[Problem]:
+def _reference_problems_of_rest(exc: ValidationError, data: dict[str, Any], file: str,
+                                context: dict[str, Any] | None = None) -> list[Problem]:
     """Reference problems among the well-formed entries, so one run reports every problem.
 
     Entries with schema errors are left out; references to their ids are not reported as dangling.
@@ -314,7 +219,7 @@ def _reference_problems_of_rest(exc: ValidationError, data: dict[str, Any], file
     if not isinstance(reduced.get("case"), dict) or any(e["loc"][:1] == ("case",) for e in exc.errors()):
         reduced["case"] = {"id": "case"}
     try:
-        partial = Case.model_validate(reduced)
+        partial = Case.model_validate(reduced, context=context)
     except ValidationError:
         return []
     return [p for p in partial.reference_problems(file)
@@ -344,13 +249,20 @@ def _check_text(v: str, cap: int, file: str) -> None:
                              "it is not Unicode text and cannot be stored") from None
 
 
+_NUL_MESSAGE = "text holds a NUL character (\\0, \\u0000); no store can hold it: remove it"
+_NON_FINITE_MESSAGE = ("{!r} is not a finite number (Infinity, NaN, .inf, or beyond 1.8e308 such as 1e400); "
+                       "JSON and the store cannot hold it: write it as text if it is meant")
+
+
 def _check_tree(data: Any, file: str, limits: _limits.Limits) -> None:
-    """One walk over parsed data for the nesting depth, every text's (and key's) length, and text
-    that is not valid Unicode (lone surrogates)."""
+    """One walk over parsed data for the nesting depth, every text's (and key's) length, text that is
+    not valid Unicode (lone surrogates) or holds a NUL character, and numbers that are not finite."""
     cap, max_depth = limits.text_chars, limits.nesting_depth
     if not isinstance(data, (dict, list)):
         if isinstance(data, str):
             _check_text(data, cap, file)
+            if "\x00" in data:
+                raise InputError(f"{file}: {_NUL_MESSAGE}")
         return
     # only containers go on the stack; this walk sees every node of a large case, so it is kept lean
     stack: list[tuple[Any, int]] = [(data, 1)]
@@ -362,19 +274,72 @@ def _check_tree(data: Any, file: str, limits: _limits.Limits) -> None:
         if type(node) is dict:
             for k, v in node.items():
                 if isinstance(v, str):
-                    if len(v) > cap or not v.isascii():  # the common case stays one cheap test
+                    if len(v) > cap or not v.isascii() or "\x00" in v:  # the common case stays one cheap test
                         _check_text(v, cap, file)
+                        if "\x00" in v:
+                            _refuse_at(data, file, _has_nul)
                 elif isinstance(v, (dict, list)):
                     push((v, depth + 1))
-                if isinstance(k, str) and (len(k) > cap or not k.isascii()):
+                elif v.__class__ is float and v - v != 0.0:  # inf - inf and nan - nan are nan
+                    _refuse_at(data, file, _non_finite)
+                if isinstance(k, str) and (len(k) > cap or not k.isascii() or "\x00" in k):
                     _check_text(k, cap, file)
+                    if "\x00" in k:
+                        _refuse_at(data, file, _has_nul)
         else:
             for v in node:
                 if isinstance(v, str):
-                    if len(v) > cap or not v.isascii():
+                    if len(v) > cap or not v.isascii() or "\x00" in v:
                         _check_text(v, cap, file)
+                        if "\x00" in v:
+                            _refuse_at(data, file, _has_nul)
                 elif isinstance(v, (dict, list)):
                     push((v, depth + 1))
+                elif v.__class__ is float and v - v != 0.0:
+                    _refuse_at(data, file, _non_finite)
+
+
+def _has_nul(v: Any) -> str | None:
+    return _NUL_MESSAGE if isinstance(v, str) and "\x00" in v else None
+
+
+def _non_finite(v: Any) -> str | None:
+    return _NON_FINITE_MESSAGE.format(v) if isinstance(v, float) and v - v != 0.0 else None
+
+
+def _refuse_at(data: Any, file: str, test: Any) -> None:
+    """Raise the problem ``test`` finds first in ``data``, named by entry and field (called only once
+    a problem is known to be there, so this second walk costs nothing on good input)."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for k, v in items:
+            message = (isinstance(node, dict) and _key_problem(k, test)) or test(v)
+            if message:
+                raise CaseValidationError([_problem_at(data, file, (*path, k), message)])
+            if isinstance(v, (dict, list)):
+                stack.append((v, (*path, k)))
+    raise InputError(f"{file}: {test(chr(0)) or _NON_FINITE_MESSAGE.format(float('inf'))}")
+
+
+def _key_problem(key: Any, test: Any) -> str | None:
+    message = test(key)
+    return f"a key: {message}" if message else None
+
+
+def _problem_at(data: Any, file: str, path: tuple[Any, ...], message: str) -> Problem:
+    kind = str(path[0]) if path else ""
+    if kind == "case":
+        entry, rest = "", path[1:]
+    elif len(path) >= 2 and isinstance(path[1], int):
+        entry, rest = _entry_label(data, kind, path[1]), path[2:]
+    else:
+        entry, rest = "", path[1:]
+    field = ""
+    for part in rest:
+        field += f"[{part}]" if isinstance(part, int) else ("." if field else "") + str(part)
+    return Problem(file, kind, entry, field, message)
 
 
 @gc_paused()

@@ -186,10 +186,9 @@ def load_alias_file(path: str | Path) -> AliasTable:
         raise InputError(f"{p}: alias file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: cannot read alias file: {exc}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"{p}: not valid YAML: {exc}") from None
+    from sevenfold.safe_yaml import load_yaml  # aliases, expansion and recursion bounded as in case files
+
+    data = load_yaml(text, str(p))
     return table_from_data(data, str(p))
 
 
@@ -257,7 +256,9 @@ def add_user_alias(canonical: str, variant: str, kind: str = "other", note: str 
 def _add_locked(p: Path, canonical: str, variant: str, kind: str, note: str) -> Path:
     if p.exists():
         load_alias_file(p)  # refuse to extend a file we cannot read back
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        from sevenfold.safe_yaml import load_yaml
+
+        data = load_yaml(p.read_text(encoding="utf-8"), str(p)) or {}
     else:
         data = {}
     if isinstance(data, list):

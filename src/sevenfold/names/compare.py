@@ -261,10 +261,11 @@ def short_name_conflict(a: NameForm, b: NameForm) -> bool:
     String closeness of a short name is no evidence of identity: Putna and Putin are 0.8 alike as
     strings and two people; so are Hirota and Hirata, or Sheng Shicai and his brother Sheng Shiqi. The
     rule applies to names in alphabetic scripts of at most three tokens (given name, patronymic,
-    surname), one of them of at most two. It fires when the whole names are not transliterations of each other, the token alignment
-    pairs two full tokens, one of them short (:data:`SHORT_NAME_MAX` letters or fewer), whose
-    :func:`loose_key` differ, and no aligned pair of long tokens agrees to corroborate the match (a full
-    given name or patronymic). Such a pair is capped at :data:`SHORT_NAME_CAP`, below the threshold.
+    surname), one of them of at most two. It fires when the whole names are not transliterations of
+    each other, the token alignment pairs two full tokens, one of them short
+    (:data:`SHORT_NAME_MAX` letters or fewer), whose :func:`loose_key` differ, and no aligned pair of
+    long tokens agrees to corroborate the match (a full given name or patronymic). Such a pair is
+    capped at :data:`SHORT_NAME_CAP`, below the threshold.
     """
     if a.empty or b.empty or not (set(a.scripts) | set(b.scripts)) <= ALPHABETIC_SCRIPTS:
         return False

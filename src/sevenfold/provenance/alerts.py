@@ -8,34 +8,53 @@ Kinds raised here (each documented in docs/provenance.md): ``single_origin``, ``
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sevenfold.ach.result import Alert, OriginResult
-from sevenfold.model import Case, Report, Source, may_be_on_or_after, surely_after
+from sevenfold.model import (
+    Case,
+    Report,
+    Source,
+    chain_sources,
+    custody_chain,
+    directional_interests,
+    hop_count,
+    interested_in,
+    may_be_on_or_after,
+    relayers,
+    surely_after,
+    synthesised,
+)
+from sevenfold.model.vocab import CONSISTENCY_SCORE
 from sevenfold.provenance.origins import derived_cycles, visible_reports
 from sevenfold.provenance.rules import _id_list
 
 #: Heuer consistency as a signed score; a report *supports* a hypothesis when its analysts'
 #: mean score is positive (C / CC outweigh I / II). NA and likelihood-only ratings are not counted.
-CONSISTENCY_SCORE = {"CC": 2.0, "C": 1.0, "N": 0.0, "I": -1.0, "II": -2.0}
+# (sevenfold.model.vocab.CONSISTENCY_SCORE)
 
-#: A custody chain of this many ``via`` hops or more raises ``hearsay_depth``.
+#: A custody chain of this many hops or more (hand-overs after the originator) raises ``hearsay_depth``.
 HEARSAY_DEPTH = 2
 
 
 def supporting_reports(case: Case, reports: Sequence[Report]) -> dict[str, list[str]]:
-    """Hypothesis id → ids of visible reports rated consistent with it (C/CC), in case order."""
-    visible = {r.id for r in reports}
+    """Hypothesis id → ids of visible reports rated consistent with it (C/CC), in case order.
+    A synthesis (``synthesis_of``) is not support of its own: its inputs are counted instead. A
+    non-diagnostic report (rated under every hypothesis, with the same mean score under each) supports
+    none of them."""
+    visible = {r.id for r in reports if not synthesised(r)}
     scores: dict[tuple[str, str], list[float]] = defaultdict(list)
     for rt in case.ratings:
         if rt.report in visible and rt.consistency in CONSISTENCY_SCORE:
             scores[(rt.hypothesis, rt.report)].append(CONSISTENCY_SCORE[rt.consistency])
     out: dict[str, list[str]] = {h.id: [] for h in case.hypotheses}
     for r in reports:
-        for h in case.hypotheses:
-            cell = scores.get((h.id, r.id))
-            if cell and sum(cell) / len(cell) > 0:
-                out[h.id].append(r.id)
+        means = {h.id: sum(cell) / len(cell) for h in case.hypotheses if (cell := scores.get((h.id, r.id)))}
+        if len(case.hypotheses) > 1 and len(means) == len(case.hypotheses) and len(set(means.values())) == 1:
+            continue  # rated alike under every hypothesis: it tells them apart no better than silence
+        for hid, mean in means.items():
+            if mean > 0:
+                out[hid].append(r.id)
     return out
 
 
@@ -54,19 +73,29 @@ def compromise_dates(case: Case) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def interest_reasons(report: Report, sources: dict[str, Source]) -> list[str]:
-    """Why a report is interested: empty when it is not."""
+def interest_reasons(report: Report, sources: dict[str, Source], hypothesis: str | None = None,
+                     hypothesis_ids: Collection[str] = ()) -> list[str]:
+    """Why a report may be shaded by interest (towards ``hypothesis`` when given): empty when it is not.
+
+    Stated interests count along the whole custody chain; an interest naming hypotheses counts only
+    towards them (model.interests); a report marked ``against_interest`` and a source whose ``kind``
+    is official but who states no interest are not interested by that alone.
+    """
+    if report.against_interest:
+        return []
     why = []
-    src = sources[report.source]
-    if src.interests:
-        why.append(f"{src.id} has stated interests")
-    if src.kind == "official":
-        why.append(f"{src.id} is an official source")
+    for sid in chain_sources(report):
+        src = sources[sid]
+        if not src.interests:
+            continue
+        if hypothesis is not None and not interested_in(report, src, hypothesis, hypothesis_ids):
+            continue
+        role = "has stated interests" if sid == report.source else "has interests and the report came through it"
+        if hypothesis is not None and hypothesis in directional_interests(src, hypothesis_ids):
+            role = f"wants {hypothesis!r} believed"
+        why.append(f"{sid} {role}")
     if report.modality == "official_statement":
         why.append("it is an official statement")
-    for v in report.via:
-        if sources[v].interests:
-            why.append(f"it was relayed by {v}, who has interests")
     return why
 
 
@@ -77,6 +106,7 @@ def provenance_alerts(case: Case, origins: list[OriginResult]) -> list[Alert]:
     sources = {s.id: s for s in case.sources}
     origin_of = {rid: o.id for o in origins for rid in o.reports}
     support = supporting_reports(case, reports)
+    hyp_ids = {h.id for h in case.hypotheses}
     alerts: list[Alert] = []
 
     for h in case.hypotheses:
@@ -100,12 +130,12 @@ def provenance_alerts(case: Case, origins: list[OriginResult]) -> list[Alert]:
                 message=f"Every report supporting hypothesis {h.id!r} ({_id_list(backing)}) is a coerced "
                         "confession. Confessions obtained under threat or torture carry almost no evidential "
                         "weight; the hypothesis has no other support."))
-        why = {rid: interest_reasons(by_id[rid], sources) for rid in backing}
+        why = {rid: interest_reasons(by_id[rid], sources, h.id, hyp_ids) for rid in backing}
         if all(why.values()):
             detail = "; ".join(f"{rid}: {', '.join(w)}" for rid, w in list(why.items())[:6])
             if len(why) > 6:
                 detail += f"; and {len(why) - 6} more"
-            interested = sorted({s for rid in backing for s in [by_id[rid].source, *by_id[rid].via]
+            interested = sorted({s for rid in backing for s in chain_sources(by_id[rid])
                                  if sources[s].interests})
             stated = " ".join(f"{s}: {'; '.join(sources[s].interests)}." for s in interested)
             alerts.append(Alert(
@@ -128,12 +158,14 @@ def provenance_alerts(case: Case, origins: list[OriginResult]) -> list[Alert]:
                     f"{len(members)} times."))
 
     for r in reports:
-        if len(r.via) >= HEARSAY_DEPTH:
-            chain = " → ".join(r.via)
+        hops = hop_count(r)
+        if hops >= HEARSAY_DEPTH:
+            chain = custody_chain(r)
             alerts.append(Alert(
-                kind="hearsay_depth", reports=[r.id], sources=[r.source, *r.via],
-                message=f"Report {r.id} ({r.source}) reached us through {len(r.via)} intermediaries "
-                        f"({chain}). Each hop can lose, add or bend detail; trace it nearer its origin."))
+                kind="hearsay_depth", reports=[r.id], sources=chain_sources(r),
+                message=f"Report {r.id} ({' → '.join(chain)}) reached us through {hops} hand-overs after "
+                        f"its originator {chain[0]}. Each hop can lose, add or bend detail; trace it nearer "
+                        "its origin."))
 
     deceivers: dict[str, list[str]] = defaultdict(list)
     for h in case.hypotheses:
@@ -142,8 +174,8 @@ def provenance_alerts(case: Case, origins: list[OriginResult]) -> list[Alert]:
     for s in case.sources:
         if s.controlled_by is None:
             continue
-        own = [r.id for r in reports if r.source == s.id]
-        relayed = [r.id for r in reports if r.source != s.id and s.id in r.via]
+        own = [r.id for r in reports if custody_chain(r)[0] == s.id]
+        relayed = [r.id for r in reports if custody_chain(r)[0] != s.id and s.id in relayers(r)]
         if not own and not relayed:
             continue
         text = f"Source {s.id} is suspected to be run by {s.controlled_by}"
@@ -159,8 +191,7 @@ def provenance_alerts(case: Case, origins: list[OriginResult]) -> list[Alert]:
 
     for source_id, compromises in compromise_dates(case).items():
         since, how = min(compromises, key=lambda c: c[0])
-        fallen = [r.id for r in reports if (r.source == source_id or source_id in r.via)
-                  and may_be_on_or_after(r.date, since)]
+        fallen = [r.id for r in reports if source_id in chain_sources(r) and may_be_on_or_after(r.date, since)]
         if not fallen:
             continue
         fallen_origins = {origin_of.get(rid) for rid in fallen}

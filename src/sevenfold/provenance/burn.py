@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from sevenfold.errors import InputError, NotFound
-from sevenfold.model import Burn, Case, may_be_on_or_after
+from sevenfold.model import Burn, Case, custody_chain, may_be_on_or_after
 from sevenfold.model.dates import parse_hist_date
 from sevenfold.provenance.origins import derived_cycles, origin_groups, partition
 from sevenfold.provenance.rules import OriginRules, normalise_copy_pairs
@@ -88,8 +88,10 @@ def fallen_reports(case: Case, burn: Burn, copy_pairs: Iterable[Any] | None = No
     reports = part.reports
     direct: list[FallenReport] = []
     for r in reports:
-        if (r.source == burn.source or burn.source in r.via) and may_be_on_or_after(r.date, burn.since):
-            role = "reported by" if r.source == burn.source else "relayed by"
+        chain = custody_chain(r)
+        if burn.source in chain and may_be_on_or_after(r.date, burn.since):
+            role = ("originated with" if chain[0] == burn.source and r.source != burn.source else
+                    "reported by" if r.source == burn.source else "relayed by")
             when = f"dated {r.date}" if r.date else "undated, so possibly after"
             direct.append(FallenReport(id=r.id, source=r.source, date=r.date,
                                        why=f"{role} {burn.source}, {when} (burned since {burn.since})"))

@@ -9,7 +9,7 @@ multigraph for inspection and drawing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -18,7 +18,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from sevenfold.ach.result import OriginResult
-from sevenfold.model import Case, Report
+from sevenfold.model import Case, Report, synthesised
 from sevenfold.provenance.rules import (
     RULES,
     Link,
@@ -27,6 +27,7 @@ from sevenfold.provenance.rules import (
     derived_links,
     document_links,
     normalise_copy_pairs,
+    read_in_notes,
     via_links,
 )
 from sevenfold.provenance.textdup import near_duplicate_pairs
@@ -62,7 +63,7 @@ def origin_links(case: Case, copy_pairs: Iterable[Any] | None = None, rules: Ori
     if rules.via:
         links += via_links(reports)
     if rules.document:
-        links += document_links(reports, _document_aliases(case))
+        links += document_links(reports, _document_aliases(case), {d.id: d for d in case.documents})
     if rules.copying and copy_pairs is not None:
         links += copy_links(reports, normalise_copy_pairs(copy_pairs), rules.copy_threshold)
     if rules.text:
@@ -80,9 +81,22 @@ class OriginPartition:
     labels: np.ndarray
     links: list[Link]
     origins: list[OriginResult]
+    #: reports only read together (a compilation, a later edition, ``cited_in``): kept apart, and why
+    read_in: list[str] = field(default_factory=list)
 
     def origin_of(self) -> dict[str, str]:
         return {rid: o.id for o in self.origins for rid in o.reports}
+
+    def merges(self) -> list[dict[str, Any]]:
+        """Every link that joined reports into an origin: ``{origin, rule, reports, why}``, rule order
+        then case order. Rules: derived_from, via (custody), document (a shared original document),
+        copying (detected copy), text (near-duplicate text)."""
+        order = {rule: k for k, rule in enumerate(RULES)}
+        out = []
+        for link in sorted(self.links, key=lambda lk: order[lk.rule]):
+            out.append({"origin": self.origins[int(self.labels[link.members[0]])].id, "rule": link.rule,
+                        "reports": [self.reports[m].id for m in link.members], "why": link.why})
+        return out
 
 
 def partition(case: Case, copy_pairs: Iterable[Any] | None = None, rules: OriginRules | None = None,
@@ -91,8 +105,9 @@ def partition(case: Case, copy_pairs: Iterable[Any] | None = None, rules: Origin
     reports = list(visible_reports(case) if reports is None else reports)
     links = origin_links(case, copy_pairs, rules, reports)
     n = len(reports)
+    read_in = read_in_notes(reports, {d.id: d for d in case.documents})
     if n == 0:
-        return OriginPartition(reports, np.zeros(0, dtype=np.int64), links, [])
+        return OriginPartition(reports, np.zeros(0, dtype=np.int64), links, [], read_in)
     heads, tails = [], []
     for link in links:
         first = link.members[0]
@@ -121,9 +136,13 @@ def partition(case: Case, copy_pairs: Iterable[Any] | None = None, rules: Origin
     for label, count in enumerate(counts):
         if count > MAX_WHY:
             whys[label].append(f"… and {count - MAX_WHY} more links")
+    for i, r in enumerate(reports):
+        if inputs := synthesised(r):
+            whys[int(labels[i])].append(f"{r.id} is a synthesis of {', '.join(inputs)}: it adds no weight "
+                                        "of its own, and its inputs keep their own origins")
     origins = [OriginResult(id=f"o{k + 1}", reports=members[k], why=whys[k] or ["no other report shares its origin"])
                for k in range(len(members))]
-    return OriginPartition(reports, labels, links, origins)
+    return OriginPartition(reports, labels, links, origins, read_in)
 
 
 def origin_groups(case: Case, copy_pairs: Iterable[Any] | None = None,

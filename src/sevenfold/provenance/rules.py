@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sevenfold.errors import InputError
-from sevenfold.model import Report
+from sevenfold.model import Document, Report, custody_chain, derived_parents, origin_document
 
 #: Rule names, in the order their reasons are listed in an origin's ``why``.
 RULES = ("derived_from", "via", "document", "copying", "text")
@@ -67,10 +67,11 @@ class Link:
 
 
 def derived_links(reports: Sequence[Report], index: dict[str, int]) -> list[Link]:
-    """``derived_from``: a report that copies or restates another shares its origin."""
+    """``derived_from``: a report that copies or restates another shares its origin. One that restates
+    two or more is a synthesis of them (``model.synthesised``) and joins nothing."""
     out: list[Link] = []
     for i, r in enumerate(reports):
-        for d in r.derived_from:
+        for d in derived_parents(r):
             j = index.get(d)
             if j is not None and j != i:
                 out.append(Link("derived_from", (j, i), f"{r.id} derives from {d}"))
@@ -78,12 +79,15 @@ def derived_links(reports: Sequence[Report], index: dict[str, int]) -> list[Link
 
 
 def originating_sub_source(report: Report) -> str | None:
-    """The far end of a report's custody chain (``via`` is listed nearest the reporter first)."""
-    return report.via[-1] if report.via else None
+    """The originator of a relayed report (the first entry of its custody chain); None when the
+    report was not relayed (its chain is its source alone)."""
+    chain = custody_chain(report)
+    return chain[0] if len(chain) > 1 else None
 
 
 def via_links(reports: Sequence[Report]) -> list[Link]:
-    """``via``: relayed reports whose custody chains end at the same sub-source share its origin."""
+    """``via`` (custody): relayed reports whose custody chains start at the same originator share its
+    origin, whoever relayed them (sevenfold.model.custody: ``[origin, source, *via]``)."""
     groups: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(reports):
         origin = originating_sub_source(r)
@@ -93,26 +97,62 @@ def via_links(reports: Sequence[Report]) -> list[Link]:
     for sub_source, members in groups.items():
         if len(members) > 1:
             ids = _id_list([reports[i].id for i in members])
-            why = f"{ids} all have {sub_source} at the far end of their custody chain (via)"
+            why = f"{ids} were all relayed from the same originator, {sub_source} (custody: origin/source/via)"
             out.append(Link("via", tuple(members), why))
     return out
 
 
-def document_links(reports: Sequence[Report], document_alias: dict[str, str]) -> list[Link]:
-    """``document``: reports recorded from the same document share its origin.
+def document_links(reports: Sequence[Report], document_alias: dict[str, str],
+                   documents: dict[str, Document] | None = None) -> list[Link]:
+    """``document``: reports recorded in the same *original* document share its origin.
 
-    ``document_alias`` maps a document to the one it is a short form of (an ``Ibid.`` entry with
-    ``resolves_to``), so that footnotes citing the same work count as one document.
+    A document of another kind (edition, compilation, study, press, post-mortem) or one dated after a
+    report it carries is where that report was read, not a common origin (``origin_document``);
+    ``cited_in`` never joins. ``document_alias`` maps a document to the one it is a short form of (an
+    ``Ibid.`` entry with ``resolves_to``), so that footnotes citing the same work count as one document.
     """
+    documents = documents or {}
     groups: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(reports):
-        if r.document is not None:
-            groups[_resolve(r.document, document_alias)].append(i)
+        if r.document is None:
+            continue
+        found, _ = origin_document(r, documents)
+        if found is None:
+            continue
+        target = _resolve(found, document_alias)
+        if target != found and target in documents:  # an Ibid. entry: the work it points at decides
+            probe = r.model_copy(update={"document": target})
+            if origin_document(probe, documents)[0] is None:
+                continue
+        groups[target].append(i)
     out = []
     for doc, members in groups.items():
         if len(members) > 1:
             ids = _id_list([reports[i].id for i in members])
-            out.append(Link("document", tuple(members), f"{ids} are recorded from the same document {doc}"))
+            out.append(Link("document", tuple(members),
+                            f"{ids} are recorded in the same original document {doc}"))
+    return out
+
+
+def read_in_notes(reports: Sequence[Report], documents: dict[str, Document]) -> list[str]:
+    """Where reports were only read together: one line per document that carries two or more reports
+    without making them one origin (a compilation, a later edition, ``cited_in``)."""
+    carried: dict[str, list[str]] = defaultdict(list)
+    why: dict[str, str] = {}
+    for r in reports:
+        if r.document is not None and origin_document(r, documents)[0] is None:
+            carried[r.document].append(r.id)
+            record = documents.get(r.document)
+            if record is not None:
+                why.setdefault(r.document, f"{record.id} is a {record.kind}" if record.kind != "original"
+                               else f"{record.id} is dated {record.date}, after them")
+        if r.cited_in is not None and r.cited_in != r.document:
+            carried[r.cited_in].append(r.id)
+            why.setdefault(r.cited_in, f"{r.cited_in} is where they are cited")
+    out = []
+    for doc, ids in carried.items():
+        if len(ids) > 1:
+            out.append(f"{_id_list(ids)} are read in {doc} ({why[doc]}): not a common origin")
     return out
 
 

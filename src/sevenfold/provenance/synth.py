@@ -6,7 +6,8 @@ shared document, near-duplicate text (a copied text with light edits, one word i
 source copying (a copier source repeating the original's claim, given to provenance as a fusion
 copy pair). Decoys that must *not* join origins are planted too: independent reports from the same
 source, relays through a shared intermediary that is not the originating sub-source, short
-identical answers ("yes, confirmed"), copy pairs below the threshold, and claims with different values.
+identical answers ("yes, confirmed"), copy pairs below the threshold, claims with different values,
+reports printed together in a compilation (`cited_in`) and in an "original" record dated after them.
 """
 
 from __future__ import annotations
@@ -45,7 +46,11 @@ def planted_origin_case(n_reports: int = 1000, seed: int = 0, singleton_share: f
     n_sources = max(4, n_reports // 25)
     sources = [Source(id=f"s{k}", kind="human") for k in range(n_sources)]
     extra_sources: list[Source] = []
-    documents: list[Document] = []
+    # decoys: a compilation that prints reports of many origins, and an "original" record dated decades
+    # after the reports it carries (a later edition): neither is a common origin
+    compilation = Document(id="compilation", kind="compilation", date="1990")
+    later_edition = Document(id="later-edition", date="2005")
+    documents: list[Document] = [compilation, later_edition]
     reports: list[Report] = []
     truth: dict[str, str] = {}
     copies: list[tuple[str, str, float]] = []
@@ -81,10 +86,16 @@ def planted_origin_case(n_reports: int = 1000, seed: int = 0, singleton_share: f
             # 5%: a short answer shared by unrelated reports (must not join them)
             fields["text"] = "Yes, confirmed." if rng.random() < 0.05 else " ".join(text())
         fields.setdefault("date", date())
-        if rng.random() < 0.2 and "via" not in fields:
-            # a decoy relay: an intermediary that is never the originating sub-source
-            fields["via"] = [relays[int(rng.integers(0, len(relays)))], f"own-{rid}"]
+        if rng.random() < 0.2 and "via" not in fields and "origin" not in fields:
+            # a decoy relay: its own originator, passed on through a common intermediary
+            fields["origin"] = f"own-{rid}"
+            fields["via"] = [relays[int(rng.integers(0, len(relays)))]]
             extra_sources.append(Source(id=f"own-{rid}", kind="human"))
+        if rng.random() < 0.15 and "document" not in fields:
+            # a decoy reading: reports of unrelated origins printed in one compilation must not join
+            fields["cited_in"] = compilation.id
+        elif rng.random() < 0.05 and "document" not in fields and fields["date"] is not None:
+            fields["document"] = later_edition.id
         r = Report(id=rid, **fields)  # type: ignore[arg-type]
         reports.append(r)
         truth[rid] = group
@@ -109,8 +120,13 @@ def planted_origin_case(n_reports: int = 1000, seed: int = 0, singleton_share: f
             sub = f"sub{g}"
             extra_sources.append(Source(id=sub, kind="human"))
             for _ in range(size):
-                chain = [sub] if rng.random() < 0.5 else [relays[int(rng.integers(0, len(relays)))], sub]
-                new_report(group, via=chain, modality="hearsay")
+                # the same custody written either way: the sub-source as `origin` relayed by the reporting
+                # source, or as the `source` relayed on through `via`
+                relay = relays[int(rng.integers(0, len(relays)))]
+                if rng.random() < 0.5:
+                    new_report(group, origin=sub, via=[relay] if rng.random() < 0.5 else [], modality="hearsay")
+                else:
+                    new_report(group, source=sub, via=[relay], modality="hearsay")
         elif mech == "document":
             doc = f"doc{g}"
             documents.append(Document(id=doc, citation=f"File {g}, folio {int(rng.integers(1, 400))}"))

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from sevenfold.ach.result import Assessment
 from sevenfold.model import Case
-from sevenfold.report.view import CONSISTENCY_SCORE
+from sevenfold.model.vocab import CONSISTENCY_SCORE
 
 # Deterministic output: SVG ids and metadata must not change between runs.
 _SVG_META = {"Date": None, "Creator": None}
@@ -102,7 +102,7 @@ def ach_heatmap(case: Case, report_ids: list[str], max_labels: int = 60) -> tupl
     if len(report_ids) <= max_labels:
         ax.set_yticks(range(len(report_ids)), report_ids, fontsize=7)
         if matrix.size and len(report_ids) * len(hyps) <= 600:
-            codes = {2.0: "CC", 1.0: "C", 0.0: "N", -1.0: "I", -2.0: "II"}
+            codes = {score: code for code, score in CONSISTENCY_SCORE.items()}
             for (i, j), v in np.ndenumerate(matrix):
                 if not np.isnan(v):
                     ax.text(j, i, codes.get(float(v), f"{v:.1f}"), ha="center", va="center", fontsize=7)
@@ -110,7 +110,8 @@ def ach_heatmap(case: Case, report_ids: list[str], max_labels: int = 60) -> tupl
         ax.set_ylabel(f"{len(report_ids)} reports (labels omitted; see the evidence list)", fontsize=8)
         ax.set_yticks([])
     cbar = fig.colorbar(im, ax=ax, ticks=[-2, -1, 0, 1, 2], fraction=0.05, pad=0.02)
-    cbar.ax.set_yticklabels(["II", "I", "N", "C", "CC"], fontsize=7)
+    cbar.ax.set_yticklabels([code for code, _ in sorted(CONSISTENCY_SCORE.items(), key=lambda kv: kv[1])],
+                            fontsize=7)
     fig.tight_layout()
     rated = int(np.count_nonzero(count))
     alt = (f"ACH matrix heatmap: {len(report_ids)} reports × {len(hyps)} hypotheses, {rated} rated cells "

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from sevenfold.ach.result import Assessment
 from sevenfold.errors import InputError, SevenfoldError
-from sevenfold.fileio import write_atomic
+from sevenfold.fileio import output_kind, write_atomic
 from sevenfold.model import Case
 from sevenfold.report import plots
 from sevenfold.report.view import build_view, origin_groups
@@ -91,10 +91,7 @@ def render_report(case: Case, assessment: Assessment | None = None, fmt: str = "
 
         assessment = run_assessment(case)
     out = Path(out_path)
-    if out.is_dir():
-        raise InputError(f"{out}: is a directory; give a file name for the report")
-    if not out.parent.exists():
-        raise InputError(f"{out}: folder {out.parent} does not exist")
+    output_kind(out)  # a folder, a missing folder or /proc: refused before the work of rendering
     if fmt == "html":
         data = render_html(case, assessment, images="svg").encode("utf-8")
     else:

@@ -9,14 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sevenfold.ach.language import estimative, probability_text
+from sevenfold.ach.language import bottom_line_text, budget_text, estimative, probability_text
 from sevenfold.ach.result import Assessment
-from sevenfold.model import Case
+from sevenfold.model import Case, custody_chain
 
 DASH = "—"
 
-# Heuer consistency codes as numbers for the matrix heatmap (NA: not applicable, drawn blank).
-CONSISTENCY_SCORE = {"CC": 2.0, "C": 1.0, "N": 0.0, "I": -1.0, "II": -2.0}
 
 def estimative_phrase(posterior: float | None) -> str | None:
     """ICD 203 phrase for a probability (the assessment's own wording); ``None`` stays ``None``."""
@@ -63,6 +61,11 @@ class EvidenceRow:
     citation: str
     claims: list[str]
     ratings: list[tuple[str, str]]
+    note: str = ""
+    date_note: str = ""
+    chain: str = ""        # custody: originator → source → via (when relayed)
+    cited_in: str = ""
+    synthesis_of: str = ""
 
 
 @dataclass
@@ -87,6 +90,8 @@ class ReportView:
     notes: list[str]
     n_reports_total: int
     figures: dict[str, str] = field(default_factory=dict)
+    case_note: str = ""
+    deception_budget: str = ""
 
 
 def origin_groups(case: Case, assessment: Assessment) -> tuple[dict[str, str], bool]:
@@ -118,6 +123,10 @@ def bottom_line(case: Case, assessment: Assessment) -> str:
     if top is None:
         return f"Top hypothesis: {assessment.top}."
     statement = (top.statement or top.id).rstrip(". ")
+    tie = bottom_line_text([(h.id, h.statement, h.posterior) for h in assessment.hypotheses
+                            if h.posterior is not None])
+    if top.posterior is not None and tie is not None and tie.startswith("No hypothesis stands out"):
+        return tie
     if top.posterior is not None:
         phrase = top.estimative or estimative_phrase(top.posterior)
         return f"It is {phrase} ({fmt_pct(top.posterior)}) that: {statement}."
@@ -172,6 +181,9 @@ def build_view(case: Case, assessment: Assessment) -> ReportView:
             document=rep.document or "", citation=doc.citation if doc else "",
             claims=[f"{c.object} · {c.attribute} = {c.value}" for c in rep.claims],
             ratings=ratings.get(rep.id, []),
+            note=rep.note, date_note=rep.date_note,
+            chain=" → ".join(custody_chain(rep)) if len(custody_chain(rep)) > 1 else "",
+            cited_in=rep.cited_in or "", synthesis_of=", ".join(rep.synthesis_of),
         ))
     linchpins = None
     if assessment.linchpins is not None:
@@ -189,7 +201,9 @@ def build_view(case: Case, assessment: Assessment) -> ReportView:
     alerts = [{"kind": a.kind, "message": a.message, "reports": ", ".join(a.reports),
                "hypothesis": a.hypothesis or "", "sources": ", ".join(a.sources)} for a in assessment.alerts]
     return ReportView(
-        case_id=case.id, title=case.case.title or case.id, question=case.case.question,
+        deception_budget=(budget_text(b.hypothesis, b.flips_to, b.origins, b.size)
+                          if (b := assessment.deception_budget) is not None else ""),
+        case_id=case.id, title=case.case.title or case.id, question=case.case.question, case_note=case.case.note,
         as_of=assessment.as_of or case.case.as_of or DASH, method=assessment.method,
         has_posteriors=has_post, bottom_line=bottom_line(case, assessment),
         confidence=assessment.confidence or DASH, confidence_reason=assessment.confidence_reason or "",

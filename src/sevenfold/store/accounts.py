@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import re
 import secrets
 from dataclasses import dataclass
@@ -94,11 +95,45 @@ def check_name(name: str) -> str:
     return name
 
 
-def check_password(password: str) -> str:
+MIN_DISTINCT_CHARS = 5
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords (lowercased; see sevenfold/data/passwords/README.md)."""
+    import gzip
+    from importlib.resources import files
+
+    blob = files("sevenfold.data").joinpath("passwords/common-passwords.txt.gz").read_bytes()
+    return frozenset(line.strip() for line in gzip.decompress(blob).decode("utf-8").splitlines() if line.strip())
+
+
+def _is_sequence(password: str) -> bool:
+    """Every step between neighbouring characters the same (aaaa, abcdefgh, 98765432, 13579bdf)."""
+    steps = {ord(b) - ord(a) for a, b in itertools.pairwise(password)}
+    return len(steps) <= 1
+
+
+def check_password(password: str, name: str | None = None) -> str:
+    """Refuse a weak password, with a message that says why: shorter than 8 characters, one of the
+    common passwords shipped with sevenfold (any case), fewer than 5 different characters, a plain
+    sequence (``abcdefgh``, ``98765432``), or the user's own name."""
     if len(password) < MIN_PASSWORD_CHARS:
         raise InputError(f"password: at least {MIN_PASSWORD_CHARS} characters, please")
     if len(password) > 1024:
         raise InputError("password: at most 1024 characters")
+    folded = password.strip().lower()
+    if folded in common_passwords():
+        raise InputError("password: refused, it is one of the most common passwords (tried first by "
+                         "anyone guessing); choose another, e.g. a few unrelated words")
+    if len(set(folded)) < MIN_DISTINCT_CHARS:
+        raise InputError(f"password: refused, it uses fewer than {MIN_DISTINCT_CHARS} different characters; "
+                         "choose another, e.g. a few unrelated words")
+    if _is_sequence(folded):
+        raise InputError("password: refused, it is a plain sequence of characters; choose another, "
+                         "e.g. a few unrelated words")
+    if name and folded in (name.lower(), name.lower()[::-1]):
+        raise InputError("password: refused, it is the user name; choose another")
     return password
 
 
@@ -112,7 +147,7 @@ def check_role(role: str) -> Role:
 def create_user(store: Store, name: str, password: str, *, admin: bool = False,
                 actor: str | None = None) -> User:
     check_name(name)
-    digest = _hasher().hash(check_password(password))
+    digest = _hasher().hash(check_password(password, name))
 
     def run(conn: Connection) -> User:
         if conn.execute(select(users.c.pk).where(users.c.name == name)).first() is not None:
@@ -121,7 +156,7 @@ def create_user(store: Store, name: str, password: str, *, admin: bool = False,
                                                session_epoch=0, created_at=_now())
                           .returning(users.c.pk)).scalar_one()
         _audit.append(conn, actor or _audit.cli_actor(), "user.add", None, None,
-                      {"user": name, "admin": admin})
+                      {"user": name, "admin": admin}, accounts=True)
         return User(int(pk), name, admin, 0)
 
     try:
@@ -153,7 +188,7 @@ def set_password(store: Store, name: str, password: str, *, actor: str | None = 
     """Change a password: every session of the user ends and, unless ``revoke_tokens`` is False, every
     API token of theirs is revoked too (a password change ends every credential). Returns the number
     of tokens revoked."""
-    digest = _hasher().hash(check_password(password))
+    digest = _hasher().hash(check_password(password, name))
 
     def run(conn: Connection) -> int:
         pk = conn.execute(select(users.c.pk).where(users.c.name == name)).scalar()
@@ -163,7 +198,7 @@ def set_password(store: Store, name: str, password: str, *, actor: str | None = 
                      .values(password_hash=digest, session_epoch=users.c.session_epoch + 1))
         revoked = conn.execute(delete(api_tokens).where(api_tokens.c.user_pk == pk)).rowcount if revoke_tokens else 0
         _audit.append(conn, actor or _audit.cli_actor(), "user.passwd", None, None,
-                      {"user": name, "tokens_revoked": revoked})
+                      {"user": name, "tokens_revoked": revoked}, accounts=True)
         return int(revoked)
 
     return int(store._retrying(run))
@@ -177,7 +212,8 @@ def end_sessions(store: Store, name: str, *, actor: str | None = None) -> User:
                          .values(session_epoch=users.c.session_epoch + 1)).rowcount
         if not n:
             raise NotFound(f"no user {name!r}")
-        _audit.append(conn, actor or _audit.cli_actor(), "user.sessions_end", None, None, {"user": name})
+        _audit.append(conn, actor or _audit.cli_actor(), "user.sessions_end", None, None, {"user": name},
+                      accounts=True)
         return _user(conn.execute(select(users).where(users.c.name == name)).one())
 
     return store._retrying(run)
@@ -239,8 +275,13 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
     if ph.check_needs_rehash(row.password_hash):
-        with store.write() as conn:
-            conn.execute(update(users).where(users.c.pk == row.pk).values(password_hash=ph.hash(password)))
+        fresh = ph.hash(password)
+
+        def rehash(conn: Connection) -> None:  # audited: the accounts digest covers password hashes
+            conn.execute(update(users).where(users.c.pk == row.pk).values(password_hash=fresh))
+            _audit.append(conn, f"login:{name}", "user.rehash", None, None, {"user": name}, accounts=True)
+
+        store._retrying(rehash)
     return _user(row)
 
 
@@ -260,7 +301,7 @@ def create_token(store: Store, name: str, label: str = "", *, actor: str | None 
                                                     label=label[:200], created_at=_now())
                           .returning(api_tokens.c.pk)).scalar_one()
         _audit.append(conn, actor or _audit.cli_actor(), "token.add", None, None,
-                      {"user": name, "label": label[:200], "token": int(pk)})
+                      {"user": name, "label": label[:200], "token": int(pk)}, accounts=True)
 
     store._retrying(run)
     return token
@@ -303,7 +344,7 @@ def revoke_token(store: Store, name: str, token_id: int, *, actor: str | None = 
             raise NotFound(f"user {name!r} has no API token {token_id}")
         conn.execute(delete(api_tokens).where(api_tokens.c.pk == row.pk))
         _audit.append(conn, actor or _audit.cli_actor(), "token.revoke", None,
-                      {"user": name, "token": int(row.pk), "label": row.label}, None)
+                      {"user": name, "token": int(row.pk), "label": row.label}, None, accounts=True)
         return TokenInfo(int(row.pk), str(row.label), row.created_at)
 
     return store._retrying(run)
@@ -343,7 +384,8 @@ def grant(store: Store, case_id: str, name: str, role: str, *, actor: str | None
         else:
             conn.execute(insert(case_grants).values(case_id=case_id, user_pk=user.pk, role=role))
         _audit.append(conn, actor or _audit.cli_actor(), "grant", case_id,
-                      {"user": name, "role": old} if old else None, {"user": name, "role": role})
+                      {"user": name, "role": old} if old else None, {"user": name, "role": role},
+                      accounts=True)
 
     store._retrying(run)
 
@@ -361,7 +403,8 @@ def revoke(store: Store, case_id: str, name: str, *, actor: str | None = None, k
             _check_an_owner_stays(conn, case_id, user.pk, old, None)
         conn.execute(delete(case_grants).where(case_grants.c.case_id == case_id,
                                                case_grants.c.user_pk == user.pk))
-        _audit.append(conn, actor or _audit.cli_actor(), "revoke", case_id, {"user": name, "role": old}, None)
+        _audit.append(conn, actor or _audit.cli_actor(), "revoke", case_id, {"user": name, "role": old}, None,
+                      accounts=True)
 
     store._retrying(run)
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, Program
 from sevenfold.errors import StoreError
 
 #: newest Alembic revision this code knows (tests check it equals the migrations' head)
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -68,7 +68,11 @@ def make_engine(url: str) -> Engine:
             event.listen(engine, "begin", _sqlite_begin)
         else:
             engine = create_engine(url, pool_pre_ping=True)
-    except Exception as exc:  # bad URL, missing driver
+    except ModuleNotFoundError as exc:  # the driver of a server database is an extra
+        hint = " pip install 'sevenfold[postgres]'" if url.startswith("postgres") else ""
+        raise StoreError(f"cannot open store {redact(url)}: its driver {exc.name!r} is not installed;{hint}"
+                         ) from None
+    except Exception as exc:  # bad URL
         raise StoreError(f"cannot open store {redact(url)}: {exc}") from None
     return engine
 

@@ -305,6 +305,12 @@ def _canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def _row_line(row: list[Any]) -> bytes:
+    """A dump row: JSON objects keep their key order, so a restored row holds the same JSON text as
+    the original (the state digests bound to the audit chain are over that text)."""
+    return json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"
+
+
 # ---- backup ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class BackupInfo:
@@ -341,12 +347,45 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _refuse_live_target(store: Store, target: Path) -> None:
+    """Refuse a backup destination that is the live store, one of its side files, or any SQLite
+    database in use (one with a ``-wal`` or ``-shm`` file next to it): renaming a copy over an open
+    database corrupts it for whoever has it open."""
+    from sevenfold.fileio import output_kind
+
+    if output_kind(target) != "file":
+        raise InputError(f"{target}: refused: a backup is written to a regular file, not a device or a pipe")
+    if store.dialect == "sqlite":
+        live = _sqlite_path(store)
+        sides = [Path(f"{live}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+        for side in sides:
+            same = side.exists() and target.exists() and os.path.samefile(side, target)
+            if same or side.resolve() == target.resolve():
+                raise InputError(f"{target}: refused: that is the live store {live} (or one of its files); "
+                                 "give another file name for the backup")
+    if target.exists() and any(Path(f"{target}{s}").exists() for s in ("-wal", "-shm")):
+        raise InputError(f"{target}: refused: an SQLite database in use (it has a -wal or -shm file); "
+                         "give another file name for the backup")
+
+
 def backup_store(store: Store, path: str | Path) -> BackupInfo:
-    """Write a consistent backup of the whole store to ``path`` (atomically: complete or absent)."""
+    """Write a consistent backup of the whole store to ``path`` (atomically: complete or absent).
+
+    A file that is replaced keeps its mode; a new backup is made readable by its owner only (it holds
+    password hashes). The live store, any open SQLite database, devices and pipes are refused.
+    """
+    from sevenfold.fileio import copy_mode, write_error
+
     target = Path(path)
-    if target.is_dir():
-        raise InputError(f"{target}: is a directory; give a file name for the backup")
-    fd, tmp = _atomic_target(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(target, exc) from None
+    _refuse_live_target(store, target)
+    try:
+        fd, tmp = _atomic_target(target)
+    except OSError as exc:
+        raise write_error(target, exc) from None
     os.close(fd)
     try:
         if store.dialect == "sqlite":
@@ -357,8 +396,12 @@ def backup_store(store: Store, path: str | Path) -> BackupInfo:
             kind = "dump"
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        copy_mode(target, tmp)  # a replaced file keeps its mode; a new one stays owner-only (0600)
         os.replace(tmp, target)
         _fsync_dir(target.parent)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_error(target, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -406,7 +449,7 @@ def _write_dump(store: Store, tmp: Path) -> None:
                 for table in metadata.sorted_tables:
                     out.write(_canonical({"table": table.name, "columns": [c.name for c in table.columns]}) + b"\n")
                     for row in _table_rows(conn, table):
-                        out.write(_canonical(row) + b"\n")
+                        out.write(_row_line(row))
 
 
 def _file_kind(path: Path) -> str:
@@ -441,7 +484,7 @@ def _read_dump_header(path: Path) -> dict[str, Any]:
         with gzip.open(path, "rb") as fh:
             header = json.loads(fh.readline())
     except (OSError, EOFError, ValueError) as exc:
-        raise InputError(f"{path}: not a readable {DUMP_FORMAT} file: {exc}") from None
+        raise InputError(f"{path}: not a readable {DUMP_FORMAT} file: {_dump_damage(exc)}") from None
     if not isinstance(header, dict) or header.get("format") != DUMP_FORMAT or not isinstance(header.get("rows"), dict):
         raise InputError(f"{path}: not a {DUMP_FORMAT} file (header {str(header)[:80]!r})")
     return header
@@ -462,11 +505,14 @@ def _dump_tables(path: Path) -> Iterator[tuple[str, list[str], Iterator[list[Any
 
             def rows(state: dict[str, Any] = state) -> Iterator[list[Any]]:
                 while True:
-                    raw = fh.readline()
+                    try:  # runs in the caller's frame: a truncated file (EOFError) is reported from here
+                        raw = fh.readline()
+                        value: Any = json.loads(raw) if raw else None
+                    except (OSError, EOFError, ValueError) as exc:
+                        raise InputError(f"{path}: damaged dump: {_dump_damage(exc)}") from None
                     if not raw:
                         state["next"] = b""
                         return
-                    value = json.loads(raw)
                     if isinstance(value, dict):
                         state["next"] = raw
                         return
@@ -478,9 +524,15 @@ def _dump_tables(path: Path) -> Iterator[tuple[str, list[str], Iterator[list[Any
                 pass
             line = state["next"] or b""
     except (OSError, EOFError, ValueError) as exc:
-        raise InputError(f"{path}: damaged dump: {exc}") from None
+        raise InputError(f"{path}: damaged dump: {_dump_damage(exc)}") from None
     finally:
         fh.close()
+
+
+def _dump_damage(exc: BaseException) -> str:
+    if isinstance(exc, EOFError):
+        return "the file is truncated (the compressed stream ends early); nothing was restored"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _revive(row: list[Any], is_dt: list[bool]) -> list[Any]:
@@ -496,6 +548,8 @@ def restore_store(store: Store, path: str | Path, *, force: bool = False) -> dic
     """
     source = Path(path)
     kind = _file_kind(source)
+    if store.dialect == "sqlite" and os.path.samefile(source, _sqlite_path(store)):
+        raise InputError(f"{source}: refused: that is the store itself; give a backup file")
     with store.engine.connect() as conn:
         n_cases = int(conn.execute(select(func.count()).select_from(cases)).scalar() or 0)
     if n_cases and not force:
@@ -503,22 +557,72 @@ def restore_store(store: Store, path: str | Path, *, force: bool = False) -> dic
                          "them. Back it up first, then use --force")
     if kind == "dump":
         header = _read_dump_header(source)
-        if header.get("schema") != SCHEMA_HEAD:
+        if not _restorable(header.get("schema")):
             raise InputError(f"{source}: dump of schema revision {header.get('schema')!r}; this sevenfold "
-                             f"restores revision {SCHEMA_HEAD!r}")
-        return _logical_restore(store, _dump_tables(source), expected=dict(header["rows"]), where=str(source))
-    _verify_sqlite_backup(source)
-    if store.dialect == "sqlite":
-        return _sqlite_restore(store, source)
+                             f"restores revisions up to {SCHEMA_HEAD!r}")
+    else:
+        _verify_sqlite_backup(source)
     from sevenfold.store.repository import Store as _Store
 
-    src_store = _Store(f"sqlite:///{source.resolve()}")
-    try:
-        with src_store.engine.connect() as conn, conn.begin():
+    # everything is checked in a private staging copy first; the store is written only if it passes
+    staging_dir = _sqlite_path(store).parent if store.dialect == "sqlite" else None
+    with tempfile.TemporaryDirectory(prefix=".sevenfold-restore-", dir=staging_dir) as tmp:
+        staging = Path(tmp) / "staging.db"
+        if kind == "dump":
+            with _Store(f"sqlite:///{staging}") as stage:
+                _logical_restore(stage, _dump_tables(source), expected=dict(header["rows"]), where=str(source))
+        else:
+            _sqlite_copy(source, staging)
+        with _Store(f"sqlite:///{staging}") as stage:
+            validate_backup(stage, str(source))
+        if store.dialect == "sqlite":
+            return _sqlite_restore(store, staging)
+        with _Store(f"sqlite:///{staging}") as stage, stage.engine.connect() as conn, conn.begin():
             tables = ((t.name, [c.name for c in t.columns], _table_rows(conn, t)) for t in metadata.sorted_tables)
             return _logical_restore(store, tables, expected=None, where=str(source))
+
+
+def _sqlite_copy(source: Path, dest: Path) -> None:
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(str(dest))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    except sqlite3.Error as exc:
+        raise InputError(f"{source}: cannot read the backup: {exc}") from None
     finally:
-        src_store.close()
+        src.close()
+
+
+def validate_backup(stage: Store, where: str) -> None:
+    """Refuse (InputError) a backup with any problem: the checks of ``sevenfold check`` (references,
+    audit chain) and every case validated as ``import`` validates a new case (ids, codes, references,
+    limits). The first problem is named; nothing has been written to the store yet."""
+    from sevenfold.model import case_from_data
+
+    def refuse(problem: str, more: int = 0) -> InputError:
+        extra = f" (and {more} more problem(s))" if more else ""
+        return InputError(f"{where}: refused, nothing was restored: {problem}{extra}")
+
+    with stage.engine.connect() as conn:
+        ids = conn.execute(select(cases.c.case_id, cases.c.meta).order_by(cases.c.case_id)).all()
+    for case_id, meta in ids:
+        if not isinstance(meta, dict) or meta.get("id") != case_id:
+            named = meta.get("id") if isinstance(meta, dict) else meta
+            raise refuse(f"case {case_id!r}: its stored metadata names id {named!r}")
+        try:
+            data = stage.case_data(case_id)
+            case_from_data(data, f"case {case_id}", check_limits=True, check_case_id=True)
+        except SevenfoldError as exc:
+            raise refuse(str(exc).splitlines()[0]) from None
+        except Exception as exc:  # a damaged backup must be refused, not crash the restore
+            raise refuse(f"case {case_id!r} cannot be read: {type(exc).__name__}: {exc}") from None
+    report = check_store(stage, deep=False)
+    problems = [p for c in report.checks if c.name != "schema" for p in c.problems]
+    if problems:
+        raise refuse(problems[0], len(problems) - 1)
 
 
 def _verify_sqlite_backup(path: Path) -> None:
@@ -535,9 +639,14 @@ def _verify_sqlite_backup(path: Path) -> None:
         raise InputError(f"{path}: not a sevenfold store: {exc}") from None
     finally:
         con.close()
-    if rev is None or rev[0] != SCHEMA_HEAD:
+    if rev is None or not _restorable(rev[0]):
         raise InputError(f"{path}: a store of schema revision {rev[0] if rev else None!r}; this sevenfold "
-                         f"restores revision {SCHEMA_HEAD!r}")
+                         f"restores revisions up to {SCHEMA_HEAD!r}")
+
+
+def _restorable(revision: Any) -> bool:
+    """A backup of this schema revision or an older one (the staging copy is migrated to head)."""
+    return isinstance(revision, str) and len(revision) == 4 and revision.isdigit() and revision <= SCHEMA_HEAD
 
 
 def _sqlite_restore(store: Store, source: Path) -> dict[str, int]:
@@ -571,9 +680,13 @@ def _logical_restore(store: Store, tables: Any, *, expected: dict[str, int] | No
             if table is None:
                 raise InputError(f"{where}: unknown table {name!r} in the backup")
             if columns != [c.name for c in table.columns]:
-                raise InputError(f"{where}: table {name!r} has columns {columns}, expected "
-                                 f"{[c.name for c in table.columns]}")
-            is_dt = _table_types(table)
+                # a dump of an older revision lacks the nullable columns added since: they stay empty
+                added = [c for c in table.columns if c.name not in columns]
+                if (not set(columns) < {c.name for c in table.columns}
+                        or not all(c.nullable for c in added)):
+                    raise InputError(f"{where}: table {name!r} has columns {columns}, expected "
+                                     f"{[c.name for c in table.columns]}")
+            is_dt = [isinstance(table.c[c].type, DateTime) for c in columns]
             batch: list[dict[str, Any]] = []
             n = 0
             for row in rows:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, Text, delete, func, insert, select, text, type_coerce
 from sqlalchemy.engine import Engine
@@ -72,9 +72,9 @@ def _bulk_insert(conn: Connection, table: Table, rows: list[tuple[Any, ...]]) ->
         names = [c.name for c in table.columns]
         conn.execute(insert(table), [dict(zip(names, r, strict=True)) for r in rows])
         return
-    names = ", ".join('"' + c.name + '"' for c in table.columns)
+    quoted = ", ".join('"' + c.name + '"' for c in table.columns)
     marks = ", ".join("?" for _ in table.columns)
-    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', rows)
 
 
 def _identity(value: Any) -> Any:
@@ -212,11 +212,16 @@ class Store:
                 written = conn.execute(select(cases.c.created_at).where(cases.c.case_id == case_id)).scalar_one()
                 return case, (revision, _stamp(written))
 
-    @gc_paused()  # hundreds of thousands of objects that all stay alive (see sevenfold.gc_pause)
-    def _load(self, conn: Connection, case_id: str) -> tuple[Case, int]:
-        row = conn.execute(select(cases).where(cases.c.case_id == case_id)).first()
-        if row is None:
-            raise NotFound(f"no case {case_id!r} in {redact(self.url)} (see `sevenfold list`)")
+    def case_data(self, case_id: str) -> dict[str, Any]:
+        """A stored case as the plain data of a case file, not validated (restore validates it as a new case)."""
+        with self.engine.connect() as conn:
+            with conn.begin():
+                row = conn.execute(select(cases).where(cases.c.case_id == case_id)).first()
+                if row is None:
+                    raise NotFound(f"no case {case_id!r} in {redact(self.url)} (see `sevenfold list`)")
+                return self._data(conn, row, case_id)
+
+    def _data(self, conn: Connection, row: Any, case_id: str) -> dict[str, Any]:
         data: dict[str, Any] = {"format": row.format, "case": row.meta}
         for kind, table in entry_tables.items():
             body, decode = _json_column(conn, table.c.body)
@@ -226,6 +231,14 @@ class Store:
                 data[kind] = [decode(b) for b in bodies]
         if data.get("reports"):
             self._attach_claims(conn, row.pk, case_id, data["reports"])
+        return data
+
+    @gc_paused()  # hundreds of thousands of objects that all stay alive (see sevenfold.gc_pause)
+    def _load(self, conn: Connection, case_id: str) -> tuple[Case, int]:
+        row = conn.execute(select(cases).where(cases.c.case_id == case_id)).first()
+        if row is None:
+            raise NotFound(f"no case {case_id!r} in {redact(self.url)} (see `sevenfold list`)")
+        data = self._data(conn, row, case_id)
         # limits were applied when the case was first read; validation still runs in full
         return case_from_data(data, f"store:{case_id}", check_limits=False), int(row.revision)
 
@@ -235,7 +248,7 @@ class Store:
         q = (select(claims.c.report_pos, claims.c.object, claims.c.attribute, value, extra)
              .where(claims.c.case_pk == pk).order_by(claims.c.report_pos, claims.c.pos))
         n = len(reports)
-        current_pos, current = -1, None
+        current_pos, current = -1, cast(list[dict[str, Any]], [])
         for rpos, obj, attr, val, ext in conn.execute(q):
             if rpos != current_pos:
                 if not 0 <= rpos < n:  # only in a store damaged outside sevenfold
@@ -279,7 +292,8 @@ class Store:
             if actor is not None:
                 _audit.append(conn, actor, "import", case.id,
                               {"revision": existing.revision} if existing is not None else None,
-                              {"revision": new_rev, **_audit.case_digest(case)})
+                              {"revision": new_rev, **_audit.case_digest(case)},
+                              case_state=_audit.case_state(conn, case.id))
             return new_rev
 
         try:
@@ -369,7 +383,8 @@ class Store:
             # grants must not outlive the case: a new case with the same id starts with none
             conn.execute(delete(case_grants).where(case_grants.c.case_id == case_id))
             if actor is not None:
-                _audit.append(conn, actor, "delete", case_id, {"revision": row.revision}, None)
+                _audit.append(conn, actor, "delete", case_id, {"revision": row.revision}, None, case_state="",
+                              accounts=True)
 
         self._retrying(run)
 
@@ -406,7 +421,8 @@ class Store:
             if actor is not None:
                 before, after = _audit.case_diff(current, new_case)
                 before["revision"], after["revision"] = revision, new_rev
-                _audit.append(conn, actor, action, case_id, before, after)
+                _audit.append(conn, actor, action, case_id, before, after,
+                              case_state=_audit.case_state(conn, case_id))
             return new_case, new_rev
 
         return self._retrying(run)

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.schema import SchemaItem
 
 metadata = MetaData()
 
@@ -75,19 +76,15 @@ ENTRY_KINDS: dict[str, tuple[tuple[str, int], ...]] = {
 
 
 def _entry_table(kind: str, extra: tuple[tuple[str, int], ...]) -> Table:
-    cols = [
+    cols: list[SchemaItem] = [
         Column("case_pk", Integer, ForeignKey("cases.pk", ondelete="CASCADE"), primary_key=True),
         Column("pos", Integer, primary_key=True, autoincrement=False),
         Column("key", String(620), nullable=False),
         *[Column(name, String(length), nullable=True) for name, length in extra],
         Column("body", JSON, nullable=False),
     ]
-    return Table(
-        f"entry_{kind}",
-        metadata,
-        *cols,
-        UniqueConstraint("case_pk", "key", name=f"uq_entry_{kind}_key"),
-    )
+    items: list[SchemaItem] = [*cols, UniqueConstraint("case_pk", "key", name=f"uq_entry_{kind}_key")]
+    return Table(f"entry_{kind}", metadata, *items)
 
 
 entry_tables: dict[str, Table] = {kind: _entry_table(kind, extra) for kind, extra in ENTRY_KINDS.items()}
@@ -154,6 +151,7 @@ audit_log = Table(
     Column("case_id", String(200), nullable=True),
     Column("before", JSON, nullable=True),
     Column("after", JSON, nullable=True),
+    Column("state", JSON, nullable=True),  # revision 0005: state digests after the change (hashed)
     Index("ix_audit_log_case", "case_id", "seq"),
 )
 

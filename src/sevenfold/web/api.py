@@ -7,7 +7,11 @@ Writes accept ``If-Match: "<revision>"``; responses carry ``ETag: "<revision>"``
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import urllib.parse
+from collections.abc import Iterator
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -18,26 +22,27 @@ from pydantic import BaseModel, Field, model_validator
 
 from sevenfold import limits as _limits
 from sevenfold.decompress import safe_decompress
-from sevenfold.errors import Conflict, InputError, LimitExceeded, NotFound
+from sevenfold.errors import InputError, LimitExceeded, NotFound
 from sevenfold.model import (
-    Burn,
+    Actor,
     Case,
     Document,
     HistDate,
     Hypothesis,
     Outcome,
-    Rating,
     Report,
     Source,
     case_to_data,
     dump_case,
     loads_case,
 )
+from sevenfold.model.vocab import CONSISTENCY_CODES, Consistency
 from sevenfold.store import accounts
 from sevenfold.store import audit as _audit
 from sevenfold.web.access import Analyst, CaseContext, Owner, Reader
 from sevenfold.web.auth import SESSION_COOKIE, SESSION_MAX_AGE, Principal, client_ip, current_principal
-from sevenfold.web.service import burn_what_if, edit
+from sevenfold.web.service import burn_what_if
+from sevenfold.workspace import EntryExists, StaleRevision, Workspace
 
 router = APIRouter(prefix="/api/v1")
 Me = Annotated[Principal, Depends(current_principal)]
@@ -55,20 +60,35 @@ def parse_if_match(value: str | None) -> int | None:
         raise HTTPException(status_code=400, detail=f'If-Match {value!r}: expected "<revision>"') from None
 
 
+def attachment(filename: str) -> str:
+    """``Content-Disposition`` for a download: an ASCII ``filename`` and, for any other name, the
+    exact one as RFC 5987 ``filename*=UTF-8''...`` (header values must be Latin-1)."""
+    plain = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in filename)
+    if plain == filename:
+        return f'attachment; filename="{plain}"'
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{urllib.parse.quote(filename, safe='')}"
+
+
 def etag(revision: int) -> dict[str, str]:
     return {"ETag": f'"{revision}"'}
 
 
-def _edit(request: Request, ctx: CaseContext, change: Any, action: str, if_match: str | None,
-          commutative: bool) -> tuple[Case, int]:
-    expected = parse_if_match(if_match)
+def workspace(request: Request, actor: str) -> Workspace:
+    """The library's :class:`~sevenfold.workspace.Workspace` on the app's store; the audit log names ``actor``.
+
+    Every write of the API and the UI goes through it: the rules (ids, references, cascades, burns,
+    ratings) are the library's, and this module only parses requests and presents results.
+    """
+    return Workspace(request.app.state.store, actor=actor, cache=request.app.state.assessments)
+
+
+@contextlib.contextmanager
+def precondition() -> Iterator[None]:
+    """A stale ``If-Match`` (:class:`StaleRevision`) as 412, with the current revision as ETag (re-read, retry)."""
     try:
-        return edit(request.app.state.store, ctx.case_id, change, actor=ctx.who, action=action,
-                    expected_revision=expected, commutative=commutative)
-    except Conflict as exc:
-        if expected is not None:
-            raise HTTPException(status_code=412, detail=str(exc)) from None
-        raise
+        yield
+    except StaleRevision as exc:
+        raise HTTPException(status_code=412, detail=str(exc), headers=etag(exc.current)) from None
 
 
 def _written(case: Case, revision: int, body: dict[str, Any] | None = None) -> JSONResponse:
@@ -223,7 +243,8 @@ async def read_upload(upload: UploadFile) -> tuple[str, str]:
     """(text, file name) of an uploaded case file, refusing oversized or non-UTF-8 uploads.
 
     Compressed uploads (gzip, bzip2, xz, a one-file zip) are unpacked within the
-    ``decompressed_bytes`` limit, so a decompression bomb is refused before it costs memory.
+    ``decompressed_bytes`` and ``decompressed_ratio`` limits, so a decompression bomb is refused
+    before it costs memory; unpacking and decoding run in a worker thread, off the event loop.
     """
     limit = _limits.current().upload_bytes
     name = os.path.basename(upload.filename or "upload")[:200] or "upload"
@@ -237,38 +258,60 @@ async def read_upload(upload: UploadFile) -> tuple[str, str]:
         if size > limit:
             raise LimitExceeded("upload_bytes", f"more than {limit}", limit, name)
         chunks.append(chunk)
-    data = safe_decompress(b"".join(chunks), name)
+    raw = b"".join(chunks)
+    chunks.clear()
+    return await run_in_threadpool(_unpack_upload, raw, name), name
+
+
+def _unpack_upload(raw: bytes, name: str) -> str:
+    data = safe_decompress(raw, name)
     try:
-        return data.decode("utf-8-sig"), name
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
 
 
 def create_case_from_text(request: Request, me: Principal, text: str, name: str) -> Case:
-    store = request.app.state.store
     case = loads_case(text, name)
-    actor = me.actor
+    ws = workspace(request, me.actor)
     try:
-        store.import_case(case, actor=actor)
-    except InputError:
-        if not store.has_case(case.id):
-            raise
-        # Case ids are unique in the store, so a taken id is always refused; the answer is the same
-        # whether or not the caller can see that case, and says nothing else about it.
-        raise HTTPException(status_code=409, detail=f"the case id {case.id!r} is taken in this store; give your "
-                                                    "case another id (case.id in the file)") from None
-    accounts.grant(store, case.id, me.user.name, "owner", actor=actor)
+        ws.import_case(case)
+    except EntryExists as exc:  # case ids are unique in the store
+        raise HTTPException(status_code=409, detail=str(exc)) from None
+    ws.grant(case.id, me.user.name, "owner")
     return case
+
+
+class NewCaseIn(BaseModel):
+    id: str = Field(min_length=1, max_length=200)
+    title: str = Field(default="", max_length=10_000)
+    question: str = Field(default="", max_length=10_000)
+    as_of: HistDate | None = None
+    hypotheses: list[Hypothesis] = Field(default_factory=list, max_length=1000)
+
+
+@router.post("/cases/new", tags=["cases"], status_code=201,
+             summary="Create a case from its title, question, as_of and hypotheses (you become its owner)")
+def api_new_case(request: Request, me: Me, body: NewCaseIn) -> JSONResponse:
+    try:
+        case, revision = workspace(request, me.actor).create_case(
+            body.id, title=body.title, question=body.question, as_of=body.as_of, hypotheses=body.hypotheses,
+            owner=me.user.name)
+    except EntryExists as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from None
+    return JSONResponse({"case": case.id, "revision": revision, "role": "owner", "warnings": case.warnings()},
+                        status_code=201, headers=etag(revision))
 
 
 @router.post("/cases", tags=["cases"], status_code=201,
              summary="Create a case from an uploaded case file (YAML or JSON, format sevenfold/1)")
 async def api_create_case(request: Request, me: Me, file: Annotated[UploadFile, File()]) -> JSONResponse:
     text, name = await read_upload(file)
-    case = create_case_from_text(request, me, text, name)
+    # parsing and validating a large file takes a while: in a worker thread, so other requests go on
+    case = await run_in_threadpool(create_case_from_text, request, me, text, name)
     revision = request.app.state.store.revision(case.id)  # 1, or more for an id a deleted case had
-    return JSONResponse({"case": case.id, "revision": revision, "role": "owner"}, status_code=201,
-                        headers=etag(revision))
+    return JSONResponse({"case": case.id, "revision": revision, "role": "owner",
+                         "warnings": case.warnings()}, status_code=201, headers=etag(revision))
 
 
 @router.get("/cases/{case_id}", tags=["cases"], summary="The whole case and its revision")
@@ -280,22 +323,61 @@ def api_get_case(request: Request, ctx: Reader) -> JSONResponse:
 
 @router.delete("/cases/{case_id}", tags=["cases"], summary="Delete a case (owners)")
 def api_delete_case(request: Request, ctx: Owner, if_match: IfMatch = None) -> dict[str, Any]:
-    store = request.app.state.store
-    expected = parse_if_match(if_match)
-    if expected is not None and store.revision(ctx.case_id) != expected:
-        raise HTTPException(status_code=412, detail=f"case {ctx.case_id!r} changed since revision {expected}")
-    store.delete_case(ctx.case_id, actor=ctx.who)
+    with precondition():
+        workspace(request, ctx.who).delete_case(ctx.case_id, expected_revision=parse_if_match(if_match))
     return {"case": ctx.case_id, "deleted": True}
 
 
-@router.get("/cases/{case_id}/export", tags=["cases"], summary="The case file (YAML or JSON)")
+EXPORT_MEDIA = {"yaml": "application/yaml", "json": "application/json", "stix": "application/json",
+                "csl": "application/json", "ftm": "application/x-ndjson"}
+
+
+@router.get("/cases/{case_id}/export", tags=["cases"],
+            summary="The case file (YAML or JSON), or STIX 2.1 / CSL-JSON / FollowTheMoney (`sevenfold export`)")
 def api_export(request: Request, ctx: Reader,
-               format: Annotated[Literal["yaml", "json"], Query()] = "yaml") -> PlainTextResponse:
+               format: Annotated[Literal["yaml", "json", "stix", "csl", "ftm"], Query()] = "yaml") -> PlainTextResponse:
+    from sevenfold import api as library
+
     case, revision = _load(request, ctx.case_id)
-    media = "application/json" if format == "json" else "application/yaml"
-    return PlainTextResponse(dump_case(case, format), media_type=media,
+    text = dump_case(case, format) if format in ("yaml", "json") else str(library.export(case, format))
+    return PlainTextResponse(text, media_type=EXPORT_MEDIA[format],
                              headers={**etag(revision),
-                                      "Content-Disposition": f'attachment; filename="{ctx.case_id}.{format}"'})
+                                      "Content-Disposition": attachment(f"{ctx.case_id}.{format}")})
+
+
+@router.get("/cases/{case_id}/origins", tags=["assessment"],
+            summary="Origin groups and provenance alerts (same JSON as `sevenfold provenance --json`)")
+def api_origins(request: Request, ctx: Reader) -> JSONResponse:
+    from sevenfold import api as library
+
+    case, revision = _load(request, ctx.case_id)
+    return JSONResponse(library.origins(case).to_json_dict(), headers=etag(revision))
+
+
+@router.get("/cases/{case_id}/what-if", tags=["assessment"],
+            summary="Before and after one hypothetical change, and why it moved (changes nothing; "
+                    "`sevenfold assess --exclude --as-of` prints the after)")
+def api_what_if(request: Request, ctx: Reader,
+                exclude: Annotated[list[str] | None, Query(max_length=200)] = None,
+                as_of: Annotated[HistDate | None, Query()] = None,
+                source: Annotated[str | None, Query(max_length=200)] = None,
+                since: Annotated[HistDate | None, Query()] = None,
+                actor: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
+    from sevenfold import api as library
+
+    case, revision = _load(request, ctx.case_id)
+    change = library.what_if(case, source=source, since=since, actor=actor, exclude=exclude or (), as_of=as_of)
+    return JSONResponse(change.to_json_dict(), headers=etag(revision))
+
+
+@router.get("/cases/{case_id}/fusion", tags=["assessment"],
+            summary="Truth discovery over the case's claims (same JSON as `sevenfold fuse` on its claims table)")
+def api_fusion(request: Request, ctx: Reader,
+               method: Annotated[str | None, Query(max_length=40)] = None) -> JSONResponse:
+    from sevenfold import api as library
+
+    case, revision = _load(request, ctx.case_id)
+    return JSONResponse(library.fuse(case, method=method).to_json(), headers=etag(revision))
 
 
 @router.get("/cases/{case_id}/assessment", tags=["assessment"],
@@ -324,18 +406,18 @@ class GrantIn(BaseModel):
 
 @router.get("/cases/{case_id}/grants", tags=["grants"], summary="Who may see this case (owners)")
 def api_grants(request: Request, ctx: Owner) -> dict[str, str]:
-    return dict(accounts.grants_on_case(request.app.state.store, ctx.case_id))
+    return workspace(request, ctx.who).grants(ctx.case_id)
 
 
 @router.put("/cases/{case_id}/grants/{user_name}", tags=["grants"], summary="Grant a role (owners)")
 def api_grant(request: Request, ctx: Owner, user_name: str, body: GrantIn) -> dict[str, Any]:
-    accounts.grant(request.app.state.store, ctx.case_id, user_name, body.role, actor=ctx.who, keep_an_owner=True)
+    workspace(request, ctx.who).grant(ctx.case_id, user_name, body.role, keep_an_owner=True)
     return {"case": ctx.case_id, "user": user_name, "role": body.role}
 
 
 @router.delete("/cases/{case_id}/grants/{user_name}", tags=["grants"], summary="Revoke a grant (owners)")
 def api_revoke(request: Request, ctx: Owner, user_name: str) -> dict[str, Any]:
-    accounts.revoke(request.app.state.store, ctx.case_id, user_name, actor=ctx.who, keep_an_owner=True)
+    workspace(request, ctx.who).revoke(ctx.case_id, user_name, keep_an_owner=True)
     return {"case": ctx.case_id, "user": user_name, "revoked": True}
 
 
@@ -356,59 +438,41 @@ def _register_entry_kind(kind: str, model: type[Any], singular: str) -> None:
         raise NotFound(f"case {ctx.case_id!r}: no {singular} {entry_id!r}")
 
     def create_entry(request: Request, ctx: Analyst, body: Any, if_match: IfMatch = None) -> JSONResponse:
-        def change(case: Case) -> None:
-            if any(e.id == body.id for e in getattr(case, kind)):
-                raise Conflict(f"case {ctx.case_id!r}: {singular} {body.id!r} already exists")
-            getattr(case, kind).append(body)
-
-        try:
-            case, revision = _edit(request, ctx, change, f"{singular}.add", if_match, commutative=if_match is None)
-        except Conflict as exc:
-            if "already exists" in str(exc):
-                raise HTTPException(status_code=409, detail=str(exc)) from None
-            raise
+        with precondition():
+            case, revision = workspace(request, ctx.who).add(ctx.case_id, kind, body,
+                                                              expected_revision=parse_if_match(if_match))
         return JSONResponse({"case": case.id, "revision": revision, "id": body.id}, status_code=201,
                             headers=etag(revision))
 
     def replace_entry(request: Request, ctx: Analyst, entry_id: str, body: Any,
                       if_match: IfMatch = None) -> JSONResponse:
-        if body.id != entry_id:
-            raise InputError(f"{singular} id in the body ({body.id!r}) differs from the URL ({entry_id!r}); "
-                             "ids cannot be renamed")
-
-        def change(case: Case) -> None:
-            entries = getattr(case, kind)
-            for i, e in enumerate(entries):
-                if e.id == entry_id:
-                    entries[i] = body
-                    return
-            raise NotFound(f"case {ctx.case_id!r}: no {singular} {entry_id!r}")
-
-        case, revision = _edit(request, ctx, change, f"{singular}.edit", if_match, commutative=False)
+        with precondition():
+            case, revision = workspace(request, ctx.who).replace(ctx.case_id, kind, entry_id, body,
+                                                                  expected_revision=parse_if_match(if_match))
         return _written(case, revision, {"id": entry_id})
 
-    def delete_entry(request: Request, ctx: Analyst, entry_id: str, if_match: IfMatch = None) -> JSONResponse:
-        def change(case: Case) -> None:
-            entries = getattr(case, kind)
-            keep = [e for e in entries if e.id != entry_id]
-            if len(keep) == len(entries):
-                raise NotFound(f"case {ctx.case_id!r}: no {singular} {entry_id!r}")
-            entries[:] = keep
-            if kind == "reports":  # a report's ratings and outcomes go with it
-                case.ratings = [rt for rt in case.ratings if rt.report != entry_id]
-                case.outcomes = [o for o in case.outcomes if o.report != entry_id]
-            if kind == "hypotheses":
-                case.ratings = [rt for rt in case.ratings if rt.hypothesis != entry_id]
-                case.outcomes = [o for o in case.outcomes if o.hypothesis != entry_id]
-
-        case, revision = _edit(request, ctx, change, f"{singular}.delete", if_match, commutative=False)
+    def delete_entry(request: Request, ctx: Analyst, entry_id: str, if_match: IfMatch = None,
+                     force: Annotated[bool, Query(description="confirm: delete what references it too")] = False,
+                     ) -> JSONResponse:
+        with precondition():
+            case, revision = workspace(request, ctx.who).delete(ctx.case_id, kind, entry_id, force=force,
+                                                                 analyst=ctx.user.name,
+                                                                 expected_revision=parse_if_match(if_match))
         return _written(case, revision, {"id": entry_id, "deleted": True})
+
+    def restore_entry(request: Request, ctx: Analyst, entry_id: str, if_match: IfMatch = None) -> JSONResponse:
+        with precondition():
+            case, revision = workspace(request, ctx.who).restore_entry(ctx.case_id, kind, entry_id,
+                                                                       expected_revision=parse_if_match(if_match))
+        return JSONResponse({"case": case.id, "revision": revision, "id": entry_id, "restored": True},
+                            status_code=201, headers=etag(revision))
 
     # annotations are strings here (PEP 563): give FastAPI the real body type of this kind
     create_entry.__annotations__["body"] = Annotated[model, Body()]
     replace_entry.__annotations__["body"] = Annotated[model, Body()]
     base = f"/cases/{{case_id}}/{kind}"
-    cascade = " and its ratings" if kind in ("reports", "hypotheses") else ""
+    cascade = ("; refused, naming them, while other entries reference it unless ?force=true"
+               if kind != "burns" else "")
     router.add_api_route(base, list_entries, methods=["GET"], tags=tag, summary=f"List {kind}")
     router.add_api_route(base, create_entry, methods=["POST"], tags=tag, status_code=201,
                          summary=f"Add a {singular} (analysts)")
@@ -417,8 +481,12 @@ def _register_entry_kind(kind: str, model: type[Any], singular: str) -> None:
                          summary=f"Replace a {singular} (analysts; If-Match recommended)")
     router.add_api_route(base + "/{entry_id}", delete_entry, methods=["DELETE"], tags=tag,
                          summary=f"Delete a {singular} (analysts){cascade}")
+    router.add_api_route(base + "/{entry_id}/restore", restore_entry, methods=["POST"], tags=tag, status_code=201,
+                         summary=f"Restore a deleted {singular} from the audit log, with the ratings that went "
+                                 "with it (analysts)")
 
 
+_register_entry_kind("actors", Actor, "actor")
 _register_entry_kind("sources", Source, "source")
 _register_entry_kind("documents", Document, "document")
 _register_entry_kind("reports", Report, "report")
@@ -427,7 +495,7 @@ _register_entry_kind("hypotheses", Hypothesis, "hypothesis")
 
 # ---- ratings: the ACH matrix, one cell per (report, hypothesis, analyst) -------------------------
 class RatingIn(BaseModel):
-    consistency: Literal["CC", "C", "N", "I", "II", "NA"] | None = None
+    consistency: Consistency | None = None
     likelihood: float | None = Field(default=None, gt=0.0, le=1.0)
     note: str = Field(default="", max_length=10_000)
     analyst: str | None = Field(default=None, max_length=200,
@@ -436,7 +504,7 @@ class RatingIn(BaseModel):
     @model_validator(mode="after")
     def _something_rated(self) -> RatingIn:
         if self.consistency is None and self.likelihood is None:
-            raise ValueError("a rating needs a consistency (CC|C|N|I|II|NA) or a likelihood")
+            raise ValueError(f"a rating needs a consistency ({'|'.join(CONSISTENCY_CODES)}) or a likelihood")
         return self
 
 
@@ -447,39 +515,38 @@ def _analyst_for(ctx: CaseContext, requested: str | None) -> str:
     return name
 
 
+@contextlib.contextmanager
+def _current_cell_on_412(request: Request, ctx: CaseContext, report_id: str, hypothesis_id: str,
+                         analyst: str) -> Iterator[None]:
+    """A 412 on a rating names the cell's current value (null: not rated), so the client can decide."""
+    try:
+        with precondition():
+            yield
+    except HTTPException as exc:
+        if exc.status_code == 412:
+            case, _ = _load(request, ctx.case_id)
+            cell = Workspace.cell(case, report_id, hypothesis_id, analyst)
+            exc.detail = f"{exc.detail}; the cell is now {json.dumps(cell, ensure_ascii=False)}"
+        raise
+
+
 def set_rating(request: Request, ctx: CaseContext, report_id: str, hypothesis_id: str, body: RatingIn,
                if_match: str | None) -> tuple[Case, int]:
     analyst = _analyst_for(ctx, body.analyst)
-    fields: dict[str, Any] = {"report": report_id, "hypothesis": hypothesis_id, "analyst": analyst,
-                              "consistency": body.consistency, "likelihood": body.likelihood}
-    if body.note:
-        fields["note"] = body.note
-    rating = Rating.model_validate({k: v for k, v in fields.items() if v is not None})
-
-    def change(case: Case) -> None:
-        case.report(report_id)
-        case.hypothesis(hypothesis_id)
-        for i, rt in enumerate(case.ratings):
-            if (rt.report, rt.hypothesis, rt.analyst) == (report_id, hypothesis_id, analyst):
-                case.ratings[i] = rating
-                return
-        case.ratings.append(rating)
-
-    # one analyst's cell: commutes with every other edit, so retried on a concurrent change
-    return _edit(request, ctx, change, "rating.set", if_match, commutative=True)
+    # one analyst's cell commutes with every other edit: re-applied on a concurrent change, unless the
+    # client sent If-Match (then a stale or unknown revision is 412, as for every write)
+    with _current_cell_on_412(request, ctx, report_id, hypothesis_id, analyst):
+        return workspace(request, ctx.who).rate(
+            ctx.case_id, report_id, hypothesis_id, analyst=analyst, consistency=body.consistency,
+            likelihood=body.likelihood, note=body.note, expected_revision=parse_if_match(if_match))
 
 
 def clear_rating(request: Request, ctx: CaseContext, report_id: str, hypothesis_id: str,
                  analyst: str | None, if_match: str | None) -> tuple[Case, int]:
     who = _analyst_for(ctx, analyst)
-
-    def change(case: Case) -> None:
-        keep = [rt for rt in case.ratings if (rt.report, rt.hypothesis, rt.analyst) != (report_id, hypothesis_id, who)]
-        if len(keep) == len(case.ratings):
-            raise NotFound(f"case {ctx.case_id!r}: no rating of {report_id}/{hypothesis_id} by {who}")
-        case.ratings = keep
-
-    return _edit(request, ctx, change, "rating.clear", if_match, commutative=True)
+    with _current_cell_on_412(request, ctx, report_id, hypothesis_id, who):
+        return workspace(request, ctx.who).clear_rating(ctx.case_id, report_id, hypothesis_id, analyst=who,
+                                                        expected_revision=parse_if_match(if_match))
 
 
 @router.get("/cases/{case_id}/ratings", tags=["ratings"], summary="The ACH matrix: every analyst's ratings")
@@ -519,8 +586,9 @@ def api_outcomes(request: Request, ctx: Reader) -> JSONResponse:
 
 @router.post("/cases/{case_id}/outcomes", tags=["outcomes"], status_code=201, summary="Record an outcome")
 def api_add_outcome(request: Request, ctx: Analyst, body: Outcome, if_match: IfMatch = None) -> JSONResponse:
-    case, revision = _edit(request, ctx, lambda c: c.outcomes.append(body), "outcome.add", if_match,
-                           commutative=if_match is None)
+    with precondition():
+        case, revision = workspace(request, ctx.who).add(ctx.case_id, "outcomes", body,
+                                                          expected_revision=parse_if_match(if_match))
     return JSONResponse({"case": case.id, "revision": revision, "index": len(case.outcomes) - 1},
                         status_code=201, headers=etag(revision))
 
@@ -528,15 +596,12 @@ def api_add_outcome(request: Request, ctx: Analyst, body: Outcome, if_match: IfM
 @router.delete("/cases/{case_id}/outcomes/{index}", tags=["outcomes"],
                summary="Remove an outcome by position (If-Match required: positions shift)")
 def api_delete_outcome(request: Request, ctx: Analyst, index: int, if_match: IfMatch = None) -> JSONResponse:
-    if parse_if_match(if_match) is None:
+    expected = parse_if_match(if_match)
+    if expected is None:
         raise HTTPException(status_code=428, detail="If-Match is required: outcome positions change")
-
-    def change(case: Case) -> None:
-        if not 0 <= index < len(case.outcomes):
-            raise NotFound(f"case {ctx.case_id!r}: no outcome #{index}")
-        del case.outcomes[index]
-
-    case, revision = _edit(request, ctx, change, "outcome.delete", if_match, commutative=False)
+    with precondition():
+        case, revision = workspace(request, ctx.who).delete(ctx.case_id, "outcomes", str(index),
+                                                             expected_revision=expected)
     return _written(case, revision, {"deleted": index})
 
 
@@ -564,25 +629,13 @@ def api_burn_preview(request: Request, ctx: Reader, source: Annotated[str, Query
 
 
 def burn(request: Request, ctx: CaseContext, body: BurnIn, if_match: str | None) -> tuple[Case, int, dict[str, Any]]:
-    import datetime as dt
-
     before_case, _ = _load(request, ctx.case_id)
-    what_if = burn_what_if(before_case, body.source, body.since)
-    burn_id = body.id or f"burn-{body.source}-{body.since}"
-
-    def change(case: Case) -> None:
-        if any(b.id == burn_id for b in case.burns):
-            raise Conflict(f"case {ctx.case_id!r}: burn {burn_id!r} already exists")
-        case.burns.append(Burn(id=burn_id, source=body.source, since=body.since, actor=body.actor,
-                               note=body.note, recorded_at=dt.datetime.now(dt.UTC).isoformat()))
-
-    try:
-        case, revision = _edit(request, ctx, change, "burn", if_match, commutative=if_match is None)
-    except Conflict as exc:
-        if "already exists" in str(exc):
-            raise HTTPException(status_code=409, detail=str(exc)) from None
-        raise
-    return case, revision, dict(what_if, id=burn_id)
+    what_if = burn_what_if(before_case, body.source, body.since, body.actor)
+    with precondition():
+        case, revision, _ = workspace(request, ctx.who).burn(
+            ctx.case_id, body.source, body.since, burn_actor=body.actor, note=body.note, burn_id=body.id,
+            expected_revision=parse_if_match(if_match), impact=False)
+    return case, revision, dict(what_if, id=case.burns[-1].id)
 
 
 @router.post("/cases/{case_id}/burns", tags=["burns"], status_code=201,
@@ -592,20 +645,15 @@ def api_burn(request: Request, ctx: Analyst, body: BurnIn, if_match: IfMatch = N
     return JSONResponse({"case": case.id, "revision": revision, **result}, status_code=201, headers=etag(revision))
 
 
-def remove_burn(case_id: str, burn_id: str) -> Any:
-    """The edit that removes burn ``burn_id``; NotFound (nothing written) when there is none."""
-
-    def change(case: Case) -> None:
-        keep = [b for b in case.burns if b.id != burn_id]
-        if len(keep) == len(case.burns):
-            raise NotFound(f"case {case_id!r}: no burn {burn_id!r}")
-        case.burns = keep
-
-    return change
+def unburn(request: Request, ctx: CaseContext, burn_id: str, if_match: str | None) -> tuple[Case, int]:
+    """Remove burn ``burn_id`` (or every burn of the source with that id); NotFound when there is none."""
+    with precondition():
+        case, revision, _ = workspace(request, ctx.who).unburn(ctx.case_id, burn_id,
+                                                                expected_revision=parse_if_match(if_match))
+    return case, revision
 
 
 @router.delete("/cases/{case_id}/burns/{burn_id}", tags=["burns"], summary="Unburn: remove a recorded burn")
 def api_unburn(request: Request, ctx: Analyst, burn_id: str, if_match: IfMatch = None) -> JSONResponse:
-    case, revision = _edit(request, ctx, remove_burn(ctx.case_id, burn_id), "unburn", if_match,
-                           commutative=if_match is None)
+    case, revision = unburn(request, ctx, burn_id, if_match)
     return _written(case, revision, {"deleted": burn_id})

@@ -129,6 +129,8 @@ def error_body(exc: SevenfoldError) -> dict[str, Any]:
     if isinstance(exc, CaseValidationError):
         body["problems"] = [{"file": p.file, "kind": p.kind, "entry": p.entry, "field": p.field,
                              "message": p.message, "text": str(p)} for p in exc.problems]
+    if getattr(exc, "references", None) is not None:  # sevenfold.workspace.Referenced: what refused a delete
+        body["references"] = list(exc.references)  # type: ignore[attr-defined]
     return body
 
 

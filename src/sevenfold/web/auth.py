@@ -8,9 +8,11 @@ an HMAC of the nonce (synchronizer token): forms carry it in ``csrf_token``, htm
 the ``X-CSRF-Token`` header. Requests authenticated with ``Authorization: Bearer sf_...`` carry no
 ambient credential and need no CSRF token.
 
-Login attempts are throttled by :class:`LoginThrottle`: an attempt is counted (reserved) *before* its
-password is verified, so parallel guesses cannot all slip past the limit, and at most a few
-verifications (argon2id, 64 MiB each) run at once per process.
+Login attempts are throttled by :class:`LoginThrottle` per (account, client address) with growing
+delays and per address: an attempt is counted (reserved) *before* its password is verified, so
+parallel guesses cannot all slip past the limit, and at most a few verifications (argon2id, 64 MiB
+each) run at once per process. The client address is the TCP peer's; ``X-Forwarded-For`` counts only
+from the proxies named by ``sevenfold serve --forwarded-allow-ips``.
 """
 
 from __future__ import annotations
@@ -99,29 +101,43 @@ class Attempt:
 
 
 class LoginThrottle:
-    """Failed logins per account and per client address in a sliding one-minute window, and a cap on
-    concurrent password verifications.
+    """Failed logins per (account, client address) with growing delays, failed logins per client
+    address in a sliding window, and a cap on concurrent password verifications.
+
+    Per (account, address): after ``per_account`` failures in a row the next attempt from that
+    address waits ``window`` seconds after the last failure, and each further failure doubles the
+    wait (up to ``max_delay``); a success, or a day without failures, starts again. Wrong passwords
+    from one address never lock the account's owner out at another address. Per address: at most
+    ``per_ip`` failures (any accounts) in ``window`` seconds, against guessing across accounts.
 
     An attempt first waits for a verification :meth:`slot`; holding it, the attempt is reserved,
     atomically with the limit check, as a provisional failure *before* the slow argon2 verification,
-    and a success then clears it (attempts still queueing count for nothing). So N parallel wrong passwords get at most
-    ``per_account`` answers of 401 and the rest 429 (checking first and counting the failure only
-    after the verification let all of them through). At most ``max_concurrent`` verifications run at
-    once in this process (each argon2id verification takes 64 MiB); an attempt that cannot start one
-    within ``verify_wait`` seconds gets 503 with ``Retry-After`` and is not counted. Waiting holds no
-    worker thread.
+    and a success then clears it (attempts still queueing count for nothing). So N parallel wrong
+    passwords get at most ``per_account`` answers of 401 and the rest 429. At most ``max_concurrent``
+    verifications run at once in this process (each argon2id verification takes 64 MiB); an attempt
+    that cannot start one within ``verify_wait`` seconds gets 503 with ``Retry-After`` and is not
+    counted. Waiting holds no worker thread.
     """
 
+    FORGET_AFTER = 24 * 3600.0
+
     def __init__(self, per_account: int | None = None, per_ip: int | None = None, window: float = 60.0,
-                 max_concurrent: int | None = None, verify_wait: float | None = None) -> None:
+                 max_concurrent: int | None = None, verify_wait: float | None = None,
+                 max_delay: float | None = None) -> None:
         self.per_account = per_account or int(os.environ.get("SEVENFOLD_LOGIN_FAILURES_PER_ACCOUNT", "5"))
         self.per_ip = per_ip or int(os.environ.get("SEVENFOLD_LOGIN_FAILURES_PER_IP", "20"))
         self.window = window
+        self.max_delay = max_delay if max_delay is not None else 3600.0
         self.max_concurrent = max(1, max_concurrent or int(os.environ.get("SEVENFOLD_LOGIN_CONCURRENCY", "2")))
         self.verify_wait = verify_wait if verify_wait is not None else 10.0
-        self._failures: dict[str, deque[float]] = {}
+        self._failures: dict[str, deque[float]] = {}  # per address: failure times in the window
+        self._streaks: dict[str, tuple[int, float]] = {}  # per (account, address): failures in a row, last
         self._lock = threading.Lock()
         self._verifiers = threading.BoundedSemaphore(self.max_concurrent)
+
+    @staticmethod
+    def _keys(account: str, ip: str) -> tuple[str, str]:
+        return f"u:{account.lower()}\x00{ip}", f"ip:{ip}"
 
     def _recent(self, key: str, now: float) -> deque[float]:
         q = self._failures.setdefault(key, deque())
@@ -129,19 +145,29 @@ class LoginThrottle:
             q.popleft()
         return q
 
-    def _wait(self, keys: list[tuple[str, int]], now: float) -> int:
-        waits = []
-        for key, limit in keys:
-            q = self._recent(key, now)
-            if len(q) >= limit:
-                waits.append(int(self.window - (now - q[0])) + 1)
-        return max(waits, default=0)
+    def _streak_wait(self, key: str, now: float) -> float:
+        n, last = self._streaks.get(key, (0, 0.0))
+        if n and now - last > self.FORGET_AFTER:
+            self._streaks.pop(key, None)
+            return 0.0
+        if n < self.per_account:
+            return 0.0
+        delay = min(self.max_delay, self.window * 2.0 ** (n - self.per_account))
+        return max(0.0, delay - (now - last))
+
+    def _wait(self, akey: str, ikey: str, now: float) -> int:
+        waits = [self._streak_wait(akey, now)]
+        q = self._recent(ikey, now)
+        if len(q) >= self.per_ip:
+            waits.append(self.window - (now - q[0]))
+        wait = max(waits)
+        return int(wait) + 1 if wait > 0 else 0
 
     def retry_after(self, account: str, ip: str) -> int:
         """Seconds to wait before another attempt is allowed (0 = go ahead). Reserves nothing."""
         now = time.monotonic()
         with self._lock:
-            return self._wait([(f"u:{account.lower()}", self.per_account), (f"ip:{ip}", self.per_ip)], now)
+            return self._wait(*self._keys(account, ip), now)
 
     def reserve(self, account: str, ip: str) -> tuple[Attempt | None, int]:
         """Check the limits and, if allowed, count the attempt as a failure in the same step.
@@ -151,15 +177,18 @@ class LoginThrottle:
         that only attempts being verified count, not those still queueing.
         """
         now = time.monotonic()
-        akey, ikey = f"u:{account.lower()}", f"ip:{ip}"
+        akey, ikey = self._keys(account, ip)
         with self._lock:
-            wait = self._wait([(akey, self.per_account), (ikey, self.per_ip)], now)
+            wait = self._wait(akey, ikey, now)
             if wait:
                 return None, wait
-            self._recent(akey, now).append(now)
+            n, _ = self._streaks.get(akey, (0, 0.0))
+            self._streaks[akey] = (n + 1, now)
             self._recent(ikey, now).append(now)
-            if len(self._failures) > 100_000:  # bounded memory under a spray attack
+            if len(self._failures) + len(self._streaks) > 100_000:  # bounded memory under a spray attack
                 self._failures = {k: v for k, v in self._failures.items() if v and now - v[-1] <= self.window}
+                self._streaks = {k: v for k, v in self._streaks.items()
+                                 if v[0] >= self.per_account and now - v[1] <= self.max_delay}
             return Attempt(akey, ikey, now), 0
 
     def _drop(self, key: str, at: float) -> None:
@@ -169,9 +198,10 @@ class LoginThrottle:
                 q.remove(at)
 
     def succeeded(self, attempt: Attempt) -> None:
-        """A right password: the account's failures are forgotten, and this attempt is not one."""
+        """A right password: the failures of this account at this address are forgotten, and this
+        attempt is not one."""
         with self._lock:
-            self._failures.pop(attempt.account_key, None)
+            self._streaks.pop(attempt.account_key, None)
             self._drop(attempt.ip_key, attempt.at)
 
     @contextlib.asynccontextmanager
@@ -199,7 +229,10 @@ class LoginThrottle:
         async with self.slot():
             return await run_in_threadpool(fn)
 
+
 def client_ip(request: Request) -> str:
+    """The client's address: the TCP peer, or what a trusted proxy forwarded (uvicorn applies
+    ``X-Forwarded-For`` only for the addresses given to ``serve --forwarded-allow-ips``)."""
     return request.client.host if request.client else "unknown"
 
 

@@ -6,6 +6,7 @@ Skipped with a reason when /usr/bin/chromium or the playwright package is missin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import tempfile
@@ -47,16 +48,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+@contextlib.contextmanager
+def serve(store: object) -> Iterator[str]:
+    """The workbench over ``store`` on a free loopback port, in a thread; yields its base URL."""
     import uvicorn
 
-    from sevenfold.store import Store, accounts
     from sevenfold.web import create_app
 
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}")
-    accounts.create_user(store, "alice", "alice-password", admin=True, actor="test:setup")
-    accounts.create_user(store, "bob", "bob-password", actor="test:setup")
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -66,9 +64,36 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         if time.monotonic() > deadline:
             raise RuntimeError("the workbench did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", store
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+    from sevenfold.store import Store, accounts
+
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}")
+    accounts.create_user(store, "alice", "alice-password", admin=True, actor="test:setup")
+    accounts.create_user(store, "bob", "bob-password", actor="test:setup")
+    with serve(store) as base:
+        yield base, store
+    store.close()
+
+
+@pytest.fixture
+def empty_server(tmp_path: Path) -> Iterator[tuple[str, object]]:
+    """A workbench over a new, empty store holding only user accounts (nina, omar, admin alice)."""
+    from sevenfold.store import Store, accounts
+
+    store = Store(f"sqlite:///{tmp_path / 'empty.db'}")
+    accounts.create_user(store, "alice", "alice-password", admin=True, actor="test:setup")
+    accounts.create_user(store, "nina", "nina-password", actor="test:setup")
+    accounts.create_user(store, "omar", "omar-password", actor="test:setup")
+    with serve(store) as base:
+        yield base, store
     store.close()
 
 
@@ -84,7 +109,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
     pg = context.new_page()
     pg.set_default_timeout(15_000)
     pg.console_errors = []  # type: ignore[attr-defined]

@@ -11,25 +11,13 @@ from pathlib import Path
 import pytest
 
 from tests.web.browser.conftest import SCREENSHOTS
+from tests.web.browser.helpers import add_entry, login, shot
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = pytest.mark.browser
 
 ZARUBIN = Path(__file__).resolve().parents[3] / "src" / "sevenfold" / "data" / "zarubin-1937.yaml"
-
-
-def login(page, base: str, name: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
-
-
-def shot(page, name: str, full: bool = True) -> None:  # type: ignore[no-untyped-def]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=full)
 
 
 def test_analyst_workflow_and_access_denied(live_server, page) -> None:  # type: ignore[no-untyped-def]
@@ -53,16 +41,14 @@ def test_analyst_workflow_and_access_denied(live_server, page) -> None:  # type:
 
     # add a report and a hypothesis (htmx swaps, no reload)
     page.evaluate("window.__marker = 1")
-    page.fill("[data-testid=report-id]", "new-intercept")
-    page.select_option("[data-testid=report-source]", "zarubin")
-    page.fill("[data-testid=report-date]", "1937-02")
-    page.fill("[data-testid=report-text]", "An intercept says the memorandum was <b>planted</b>.")
-    page.click("[data-testid=report-add]")
+    add_entry(page, "reports", {"id": "new-intercept", "source": "zarubin", "date": "1937-02",
+                                "text": "An intercept says the memorandum was <b>planted</b>."},
+              "added report new-intercept")
     page.wait_for_selector('tr[data-report="new-intercept"]')
     assert "<b>planted</b>" in page.inner_text('tr[data-report="new-intercept"]')  # text, not markup
-    page.fill("[data-testid=hypothesis-id]", "sub-source-fabrication")
-    page.fill("[data-testid=hypothesis-statement]", "Zarubin's sub-sources fabricated it")
-    page.click("[data-testid=hypothesis-add]")
+    add_entry(page, "hypotheses", {"id": "sub-source-fabrication",
+                                   "statement": "Zarubin's sub-sources fabricated it"},
+              "added hypothesis sub-source-fabrication")
     page.wait_for_selector("[data-testid=rate-new-intercept-sub-source-fabrication]")
 
     # rate: the posterior / scores change without a page reload
@@ -91,6 +77,14 @@ def test_analyst_workflow_and_access_denied(live_server, page) -> None:  # type:
     page.wait_for_selector("[data-testid=burn-outcome]")
     falls = page.inner_text("[data-testid=falls]")
     assert "new-intercept" in falls
+    # a bad date: the error sits in the burn panel under its form, and the earlier result is gone
+    page.fill("[data-testid=burn-since]", "1936-13")
+    page.click("[data-testid=burn-preview]")
+    expect(page.locator("#burn-panel [data-testid=burn-error]")).to_contain_text("1936-13")
+    expect(page.locator("[data-testid=burn-outcome]")).to_have_count(0)
+    page.fill("[data-testid=burn-since]", "1936-06")
+    page.click("[data-testid=burn-preview]")
+    page.wait_for_selector("[data-testid=burn-outcome]")
     page.locator("#burn-panel").screenshot(path=str(SCREENSHOTS / "burn.png"))
     page.click("[data-testid=burn-commit]")
     expect(page.get_by_test_id("flash")).to_contain_text("burned zarubin from 1936-06")

@@ -143,8 +143,10 @@ class Accu(FusionEstimator):
         for :meth:`_source_accuracy`; nothing when the fit has no verified values, or when they are not
         a random sample (``verified_sample="targeted"``: the clamped loop alone)."""
         verified = getattr(self, "_verified", None)
-        self._checked = self._correct = None
-        self._strength = None
+        self._checked: np.ndarray | None = None
+        self._correct: np.ndarray | None = None
+        self._strength: float | None = None
+        self._pooled: np.ndarray | None = None
         if verified is None or verified.empty or self.verified_sample != "random":
             return
         checked = verified.cand_mask(true=True, false=True)[cm.claim_cand]
@@ -155,16 +157,18 @@ class Accu(FusionEstimator):
     def _unverified_estimate(self, cm: ClaimMatrix, prob: np.ndarray) -> np.ndarray:
         """Each source's accuracy from its claims on unverified items only (on verified claims ``prob``
         is clamped to 1 / 0, so their share of the sum is ``correct``)."""
+        assert self._checked is not None and self._correct is not None  # _prepare_verified set them
         return self._accuracy(cm.source_sum(prob) - self._correct, cm.source_n_claims - self._checked)
 
     def _source_accuracy(self, cm: ClaimMatrix, prob: np.ndarray) -> np.ndarray:
         """Accuracies given value probabilities: :meth:`_accuracy` over every claim, or, with verified
         values, the loop's estimate from the unverified claims pooled with each source's verified record
         by :func:`~sevenfold.fusion.verified.verified_accuracy` (its strength is ``verified_strength_``)."""
-        if getattr(self, "_checked", None) is None:
+        checked, correct = getattr(self, "_checked", None), getattr(self, "_correct", None)
+        if checked is None or correct is None:
             return self._accuracy(cm.source_sum(prob), cm.source_n_claims)
-        accuracy, strength = verified_accuracy(self._unverified_estimate(cm, prob), self._correct, self._checked)
-        if self._strength is not None:
+        accuracy, strength = verified_accuracy(self._unverified_estimate(cm, prob), correct, checked)
+        if self._strength is not None and self._pooled is not None:
             # damped: undamped, the strength and the accuracies can chase each other round after round
             # (2.5 ↔ 143 on one synthetic draw) and the loop never settles
             accuracy = 0.5 * (self._pooled + accuracy)
@@ -174,14 +178,14 @@ class Accu(FusionEstimator):
 
     def _restart_pooling(self) -> None:
         """Forget the damping state of the pooled accuracies (a new run of the loop starts)."""
-        self._strength = self._pooled = None
+        self._strength, self._pooled = None, None
 
     def _verified_extra(self, cm: ClaimMatrix, prob: np.ndarray) -> dict[str, Any]:
         """``verified_strength``: the pooling strength at the answer's value probabilities."""
-        if getattr(self, "_checked", None) is None:
+        checked, correct = getattr(self, "_checked", None), getattr(self, "_correct", None)
+        if checked is None or correct is None:
             return {}
-        return {"verified_strength": verified_accuracy(self._unverified_estimate(cm, prob), self._correct,
-                                                       self._checked)[1]}
+        return {"verified_strength": verified_accuracy(self._unverified_estimate(cm, prob), correct, checked)[1]}
 
     @property
     def n_false_cap(self) -> float:

@@ -53,8 +53,13 @@ class SparkBackend:
                          dependence=dependence, extra=extra or None)
 
 
-def _write_single_csv(frame: Any, path: str) -> None:
-    """One CSV file with a header (Spark writes a folder of parts; keep the single part)."""
+def _write_single_csv(frame: Any, path: str, raw_cells: bool = False) -> None:
+    """One CSV file with a header (Spark writes a folder of parts; keep the single part). Text cells a
+    spreadsheet would run as formulas get a leading ' unless ``raw_cells`` (:mod:`sevenfold.spreadsheet`)."""
+    if not raw_cells:
+        from sevenfold.spreadsheet import safe_spark_frame
+
+        frame = safe_spark_frame(frame)
     import glob
     import shutil
     import tempfile
@@ -70,7 +75,7 @@ def _write_single_csv(frame: Any, path: str) -> None:
 
 def fit_path(estimator: Any, path: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
              normalise: str = "text", duplicates: str = "latest", missing: str = "error",
-             callback: Any = None) -> dict[str, Any]:
+             callback: Any = None, raw_cells: bool = False) -> dict[str, Any]:
     """Fuse a claims file entirely in Spark (nothing is collected but per-source numbers).
 
     Writes ``object, attribute, value, confidence`` to ``out`` (Parquet directory, or CSV when the name
@@ -95,7 +100,7 @@ def fit_path(estimator: Any, path: str | os.PathLike[str], out: str | os.PathLik
         if out is not None:
             o = str(out)
             if o.lower().endswith(".csv"):
-                _write_single_csv(table, o)
+                _write_single_csv(table, o, raw_cells)
             else:
                 table.write.mode("overwrite").parquet(o)
         else:

@@ -1,0 +1,7 @@
+"""``python -m sevenfold``: the same command line as the ``sevenfold`` script."""
+
+import sys
+
+from sevenfold.cli import main
+
+sys.exit(main())

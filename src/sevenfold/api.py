@@ -1,0 +1,230 @@
+"""The library's façade: every case operation a user can start, as one function (case in → result out).
+
+The command line, the web API and Python callers all call these, so an operation gives one answer
+wherever it starts (tests/test_parity.py runs each through all three). Each function delegates to
+the stage that owns the work; nothing here decides anything a stage already decides.
+
+>>> import sevenfold
+>>> case = sevenfold.load_case("zarubin-1937.yaml")               # doctest: +SKIP
+>>> sevenfold.assess(case).top                                     # doctest: +SKIP
+>>> sevenfold.origins(case).to_json_dict()["origins"]              # doctest: +SKIP
+>>> new_case, impact = sevenfold.burn(case, "zarubin", "1936-09")  # doctest: +SKIP
+
+Heavy stages (SciPy, networkx, pydantic models) are imported inside the functions: importing
+``sevenfold`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sevenfold.errors import InputError
+
+if TYPE_CHECKING:
+    from sevenfold.ach.result import Assessment, OriginResult
+    from sevenfold.fusion.run import FuseResult
+    from sevenfold.model import Case
+    from sevenfold.pipeline import WhatIf
+    from sevenfold.provenance import BurnImpact
+    from sevenfold.store import Store
+    from sevenfold.workspace import Workspace
+
+__all__ = ["CaseLike", "Provenance", "assess", "burn", "export", "fuse", "load_case", "open_workspace", "origins",
+           "report", "what_if"]
+
+#: what every façade function accepts as a case: a Case, a case file path, or a case file's data
+CaseLike = Any
+
+#: formats :func:`export` writes as text (the others write a folder: give ``out``)
+TEXT_EXPORT_FORMATS = ("yaml", "json", "stix", "csl", "ftm")
+
+
+def load_case(source: CaseLike) -> Case:
+    """A validated :class:`~sevenfold.model.Case` from a case file (path), its data (a mapping), or a Case.
+
+    A path is read as YAML or JSON (compressed files too); a bad file raises
+    :class:`~sevenfold.errors.CaseValidationError` listing every problem.
+    """
+    from sevenfold.model import Case, case_from_data
+    from sevenfold.model import load_case as _load
+
+    if isinstance(source, Case):
+        return source
+    if isinstance(source, Mapping):
+        return case_from_data(dict(source), "<data>")
+    if isinstance(source, (str, os.PathLike)):
+        return _load(source if isinstance(source, str) else Path(source))
+    raise InputError(f"cannot read a case from a {type(source).__name__}: give a Case, a case file or its data")
+
+
+def assess(case: CaseLike, *, exclude: Iterable[str] = (), as_of: str | None = None) -> Assessment:
+    """The whole pipeline (fusion → provenance → Bayesian ACH): one :class:`~sevenfold.ach.result.Assessment`.
+
+    ``exclude``: report, source or origin ids to leave out; ``as_of``: assess as of an earlier date.
+    ``assess(case).to_json_dict()`` is what ``sevenfold assess --json`` prints and what
+    ``GET /api/v1/cases/{id}/assessment`` returns.
+    """
+    from sevenfold.pipeline import run_assessment
+
+    c = load_case(case)
+    if not exclude and as_of is None:
+        return run_assessment(c)
+    return run_assessment(c, exclude=exclude, as_of=as_of)
+
+
+@dataclass
+class Provenance:
+    """A case's origin groups (independent evidence units), how they were merged, and provenance alerts."""
+
+    case: str
+    as_of: str | None
+    origins: list[OriginResult]
+    merges: list[Any]
+    read_in: list[str]
+    warnings: list[str]
+    alerts: list[Any] = field(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """What ``sevenfold provenance --json`` prints and ``GET /api/v1/cases/{id}/origins`` returns."""
+        return {"case": self.case, "as_of": self.as_of,
+                "origins": [o.model_dump(mode="json") for o in self.origins],
+                "merges": self.merges, "read_in": list(self.read_in), "warnings": list(self.warnings),
+                "alerts": [a.model_dump(mode="json") for a in self.alerts]}
+
+
+def origins(case: CaseLike, *, copy_pairs: Iterable[Any] | None = None, detect_copies: bool = False,
+            without: Sequence[str] = (), copy_threshold: float = 0.5, text_ratio: float = 90.0) -> Provenance:
+    """Group a case's reports by origin and list the provenance alerts.
+
+    ``copy_pairs``: ``(copier, original, probability)`` rows from fusion; ``detect_copies`` adds the pairs
+    fusion's copy detection finds in the case's claims; ``without`` switches origin rules off (names in
+    :data:`sevenfold.provenance.RULES`).
+    """
+    from sevenfold.model import custody_warnings
+    from sevenfold.provenance import RULES, OriginRules, detect_copy_pairs, partition, provenance_alerts
+
+    unknown = sorted(set(without) - set(RULES))
+    if unknown:
+        raise InputError(f"--without: unknown rule {', '.join(unknown)}; rules are {', '.join(RULES)}")
+    rules = OriginRules(copy_threshold=copy_threshold, text_ratio=text_ratio, **{rule: False for rule in without})
+    c = load_case(case)
+    pairs: list[Any] | None = list(copy_pairs) if copy_pairs is not None else None
+    if detect_copies:
+        pairs = (pairs or []) + detect_copy_pairs(c, copy_threshold)
+    part = partition(c, pairs, rules)
+    warnings = [w.message for w in c.key_warnings()] + custody_warnings(c)
+    return Provenance(case=c.id, as_of=c.case.as_of, origins=list(part.origins), merges=part.merges(),
+                      read_in=list(part.read_in), warnings=warnings,
+                      alerts=list(provenance_alerts(c, part.origins)))
+
+
+def burn(case: CaseLike, source: str, since: str, actor: str | None = None, note: str = "", *,
+         recorded_at: str | None = None) -> tuple[Case, BurnImpact]:
+    """Burn ``source`` from ``since``: the case with the new Burn entry, and what falls with it.
+
+    The input case is not changed. The source and actor must exist in the case (NotFound otherwise).
+    """
+    from sevenfold.provenance import burn_source
+
+    return burn_source(load_case(case), source, since, actor, note, recorded_at=recorded_at)
+
+
+def what_if(case: CaseLike, *, source: str | None = None, since: str | None = None, actor: str | None = None,
+            exclude: Iterable[str] = (), as_of: str | None = None) -> WhatIf:
+    """The assessment before and after one hypothetical change, and why it moved; nothing is stored.
+
+    ``source`` with ``since``: burn the source from that date (by ``actor``, or any deceiver);
+    ``source`` alone: leave out everything from or through it; ``exclude``: leave out report, source or
+    origin ids; ``as_of``: assess as of an earlier date (:func:`sevenfold.pipeline.what_if`).
+    """
+    from sevenfold.pipeline import what_if as _what_if
+
+    return _what_if(load_case(case), source=source, since=since, actor=actor, exclude=exclude, as_of=as_of)
+
+
+def fuse(claims: CaseLike, **options: Any) -> FuseResult:
+    """Truth discovery over a claims table (path) or a case's claims: ``sevenfold fuse`` as a function.
+
+    ``options`` are :func:`sevenfold.fusion.run.run_fuse`'s (``method``, ``normalize``, ``gold``,
+    ``verified``, ...): the same defaults and checks as the command. ``result.to_json()`` is
+    ``sevenfold fuse --json``.
+    """
+    from sevenfold.fusion.run import run_fuse
+
+    if isinstance(claims, (str, os.PathLike)) and not _is_case_file(claims):
+        return run_fuse(claims, **options)
+    import tempfile
+
+    from sevenfold.interop.tables import export_tables
+
+    c = load_case(claims)
+    if not any(r.claims for r in c.reports):
+        raise InputError(f"case {c.id}: no report has claims (object, attribute, value); nothing to fuse")
+    with tempfile.TemporaryDirectory(prefix="sevenfold-fuse-") as tmp:
+        export_tables(c, Path(tmp), "csv")
+        return run_fuse(Path(tmp) / "claims.csv", **options)
+
+
+def _is_case_file(path: str | os.PathLike[str]) -> bool:
+    name = os.fspath(path).lower()
+    for ext in (".gz", ".bz2", ".xz", ".zip"):
+        name = name.removesuffix(ext)
+    return name.endswith((".yaml", ".yml"))
+
+
+def export(case: CaseLike, fmt: str = "yaml", out: str | os.PathLike[str] | None = None,
+           *, assessment: Assessment | None = None, raw_cells: bool = False) -> str | Path:
+    """The case in ``fmt``: yaml / json (the case file), stix / csl / ftm (interop), csv / parquet (a folder).
+
+    Without ``out`` the text is returned (yaml, json, stix, csl, ftm); with ``out`` it is written
+    atomically and the path returned. ``raw_cells``: csv cells as they are, without the spreadsheet
+    formula guard.
+    """
+    from sevenfold.model import dump_case
+
+    c = load_case(case)
+    if fmt in ("yaml", "json"):
+        text = dump_case(c, fmt)
+        if out is None:
+            return text
+        from sevenfold.interop._io import write_atomic
+
+        return write_atomic(Path(out), text)
+    from sevenfold.interop import EXPORT_FORMATS, export_case
+
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"unknown export format {fmt!r}; use one of yaml, json, {', '.join(EXPORT_FORMATS)}")
+    if out is not None:
+        return export_case(c, fmt, out, assessment, raw_cells=raw_cells)
+    if fmt not in TEXT_EXPORT_FORMATS:
+        raise InputError(f"--format {fmt} writes a folder (reports.{fmt} and claims.{fmt}): give --out DIR")
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="sevenfold-export-") as tmp:
+        written = export_case(c, fmt, Path(tmp) / f"{c.id}.{fmt}", assessment)
+        return written.read_text(encoding="utf-8")
+
+
+def report(case: CaseLike, fmt: str = "html", out: str | os.PathLike[str] | None = None,
+           *, assessment: Assessment | None = None) -> str | Path:
+    """The case report: HTML text (no ``out``), or an HTML/PDF file written atomically to ``out``."""
+    from sevenfold.report import render_html, render_report
+
+    c = load_case(case)
+    if out is not None:
+        return render_report(c, assessment, fmt, out)
+    if fmt != "html":
+        raise InputError(f"a {fmt} report is a file: give out=PATH")
+    return render_html(c, assessment if assessment is not None else assess(c), images="svg")
+
+
+def open_workspace(store: Store | str | None = None, *, actor: str | None = None) -> Workspace:
+    """A :class:`~sevenfold.workspace.Workspace` on ``store`` (a Store, a URL or path, or SEVENFOLD_DB)."""
+    from sevenfold.store import Store
+    from sevenfold.workspace import Workspace
+
+    return Workspace(store if isinstance(store, Store) else Store(store), actor=actor)

@@ -1,0 +1,797 @@
+"""A store-backed workspace: every change a team makes to a stored case, one entry at a time.
+
+>>> ws = Workspace(Store("team.db"), actor="alice")                               # doctest: +SKIP
+>>> case, rev = ws.add("zarubin-1937", "hypotheses", {"id": "h3", "statement": "..."})  # doctest: +SKIP
+>>> ws.rate("zarubin-1937", "r1", "h3", analyst="alice", consistency="C", expected_revision=rev)  # doctest: +SKIP
+
+Every operation is one transaction (:meth:`Store.update_case`) with an audit record holding only the
+entries it changed. ``expected_revision`` (the web's ``If-Match``) makes a concurrent change a
+:class:`StaleRevision` instead of a lost update. Without it, edits that commute with every other edit
+(one analyst's rating of one cell, adding an entry under a fresh id) are re-applied on the newest
+revision; every other edit then applies to whatever is current.
+
+The domain rules live here, not in a front end:
+
+* adding an entry whose id is taken is :class:`EntryExists`; ids cannot be renamed by a replace;
+* deleting an entry that other entries reference (a source's burns, a report's ratings by other
+  analysts, a report another derives from, ...) is :class:`Referenced`, naming them, unless ``force``;
+  with ``force`` the references go with it (list links are cut, optional links cleared); a source that
+  still has reports cannot be deleted at all;
+* a deleted report's ratings stay in the audit record of the deletion, and re-adding a report under the
+  same id brings back every analyst's ratings of it (:meth:`restore_ratings`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sevenfold.errors import Conflict, InputError, NotFound
+
+if TYPE_CHECKING:
+    from sevenfold.ach.result import Assessment
+    from sevenfold.model import Case
+    from sevenfold.provenance import BurnImpact
+    from sevenfold.store import Store
+
+#: entry kinds with an ``id``, in case-file order
+ID_KINDS = ("actors", "sources", "documents", "reports", "hypotheses", "burns")
+#: every kind :meth:`Workspace.add` / ``replace`` / ``delete`` accepts (outcomes by position)
+ENTRY_KINDS = (*ID_KINDS, "outcomes")
+SINGULAR = {"actors": "actor", "sources": "source", "documents": "document", "reports": "report",
+            "hypotheses": "hypothesis", "burns": "burn", "outcomes": "outcome", "ratings": "rating"}
+LINK_FIELDS = ("derived_from", "via", "synthesis_of")
+_MAX_COMMUTATIVE_RETRIES = 50
+
+
+class StaleRevision(Conflict):
+    """The case changed since the revision the caller read (HTTP 412); ``current`` is the revision now."""
+
+    def __init__(self, message: str, current: int) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class EntryExists(Conflict):
+    """An entry with this id is already in the case (HTTP 409)."""
+
+
+class Referenced(Conflict):
+    """Other entries reference the one to delete (HTTP 409); ``references`` names each, ``kind entry.field``."""
+
+    def __init__(self, message: str, references: list[str]) -> None:
+        super().__init__(message)
+        self.references = references
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry pointing at another: ``kind`` and ``entry`` (id, or rating/outcome label) and ``field``."""
+
+    kind: str
+    entry: str
+    field: str
+    analyst: str | None = None  # for ratings: whose
+
+    def __str__(self) -> str:
+        if self.kind == "ratings":
+            return f"rating {self.entry} by {self.analyst or '(unnamed analyst)'}"
+        return f"{SINGULAR.get(self.kind, self.kind)} {self.entry} ({self.field})"
+
+
+def _marking_fields_set(change: Callable[[Case], Any]) -> Callable[[Case], Case]:
+    """Run ``change`` and mark every top-level field as set.
+
+    ``Store.update_case`` re-validates ``model_dump(exclude_unset=True)``: a list that was absent
+    from the stored case and then appended to in place (``case.burns.append(...)``) would count as
+    unset and be dropped. Re-assigning each field records it as set.
+    """
+
+    def run(case: Case) -> Case:
+        result = change(case)
+        new = result if result is not None else case
+        for name in type(new).model_fields:
+            setattr(new, name, getattr(new, name))
+        return new
+
+    return run
+
+
+def edit(store: Store, case_id: str, change: Callable[[Case], Any], *, actor: str, action: str,
+         expected_revision: int | None, commutative: bool) -> tuple[Case, int]:
+    """Apply ``change`` in one transaction; retry on a concurrent change only when the edit commutes.
+
+    A stale ``expected_revision`` raises :class:`StaleRevision` (with the current revision).
+    """
+    expected = expected_revision
+    for _ in range(_MAX_COMMUTATIVE_RETRIES):
+        try:
+            return store.update_case(case_id, _marking_fields_set(change), expected_revision=expected,
+                                     actor=actor, action=action)
+        except Conflict as exc:
+            if isinstance(exc, (EntryExists, Referenced)):
+                raise
+            current = store.revision(case_id)
+            if not commutative or expected_revision is not None:
+                raise StaleRevision(str(exc), current) from None
+            expected = current  # re-apply the same cell edit on the newest case
+    raise Conflict(f"case {case_id!r} is changing too fast; try again")
+
+
+def _entry_model(kind: str) -> type[Any]:
+    from sevenfold import model
+
+    return {"actors": model.Actor, "sources": model.Source, "documents": model.Document, "reports": model.Report,
+            "hypotheses": model.Hypothesis, "burns": model.Burn, "outcomes": model.Outcome,
+            "ratings": model.Rating}[kind]
+
+
+def _validated(kind: str, entry: Any) -> Any:
+    """An entry model from a model or a mapping; a bad field is a CaseValidationError naming it."""
+    from pydantic import ValidationError
+
+    from sevenfold.errors import CaseValidationError, Problem
+
+    model = _entry_model(kind)
+    if isinstance(entry, model):
+        return entry
+    if not isinstance(entry, Mapping):
+        raise InputError(f"{SINGULAR[kind]}: expected a {model.__name__} or a mapping, not {type(entry).__name__}")
+    try:
+        return model.model_validate(dict(entry))
+    except ValidationError as exc:
+        label = str(entry.get("id", "")) if isinstance(entry.get("id", ""), str) else ""
+        raise CaseValidationError([Problem("<form>", kind, label, ".".join(map(str, e["loc"])), e["msg"])
+                                   for e in exc.errors()]) from None
+
+
+def _check_kind(kind: str, kinds: Sequence[str] = ENTRY_KINDS) -> None:
+    if kind not in kinds:
+        raise InputError(f"unknown entry kind {kind!r}; use one of {', '.join(kinds)}")
+
+
+def references(case: Case, kind: str, entry_id: str) -> list[Reference]:
+    """Every entry of ``case`` that points at entry ``entry_id`` of ``kind``."""
+    out: list[Reference] = []
+    if kind == "actors":
+        for s in case.sources:
+            if s.controlled_by == entry_id:
+                out.append(Reference("sources", s.id, "controlled_by"))
+            if s.suspected_control is not None and s.suspected_control.by == entry_id:
+                out.append(Reference("sources", s.id, "suspected_control.by"))
+        out += [Reference("hypotheses", h.id, "deception_by") for h in case.hypotheses if h.deception_by == entry_id]
+        out += [Reference("burns", b.id, "actor") for b in case.burns if b.actor == entry_id]
+    elif kind == "sources":
+        for r in case.reports:
+            if r.source == entry_id:
+                out.append(Reference("reports", r.id, "source"))
+            if r.origin == entry_id:
+                out.append(Reference("reports", r.id, "origin"))
+            if entry_id in r.via:
+                out.append(Reference("reports", r.id, "via"))
+        out += [Reference("burns", b.id, "source") for b in case.burns if b.source == entry_id]
+    elif kind == "documents":
+        for r in case.reports:
+            for name in ("document", "cited_in"):
+                if getattr(r, name) == entry_id:
+                    out.append(Reference("reports", r.id, name))
+    elif kind == "reports":
+        for r in case.reports:
+            for name in ("derived_from", "synthesis_of"):
+                if entry_id in getattr(r, name) and r.id != entry_id:
+                    out.append(Reference("reports", r.id, name))
+        out += [Reference("ratings", f"{rt.report}/{rt.hypothesis}", "report", rt.analyst)
+                for rt in case.ratings if rt.report == entry_id]
+        out += [Reference("outcomes", f"#{i}", "report") for i, o in enumerate(case.outcomes) if o.report == entry_id]
+    elif kind == "hypotheses":
+        out += [Reference("hypotheses", h.id, "mimics") for h in case.hypotheses
+                if entry_id in h.mimics and h.id != entry_id]
+        out += [Reference("ratings", f"{rt.report}/{rt.hypothesis}", "hypothesis", rt.analyst)
+                for rt in case.ratings if rt.hypothesis == entry_id]
+        out += [Reference("outcomes", f"#{i}", "hypothesis") for i, o in enumerate(case.outcomes)
+                if o.hypothesis == entry_id]
+    return out
+
+
+def _detach(case: Case, kind: str, entry_id: str) -> None:
+    """Remove every reference to ``entry_id`` (of ``kind``): cut list links, clear optional links, drop the
+    ratings, outcomes and burns that exist only for it."""
+    if kind == "actors":
+        for s in case.sources:
+            if s.controlled_by == entry_id:
+                s.controlled_by = None
+            if s.suspected_control is not None and s.suspected_control.by == entry_id:
+                s.suspected_control = None
+        for h in case.hypotheses:
+            if h.deception_by == entry_id:
+                h.deception_by = None
+                h.mimics = []
+        for b in case.burns:
+            if b.actor == entry_id:
+                b.actor = None
+    elif kind == "sources":
+        for r in case.reports:
+            if r.origin == entry_id:
+                r.origin = None
+            r.via = [v for v in r.via if v != entry_id]
+        case.burns = [b for b in case.burns if b.source != entry_id]
+    elif kind == "documents":
+        for r in case.reports:
+            if r.document == entry_id:
+                r.document = None
+            if r.cited_in == entry_id:
+                r.cited_in = None
+    elif kind == "reports":
+        for r in case.reports:
+            r.derived_from = [d for d in r.derived_from if d != entry_id]
+            r.synthesis_of = [d for d in r.synthesis_of if d != entry_id]
+        case.ratings = [rt for rt in case.ratings if rt.report != entry_id]
+        case.outcomes = [o for o in case.outcomes if o.report != entry_id]
+    elif kind == "hypotheses":
+        for h in case.hypotheses:
+            h.mimics = [m for m in h.mimics if m != entry_id]
+        case.ratings = [rt for rt in case.ratings if rt.hypothesis != entry_id]
+        case.outcomes = [o for o in case.outcomes if o.hypothesis != entry_id]
+
+
+def blocking_references(refs: list[Reference], kind: str, by: str | None) -> tuple[list[Reference], list[Reference]]:
+    """(references that need ``force``, references that can never be removed by a delete).
+
+    A source's reports cannot go with it (delete or re-source them first). The deleting analyst's own
+    ratings need no confirmation; every other analyst's do.
+    """
+    never = [r for r in refs if kind == "sources" and r.kind == "reports" and r.field == "source"]
+    confirm = [r for r in refs if r not in never and not (r.kind == "ratings" and by is not None and r.analyst == by)]
+    return confirm, never
+
+
+class AssessmentCache:
+    """Per-process LRU of (case id, version) -> (case, Assessment, JSON bytes): a version never changes.
+
+    The version is :meth:`Store.version`, the revision *and* when it was written: a case imported under
+    the id of one deleted without an audit record starts at revision 1 again, and must not be served the
+    old case's entry.
+    Concurrent misses on the same key compute once (the others wait for it), so fifty readers
+    arriving together cost one assessment, not fifty.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, tuple[int, str]], tuple[Case, Assessment, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._computing: dict[tuple[str, tuple[int, str]], threading.Lock] = {}
+
+    def _entry(self, store: Store, case_id: str) -> tuple[tuple[Case, Assessment, bytes], int]:
+        key = (case_id, store.version(case_id))
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                return hit, key[1][0]
+            gate = self._computing.setdefault(key, threading.Lock())
+        with gate:
+            with self._lock:
+                hit = self._items.get(key)
+            if hit is not None:
+                return hit, key[1][0]
+            case, version = store.load_case_with_version(case_id)
+            from sevenfold.pipeline import run_assessment
+
+            assessment = run_assessment(case)
+            body = json.dumps(assessment.to_json_dict(), ensure_ascii=False, separators=(",", ":")).encode()
+            entry = (case, assessment, body)
+            with self._lock:
+                self._items[(case_id, version)] = entry
+                self._items.move_to_end((case_id, version))
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+                self._computing.pop(key, None)
+            return entry, version[0]
+
+    def peek_json(self, store: Store, case_id: str) -> tuple[bytes, int] | None:
+        """The cached JSON of the current version, or None (cheap: one indexed query)."""
+        key = (case_id, store.version(case_id))
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                return hit[2], key[1][0]
+        return None
+
+    def get(self, store: Store, case_id: str) -> tuple[Case, int, Assessment]:
+        (case, assessment, _), revision = self._entry(store, case_id)
+        return case, revision, assessment
+
+    def json_bytes(self, store: Store, case_id: str) -> tuple[bytes, int]:
+        """The assessment as JSON (what `sevenfold assess --json` prints, compact) and its revision."""
+        (_, _, body), revision = self._entry(store, case_id)
+        return body, revision
+
+    def load(self, store: Store, case_id: str) -> tuple[Case, int]:
+        case, revision, _ = self.get(store, case_id)
+        return case, revision
+
+
+class Workspace:
+    """Per-entry operations on the cases of a :class:`~sevenfold.store.Store`.
+
+    ``actor`` is who the audit log names (default: the operating-system user, as on the command line);
+    each method takes ``actor=`` to name someone else for one call (the web passes the logged-in user).
+    ``cache``: an :class:`AssessmentCache` shared between workspaces (the web server keeps one per process).
+    """
+
+    def __init__(self, store: Store, *, actor: str | None = None, cache: AssessmentCache | None = None) -> None:
+        self.store = store
+        self.actor = actor
+        self.cache = cache if cache is not None else AssessmentCache()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _who(self, actor: str | None) -> str:
+        if actor is not None:
+            return actor
+        if self.actor is not None:
+            return self.actor
+        from sevenfold.store.audit import cli_actor
+
+        return cli_actor()
+
+    def _edit(self, case_id: str, change: Callable[[Case], Any], action: str, expected_revision: int | None,
+              commutative: bool, actor: str | None) -> tuple[Case, int]:
+        return edit(self.store, case_id, change, actor=self._who(actor), action=action,
+                    expected_revision=expected_revision, commutative=commutative)
+
+    # ---- whole cases ---------------------------------------------------------------------------
+    def load(self, case_id: str) -> tuple[Case, int]:
+        """The stored case and its revision."""
+        return self.store.load_case_with_revision(case_id)
+
+    def assessment(self, case_id: str) -> tuple[Assessment, int]:
+        """The assessment of the stored case (:func:`sevenfold.assess`) and its revision, computed once per
+        store version."""
+        _, revision, assessment = self.cache.get(self.store, case_id)
+        return assessment, revision
+
+    def import_case(self, case: Case, *, replace: bool = False, actor: str | None = None) -> int:
+        """Store a whole case (one transaction); an id already taken is :class:`EntryExists` unless ``replace``."""
+        try:
+            return self.store.import_case(case, replace=replace, actor=self._who(actor))
+        except InputError:
+            if replace or not self.store.has_case(case.id):
+                raise
+            # the same answer whether or not the caller may see that case, and nothing else about it
+            raise EntryExists(f"the case id {case.id!r} is taken in this store; give your case another id "
+                              "(case.id in the file)") from None
+
+    def create_case(self, case_id: str, *, title: str = "", question: str = "", as_of: str | None = None,
+                    hypotheses: Sequence[Mapping[str, Any] | Any] = (), owner: str | None = None,
+                    actor: str | None = None) -> tuple[Case, int]:
+        """A new case from its meta fields and (optionally) its hypotheses; ``owner`` (a user) is granted it."""
+        from sevenfold.model import case_from_data
+
+        meta: dict[str, Any] = {"id": case_id, "title": title, "question": question}
+        if as_of:
+            meta["as_of"] = as_of
+        hyps = [h.model_dump(mode="json", exclude_none=True) if hasattr(h, "model_dump") else dict(h)
+                for h in hypotheses]
+        data: dict[str, Any] = {"format": "sevenfold/1", "case": meta}
+        if hyps:
+            data["hypotheses"] = hyps
+        case = case_from_data(data, "<new case>")
+        revision = self.import_case(case, actor=actor)
+        if owner is not None:
+            self.grant(case.id, owner, "owner", actor=actor)
+        return case, revision
+
+    def edit_meta(self, case_id: str, *, expected_revision: int | None = None, actor: str | None = None,
+                  **fields: Any) -> tuple[Case, int]:
+        """Change the case's title, question, as_of, language or note (``None`` clears as_of / language)."""
+        allowed = {"title", "question", "as_of", "language", "note", "blind_rating", "shuffle_hypotheses"}
+        unknown = sorted(set(fields) - allowed)
+        if unknown:
+            raise InputError(f"case: cannot change {', '.join(unknown)} (only {', '.join(sorted(allowed))})")
+
+        def change(case: Case) -> Case:
+            meta = case.case.model_dump(mode="json", exclude_none=True) | fields
+            return case.model_copy(update={"case": type(case.case).model_validate(
+                {k: v for k, v in meta.items() if v is not None})})
+
+        return self._edit(case_id, change, "case.edit", expected_revision, False, actor)
+
+    def delete_case(self, case_id: str, *, expected_revision: int | None = None, actor: str | None = None) -> None:
+        """Delete a case and its grants (one transaction)."""
+        if expected_revision is not None:
+            current = self.store.revision(case_id)
+            if current != expected_revision:
+                raise StaleRevision(f"case {case_id!r} changed since revision {expected_revision}", current)
+        self.store.delete_case(case_id, actor=self._who(actor))
+
+    # ---- entries with ids (and outcomes by position) -------------------------------------------
+    def add(self, case_id: str, kind: str, entry: Any, *, expected_revision: int | None = None,
+            actor: str | None = None) -> tuple[Case, int]:
+        """Add one entry (a model or a mapping). A re-added report gets back the ratings it had when deleted."""
+        _check_kind(kind)
+        new = _validated(kind, entry)
+        restored: list[Any] = []
+        if kind == "reports":
+            restored = self._deleted_ratings(case_id, new.id)
+
+        def change(case: Case) -> None:
+            entries = getattr(case, kind)
+            if kind != "outcomes" and any(e.id == new.id for e in entries):
+                raise EntryExists(f"case {case_id!r}: {SINGULAR[kind]} {new.id!r} already exists")
+            entries.append(new)
+            if restored:
+                _restore(case, restored)
+
+        return self._edit(case_id, change, f"{SINGULAR[kind]}.add", expected_revision,
+                          expected_revision is None, actor)
+
+    def get(self, case_id: str, kind: str, entry_id: str) -> Any:
+        """One entry by id (outcomes: by position, ``"#0"`` or ``"0"``)."""
+        _check_kind(kind)
+        case, _ = self.load(case_id)
+        return _find(case, kind, entry_id)[1]
+
+    def replace(self, case_id: str, kind: str, entry_id: str, entry: Any, *, expected_revision: int | None = None,
+                actor: str | None = None) -> tuple[Case, int]:
+        """Replace one entry; its id stays (a different id in ``entry`` is refused). Ratings stay."""
+        _check_kind(kind)
+        new = _validated(kind, entry)
+        if kind != "outcomes" and new.id != entry_id:
+            raise InputError(f"{SINGULAR[kind]} id in the body ({new.id!r}) differs from {entry_id!r}; "
+                             "ids cannot be renamed")
+
+        def change(case: Case) -> None:
+            i, _ = _find(case, kind, entry_id)
+            getattr(case, kind)[i] = new
+
+        return self._edit(case_id, change, f"{SINGULAR[kind]}.edit", expected_revision, False, actor)
+
+    def delete(self, case_id: str, kind: str, entry_id: str, *, force: bool = False,
+               expected_revision: int | None = None, actor: str | None = None, analyst: str | None = None,
+               ) -> tuple[Case, int]:
+        """Delete one entry. Entries that reference it refuse the delete (:class:`Referenced`, naming each)
+        unless ``force``; ``analyst`` (the person deleting) may drop their own ratings without it.
+
+        Outcomes are positional: deleting one needs ``expected_revision`` (positions shift).
+        """
+        _check_kind(kind)
+        if kind == "outcomes" and expected_revision is None:
+            raise StaleRevision("deleting an outcome needs the revision you read (outcome positions change)",
+                                self.store.revision(case_id))
+
+        def change(case: Case) -> None:
+            i, _ = _find(case, kind, entry_id)
+            refs = references(case, kind, entry_id) if kind != "outcomes" else []
+            confirm, never = blocking_references(refs, kind, analyst)
+            if never:
+                raise Referenced(f"case {case_id!r}: {SINGULAR[kind]} {entry_id!r} still has "
+                                 f"{len(never)} report(s) ({', '.join(r.entry for r in never[:20])}); delete "
+                                 "them or give them another source first", [str(r) for r in never])
+            if confirm and not force:
+                raise Referenced(_refusal(case_id, kind, entry_id, confirm), [str(r) for r in confirm])
+            del getattr(case, kind)[i]
+            _detach(case, kind, entry_id)
+
+        return self._edit(case_id, change, f"{SINGULAR[kind]}.delete", expected_revision, False, actor)
+
+    def restore_ratings(self, case_id: str, report_id: str, *, expected_revision: int | None = None,
+                        actor: str | None = None) -> tuple[Case, int]:
+        """Bring back the ratings report ``report_id`` had when it was last deleted (cells rated since stay)."""
+        restored = self._deleted_ratings(case_id, report_id)
+        if not restored:
+            raise NotFound(f"case {case_id!r}: no deleted ratings of report {report_id!r} in the audit log")
+
+        def change(case: Case) -> None:
+            case.report(report_id)  # NotFound when the report is not back
+            _restore(case, restored)
+
+        return self._edit(case_id, change, "rating.restore", expected_revision, expected_revision is None, actor)
+
+    def _deleted_ratings(self, case_id: str, report_id: str) -> list[Any]:
+        """The ratings of ``report_id`` as the newest audited deletion of that report removed them."""
+        return self._deleted(case_id, "reports", report_id)[1]
+
+    def _deleted(self, case_id: str, kind: str, entry_id: str) -> tuple[dict[str, Any] | None, list[Any]]:
+        """The entry as the newest audited deletion of it removed it, and the ratings that went with it."""
+        from sqlalchemy import select
+
+        from sevenfold.store.tables import audit_log
+
+        if not self.store.has_case(case_id):
+            return None, []
+        field = {"reports": "report", "hypotheses": "hypothesis"}.get(kind)
+        with self.store.engine.connect() as conn:
+            # only this case's records since the newest deletion of a case with its id (not an older case's)
+            since = conn.execute(select(audit_log.c.seq).where(audit_log.c.case_id == case_id,
+                                                               audit_log.c.action == "delete")
+                                 .order_by(audit_log.c.seq.desc()).limit(1)).scalar() or 0
+            befores = conn.execute(select(audit_log.c.before).where(
+                audit_log.c.case_id == case_id, audit_log.c.action == f"{SINGULAR[kind]}.delete",
+                audit_log.c.seq > since).order_by(audit_log.c.seq.desc())).scalars().all()
+        for before in befores:
+            if not isinstance(before, dict):
+                continue
+            body = (before.get(kind) or {}).get(entry_id)
+            if not isinstance(body, dict):
+                continue
+            Rating = _entry_model("ratings")
+            ratings = [] if field is None else [
+                Rating.model_validate(r) for r in (before.get("ratings") or {}).values()
+                if isinstance(r, dict) and r.get(field) == entry_id]
+            return body, ratings
+        return None, []
+
+    def restore_entry(self, case_id: str, kind: str, entry_id: str, *, expected_revision: int | None = None,
+                      actor: str | None = None) -> tuple[Case, int]:
+        """Add back an entry as its newest audited deletion removed it, with the ratings that went with it
+        (a report's or a hypothesis's; cells rated since stay). Links other entries had to it are not
+        re-made. NotFound when the audit log has no deletion of it; EntryExists when the id is in use."""
+        _check_kind(kind, ID_KINDS)
+        body, ratings = self._deleted(case_id, kind, entry_id)
+        if body is None:
+            raise NotFound(f"case {case_id!r}: the audit log has no deletion of {SINGULAR[kind]} {entry_id!r}")
+        new = _validated(kind, body)
+
+        def change(case: Case) -> None:
+            entries = getattr(case, kind)
+            if any(e.id == entry_id for e in entries):
+                raise EntryExists(f"case {case_id!r}: {SINGULAR[kind]} {entry_id!r} already exists")
+            entries.append(new)
+            _restore(case, ratings)
+
+        return self._edit(case_id, change, f"{SINGULAR[kind]}.restore", expected_revision,
+                          expected_revision is None, actor)
+
+    # ---- ratings: one cell per (report, hypothesis, analyst) -----------------------------------
+    def rate(self, case_id: str, report_id: str, hypothesis_id: str, *, analyst: str | None,
+             consistency: str | None = None, likelihood: float | None = None, note: str = "",
+             expected_revision: int | None = None, actor: str | None = None) -> tuple[Case, int]:
+        """Set one analyst's rating of one cell (a consistency code of :mod:`sevenfold.model.vocab` or a
+        likelihood). Commutes with every other edit: without ``expected_revision`` it is re-applied on a
+        concurrent change."""
+        if consistency is None and likelihood is None:
+            from sevenfold.model.vocab import CONSISTENCY_CODES
+
+            raise InputError(f"a rating needs a consistency ({'|'.join(CONSISTENCY_CODES)}) or a likelihood")
+        fields: dict[str, Any] = {"report": report_id, "hypothesis": hypothesis_id, "analyst": analyst,
+                                  "consistency": consistency, "likelihood": likelihood}
+        if note:
+            fields["note"] = note
+        rating = _validated("ratings", {k: v for k, v in fields.items() if v is not None})
+
+        def change(case: Case) -> None:
+            case.report(report_id)
+            case.hypothesis(hypothesis_id)
+            for i, rt in enumerate(case.ratings):
+                if (rt.report, rt.hypothesis, rt.analyst) == (report_id, hypothesis_id, analyst):
+                    case.ratings[i] = rating
+                    return
+            case.ratings.append(rating)
+
+        return self._edit(case_id, change, "rating.set", expected_revision, expected_revision is None, actor)
+
+    def clear_rating(self, case_id: str, report_id: str, hypothesis_id: str, *, analyst: str | None,
+                     expected_revision: int | None = None, actor: str | None = None) -> tuple[Case, int]:
+        """Remove one analyst's rating of one cell (NotFound when there is none)."""
+
+        def change(case: Case) -> None:
+            keep = [rt for rt in case.ratings
+                    if (rt.report, rt.hypothesis, rt.analyst) != (report_id, hypothesis_id, analyst)]
+            if len(keep) == len(case.ratings):
+                raise NotFound(f"case {case_id!r}: no rating of {report_id}/{hypothesis_id} by {analyst}")
+            case.ratings = keep
+
+        return self._edit(case_id, change, "rating.clear", expected_revision, expected_revision is None, actor)
+
+    @staticmethod
+    def cell(case: Case, report_id: str, hypothesis_id: str, analyst: str | None) -> dict[str, Any] | None:
+        """One analyst's rating of one cell as JSON, or None when not rated."""
+        return next((rt.model_dump(mode="json", exclude_none=True) for rt in case.ratings
+                     if (rt.report, rt.hypothesis, rt.analyst) == (report_id, hypothesis_id, analyst)), None)
+
+    # ---- claims and links of a report ----------------------------------------------------------
+    def add_claim(self, case_id: str, report_id: str, claim: Any, *, expected_revision: int | None = None,
+                  actor: str | None = None) -> tuple[Case, int]:
+        """Append a claim (object, attribute, value) to a report."""
+        from sevenfold.model import Claim
+
+        new = claim if isinstance(claim, Claim) else Claim.model_validate(dict(claim))
+
+        def change(case: Case) -> None:
+            report = case.report(report_id)
+            report.claims = [*report.claims, new]  # assigned, so the field counts as set
+
+        return self._edit(case_id, change, "claim.add", expected_revision, expected_revision is None, actor)
+
+    def replace_claim(self, case_id: str, report_id: str, index: int, claim: Any, *,
+                      expected_revision: int | None = None, actor: str | None = None) -> tuple[Case, int]:
+        from sevenfold.model import Claim
+
+        new = claim if isinstance(claim, Claim) else Claim.model_validate(dict(claim))
+
+        def change(case: Case) -> None:
+            report = case.report(report_id)
+            claims = list(report.claims)
+            if not 0 <= index < len(claims):
+                raise NotFound(f"case {case_id!r}: report {report_id!r} has no claim #{index}")
+            claims[index] = new
+            report.claims = claims
+
+        return self._edit(case_id, change, "claim.edit", expected_revision, False, actor)
+
+    def delete_claim(self, case_id: str, report_id: str, index: int, *, expected_revision: int | None = None,
+                     actor: str | None = None) -> tuple[Case, int]:
+        """Remove claim ``index`` of a report (positional: ``expected_revision`` is required)."""
+        if expected_revision is None:
+            raise StaleRevision("deleting a claim needs the revision you read (claim positions change)",
+                                self.store.revision(case_id))
+
+        def change(case: Case) -> None:
+            report = case.report(report_id)
+            claims = list(report.claims)
+            if not 0 <= index < len(claims):
+                raise NotFound(f"case {case_id!r}: report {report_id!r} has no claim #{index}")
+            del claims[index]
+            report.claims = claims
+
+        return self._edit(case_id, change, "claim.delete", expected_revision, False, actor)
+
+    def add_link(self, case_id: str, report_id: str, link: str, target: str, *,
+                 expected_revision: int | None = None, actor: str | None = None) -> tuple[Case, int]:
+        """Link a report: ``derived_from`` / ``synthesis_of`` another report, or ``via`` a source."""
+        if link not in LINK_FIELDS:
+            raise InputError(f"unknown link {link!r}; use one of {', '.join(LINK_FIELDS)}")
+
+        def change(case: Case) -> None:
+            report = case.report(report_id)
+            if link == "via":
+                case.source(target)
+            else:
+                case.report(target)
+            values = getattr(report, link)
+            if target in values:
+                raise EntryExists(f"case {case_id!r}: report {report_id!r} already has {link} {target!r}")
+            setattr(report, link, [*values, target])
+
+        return self._edit(case_id, change, "link.add", expected_revision, expected_revision is None, actor)
+
+    def delete_link(self, case_id: str, report_id: str, link: str, target: str, *,
+                    expected_revision: int | None = None, actor: str | None = None) -> tuple[Case, int]:
+        if link not in LINK_FIELDS:
+            raise InputError(f"unknown link {link!r}; use one of {', '.join(LINK_FIELDS)}")
+
+        def change(case: Case) -> None:
+            report = case.report(report_id)
+            values = getattr(report, link)
+            if target not in values:
+                raise NotFound(f"case {case_id!r}: report {report_id!r} has no {link} {target!r}")
+            setattr(report, link, [v for v in values if v != target])
+
+        return self._edit(case_id, change, "link.delete", expected_revision, expected_revision is None, actor)
+
+    # ---- burns ---------------------------------------------------------------------------------
+    def burn(self, case_id: str, source: str, since: str, *, burn_actor: str | None = None, note: str = "",
+             expected_revision: int | None = None, actor: str | None = None, burn_id: str | None = None,
+             impact: bool = True) -> tuple[Case, int, BurnImpact | None]:
+        """Record that ``source`` is compromised from ``since`` (:func:`sevenfold.burn`); returns the stored
+        case, its revision and what falls (``impact=False``: None, and no assessment is run). The source
+        and ``burn_actor`` must exist; the same source, date and actor burned twice is :class:`EntryExists`.
+        The burn id is ``burn_id`` (:class:`EntryExists` when taken) or ``burn-N``, chosen on the stored case."""
+        from sevenfold.api import burn as burn_case
+        from sevenfold.provenance import make_burn
+
+        case, _ = self.load(case_id)
+        found: BurnImpact | None = None
+        if impact:
+            _, found = burn_case(case, source, since, burn_actor, note)
+            made = found.burn
+        else:
+            made = make_burn(case, source, since, burn_actor, note)
+        final: list[Any] = []
+
+        def change(c: Case) -> Case:
+            fresh = make_burn(c, made.source, made.since, made.actor, made.note, made.recorded_at)
+            same = next((b for b in c.burns if (b.source, b.since, b.actor) == (fresh.source, fresh.since,
+                                                                                 fresh.actor)), None)
+            if same is not None:
+                raise EntryExists(f"case {case_id!r}: source {fresh.source!r} is already burned since {fresh.since}"
+                                  + (f" by {fresh.actor}" if fresh.actor else "") + f" ({same.id})")
+            if burn_id is not None:
+                if any(b.id == burn_id for b in c.burns):
+                    raise EntryExists(f"case {case_id!r}: burn {burn_id!r} already exists")
+                fresh = fresh.model_copy(update={"id": burn_id})
+            final[:] = [fresh]
+            return c.model_copy(update={"burns": [*c.burns, fresh]})
+
+        stored, new_revision = self._edit(case_id, change, "burn", expected_revision,
+                                          expected_revision is None, actor)
+        if found is not None and final and final[0].id != made.id:
+            found = found.model_copy(update={"burn": final[0]})
+        return stored, new_revision, found
+
+    def unburn(self, case_id: str, burn_or_source: str, *, expected_revision: int | None = None,
+               actor: str | None = None) -> tuple[Case, int, list[Any]]:
+        """Remove a burn (by id) or every burn of a source (by source id); returns the removed burns."""
+        from sevenfold.provenance import unburn
+
+        removed: list[Any] = []
+
+        def drop(c: Case) -> Case:
+            new_case, gone = unburn(c, burn_or_source)
+            removed[:] = gone
+            return new_case
+
+        case, revision = self._edit(case_id, drop, "unburn", expected_revision, expected_revision is None, actor)
+        return case, revision, removed
+
+    # ---- grants --------------------------------------------------------------------------------
+    def grant(self, case_id: str, user: str, role: str, *, keep_an_owner: bool = False,
+              actor: str | None = None) -> None:
+        """Give ``user`` ``role`` (reader, analyst, owner) on the case (audited)."""
+        from sevenfold.store import accounts
+
+        accounts.grant(self.store, case_id, user, role, actor=self._who(actor), keep_an_owner=keep_an_owner)
+
+    def revoke(self, case_id: str, user: str, *, keep_an_owner: bool = False, actor: str | None = None) -> None:
+        from sevenfold.store import accounts
+
+        accounts.revoke(self.store, case_id, user, actor=self._who(actor), keep_an_owner=keep_an_owner)
+
+    def grants(self, case_id: str) -> dict[str, str]:
+        from sevenfold.store import accounts
+
+        return dict(accounts.grants_on_case(self.store, case_id))
+
+
+def _find(case: Case, kind: str, entry_id: str) -> tuple[int, Any]:
+    entries = getattr(case, kind)
+    if kind == "outcomes":
+        try:
+            i = int(str(entry_id).removeprefix("#"))
+        except ValueError:
+            raise InputError(f"outcome {entry_id!r}: outcomes are named by position (#0, #1, ...)") from None
+        if not 0 <= i < len(entries):
+            raise NotFound(f"case {case.id!r}: no outcome #{i}")
+        return i, entries[i]
+    for i, e in enumerate(entries):
+        if e.id == entry_id:
+            return i, e
+    raise NotFound(f"case {case.id!r}: no {SINGULAR[kind]} {entry_id!r}")
+
+
+def _restore(case: Case, ratings: list[Any]) -> None:
+    """Put back deleted ratings whose report and hypothesis exist and whose cell nobody has rated since."""
+    hypotheses = {h.id for h in case.hypotheses}
+    reports = {r.id for r in case.reports}
+    taken = {(rt.report, rt.hypothesis, rt.analyst) for rt in case.ratings}
+    for rt in ratings:
+        key = (rt.report, rt.hypothesis, rt.analyst)
+        if rt.report in reports and rt.hypothesis in hypotheses and key not in taken:
+            case.ratings.append(rt)
+            taken.add(key)
+
+
+def _refusal(case_id: str, kind: str, entry_id: str, refs: list[Reference]) -> str:
+    analysts = sorted({r.analyst or "(unnamed analyst)" for r in refs if r.kind == "ratings"})
+    others = [str(r) for r in refs if r.kind != "ratings"]
+    parts = []
+    if analysts:
+        n = sum(1 for r in refs if r.kind == "ratings")
+        parts.append(f"{n} rating(s) by {', '.join(analysts)}")
+    if others:
+        parts.append(", ".join(others[:20]) + (f" and {len(others) - 20} more" if len(others) > 20 else ""))
+    return (f"case {case_id!r}: {SINGULAR[kind]} {entry_id!r} is referenced by {'; '.join(parts)}; "
+            "confirm to delete them with it (force)")
