@@ -218,3 +218,51 @@ def test_cli_assess_exclude_and_as_of(tmp_path):
     assert any("excluded by request: stalin-mongolia-lesson" in n for n in d["notes"])
     bad = CliRunner().invoke(app, ["assess", str(path), "--exclude", "ghost"])
     assert isinstance(bad.exception, InputError)  # the CLI's error handler turns it into exit 2 (tests/hostile)
+
+
+def _warning_case(reach: float | None) -> dict:
+    """Two independent warnings of an attack that a rival's deception could only have fed if it reached
+    channels nobody suspects (the deceiver's cover is the attack itself)."""
+    plant: dict = {"id": "provocation", "deception_by": "rival", "mimics": ["attack"]}
+    if reach is not None:
+        plant["reach"] = reach
+    return {
+        "format": "sevenfold/1", "case": {"id": "warn"},
+        "actors": [{"id": "rival"}],
+        "sources": [{"id": "border-troops", "kind": "human", "access": "direct"},
+                    {"id": "deserter", "kind": "human", "access": "direct"}],
+        "reports": [{"id": "r1", "source": "border-troops", "modality": "observation"},
+                    {"id": "r2", "source": "deserter", "modality": "observation"}],
+        "hypotheses": [{"id": "attack"}, {"id": "no-attack"}, plant],
+        "ratings": [{"report": r, "hypothesis": h, "consistency": c} for r in ("r1", "r2")
+                    for h, c in (("attack", "CC"), ("no-attack", "II"), ("provocation", "I"))],
+    }
+
+
+def test_a_deception_that_cannot_reach_a_channel_does_not_explain_it() -> None:
+    from sevenfold.ach import assess_case
+    from sevenfold.model import case_from_data
+
+    def post(reach: float | None) -> dict[str, float]:
+        case = case_from_data(_warning_case(reach))
+        return {h.id: h.posterior for h in assess_case(case).hypotheses}
+
+    default, unreachable, everywhere = post(None), post(0.0), post(1.0)
+    # the analyst says the rival could not touch these channels: the warnings count for the attack
+    assert unreachable["provocation"] < default["provocation"] < everywhere["provocation"]
+    assert unreachable["attack"] > default["attack"]
+
+
+def test_reach_belongs_to_a_deception_hypothesis() -> None:
+    import pytest
+
+    from sevenfold.errors import CaseValidationError
+    from sevenfold.model import case_from_data
+
+    bad = _warning_case(None)
+    bad["hypotheses"][0]["reach"] = 0.2
+    with pytest.raises(CaseValidationError, match="reach"):
+        case_from_data(bad)
+    too_big = _warning_case(1.5)
+    with pytest.raises(CaseValidationError, match="reach"):
+        case_from_data(too_big)

@@ -103,6 +103,7 @@ class Evidence:
     synthesis: np.ndarray | None = None     # (N,) bool: a synthesis of other visible reports (no weight)
     report_origin: list[str] = field(default_factory=list)  # (N,) originating source (model.custody)
     reach: float = DECEPTION_REACH
+    hyp_reach: dict[int, float] = field(default_factory=dict)  # deception hypotheses with their own `reach`
 
     @property
     def n_hyp(self) -> int:
@@ -372,6 +373,7 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
         weight_parts=parts, fed_by=fed_by, origin_index=origin_index, origins=origin_list, reliability=rel,
         interested=interested, coerced=coerced, outcome=outcome, notes=notes, prior_explicit=explicit,
         cover=deception_covers(case), excluded=excluded, synthesis=synthesis, reach=DECEPTION_REACH,
+        hyp_reach={k: h.reach for k, h in enumerate(case.hypotheses) if h.reach is not None},
         report_origin=[originating_source(reports[r]) for r in report_ids],
     )
 
@@ -527,10 +529,10 @@ def apply_deception(ev: Evidence, P: np.ndarray, fed_by: list[Fed], reach: float
 
     A report is as fed with probability q = 1 − (1 − p)(1 − reach), where p is the probability that A
     runs its channel (1 for controlled_by, compromised_since and burns; ``suspected_control.p``) and
-    ``reach`` (DECEPTION_REACH) the chance that a deception fools a channel nobody suspects; otherwise
-    it is as rated. The mixture is P[i, k] ← q·F[i, k] + (1 − q)·P[i, k].
+    ``reach`` the chance that a deception fools a channel nobody suspects (the hypothesis's own
+    ``reach`` when the case gives one, else DECEPTION_REACH; an explicit ``reach`` argument overrides
+    both); otherwise it is as rated. The mixture is P[i, k] ← q·F[i, k] + (1 − q)·P[i, k].
     """
-    r = ev.reach if reach is None else reach
     if not ev.cover or P.shape[1] == 0:
         return P
     P = P.copy()
@@ -541,6 +543,7 @@ def apply_deception(ev: Evidence, P: np.ndarray, fed_by: list[Fed], reach: float
         actor = ev.deception_by[k] or ANY_ACTOR
         if actor not in p_cache:
             p_cache[actor] = np.array([fed_probability(f, actor) for f in fed_by], dtype=float)
+        r = reach if reach is not None else ev.hyp_reach.get(k, ev.reach)
         q = 1.0 - (1.0 - p_cache[actor]) * (1.0 - r)
         if not q.any():
             continue

@@ -225,11 +225,20 @@ class Hypothesis(Entry):
     deception_by: EntryId | None = None
     # a deception hypothesis's cover story: the hypotheses its planted evidence is made to look like
     mimics: list[EntryId] = Field(default_factory=list)
+    # a deception hypothesis's reach: the chance that it fools a channel nobody suspects (default: the
+    # engine's DECEPTION_REACH); lower it for channels the deceiver could not touch
+    reach: float | None = Field(default=None, ge=0.0, le=1.0)
 
     @field_validator("mimics", mode="before")
     @classmethod
     def _mimics_list(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _reach_of_a_deception(self) -> Hypothesis:
+        if self.reach is not None and self.deception_by is None:
+            raise ValueError("reach is the reach of a deception: give deception_by, or drop reach")
+        return self
 
 
 class Rating(Entry):
