@@ -105,7 +105,7 @@ def origins(case: CaseLike, *, copy_pairs: Iterable[Any] | None = None, detect_c
     :data:`sevenfold.provenance.RULES`).
     """
     from sevenfold.model import custody_warnings
-    from sevenfold.provenance import RULES, OriginRules, detect_copy_pairs, partition, provenance_alerts
+    from sevenfold.provenance import RULES, OriginRules, detect_copy_pairs, partition
 
     unknown = sorted(set(without) - set(RULES))
     if unknown:
@@ -118,8 +118,25 @@ def origins(case: CaseLike, *, copy_pairs: Iterable[Any] | None = None, detect_c
     part = partition(c, pairs, rules)
     warnings = [w.message for w in c.key_warnings()] + custody_warnings(c)
     return Provenance(case=c.id, as_of=c.case.as_of, origins=list(part.origins), merges=part.merges(),
-                      read_in=list(part.read_in), warnings=warnings,
-                      alerts=list(provenance_alerts(c, part.origins)))
+                      read_in=list(part.read_in), warnings=warnings, alerts=_origin_alerts(c, list(part.origins)))
+
+
+def _origin_alerts(case: Case, groups: list[Any]) -> list[Any]:
+    """Provenance's alerts, with the support-based ones (single_origin, interested_only, coerced_only)
+    taken from the assessment on the same origins, so that `provenance` and `assess` name the same
+    hypotheses: the assessment knows which reports favour a hypothesis over its rivals, not merely
+    which are rated consistent with it."""
+    from sevenfold.pipeline import ASSESSMENT_ALERT_KINDS
+    from sevenfold.provenance import provenance_alerts
+
+    alerts = list(provenance_alerts(case, groups))
+    if len(case.hypotheses) < 2 or not case.ratings:
+        return alerts
+    from sevenfold.ach import assess_case
+
+    assessed = assess_case(case, origins=groups, detail=False)
+    return ([a for a in alerts if a.kind not in ASSESSMENT_ALERT_KINDS]
+            + [a for a in assessed.alerts if a.kind in ASSESSMENT_ALERT_KINDS])
 
 
 def burn(case: CaseLike, source: str, since: str, actor: str | None = None, note: str = "", *,

@@ -29,7 +29,9 @@ def case(build):
                {"id": "r3", "source": "analyst", "date": "1937-08", "derived_from": ["r2"]},
                {"id": "r4", "source": "other", "date": "1937-08", "via": ["a", "b"]}]
     ratings = [{"report": "r2", "hypothesis": "h1", "consistency": "C"},
-               {"report": "r3", "hypothesis": "h1", "consistency": "CC"}]
+               {"report": "r3", "hypothesis": "h1", "consistency": "CC"},
+               {"report": "r2", "hypothesis": "h2", "consistency": "I"},
+               {"report": "r3", "hypothesis": "h2", "consistency": "I"}]
     return build(reports, ratings=ratings, actors=[{"id": "abwehr"}])
 
 
@@ -165,3 +167,19 @@ def test_provenance_json_says_which_rule_made_each_merge_and_what_was_only_read_
         ("o2", "derived_from", ["r3", "r4"]), ("o1", "via", ["r1", "r2"])]
     assert any("comp" in note and "not a common origin" in note for note in out["read_in"])
     assert out["warnings"] == []
+
+
+@pytest.mark.parametrize("name", ["zarubin-1937.yaml", "internal-threat-1937.yaml"])
+def test_provenance_and_assess_name_the_same_support_alerts(name):
+    from sevenfold.data import bundled_case_paths
+    from sevenfold.pipeline import ASSESSMENT_ALERT_KINDS
+
+    path = next(str(p) for p in bundled_case_paths() if p.name == name)
+    prov = json.loads(runner.invoke(app, ["provenance", path, "--json"]).stdout)
+    assessed = json.loads(runner.invoke(app, ["assess", path, "--json"]).stdout)
+
+    def support(alerts):
+        return sorted((a["kind"], a.get("hypothesis") or "", tuple(a.get("reports") or []))
+                      for a in alerts if a["kind"] in ASSESSMENT_ALERT_KINDS)
+
+    assert support(prov["alerts"]) == support(assessed["alerts"])
