@@ -39,10 +39,12 @@ from tests.reliability.crash import (  # noqa: E402
     CONTENT_OPS,
     case_counts,
     content_campaign,
+    content_of,
     kill_import_at,
     run_import,
 )
 
+from sevenfold.model import load_case  # noqa: E402
 from sevenfold.store import Store  # noqa: E402
 from sevenfold.store.maintenance import check_store  # noqa: E402
 
@@ -106,6 +108,7 @@ def main() -> int:
             store.delete_case("bulk", actor="bench:crash")
         print(f"backend={args.backend} reports={args.reports} claims={expected and expected.get('claims')} "
               f"uninterrupted import {duration:.1f}s; {args.kills} kills, seed {args.seed}", flush=True)
+        content = content_of(load_case(case_file))  # a present case must equal the file, entry for entry
         rng = random.Random(args.seed)
         results = []
         estimate = duration
@@ -116,7 +119,7 @@ def main() -> int:
             delay = rng.uniform(0.0, 0.25 if in_write else 1.05) * estimate
             t_run = time.monotonic()
             o = kill_import_at(url, case_file, "bulk", delay, expected or {}, "anchor", anchor_expected or {},
-                               after_write_starts=in_write)
+                               after_write_starts=in_write, expected_content=content)
             if not o.killed and not in_write:
                 estimate = min(estimate, time.monotonic() - t_run)
             results.append(o)

@@ -111,8 +111,11 @@ def run_import(url: str, case_file: Path, replace: bool = False) -> subprocess.C
 
 def kill_import_at(url: str, case_file: Path, case_id: str, delay: float, expected: dict[str, int],
                    anchor_id: str, anchor_expected: dict[str, int], deep: bool = False,
-                   after_write_starts: bool = False) -> KillOutcome:
+                   after_write_starts: bool = False, expected_content: str | None = None) -> KillOutcome:
     """Start `sevenfold import`, SIGKILL it after ``delay`` seconds, and verify the store.
+
+    ``expected_content`` (:func:`content_of` the case file): a present case must equal it entry for
+    entry, not only in its row counts.
 
     With ``after_write_starts`` the delay counts from the moment the import opens its write
     transaction (so the kill lands inside it unless it commits first). ``phase`` records whether
@@ -141,6 +144,9 @@ def kill_import_at(url: str, case_file: Path, case_id: str, delay: float, expect
     try:
         counts = case_counts(store, case_id)
         state = "absent" if counts is None else ("present" if counts == expected else "PARTIAL")
+        if state == "present" and expected_content is not None and \
+                content_of(store.load_case(case_id)) != expected_content:
+            state = "PARTIAL"
         report = check_store(store, deep=deep)
         anchor_ok = case_counts(store, anchor_id) == anchor_expected
         if counts is not None:

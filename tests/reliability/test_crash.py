@@ -14,7 +14,7 @@ import pytest
 from sevenfold.model import load_case
 from sevenfold.store import Store
 from tests.reliability.bulk_case import write_bulk_case
-from tests.reliability.crash import case_counts, kill_import_at, run_import
+from tests.reliability.crash import case_counts, content_of, kill_import_at, run_import
 
 N_REPORTS = 5_000
 KILLS = 3
@@ -44,12 +44,14 @@ def test_sigkill_during_import_leaves_case_whole_or_absent(store_url: str, bulk_
         assert expected is not None and expected["reports"] == N_REPORTS and expected["claims"] == 3 * N_REPORTS
         store.delete_case("bulk", actor="test:crash")
 
+    content = content_of(load_case(bulk_file))
     rng = random.Random(11)
     # one kill at a random moment of the whole run, the others inside the write transaction
     outcomes = [kill_import_at(store_url, bulk_file, "bulk", rng.uniform(0.1, 0.9) * duration, expected,
-                               "anchor", anchor_expected)]
+                               "anchor", anchor_expected, expected_content=content)]
     outcomes += [kill_import_at(store_url, bulk_file, "bulk", rng.uniform(0.0, 0.03) * duration, expected,
-                                "anchor", anchor_expected, after_write_starts=True) for _ in range(KILLS - 1)]
+                                "anchor", anchor_expected, after_write_starts=True,
+                                expected_content=content) for _ in range(KILLS - 1)]
     for o in outcomes:
         assert not o.import_failed, o
         assert o.state in ("present", "absent"), o
