@@ -7,7 +7,11 @@ Starts ``uvicorn sevenfold.web.server:app`` on loopback (a temporary SQLite stor
 drives it with an httpx async client, and prints latency percentiles, errors, and the lost-update
 check (final ratings == every accepted edit). Peer in the same run: computing the assessment
 in-process (load from the store + ``assess_case``) without the server. Fixed seed; bounded time.
-Targets: readers p95 < 200 ms with zero errors; editors lose no update.
+Before the server starts, rating edits in-process (``Workspace.rate``, one entry written) and the same
+edit as a whole-case rewrite (``Store.update_case``) for comparison. ``--skip-readers`` leaves out the
+read load.
+Targets: readers p95 < 200 ms with zero errors; a rating edit in-process < 10 ms; 10 concurrent editors
+p95 < 200 ms with no lost update.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 SEED = 7
 CONSISTENCY = ["CC", "C", "N", "I", "II"]
@@ -160,13 +165,13 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=300.0, help="give up after this many seconds")
     ap.add_argument("--wrk-seconds", type=int, default=15,
                     help="duration of the wrk read run (if wrk is installed)")
+    ap.add_argument("--skip-readers", action="store_true", help="measure the rating edits only")
     args = ap.parse_args()
 
     os.environ["SEVENFOLD_ARGON2_FAST"] = "1"  # setup only: 60 accounts; not part of any measurement
     from sevenfold.ach import assess_case
     from sevenfold.model import case_from_data
     from sevenfold.store import Store, accounts
-    from sevenfold.store.audit import verify_chain
 
     rng = random.Random(SEED)
     tmp = tempfile.TemporaryDirectory()
@@ -195,6 +200,7 @@ def main() -> int:
         assess_case(store.load_case("load"))
         peer.append(time.perf_counter() - t)
     peer_ms = statistics.median(peer) * 1000
+    edit_ok = in_process_edits(store, args.reports)
 
     port = free_port()
     env = dict(os.environ, SEVENFOLD_DB=url)
@@ -221,60 +227,12 @@ def main() -> int:
                   timeout=60).raise_for_status()
         cold_ms = (time.perf_counter() - t) * 1000
 
-        cpu_server0, cpu_client0 = process_cpu(server.pid), time.process_time()
-        t0 = time.perf_counter()
-        lat, n, errs = asyncio.run(asyncio.wait_for(readers(base, reader_tokens, args.requests), args.timeout))
-        wall = time.perf_counter() - t0
-        cpu_server, cpu_client = process_cpu(server.pid) - cpu_server0, time.process_time() - cpu_client0
-        p50, p95, p99 = (pct(lat, q) * 1000 for q in (50, 95, 99))
         print(f"case: {args.reports} reports, {len(case.ratings)} ratings, {len(case.hypotheses)} hypotheses; "
               f"server workers: {args.workers}; store: {url.split('://')[0]}")
-        print(f"peer  in-process load+assess (no server, no cache): median {peer_ms:.1f} ms")
-        print(f"cold  first assessment request through the server: {cold_ms:.1f} ms")
-        print(f"read  {args.readers} concurrent readers x {args.requests}: {n} requests in {wall:.2f} s "
-              f"({n / wall:.0f} req/s); p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms; errors {len(errs)}")
-        print(f"      CPU: server {cpu_server:.2f} s ({cpu_server / n * 1000:.1f} ms/request), load client "
-              f"{cpu_client:.2f} s, wall {wall:.2f} s (other load on this machine slows everything: "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
-        read_ok = p95 < 200 and not errs
-        verdict = "PASS" if read_ok else "FAIL"
-        print(f"      p95 / peer = {p95 / peer_ms:.2f}   target p95 < 200 ms (Python client): {verdict}")
-        for e in errs[:5]:
-            print("      error:", e)
-        measured = wrk_read(base, reader_tokens, args.wrk_seconds)
-        if measured is None:
-            print("wrk   not installed (Debian: apt-get install wrk): the Python client above takes CPU from the "
-                  "server on a 2-core machine, so its p95 overstates server latency")
-        else:
-            n_w, secs, w50, w95, w99, werr = measured
-            read_ok = w95 < 200 and werr == 0
-            print(f"wrk   {args.readers} concurrent readers for {secs:.1f} s (C client, per-request token rotation): "
-                  f"{n_w} requests ({n_w / secs:.0f} req/s); p50 {w50:.1f} ms, p95 {w95:.1f} ms, p99 {w99:.1f} ms; "
-                  f"errors {werr}")
-            print(f"      p95 / peer = {w95 / peer_ms:.2f}   target p95 < 200 ms: {'PASS' if read_ok else 'FAIL'}")
-
-        before = store.revision("load")
-        t0 = time.perf_counter()
-        accepted, attempted, eerrs, elat = asyncio.run(asyncio.wait_for(
-            editors(base, editor_tokens, args.edits, random.Random(SEED + 1), args.reports), args.timeout))
-        wall = time.perf_counter() - t0
-        final_case = store.load_case("load")
-        final = {(r.report, r.hypothesis, r.analyst): r.consistency for r in final_case.ratings
-                 if r.analyst and r.analyst.startswith("editor")}
-        lost = {k: v for k, v in accepted.items() if final.get(k) != v}
-        extra = set(final) - set(accepted)
-        ok_count = attempted - len(eerrs)
-        revisions = store.revision("load") - before
-        print(f"edit  {args.editors} concurrent editors x {args.edits}: {attempted} edits in {wall:.2f} s; "
-              f"accepted {ok_count}, errors {len(eerrs)}; p50 {pct(elat, 50) * 1000:.0f} ms, "
-              f"p95 {pct(elat, 95) * 1000:.0f} ms")
-        print(f"      revisions +{revisions} (= accepted edits: {'yes' if revisions == ok_count else 'NO'}); "
-              f"final cells {len(final)} = distinct accepted cells {len(accepted)}; lost updates {len(lost)}, "
-              f"unexpected cells {len(extra)}   target no lost update: "
-              f"{'PASS' if not lost and not extra and not eerrs and revisions == ok_count else 'FAIL'}")
-        problems = verify_chain(store)
-        print(f"audit chain after the run: {'intact' if not problems else problems[:3]}")
-        return 0 if (read_ok and not lost and not extra and not eerrs) else 1
+        read_ok = True
+        if not args.skip_readers:
+            read_ok = measure_readers(args, base, reader_tokens, server.pid, peer_ms, cold_ms)
+        return edit_load(args, base, store, editor_tokens, read_ok and edit_ok)
     finally:
         server.terminate()
         try:
@@ -283,6 +241,107 @@ def main() -> int:
             server.kill()
         store.close()
         tmp.cleanup()
+
+
+def in_process_edits(store: Any, n_reports: int, edits: int = 40) -> bool:
+    """Rating edits on the stored case without a server: one entry written (``Workspace.rate``) and,
+    for comparison, the same edit as a whole-case rewrite (``Store.update_case``)."""
+    from sevenfold.workspace import Workspace
+
+    ws = Workspace(store, actor="bench")
+    rng = random.Random(SEED + 2)
+    cells = [(f"r{rng.randrange(n_reports)}", f"h{rng.randrange(4)}", rng.choice(CONSISTENCY))
+             for _ in range(edits)]
+    fast = []
+    for rep, hyp, value in cells:
+        t = time.perf_counter()
+        ws.rate("load", rep, hyp, analyst="bench", consistency=value)
+        fast.append(time.perf_counter() - t)
+    whole = []
+    for rep, hyp, value in cells[:8]:
+        def change(c: Any, rep: str = rep, hyp: str = hyp, value: str = value) -> None:
+            for rt in c.ratings:
+                if (rt.report, rt.hypothesis, rt.analyst) == (rep, hyp, "bench"):
+                    rt.consistency = value
+
+        t = time.perf_counter()
+        store.update_case("load", change, actor="bench", action="rating.set")
+        whole.append(time.perf_counter() - t)
+    clears = []
+    for rep, hyp, _ in list(dict.fromkeys((r, h, "") for r, h, _ in cells))[:8]:
+        t = time.perf_counter()
+        ws.clear_rating("load", rep, hyp, analyst="bench")
+        clears.append(time.perf_counter() - t)
+    med, p95 = statistics.median(fast) * 1000, pct(fast, 95) * 1000
+    ok = med < 10
+    print(f"rate  in-process Workspace.rate x {len(fast)} (one entry written): median {med:.2f} ms, p95 {p95:.2f} ms; "
+          f"median / target 10 ms = {med / 10:.2f}: {'PASS' if ok else 'FAIL'}")
+    print(f"      clear_rating x {len(clears)}: median {statistics.median(clears) * 1000:.2f} ms; same edit as a "
+          f"whole-case rewrite (update_case) x {len(whole)}: median {statistics.median(whole) * 1000:.1f} ms "
+          f"({statistics.median(whole) / statistics.median(fast):.0f}x the per-entry write)")
+    return ok
+
+
+def measure_readers(args: argparse.Namespace, base: str, reader_tokens: list[str], pid: int, peer_ms: float,
+                    cold_ms: float) -> bool:
+    cpu_server0, cpu_client0 = process_cpu(pid), time.process_time()
+    t0 = time.perf_counter()
+    lat, n, errs = asyncio.run(asyncio.wait_for(readers(base, reader_tokens, args.requests), args.timeout))
+    wall = time.perf_counter() - t0
+    cpu_server, cpu_client = process_cpu(pid) - cpu_server0, time.process_time() - cpu_client0
+    p50, p95, p99 = (pct(lat, q) * 1000 for q in (50, 95, 99))
+    print(f"peer  in-process load+assess (no server, no cache): median {peer_ms:.1f} ms")
+    print(f"cold  first assessment request through the server: {cold_ms:.1f} ms")
+    print(f"read  {args.readers} concurrent readers x {args.requests}: {n} requests in {wall:.2f} s "
+          f"({n / wall:.0f} req/s); p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms; errors {len(errs)}")
+    print(f"      CPU: server {cpu_server:.2f} s ({cpu_server / n * 1000:.1f} ms/request), load client "
+          f"{cpu_client:.2f} s, wall {wall:.2f} s (other load on this machine slows everything: "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+    read_ok = p95 < 200 and not errs
+    verdict = "PASS" if read_ok else "FAIL"
+    print(f"      p95 / peer = {p95 / peer_ms:.2f}   target p95 < 200 ms (Python client): {verdict}")
+    for e in errs[:5]:
+        print("      error:", e)
+    measured = wrk_read(base, reader_tokens, args.wrk_seconds)
+    if measured is None:
+        print("wrk   not installed (Debian: apt-get install wrk): the Python client above takes CPU from the "
+              "server on a 2-core machine, so its p95 overstates server latency")
+    else:
+        n_w, secs, w50, w95, w99, werr = measured
+        read_ok = w95 < 200 and werr == 0
+        print(f"wrk   {args.readers} concurrent readers for {secs:.1f} s (C client, per-request token rotation): "
+              f"{n_w} requests ({n_w / secs:.0f} req/s); p50 {w50:.1f} ms, p95 {w95:.1f} ms, p99 {w99:.1f} ms; "
+              f"errors {werr}")
+        print(f"      p95 / peer = {w95 / peer_ms:.2f}   target p95 < 200 ms: {'PASS' if read_ok else 'FAIL'}")
+    return read_ok
+
+
+def edit_load(args: argparse.Namespace, base: str, store: Any, editor_tokens: dict[str, str], ok: bool) -> int:
+    from sevenfold.store.audit import verify_chain
+
+    before = store.revision("load")
+    t0 = time.perf_counter()
+    accepted, attempted, eerrs, elat = asyncio.run(asyncio.wait_for(
+        editors(base, editor_tokens, args.edits, random.Random(SEED + 1), args.reports), args.timeout))
+    wall = time.perf_counter() - t0
+    final_case = store.load_case("load")
+    final = {(r.report, r.hypothesis, r.analyst): r.consistency for r in final_case.ratings
+             if r.analyst and r.analyst.startswith("editor")}
+    lost = {k: v for k, v in accepted.items() if final.get(k) != v}
+    extra = set(final) - set(accepted)
+    ok_count = attempted - len(eerrs)
+    revisions = store.revision("load") - before
+    e95 = pct(elat, 95) * 1000
+    print(f"edit  {args.editors} concurrent editors x {args.edits}: {attempted} edits in {wall:.2f} s; "
+          f"accepted {ok_count}, errors {len(eerrs)}; p50 {pct(elat, 50) * 1000:.1f} ms, "
+          f"p95 {e95:.1f} ms; p95 / target 200 ms = {e95 / 200:.2f}: {'PASS' if e95 < 200 else 'FAIL'}")
+    print(f"      revisions +{revisions} (= accepted edits: {'yes' if revisions == ok_count else 'NO'}); "
+          f"final cells {len(final)} = distinct accepted cells {len(accepted)}; lost updates {len(lost)}, "
+          f"unexpected cells {len(extra)}   target no lost update: "
+          f"{'PASS' if not lost and not extra and not eerrs and revisions == ok_count else 'FAIL'}")
+    problems = verify_chain(store)
+    print(f"audit chain after the run: {'intact' if not problems else problems[:3]}")
+    return 0 if (ok and e95 < 200 and not lost and not extra and not eerrs and not problems) else 1
 
 
 if __name__ == "__main__":

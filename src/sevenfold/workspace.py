@@ -4,11 +4,12 @@
 >>> case, rev = ws.add("zarubin-1937", "hypotheses", {"id": "h3", "statement": "..."})  # doctest: +SKIP
 >>> ws.rate("zarubin-1937", "r1", "h3", analyst="alice", consistency="C", expected_revision=rev)  # doctest: +SKIP
 
-Every operation is one transaction (:meth:`Store.update_case`) with an audit record holding only the
-entries it changed. ``expected_revision`` (the web's ``If-Match``) makes a concurrent change a
-:class:`StaleRevision` instead of a lost update. Without it, edits that commute with every other edit
-(one analyst's rating of one cell, adding an entry under a fresh id) are re-applied on the newest
-revision; every other edit then applies to whatever is current.
+Every operation is one transaction (:meth:`Store.update_case`; a rating, :meth:`Store.write_entries`,
+which writes only that entry) with an audit record holding only the entries it changed.
+``expected_revision`` (the web's ``If-Match``) makes a concurrent change a :class:`StaleRevision`
+instead of a lost update. Without it, edits that commute with every other edit (one analyst's rating
+of one cell, adding an entry under a fresh id) are re-applied on the newest revision; every other edit
+then applies to whatever is current.
 
 The domain rules live here, not in a front end:
 
@@ -34,7 +35,7 @@ from sevenfold.errors import Conflict, InputError, NotFound
 
 if TYPE_CHECKING:
     from sevenfold.ach.result import Assessment
-    from sevenfold.model import Case
+    from sevenfold.model import Case, Rating
     from sevenfold.provenance import BurnImpact
     from sevenfold.store import Store
 
@@ -558,10 +559,11 @@ class Workspace:
     # ---- ratings: one cell per (report, hypothesis, analyst) -----------------------------------
     def rate(self, case_id: str, report_id: str, hypothesis_id: str, *, analyst: str | None,
              consistency: str | None = None, likelihood: float | None = None, note: str = "",
-             expected_revision: int | None = None, actor: str | None = None) -> tuple[Case, int]:
+             expected_revision: int | None = None, actor: str | None = None) -> tuple[Rating, int]:
         """Set one analyst's rating of one cell (a consistency code of :mod:`sevenfold.model.vocab` or a
-        likelihood). Commutes with every other edit: without ``expected_revision`` it is re-applied on a
-        concurrent change."""
+        likelihood); returns the rating and the new revision. Commutes with every other edit: without
+        ``expected_revision`` it applies to whatever is current. Written as one entry
+        (:meth:`Store.write_entries`), not by rewriting the case."""
         if consistency is None and likelihood is None:
             from sevenfold.model.vocab import CONSISTENCY_CODES
 
@@ -571,30 +573,37 @@ class Workspace:
         if note:
             fields["note"] = note
         rating = _validated("ratings", {k: v for k, v in fields.items() if v is not None})
-
-        def change(case: Case) -> None:
-            case.report(report_id)
-            case.hypothesis(hypothesis_id)
-            for i, rt in enumerate(case.ratings):
-                if (rt.report, rt.hypothesis, rt.analyst) == (report_id, hypothesis_id, analyst):
-                    case.ratings[i] = rating
-                    return
-            case.ratings.append(rating)
-
-        return self._edit(case_id, change, "rating.set", expected_revision, expected_revision is None, actor)
+        return rating, self._write_entries(case_id, "ratings", [rating], [], "rating.set", expected_revision, actor)
 
     def clear_rating(self, case_id: str, report_id: str, hypothesis_id: str, *, analyst: str | None,
-                     expected_revision: int | None = None, actor: str | None = None) -> tuple[Case, int]:
-        """Remove one analyst's rating of one cell (NotFound when there is none)."""
+                     expected_revision: int | None = None, actor: str | None = None) -> tuple[None, int]:
+        """Remove one analyst's rating of one cell (NotFound when there is none); returns (None, new revision)."""
+        key = f"{report_id}/{hypothesis_id}/{analyst or ''}"
+        try:
+            return None, self._write_entries(case_id, "ratings", [], [key], "rating.clear", expected_revision, actor)
+        except NotFound:
+            if not self.store.has_case(case_id):
+                raise
+            raise NotFound(f"case {case_id!r}: no rating of {report_id}/{hypothesis_id} by {analyst}") from None
 
-        def change(case: Case) -> None:
-            keep = [rt for rt in case.ratings
-                    if (rt.report, rt.hypothesis, rt.analyst) != (report_id, hypothesis_id, analyst)]
-            if len(keep) == len(case.ratings):
-                raise NotFound(f"case {case_id!r}: no rating of {report_id}/{hypothesis_id} by {analyst}")
-            case.ratings = keep
+    def _write_entries(self, case_id: str, kind: str, upserts: list[Any], deletes: list[str], action: str,
+                       expected_revision: int | None, actor: str | None) -> int:
+        """:meth:`Store.write_entries` with the workspace's errors: a stale revision is :class:`StaleRevision`,
+        a rating of a missing report or hypothesis is :class:`NotFound` (as for every edit)."""
+        from sevenfold.errors import CaseValidationError
 
-        return self._edit(case_id, change, "rating.clear", expected_revision, expected_revision is None, actor)
+        try:
+            return self.store.write_entries(case_id, kind, upserts, deletes, expected_revision=expected_revision,
+                                            actor=self._who(actor), action=action)
+        except CaseValidationError as exc:
+            unknown = [p for p in exc.problems if p.message.startswith("unknown ")]
+            if unknown and len(unknown) == len(exc.problems):
+                raise NotFound(unknown[0].message.replace("unknown ", "no ", 1)) from None
+            raise
+        except Conflict as exc:
+            if isinstance(exc, (EntryExists, Referenced)):
+                raise
+            raise StaleRevision(str(exc), self.store.revision(case_id)) from None
 
     @staticmethod
     def cell(case: Case, report_id: str, hypothesis_id: str, analyst: str | None) -> dict[str, Any] | None:

@@ -12,7 +12,8 @@ in the same database cannot resist someone who rewrites every record *and* the h
 head elsewhere (``sevenfold audit head``) and verify against it (``audit verify --head``).
 
 State is bound to the chain: every record of a case change carries, in ``state.case``, the case's
-state digest after the change (SHA-256 of the whole case's canonical JSON), and every change to
+state digest after the change (:func:`case_state`: a sum of SHA-256 hashes of its rows, so a write of
+one entry updates it from the rows it changed), and every change to
 accounts carries in ``state.accounts`` the accounts digests after it (users, API tokens, grants).
 A record's ``state`` is part of what its hash covers.
 :func:`verify_chain` recomputes both from the tables and compares them with the newest record, so
@@ -156,25 +157,78 @@ def case_digest(case: Case) -> dict[str, Any]:
     return {"sha256": hashlib.sha256(canonical_json(data)).hexdigest(), "counts": counts}
 
 
-def case_state(conn: Connection, case_id: str) -> str | None:
-    """The state digest of a stored case: SHA-256 over its rows as the database holds them (the case
-    row's id, format, title, metadata and revision; every entry row; every claim), in key order,
-    JSON cells as their stored text.
+#: the prefix of a case state digest in the multiset format (:func:`case_state`); a digest without it is
+#: the older sequential format (:func:`case_state_sequential`), still verified as such
+STATE_FORMAT = "m1:"
+_MOD = 1 << 256
 
+
+def _text_of(conn: Connection, column: Any) -> Any:
+    """A JSON column as its stored text, not the decoded value."""
+    return type_coerce(column, Text) if conn.dialect.name == "sqlite" else cast(column, Text)
+
+
+def state_cells(conn: Connection, table: Any) -> list[Any]:
+    """The columns of a case row's state: every column but ``case_pk``, JSON cells as stored text."""
+    return [_text_of(conn, c) if isinstance(c.type, JSON) else c for c in table.columns if c.name != "case_pk"]
+
+
+def head_query(conn: Connection, case_id: str) -> Any:
+    """The case row as its state digest sees it: pk, then id, format, title, metadata text, revision."""
+    return select(cases.c.pk, cases.c.case_id, cases.c.format, cases.c.title, _text_of(conn, cases.c.meta),
+                  cases.c.revision).where(cases.c.case_id == case_id)
+
+
+def row_hash(kind: str, row: Any) -> int:
+    """One row's contribution to a case's state digest: SHA-256 of its kind and its cells, as an integer.
+
+    ``kind``: the entry kind, ``claims``, or ``case`` for the case row; ``row``: the cells of
+    :func:`state_cells` (for the case row: id, format, title, metadata, revision), in column order.
+    """
+    text = f"{kind}\n{tuple(row)!r}".encode("utf-8", "surrogatepass")  # repr: unambiguous, one C call
+    return int.from_bytes(hashlib.sha256(text).digest(), "big")
+
+
+def state_text(total: int) -> str:
+    return f"{STATE_FORMAT}{total % _MOD:064x}"
+
+
+def state_add(state: str, removed: Any = (), added: Any = ()) -> str:
+    """A multiset state digest with the row hashes ``removed`` taken out and ``added`` put in."""
+    if not state.startswith(STATE_FORMAT):
+        raise ValueError(f"not a multiset state digest: {state[:12]!r}")
+    return state_text(int(state[len(STATE_FORMAT):], 16) - sum(removed) + sum(added))
+
+
+def case_state(conn: Connection, case_id: str) -> str | None:
+    """The state digest of a stored case: ``m1:`` and the sum, modulo 2**256, of the SHA-256 of each of
+    its rows as the database holds them (the case row's id, format, title, metadata and revision; every
+    entry row with its position and key; every claim), JSON cells as their stored text (:func:`row_hash`).
+
+    A sum of row hashes (a multiset hash) does not depend on the order rows are read in, and a write of
+    a few entries updates it from the rows it changed (:func:`state_add`) without reading the rest;
+    recomputing it from every row, as ``audit verify`` and ``check`` do, gives the same value.
     Computed from the rows, not from the case model, so it means the same thing to every version of
-    sevenfold and on every backend: both store the JSON text that ``json.dumps`` writes, and a backup
-    restored elsewhere keeps its digests. None: no such case.
+    sevenfold and on every backend, and a backup restored elsewhere keeps its digests. None: no such case.
     """
     from sevenfold.store.tables import claims, entry_tables
 
-    def text_of(column: Any) -> Any:  # the stored JSON text, not the decoded value
-        return type_coerce(column, Text) if conn.dialect.name == "sqlite" else cast(column, Text)
+    head = conn.execute(head_query(conn, case_id)).first()
+    if head is None:
+        return None
+    total = row_hash("case", tuple(head)[1:])
+    parts: list[tuple[str, Any]] = [*entry_tables.items(), ("claims", claims)]
+    for kind, table in parts:
+        for r in conn.execute(select(*state_cells(conn, table)).where(table.c.case_pk == head.pk)):
+            total += row_hash(kind, r)
+    return state_text(total)
 
-    def cells(table: Any) -> list[Any]:
-        return [text_of(c) if isinstance(c.type, JSON) else c for c in table.columns if c.name != "case_pk"]
 
-    head = conn.execute(select(cases.c.pk, cases.c.case_id, cases.c.format, cases.c.title, text_of(cases.c.meta),
-                               cases.c.revision).where(cases.c.case_id == case_id)).first()
+def case_state_sequential(conn: Connection, case_id: str) -> str | None:
+    """The older state digest format (no prefix): one SHA-256 over the same rows, read in key order."""
+    from sevenfold.store.tables import claims, entry_tables
+
+    head = conn.execute(head_query(conn, case_id)).first()
     if head is None:
         return None
     h = hashlib.sha256(repr(tuple(head)[1:]).encode("utf-8"))
@@ -182,10 +236,46 @@ def case_state(conn: Connection, case_id: str) -> str | None:
     parts.append(("claims", claims, [claims.c.report_pos, claims.c.pos]))
     for kind, table, order in parts:
         h.update(f"\n{kind}".encode())
-        rows = conn.execute(select(*cells(table)).where(table.c.case_pk == head.pk).order_by(*order))
+        rows = conn.execute(select(*state_cells(conn, table)).where(table.c.case_pk == head.pk).order_by(*order))
         for r in rows:
-            h.update(repr(tuple(r)).encode("utf-8", "surrogatepass"))  # repr: unambiguous, one C call
+            h.update(repr(tuple(r)).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
+
+
+def case_state_like(conn: Connection, case_id: str, recorded: str) -> str | None:
+    """The case's state digest now, in the format of the digest ``recorded`` (multiset or sequential)."""
+    if recorded.startswith(STATE_FORMAT):
+        return case_state(conn, case_id)
+    return case_state_sequential(conn, case_id)
+
+
+def recorded_case_state(conn: Connection, case_id: str, revision: int) -> str | None:
+    """The multiset state digest the audit log last recorded for the case (the newest of its records
+    that records the case's state, as :func:`verify_chain` reads them), if that record is of this
+    revision; None otherwise (written without an actor, before multiset digests, or deleted)."""
+    last = None
+    for size in (1, 20, 20, 20):  # records without the case's state (grants) are few; past those, recompute
+        q = (select(audit_log.c.seq, audit_log.c.action, audit_log.c.after, audit_log.c.state)
+             .where(audit_log.c.case_id == case_id).order_by(audit_log.c.seq.desc()).limit(size))
+        if last is not None:
+            q = q.where(audit_log.c.seq < last)
+        page = conn.execute(q).all()
+        for rec in page:
+            after = json.loads(rec.after) if isinstance(rec.after, str) else rec.after
+            state = json.loads(rec.state) if isinstance(rec.state, str) else rec.state
+            after = after if isinstance(after, dict) else {}
+            state = state if isinstance(state, dict) else {}
+            if rec.action == "delete":
+                return None
+            if "case" in state or rec.action in _CASE_WRITES or "revision" in after:
+                recorded = state.get("case")
+                if after.get("revision") != revision or not isinstance(recorded, str):
+                    return None
+                return recorded if recorded.startswith(STATE_FORMAT) else None
+        if len(page) < size:
+            return None
+        last = page[-1].seq
+    return None
 
 
 def _digest_rows(rows: Any) -> str:
@@ -369,7 +459,7 @@ def _state_problems(store: Store, conn: Connection, case_states: dict[str, _Seen
             continue
         if seen.state is None:
             continue  # last written before state digests were recorded
-        if case_state(conn, case_id) != seen.state:
+        if case_state_like(conn, case_id, seen.state) != seen.state:
             problems.append(ChainProblem(seen.seq, "state", f"case {case_id!r} differs from the state recorded "
                                          f"by audit record {seen.seq} ({seen.action}): its rows were changed "
                                          "in the database without sevenfold"))

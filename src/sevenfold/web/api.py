@@ -531,7 +531,7 @@ def _current_cell_on_412(request: Request, ctx: CaseContext, report_id: str, hyp
 
 
 def set_rating(request: Request, ctx: CaseContext, report_id: str, hypothesis_id: str, body: RatingIn,
-               if_match: str | None) -> tuple[Case, int]:
+               if_match: str | None) -> tuple[Any, int]:
     analyst = _analyst_for(ctx, body.analyst)
     # one analyst's cell commutes with every other edit: re-applied on a concurrent change, unless the
     # client sent If-Match (then a stale or unknown revision is 412, as for every write)
@@ -542,7 +542,7 @@ def set_rating(request: Request, ctx: CaseContext, report_id: str, hypothesis_id
 
 
 def clear_rating(request: Request, ctx: CaseContext, report_id: str, hypothesis_id: str,
-                 analyst: str | None, if_match: str | None) -> tuple[Case, int]:
+                 analyst: str | None, if_match: str | None) -> tuple[Any, int]:
     who = _analyst_for(ctx, analyst)
     with _current_cell_on_412(request, ctx, report_id, hypothesis_id, who):
         return workspace(request, ctx.who).clear_rating(ctx.case_id, report_id, hypothesis_id, analyst=who,
@@ -562,9 +562,10 @@ def api_ratings(request: Request, ctx: Reader,
             summary="Rate a report against a hypothesis (your rating unless `analyst` is given)")
 def api_set_rating(request: Request, ctx: Analyst, report_id: str, hypothesis_id: str, body: RatingIn,
                    if_match: IfMatch = None) -> JSONResponse:
-    case, revision = set_rating(request, ctx, report_id, hypothesis_id, body, if_match)
-    return _written(case, revision, {"report": report_id, "hypothesis": hypothesis_id,
-                                     "analyst": body.analyst or ctx.user.name})
+    _, revision = set_rating(request, ctx, report_id, hypothesis_id, body, if_match)
+    return JSONResponse({"case": ctx.case_id, "revision": revision, "report": report_id,
+                         "hypothesis": hypothesis_id, "analyst": body.analyst or ctx.user.name},
+                        headers=etag(revision))
 
 
 @router.delete("/cases/{case_id}/ratings/{report_id}/{hypothesis_id}", tags=["ratings"],
@@ -572,8 +573,8 @@ def api_set_rating(request: Request, ctx: Analyst, report_id: str, hypothesis_id
 def api_clear_rating(request: Request, ctx: Analyst, report_id: str, hypothesis_id: str,
                      analyst: Annotated[str | None, Query(max_length=200)] = None,
                      if_match: IfMatch = None) -> JSONResponse:
-    case, revision = clear_rating(request, ctx, report_id, hypothesis_id, analyst, if_match)
-    return _written(case, revision, {"deleted": True})
+    _, revision = clear_rating(request, ctx, report_id, hypothesis_id, analyst, if_match)
+    return JSONResponse({"case": ctx.case_id, "revision": revision, "deleted": True}, headers=etag(revision))
 
 
 # ---- outcomes (positional: no ids) -------------------------------------------------------------
