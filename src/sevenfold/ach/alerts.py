@@ -12,6 +12,7 @@ and opposes nothing.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -128,15 +129,21 @@ def supporting_rows(ev: Evidence, ell_raw: np.ndarray, k: int) -> np.ndarray:
     return np.flatnonzero(ok)
 
 
+def _supported(ev: Evidence, ell_raw: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
+    """Each hypothesis with at least one supporting report, and those rows (none with fewer than two
+    hypotheses or no reports)."""
+    if not ev.report_ids or ev.n_hyp < 2:
+        return
+    for k, hid in enumerate(ev.hyp_ids):
+        rows = supporting_rows(ev, ell_raw, k)
+        if rows.size:
+            yield hid, rows
+
+
 def single_origin_alerts(ev: Evidence, ell_raw: np.ndarray) -> list[Alert]:
     """single_origin: every report that supports a hypothesis comes from one origin."""
     out: list[Alert] = []
-    if not ev.report_ids or ev.n_hyp < 2:
-        return out
-    for k, hid in enumerate(ev.hyp_ids):
-        rows = supporting_rows(ev, ell_raw, k)
-        if rows.size == 0:
-            continue
+    for hid, rows in _supported(ev, ell_raw):
         used = sorted({int(ev.origin_index[i]) for i in rows})
         if len(used) != 1:
             continue
@@ -167,12 +174,7 @@ def budget_alert(ev: Evidence, budget: DeceptionBudget) -> Alert:
 def support_alerts(ev: Evidence, ell_raw: np.ndarray) -> list[Alert]:
     """coerced_only / interested_only: a hypothesis whose every supporting report is of that kind."""
     out: list[Alert] = []
-    if not ev.report_ids or ev.n_hyp < 2:
-        return out
-    for k, hid in enumerate(ev.hyp_ids):
-        support = supporting_rows(ev, ell_raw, k)
-        if support.size == 0:
-            continue
+    for hid, support in _supported(ev, ell_raw):
         reps = [ev.report_ids[i] for i in support]
         if ev.coerced[support].all():
             out.append(Alert(kind="coerced_only", hypothesis=hid, reports=reps,

@@ -11,24 +11,10 @@ import json
 import re
 from typing import Any
 
+from sevenfold.cite.inputs import _lazy
 from sevenfold.errors import InputError
 
-INSTALL_HINT = "install the extra: pip install 'sevenfold[cite]'"
 ACCEPTED_BIB = "accepted: BibTeX (.bib), RIS (.ris), CSL-JSON (Zotero, Better BibTeX)"
-
-
-_PIP_NAMES = {"docx": "python-docx", "lxml.etree": "lxml"}
-
-
-def _lazy(module: str, where: str = "") -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        pkg = _PIP_NAMES.get(module, module)
-        raise InputError(f"{where + ': ' if where else ''}reading this file needs the Python package {pkg!r}: "
-                         f"{INSTALL_HINT}") from exc
 
 
 def _year_parts(value: str) -> dict[str, Any] | None:

@@ -49,10 +49,6 @@ def set_quiet(value: bool) -> None:
     err.quiet = value
 
 
-def is_quiet() -> bool:
-    return _quiet
-
-
 def stdout_console(**kwargs: Any) -> Console:
     """A fresh stdout Console that honours --quiet."""
     kwargs.setdefault("quiet", _quiet)

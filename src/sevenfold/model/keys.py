@@ -155,11 +155,6 @@ def blocks_assess(case: Case) -> list[KeyWarning]:
     return [w for w in key_warnings(case) if w.blocks_assess]
 
 
-def top_level_suggestion(key: str, fields: tuple[str, ...]) -> str | None:
-    """For an unknown top-level key (an error): the top-level key it most likely meant."""
-    return close_field(key, fields)
-
-
 def check_assessable(case: Case, allow_unknown: bool = False) -> list[str]:
     """Key warnings for a command that assesses ``case``; raise :class:`InputError` (exit 2) when an
     unknown key stands where ``as_of`` belongs, unless ``allow_unknown``."""

@@ -428,10 +428,6 @@ def _sqlite_backup(source: Path, dest: Path) -> None:
         src.close()
 
 
-def _table_types(table: Table) -> list[bool]:
-    return [isinstance(c.type, DateTime) for c in table.columns]
-
-
 def _write_dump(store: Store, tmp: Path) -> None:
     from sevenfold.store.engine import current_revision
 
