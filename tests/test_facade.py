@@ -106,3 +106,18 @@ def test_library_doc_examples() -> None:
     doc = Path(__file__).resolve().parents[1] / "docs" / "library.md"
     result = doctest.testfile(str(doc), module_relative=False, optionflags=doctest.ELLIPSIS, verbose=False)
     assert result.attempted > 20 and result.failed == 0
+
+
+def test_assess_refuses_a_misspelt_as_of_like_the_cli(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    import sevenfold
+    from sevenfold.errors import InputError
+
+    text = (Path(sevenfold.__file__).parent / "data" / "zarubin-1937.yaml").read_text(encoding="utf-8")
+    misspelt = tmp_path / "asof.yaml"
+    misspelt.write_text(text.replace("  as_of:", "  asof:", 1), encoding="utf-8")
+    case = sevenfold.load_case(misspelt)
+    with pytest.raises(InputError, match="as_of"):
+        sevenfold.assess(case)
+    assert sevenfold.assess(case, allow_unknown=True).top is not None

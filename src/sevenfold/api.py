@@ -61,16 +61,21 @@ def load_case(source: CaseLike) -> Case:
     raise InputError(f"cannot read a case from a {type(source).__name__}: give a Case, a case file or its data")
 
 
-def assess(case: CaseLike, *, exclude: Iterable[str] = (), as_of: str | None = None) -> Assessment:
+def assess(case: CaseLike, *, exclude: Iterable[str] = (), as_of: str | None = None,
+           allow_unknown: bool = False) -> Assessment:
     """The whole pipeline (fusion → provenance → Bayesian ACH): one :class:`~sevenfold.ach.result.Assessment`.
 
     ``exclude``: report, source or origin ids to leave out; ``as_of``: assess as of an earlier date.
-    ``assess(case).to_json_dict()`` is what ``sevenfold assess --json`` prints and what
-    ``GET /api/v1/cases/{id}/assessment`` returns.
+    A case with an unknown key where ``as_of`` belongs (``asof``, ``as-of``) is refused with
+    :class:`InputError` unless ``allow_unknown``: without its cut-off the assessment would use later
+    reports and outcomes. ``assess(case).to_json_dict()`` is what ``sevenfold assess --json`` prints and
+    what ``GET /api/v1/cases/{id}/assessment`` returns.
     """
+    from sevenfold.model.keys import check_assessable
     from sevenfold.pipeline import run_assessment
 
     c = load_case(case)
+    check_assessable(c, allow_unknown)
     if not exclude and as_of is None:
         return run_assessment(c)
     return run_assessment(c, exclude=exclude, as_of=as_of)

@@ -286,14 +286,13 @@ def assess(
     Example: sevenfold assess zarubin-1937 --json
     Example: sevenfold assess internal-threat-1937 --as-of 1937 --exclude kuromiya
     """
-    from sevenfold.model.keys import check_assessable
-    from sevenfold.pipeline import run_assessment
+    from sevenfold.api import assess as assess_case
     from sevenfold.render import render_assessment
 
     case = load_case_ref(case_ref, db)
-    for w in check_assessable(case, allow_unknown):
-        err.print(f"warning: {w}", markup=False)
-    result = run_assessment(case, exclude=exclude or (), as_of=as_of)
+    for w in case.key_warnings():
+        err.print(f"warning: {w.message}", markup=False)
+    result = assess_case(case, exclude=exclude or (), as_of=as_of, allow_unknown=allow_unknown)
     if json_out:
         print_json(result.to_json_dict())
         return
