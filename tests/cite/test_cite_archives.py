@@ -107,3 +107,21 @@ def test_development_set_accuracy() -> None:
     res = mod.evaluate(DATA)
     assert res["notes"] >= 80
     assert res["percent"] >= 90.0, [r for r in res["rows"] if not r["ok"]]
+
+
+@pytest.mark.parametrize(("folder", "floor"), [("set1", 95.0), ("set2", 85.0)])
+def test_heldout_sets_do_not_regress(folder: str, floor: float) -> None:
+    """Two labelled sets written by outside helpers who had not read the parser, frozen before their
+    first run (tests/cite/heldout/*/FROZEN.sha256). set1 was run blind once (68.9 %) and the parser's
+    general rules were then fixed on what it showed, so it is no longer a measure of generalisation;
+    set2 was written after those fixes and run blind once: 89.7 % (78/87). Kept as regression floors."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cite_accuracy", Path(__file__).parents[2] / "benchmarks" /
+                                                  "cite_accuracy.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    res = mod.evaluate(Path(__file__).parent / "heldout" / folder)
+    assert res["notes"] >= 80
+    assert res["percent"] >= floor, [r for r in res["rows"] if not r["ok"]]
