@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
@@ -233,6 +234,7 @@ _LOOSE_RULES: list[tuple[re.Pattern[str], str]] = [
 _KH = re.compile("kh")
 
 
+@lru_cache(maxsize=65536)
 def loose_key(token: str) -> str:
     """A looser matching key than the folded token: equal for spellings that transliterations explain.
 
