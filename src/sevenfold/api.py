@@ -25,11 +25,10 @@ from typing import TYPE_CHECKING, Any
 from sevenfold.errors import InputError
 
 if TYPE_CHECKING:
-    from sevenfold.ach.result import Assessment, OriginResult
     from sevenfold.fusion.run import FuseResult
     from sevenfold.model import Case
+    from sevenfold.model.results import Assessment, BurnImpact, OriginResult
     from sevenfold.pipeline import WhatIf
-    from sevenfold.provenance import BurnImpact
     from sevenfold.store import Store
     from sevenfold.workspace import Workspace
 
@@ -63,7 +62,7 @@ def load_case(source: CaseLike) -> Case:
 
 def assess(case: CaseLike, *, exclude: Iterable[str] = (), as_of: str | None = None,
            allow_unknown: bool = False) -> Assessment:
-    """The whole pipeline (fusion → provenance → Bayesian ACH): one :class:`~sevenfold.ach.result.Assessment`.
+    """The whole pipeline (fusion → provenance → Bayesian ACH): one :class:`~sevenfold.model.results.Assessment`.
 
     ``exclude``: report, source or origin ids to leave out; ``as_of``: assess as of an earlier date.
     A case with an unknown key where ``as_of`` belongs (``asof``, ``as-of``) is refused with

@@ -18,12 +18,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from sevenfold.ach import assess_case
-from sevenfold.ach.result import Alert, Assessment, OriginResult
 from sevenfold.errors import InputError, NotFound
 from sevenfold.fusion import CaseFusion, case_fusion
 from sevenfold.fusion.methods.accu import START_WARN_SHARE
 from sevenfold.model import Burn, Case, chain_sources, may_be_on_or_after
 from sevenfold.model.dates import parse_hist_date
+from sevenfold.model.results import Alert, Assessment, OriginResult
 from sevenfold.provenance import origin_groups, provenance_alerts
 
 #: alert kinds decided by the assessment engine; provenance's versions of them are not repeated

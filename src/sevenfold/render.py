@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sevenfold.ach.language import bottom_line_text, budget_text, probability_text
-from sevenfold.ach.result import Assessment
+from sevenfold.model.results import Assessment
 
 
 def _cells(*values: object) -> list[Text]:

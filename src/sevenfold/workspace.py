@@ -34,9 +34,8 @@ from typing import TYPE_CHECKING, Any
 from sevenfold.errors import Conflict, InputError, NotFound
 
 if TYPE_CHECKING:
-    from sevenfold.ach.result import Assessment
     from sevenfold.model import Case, Rating
-    from sevenfold.provenance import BurnImpact
+    from sevenfold.model.results import Assessment, BurnImpact
     from sevenfold.store import Store
 
 #: entry kinds with an ``id``, in case-file order

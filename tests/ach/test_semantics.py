@@ -7,8 +7,8 @@ import pytest
 
 from sevenfold.ach import assess_case
 from sevenfold.ach.language import bottom_line_text, near_tie
-from sevenfold.ach.result import OriginResult
 from sevenfold.errors import InputError
+from sevenfold.model.results import OriginResult
 from sevenfold.pipeline import run_assessment, what_if
 
 from .conftest import build_case

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sevenfold.ach.result import Assessment, HypothesisResult
 from sevenfold.errors import CaseValidationError, InputError, NotFound
+from sevenfold.model.results import Assessment, HypothesisResult
 from sevenfold.provenance import POSTERIOR_SHIFT, burn_source, origin_groups, provenance_alerts, unburn
 from sevenfold.store import Store
 

@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sevenfold.ach import assess_case
-from sevenfold.ach.result import OriginResult
 from sevenfold.errors import InputError
 from sevenfold.model import case_from_data, load_case
+from sevenfold.model.results import OriginResult
 from sevenfold.report import estimative_phrase, render_html, render_report
 
 from .conftest import bundled_case_paths, small_case_data

@@ -18,8 +18,8 @@ from typing import Any
 from sevenfold.ach.bayes import METHOD, run
 from sevenfold.ach.heuer import inconsistency_scores
 from sevenfold.ach.language import estimative
-from sevenfold.ach.result import Assessment, OriginResult
 from sevenfold.model import Case
+from sevenfold.model.results import Assessment, OriginResult
 
 __all__ = ["METHOD", "Assessment", "OriginResult", "assess_case", "estimative", "inconsistency_scores"]
 

@@ -18,8 +18,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from sevenfold.ach.evidence import ANY_ACTOR, Evidence, compromise_entries
-from sevenfold.ach.result import Alert, DeceptionBudget
 from sevenfold.model import Case
+from sevenfold.model.results import Alert, DeceptionBudget
 
 PRIOR_CONTRADICTED_BAYES_FACTOR = 1 / 3   # evidence odds against the analyst's favourite
 SUPPORT_MARGIN_RAW = 0.05                 # nats: a report "supports" h if it favours h over every rival

@@ -41,7 +41,9 @@ from sevenfold.ach.language import (
     near_tie,
     tie_text,
 )
-from sevenfold.ach.result import (
+from sevenfold.ach.sensitivity import controlled_tops, source_rows, top_of, value_of_information
+from sevenfold.model import Case, chain_sources, surely_after
+from sevenfold.model.results import (
     Alert,
     AnalystDisagreement,
     Assessment,
@@ -54,8 +56,6 @@ from sevenfold.ach.result import (
     SourceResult,
     VerifyItem,
 )
-from sevenfold.ach.sensitivity import controlled_tops, source_rows, top_of, value_of_information
-from sevenfold.model import Case, chain_sources, surely_after
 
 METHOD = "bayes-ach/1"
 MAX_VERIFY = 10

@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sevenfold.ach.result import OriginResult
 from sevenfold.errors import AssessmentError
 from sevenfold.model import Case
+from sevenfold.model.results import OriginResult
 
 
 def check_case(case: Case, origins: list[OriginResult] | None, fusion_trust: Mapping[str, float] | None,

@@ -22,7 +22,6 @@ import numpy as np
 
 from sevenfold.ach.heuer import INCONSISTENCY_WEIGHT
 from sevenfold.ach.reliability import SourceReliability, source_reliabilities
-from sevenfold.ach.result import OriginResult
 from sevenfold.model import (
     Case,
     chain_sources,
@@ -34,6 +33,7 @@ from sevenfold.model import (
 )
 from sevenfold.model import may_be_on_or_after as _may_be_on_or_after
 from sevenfold.model import surely_after as _surely_after
+from sevenfold.model.results import OriginResult
 from sevenfold.model.vocab import CONSISTENCY_CODES, CONSISTENCY_LIKELIHOOD
 
 # Date comparisons parse ISO text; cases repeat the same few dates, so cache them.

@@ -5,7 +5,7 @@ Every threshold lives here, once, and is documented in docs/assessment.md.
 
 from __future__ import annotations
 
-from sevenfold.ach.result import ConfidenceLevel
+from sevenfold.model.results import ConfidenceLevel
 
 # ICD 203 (2015) "expressions of likelihood". Each band is [lower, upper); the even-chance band is
 # closed on both sides and the top band includes 1.0. ICD 203 leaves 0-1 % and 99-100 % unnamed: we

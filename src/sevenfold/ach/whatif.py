@@ -14,8 +14,8 @@ import numpy as np
 
 from sevenfold.ach.checks import check_case
 from sevenfold.ach.evidence import Evidence, build_evidence, fed_probability, log_likelihoods, pooled
-from sevenfold.ach.result import OriginResult
 from sevenfold.model import Case
+from sevenfold.model.results import OriginResult
 
 #: a report's log-likelihood row must move by more than this (nats) to count as read differently
 ROW_CHANGE = 1e-6

@@ -22,7 +22,7 @@ from sevenfold.commands._common import (
 from sevenfold.errors import InputError
 
 if TYPE_CHECKING:  # the provenance stages load SciPy and networkx: imported inside the commands
-    from sevenfold.provenance import BurnImpact
+    from sevenfold.model.results import BurnImpact
 
 # sevenfold.provenance.RULES, spelled out so that --help does not import the stages
 # (tests/cli/test_startup.py checks that the two agree)

@@ -30,8 +30,8 @@ from sevenfold.interop.csl import CslImport, audit_to_csl, case_to_csl, import_c
 from sevenfold.interop.tables import TableImport, export_tables, import_table
 
 if TYPE_CHECKING:
-    from sevenfold.ach.result import Assessment
     from sevenfold.model import Case
+    from sevenfold.model.results import Assessment
 
 EXPORT_FORMATS = ("stix", "csl", "ftm", "csv", "parquet")
 

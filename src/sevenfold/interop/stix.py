@@ -32,7 +32,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sevenfold.ach.result import Assessment
 from sevenfold.errors import CaseValidationError, InputError
 from sevenfold.interop._io import read_json_file, require_extra, slug, unique_id
 from sevenfold.interop.confidence import (
@@ -41,6 +40,7 @@ from sevenfold.interop.confidence import (
     posterior_to_stix,
 )
 from sevenfold.model import Case, case_from_data, case_to_data
+from sevenfold.model.results import Assessment
 
 _NS = uuid.UUID("6f2b7c1e-6a57-4bd4-9b1e-7e8c1f0d5a11")  # sevenfold's UUIDv5 namespace for STIX ids
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 
-from sevenfold.ach.result import Alert, OriginResult
 from sevenfold.model import (
     Case,
     Report,
@@ -25,6 +24,7 @@ from sevenfold.model import (
     surely_after,
     synthesised,
 )
+from sevenfold.model.results import Alert, OriginResult
 from sevenfold.model.vocab import CONSISTENCY_SCORE
 from sevenfold.provenance.origins import derived_cycles, visible_reports
 from sevenfold.provenance.rules import _id_list

@@ -7,49 +7,15 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from sevenfold.errors import InputError, NotFound
 from sevenfold.model import Burn, Case, custody_chain, may_be_on_or_after
 from sevenfold.model.dates import parse_hist_date
+from sevenfold.model.results import BurnImpact, FallenReport, HypothesisShift
 from sevenfold.provenance.origins import derived_cycles, origin_groups, partition
 from sevenfold.provenance.rules import OriginRules, normalise_copy_pairs
 
 #: A hypothesis is listed in a burn's impact when its posterior moves by more than this.
 POSTERIOR_SHIFT = 0.05
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class FallenReport(_Out):
-    id: str
-    source: str
-    date: str | None = None
-    why: str
-
-
-class HypothesisShift(_Out):
-    id: str
-    before: float | None = None
-    after: float | None = None
-    change: float | None = None
-
-
-class BurnImpact(_Out):
-    """What falls when a source is burned: its reports from ``since`` and everything resting on them."""
-
-    case: str
-    burn: Burn
-    reports: list[FallenReport] = Field(default_factory=list)
-    derived: list[FallenReport] = Field(default_factory=list)
-    hypotheses: list[HypothesisShift] = Field(default_factory=list)
-    cycles: list[list[str]] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
-
-    def to_json_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
 
 
 def _check_since(since: str) -> str:

@@ -8,7 +8,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.special import comb
 
-from sevenfold.ach.result import OriginResult
+from sevenfold.model.results import OriginResult
 
 
 def adjusted_rand_index(truth: Sequence[Hashable], predicted: Sequence[Hashable]) -> float:

@@ -17,8 +17,8 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from sevenfold.ach.result import OriginResult
 from sevenfold.model import Case, Report, synthesised
+from sevenfold.model.results import OriginResult
 from sevenfold.provenance.rules import (
     RULES,
     Link,

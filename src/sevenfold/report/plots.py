@@ -16,8 +16,8 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from sevenfold.ach.result import Assessment
 from sevenfold.model import Case
+from sevenfold.model.results import Assessment
 from sevenfold.model.vocab import CONSISTENCY_SCORE
 
 # Deterministic output: SVG ids and metadata must not change between runs.

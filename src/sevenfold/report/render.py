@@ -14,10 +14,10 @@ import matplotlib
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from sevenfold.ach.result import Assessment
 from sevenfold.errors import InputError, SevenfoldError
 from sevenfold.fileio import output_kind, write_atomic
 from sevenfold.model import Case
+from sevenfold.model.results import Assessment
 from sevenfold.report import plots
 from sevenfold.report.view import build_view, origin_groups
 

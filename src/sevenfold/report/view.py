@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sevenfold.ach.language import bottom_line_text, budget_text, estimative, probability_text
-from sevenfold.ach.result import Assessment
 from sevenfold.model import Case, custody_chain
+from sevenfold.model.results import Assessment
 
 DASH = "—"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sevenfold.ach.result import Assessment
 from sevenfold.model import Case
+from sevenfold.model.results import Assessment
 from sevenfold.workspace import AssessmentCache
 
 __all__ = ["AssessmentCache", "burn_what_if"]

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sevenfold.ach.heuer import INCONSISTENCY_WEIGHT, visible_report_ids
-from sevenfold.ach.result import Assessment
 from sevenfold.model import Case, custody_chain, date_start
+from sevenfold.model.results import Assessment
 from sevenfold.model.vocab import CONSISTENCY_CODES
 from sevenfold.model.vocab import CONSISTENCY_SCORE as VOCAB_SCORE
 

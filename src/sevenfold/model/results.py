@@ -1,4 +1,4 @@
-"""The ``Assessment``: the one result object every front end renders (contracts.md).
+"""Result types every front end renders: the ``Assessment`` (contracts.md) and a burn's ``BurnImpact``.
 
 Field names and meanings are a public contract: add fields, never rename or remove. A field a
 stage cannot compute is ``None`` (JSON ``null``), never invented.
@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from sevenfold.model.entries import Burn
 
 ASSESSMENT_VERSION = "1"
 
@@ -118,6 +120,35 @@ class Assessment(_Out):
     analysts: AnalystDisagreement | None = None
     notes: list[str] = Field(default_factory=list)
     deception_budget: DeceptionBudget | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class FallenReport(_Out):
+    id: str
+    source: str
+    date: str | None = None
+    why: str
+
+
+class HypothesisShift(_Out):
+    id: str
+    before: float | None = None
+    after: float | None = None
+    change: float | None = None
+
+
+class BurnImpact(_Out):
+    """What falls when a source is burned: its reports from ``since`` and everything resting on them."""
+
+    case: str
+    burn: Burn
+    reports: list[FallenReport] = Field(default_factory=list)
+    derived: list[FallenReport] = Field(default_factory=list)
+    hypotheses: list[HypothesisShift] = Field(default_factory=list)
+    cycles: list[list[str]] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
