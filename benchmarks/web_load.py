@@ -8,9 +8,12 @@ drives it with an httpx async client, and prints latency percentiles, errors, an
 check (final ratings == every accepted edit). Peer in the same run: computing the assessment
 in-process (load from the store + ``assess_case``) without the server. Fixed seed; bounded time.
 Before the server starts, rating edits in-process (``Workspace.rate``, one entry written) and the same
-edit as a whole-case rewrite (``Store.update_case``) for comparison. ``--skip-readers`` leaves out the
+edit as a whole-case rewrite (``Store.update_case``) for comparison; then edits of other kinds (a report's
+text replaced, a source added and deleted, a report deleted and added back), each one entry written, with
+the text edit as a whole-case rewrite for comparison. ``--skip-readers`` leaves out the
 read load.
-Targets: readers p95 < 200 ms with zero errors; a rating edit in-process < 10 ms; 10 concurrent editors
+Targets: readers p95 < 200 ms with zero errors; a rating or other entry edit in-process < 10 ms (median);
+10 concurrent editors
 p95 < 200 ms with no lost update.
 """
 
@@ -201,6 +204,7 @@ def main() -> int:
         peer.append(time.perf_counter() - t)
     peer_ms = statistics.median(peer) * 1000
     edit_ok = in_process_edits(store, args.reports)
+    edit_ok = in_process_entry_edits(store, args.reports) and edit_ok
 
     port = free_port()
     env = dict(os.environ, SEVENFOLD_DB=url)
@@ -252,11 +256,12 @@ def in_process_edits(store: Any, n_reports: int, edits: int = 40) -> bool:
     rng = random.Random(SEED + 2)
     cells = [(f"r{rng.randrange(n_reports)}", f"h{rng.randrange(4)}", rng.choice(CONSISTENCY))
              for _ in range(edits)]
-    fast = []
+    fast, fast_cpu = [], []
     for rep, hyp, value in cells:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         ws.rate("load", rep, hyp, analyst="bench", consistency=value)
         fast.append(time.perf_counter() - t)
+        fast_cpu.append(time.thread_time() - c)
     whole = []
     for rep, hyp, value in cells[:8]:
         def change(c: Any, rep: str = rep, hyp: str = hyp, value: str = value) -> None:
@@ -275,11 +280,95 @@ def in_process_edits(store: Any, n_reports: int, edits: int = 40) -> bool:
     med, p95 = statistics.median(fast) * 1000, pct(fast, 95) * 1000
     ok = med < 10
     print(f"rate  in-process Workspace.rate x {len(fast)} (one entry written): median {med:.2f} ms, p95 {p95:.2f} ms; "
-          f"median / target 10 ms = {med / 10:.2f}: {'PASS' if ok else 'FAIL'}")
+          f"median / target 10 ms = {med / 10:.2f}: {'PASS' if ok else 'FAIL'}; CPU median "
+          f"{statistics.median(fast_cpu) * 1000:.2f} ms")
+    floor = fsync_floor(Path(tempfile.gettempdir()))
+    print(f"      floor: one fsync on this disk (SQLite commits with synchronous=FULL): median {floor[0]:.2f} ms, "
+          f"p95 {floor[1]:.2f} ms; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"      clear_rating x {len(clears)}: median {statistics.median(clears) * 1000:.2f} ms; same edit as a "
           f"whole-case rewrite (update_case) x {len(whole)}: median {statistics.median(whole) * 1000:.1f} ms "
           f"({statistics.median(whole) / statistics.median(fast):.0f}x the per-entry write)")
     return ok
+
+
+def fsync_floor(folder: Path, n: int = 40) -> tuple[float, float]:
+    """(median, p95) ms of writing 4 KiB and fsync-ing it in ``folder``: what every durable commit waits for."""
+    fd, name = tempfile.mkstemp(dir=folder)
+    times = []
+    try:
+        for _ in range(n):
+            os.write(fd, b"x" * 4096)
+            t = time.perf_counter()
+            os.fsync(fd)
+            times.append((time.perf_counter() - t) * 1000)
+    finally:
+        os.close(fd)
+        os.unlink(name)
+    return statistics.median(times), pct(times, 95)
+
+
+def in_process_entry_edits(store: Any, n_reports: int, edits: int = 40) -> bool:
+    """Edits of other entry kinds on the stored case without a server, each one per-entry transaction: replace a
+    report's text, add then delete a source, delete a report (with its ratings) and add it back (its ratings
+    come back); for comparison, the text edit as a whole-case rewrite (``Store.update_case``)."""
+    from sevenfold.store.audit import verify_chain
+    from sevenfold.workspace import Workspace
+
+    ws = Workspace(store, actor="bench")
+    rng = random.Random(SEED + 3)
+    case = store.load_case("load")
+    reports = {r.id: r for r in case.reports}
+    picks = [f"r{rng.randrange(n_reports)}" for _ in range(edits)]
+    cpu: dict[str, list[float]] = {}
+
+    def timed(label: str, out: list[float], fn: Any) -> None:
+        t, c = time.perf_counter(), time.thread_time()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+        cpu.setdefault(label, []).append((time.thread_time() - c) * 1000)
+
+    text_ms: list[float] = []
+    for i, rid in enumerate(picks):
+        new = reports[rid].model_copy(update={"text": f"edited {i} " + "y" * 80})
+        timed("text", text_ms, lambda rid=rid, new=new: ws.replace("load", "reports", rid, new))
+    add_ms: list[float] = []
+    del_ms: list[float] = []
+    for i in range(edits // 2):
+        timed("add", add_ms, lambda i=i: ws.add("load", "sources", {"id": f"bench-src-{i}", "name": f"Bench {i}",
+                                                                     "kind": "open"}))
+        timed("del", del_ms, lambda i=i: ws.delete("load", "sources", f"bench-src-{i}"))
+    cycle_ms = []
+    for rid in picks[:8]:
+        t = time.perf_counter()
+        ws.delete("load", "reports", rid, force=True)
+        ws.add("load", "reports", reports[rid])
+        cycle_ms.append((time.perf_counter() - t) * 1000)
+    whole_ms = []
+    for i, rid in enumerate(picks[:8]):
+        def change(c: Any, rid: str = rid, i: int = i) -> None:
+            for k, r in enumerate(c.reports):
+                if r.id == rid:
+                    c.reports[k] = r.model_copy(update={"text": f"whole {i}"})
+
+        t = time.perf_counter()
+        store.update_case("load", change, actor="bench", action="report.edit")
+        whole_ms.append((time.perf_counter() - t) * 1000)
+    ok = True
+    for label, key, values in (("replace a report's text", "text", text_ms), ("add a source", "add", add_ms),
+                               ("delete a source", "del", del_ms)):
+        med, p95 = statistics.median(values), pct(values, 95)
+        ok = ok and med < 10
+        print(f"entry {label} x {len(values)} (Workspace, one entry written): median {med:.2f} ms, p95 {p95:.2f} ms; "
+              f"median / target 10 ms = {med / 10:.2f}: {'PASS' if med < 10 else 'FAIL'}; CPU median "
+              f"{statistics.median(cpu[key]):.2f} ms")
+    print(f"      delete a report (force: its ratings and links go) and add it back (ratings restored) x "
+          f"{len(cycle_ms)}: median {statistics.median(cycle_ms):.2f} ms for the pair, p95 {pct(cycle_ms, 95):.2f} ms")
+    whole = statistics.median(whole_ms)
+    print(f"      peer: the text edit as a whole-case rewrite (update_case) x {len(whole_ms)}: median {whole:.1f} ms "
+          f"({whole / statistics.median(text_ms):.0f}x the per-entry write; load average {os.getloadavg()[0]:.1f})")
+    problems = verify_chain(store)
+    print(f"      audit chain and state digests after these edits: {'intact' if not problems else problems[:3]}")
+    return ok and not problems
 
 
 def measure_readers(args: argparse.Namespace, base: str, reader_tokens: list[str], pid: int, peer_ms: float,

@@ -11,16 +11,14 @@ cd "$front"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 mkdir -p "$vendor"
 cp node_modules/htmx.org/dist/htmx.min.js "$vendor/htmx.min.js"
-cp node_modules/cytoscape/dist/cytoscape.min.js "$vendor/cytoscape.min.js"
 cp node_modules/htmx.org/LICENSE "$vendor/LICENSE.htmx.txt"
-cp node_modules/cytoscape/LICENSE "$vendor/LICENSE.cytoscape.txt"
 {
   echo "Vendored front-end libraries (copied by scripts/vendor_web_assets.sh; do not edit by hand)"
   echo
-  for pkg in htmx.org cytoscape; do
+  for pkg in htmx.org; do
     node -e "const p=require('./node_modules/$pkg/package.json'); console.log(p.name+' '+p.version+'  licence: '+p.license+'  '+(p.homepage||''))"
   done
   echo
-  echo "Full licence texts: LICENSE.htmx.txt (BSD Zero Clause), LICENSE.cytoscape.txt (MIT)."
+  echo "Full licence text: LICENSE.htmx.txt (BSD Zero Clause)."
 } > "$vendor/LICENSES.md"
 ls -l "$vendor"

@@ -162,6 +162,19 @@ step "restore into a new store" 0 "$SF" restore backup.db --db "$TMP/work/restor
 step "backup - | restore -" 0 sh -c "'$SF' backup - | '$SF' restore - --db '$TMP/work/piped.db'"
 step "names match --pairs - --out -" 0 sh -c "printf 'a,b\nЕжов,Yezhov\n' | '$SF' names match --pairs - --out - | grep -q true"
 step "fuse - (stdin)" 0 sh -c "'$SF' fuse - --method majority-voting --json < claims.csv"
+step "fuse --out - (truths on stdout, summary on stderr)" 0 \
+  sh -c "'$SF' fuse claims.csv --method majority-voting --out - --json > truths-stdout.csv 2> fuse-summary.json"
+check "fuse --out - wrote the CSV alone" "$VPY" -c "import csv, json; rows = list(csv.DictReader(open('truths-stdout.csv'))); assert {r['object'] for r in rows} == {'berlin', 'paris', 'rome'}, rows; assert json.load(open('fuse-summary.json'))['out'] == '-'"
+step "fuse --out - --sources-out - is refused" 2 "$SF" fuse claims.csv --out - --sources-out -
+step "export csv --table claims --out -" 0 \
+  sh -c "'$SF' export zarubin-1937 --format csv --table claims --out - > claims-stdout.csv"
+check "exported claims table reads back" "$VPY" -c "import csv; rows = list(csv.DictReader(open('claims-stdout.csv'))); assert rows and {'source', 'object', 'attribute', 'value'} <= set(rows[0]), rows[:1]"
+step "export parquet --table reports > file" 0 \
+  sh -c "'$SF' export zarubin-1937 --format parquet --table reports > reports-stdout.parquet"
+check "parquet from stdout reads with pyarrow" "$VPY" -c "import pyarrow.parquet as pq; assert pq.read_table('reports-stdout.parquet').num_rows > 0"
+step "export csv to stdout without --table is refused" 2 "$SF" export zarubin-1937 --format csv
+step "export csv --table claims | fuse -" 0 \
+  sh -c "'$SF' export zarubin-1937 --format csv --table claims | '$SF' fuse - --method majority-voting --out - --quiet | grep -q authentic"
 step "user add" 0 sh -c "echo 'correct horse battery' | '$SF' user add alice --admin --password-stdin"
 step "user grant --all-cases" 0 "$SF" user grant alice --all-cases owner
 step "import --owner" 0 "$SF" import case.yaml --replace --owner alice

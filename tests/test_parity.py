@@ -166,11 +166,18 @@ def test_burn(stored: World, subject: Subject, capsys: pytest.CaptureFixture[str
     def entry(b: Any) -> dict[str, Any]:
         return without(b.model_dump(mode="json"), "recorded_at")
 
+    def answer(data: dict[str, Any]) -> dict[str, Any]:
+        """The whole burn answer but the moment the burn was stored and the revision (each store's own)."""
+        return {**without(data, "revision"), "burn": without(data["burn"], "recorded_at")}
+
     assert entry(lib_case.burns[-1]) == entry(cli_burn) == entry(web_burn)  # same id (burn-N), same fields
-    assert web["id"] == cli_burn.id
-    normal = without(impact.to_json_dict(), "burn")
-    assert normal == without(direct.to_json_dict(), "burn") == without(cli, "burn", "revision", "what_if")
-    assert _what_if_part(lib_what_if.to_json_dict()) == _what_if_part(cli["what_if"]) == _what_if_part(web)
+    library = impact.to_json_dict()
+    assert answer(library) == answer(direct.to_json_dict()) == answer(cli) == answer(web)
+    assert set(library) == set(cli) - {"revision"} == set(web) - {"revision"}  # one shape (docs/contracts.md)
+    assert cli["revision"] > 1 and web["revision"] > 1
+    assert library["what_if"] == without(lib_what_if.to_json_dict(), "before", "after")
+    assert [h["id"] for h in library["hypotheses"]] == [
+        h["id"] for h in library["what_if"]["hypotheses"] if abs(h["change"] or 0.0) > 0.05]
     assert lib_rev == 2  # one write after the import (the revision is each store's own)
 
 
@@ -212,3 +219,28 @@ def _stix_normal(text: str) -> dict[str, Any]:
             if key in obj:
                 obj[key] = "(export time)"
     return bundle
+
+
+def test_burn_assesses_once_before_and_once_after(stored: World, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sevenfold burn` runs one assessment before and one after the burn (the what-if), not a second pair."""
+    import sevenfold.pipeline as pipeline
+    import sevenfold.provenance.burn as burn_module
+
+    subject = SUBJECTS[0]
+    stored.store.import_case(subject.case, replace=True, actor="test:setup")
+    calls: list[int] = []
+    real = pipeline.run_assessment
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    def second_pair(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the burn's impact assessed the case again")
+
+    monkeypatch.setattr(pipeline, "run_assessment", counted)
+    monkeypatch.setattr(burn_module, "_posteriors", second_pair)
+    cli = cli_json(capsys, "burn", subject.id, subject.source, "--since", subject.since, "--db", stored.store.url,
+                   "--json")
+    assert len(calls) == 2 and cli["what_if"]["falls"]

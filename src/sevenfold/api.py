@@ -38,7 +38,7 @@ __all__ = ["CaseLike", "Provenance", "assess", "burn", "export", "fuse", "load_c
 #: what every façade function accepts as a case: a Case, a case file path, or a case file's data
 CaseLike = Any
 
-#: formats :func:`export` writes as text (the others write a folder: give ``out``)
+#: formats :func:`export` returns as text whole (csv returns one table as text, parquet one as bytes)
 TEXT_EXPORT_FORMATS = ("yaml", "json", "stix", "csl", "ftm")
 
 
@@ -50,9 +50,12 @@ def load_case(source: CaseLike) -> Case:
     """
     from sevenfold.model import Case, case_from_data
     from sevenfold.model import load_case as _load
+    from sevenfold.workspace import StoredCase
 
     if isinstance(source, Case):
         return source
+    if isinstance(source, StoredCase):  # what a Workspace edit returns
+        return source.loaded()
     if isinstance(source, Mapping):
         return case_from_data(dict(source), "<data>")
     if isinstance(source, (str, os.PathLike)):
@@ -148,10 +151,27 @@ def burn(case: CaseLike, source: str, since: str, actor: str | None = None, note
     """Burn ``source`` from ``since``: the case with the new Burn entry, and what falls with it.
 
     The input case is not changed. The source and actor must exist in the case (NotFound otherwise).
+    The shifts come from one what-if (:func:`what_if`), which the impact carries as ``what_if``;
+    ``impact.to_json_dict()`` is the burn answer of docs/contracts.md.
     """
-    from sevenfold.provenance import burn_source
+    new_case, impact, _ = burn_with_what_if(case, source, since, actor, note, recorded_at=recorded_at)
+    return new_case, impact
 
-    return burn_source(load_case(case), source, since, actor, note, recorded_at=recorded_at)
+
+def burn_with_what_if(case: CaseLike, source: str, since: str, actor: str | None = None, note: str = "", *,
+                      recorded_at: str | None = None) -> tuple[Case, BurnImpact, WhatIf]:
+    """:func:`burn`, and the what-if it was computed from (with its two whole assessments)."""
+    from sevenfold.pipeline import what_if as _what_if
+    from sevenfold.provenance import burn_source, make_burn
+
+    c = load_case(case)
+    made = make_burn(c, source, since, actor, note, recorded_at)  # refuses a missing source or actor, a bad date
+    change = _what_if(c, source=source, since=made.since, actor=actor)
+    posteriors = ({h.id: h.before for h in change.hypotheses}, {h.id: h.after for h in change.hypotheses})
+    new_case, impact = burn_source(c, source, since, actor, note, recorded_at=made.recorded_at,
+                                   posteriors=posteriors)
+    impact.what_if = change.model_dump(mode="json", exclude={"before", "after"})
+    return new_case, impact, change
 
 
 def what_if(case: CaseLike, *, source: str | None = None, since: str | None = None, actor: str | None = None,
@@ -198,15 +218,20 @@ def _is_case_file(path: str | os.PathLike[str]) -> bool:
 
 
 def export(case: CaseLike, fmt: str = "yaml", out: str | os.PathLike[str] | None = None,
-           *, assessment: Assessment | None = None, raw_cells: bool = False) -> str | Path:
-    """The case in ``fmt``: yaml / json (the case file), stix / csl / ftm (interop), csv / parquet (a folder).
+           *, assessment: Assessment | None = None, raw_cells: bool = False,
+           table: str | None = None) -> str | bytes | Path:
+    """The case in ``fmt``: yaml / json (the case file), stix / csl / ftm (interop), csv / parquet (tables).
 
-    Without ``out`` the text is returned (yaml, json, stix, csl, ftm); with ``out`` it is written
-    atomically and the path returned. ``raw_cells``: csv cells as they are, without the spreadsheet
-    formula guard.
+    With ``out`` the export is written atomically and the path returned: a file, or for csv / parquet
+    a folder holding every table (``reports``, ``claims``) — or, with ``table``, that one table as the
+    file ``out``. Without ``out`` the export is returned: text, or for parquet bytes; csv and parquet
+    then need ``table`` (one file holds one table). ``raw_cells``: csv cells as they are, without the
+    spreadsheet formula guard.
     """
+    from sevenfold.interop import check_export
     from sevenfold.model import dump_case
 
+    check_export(fmt, table, one_file=out is None)
     c = load_case(case)
     if fmt in ("yaml", "json"):
         text = dump_case(c, fmt)
@@ -215,19 +240,12 @@ def export(case: CaseLike, fmt: str = "yaml", out: str | os.PathLike[str] | None
         from sevenfold.interop._io import write_atomic
 
         return write_atomic(Path(out), text)
-    from sevenfold.interop import EXPORT_FORMATS, export_case
+    from sevenfold.interop import export_bytes, export_case
 
-    if fmt not in EXPORT_FORMATS:
-        raise InputError(f"unknown export format {fmt!r}; use one of yaml, json, {', '.join(EXPORT_FORMATS)}")
     if out is not None:
-        return export_case(c, fmt, out, assessment, raw_cells=raw_cells)
-    if fmt not in TEXT_EXPORT_FORMATS:
-        raise InputError(f"--format {fmt} writes a folder (reports.{fmt} and claims.{fmt}): give --out DIR")
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="sevenfold-export-") as tmp:
-        written = export_case(c, fmt, Path(tmp) / f"{c.id}.{fmt}", assessment)
-        return written.read_text(encoding="utf-8")
+        return export_case(c, fmt, out, assessment, raw_cells=raw_cells, table=table)
+    data = export_bytes(c, fmt, assessment, table=table, raw_cells=raw_cells)
+    return data if fmt == "parquet" else data.decode("utf-8")
 
 
 def report(case: CaseLike, fmt: str = "html", out: str | os.PathLike[str] | None = None,

@@ -11,8 +11,10 @@ command that needs them (tests/cli/test_startup.py guards this).
 
 from __future__ import annotations
 
+import errno
 import importlib
 import json
+import os
 import sys
 from typing import Annotated, Any
 
@@ -163,8 +165,14 @@ def _options(argv: list[str]) -> list[str]:
 
 
 def _json_error(message: str, problems: list[Any]) -> None:
-    sys.stdout.write(json.dumps({"error": message, "problems": problems}, ensure_ascii=False, indent=2) + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(json.dumps({"error": message, "problems": problems}, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.flush()
+    except OSError as exc:  # standard output is full or gone: the refusal still reaches the user
+        if exc.errno not in _STDOUT_FAILURES:
+            raise
+        _discard_stdout()
+        err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, soft_wrap=True)
 
 
 def _problems(exc: SevenfoldError) -> list[Any]:
@@ -198,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         _common.set_quiet(True)
     try:
         code = _app_for(args)(args=args, prog_name="sevenfold", standalone_mode=False)
+        sys.stdout.flush()  # a full disk shows here, not as a traceback at exit
     except SevenfoldError as exc:
         if json_mode:
             _json_error(str(exc), _problems(exc))
@@ -224,9 +233,41 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err_console.print("interrupted; nothing half-written (imports are transactions)")
         return 130
+    except OSError as exc:
+        if exc.errno not in _STDOUT_FAILURES or exc.filename is not None:
+            raise
+        return _stdout_failed(exc)
     finally:
         _common.set_quiet(False)
     return code if isinstance(code, int) else 0
+
+
+#: write errors of standard output that end the command with one line (a file names itself in the error)
+_STDOUT_FAILURES = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EPIPE)
+
+
+def _stdout_failed(exc: OSError) -> int:
+    """Standard output cannot take the output: one line as for ``--out FILE`` (exit 2), or nothing for a
+    reader that has gone (``| head``: exit 1, as Click does). What is still buffered is dropped."""
+    from sevenfold.fileio import write_error
+
+    _discard_stdout()
+    if exc.errno == errno.EPIPE:
+        return 1
+    err_console.print(f"[bold red]error:[/] {escape(str(write_error('standard output', exc)))}",
+                      markup=True, soft_wrap=True)
+    return 2
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null: what is still buffered is dropped, so the flush at exit
+    neither fails nor prints."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests, embedding)
+        pass
 
 
 def _show_usage_error(exc: Any) -> None:

@@ -14,6 +14,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from sevenfold.errors import InputError
@@ -34,10 +35,11 @@ def write_error(path: str | os.PathLike[str], exc: OSError) -> InputError:
     return InputError(f"{path}: cannot write: {_reason(exc)}")
 
 
-def output_kind(path: str | os.PathLike[str]) -> str:
+def output_kind(path: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str] | None] = ()) -> str:
     """How ``path`` would be written: ``file`` (regular or new) or ``special`` (device, FIFO, socket).
 
-    Raises InputError for a folder, a missing folder, and paths under /proc or /sys.
+    Raises InputError for a folder, a missing folder, paths under /proc or /sys, and an existing file
+    that is also one of the command's ``inputs`` (written, it would replace what is being read).
     """
     out = Path(path)
     try:
@@ -58,8 +60,21 @@ def output_kind(path: str | os.PathLike[str]) -> str:
     if stat.S_ISDIR(st.st_mode):
         raise InputError(f"{out}: is a directory; give a file name")
     if stat.S_ISREG(st.st_mode):
+        for source in inputs:
+            if source is not None and str(source) != "-" and _same_file(st, source):
+                raise InputError(f"{out}: refused: this is also the input {source}; writing the output there "
+                                 "would overwrite what is being read: give another file name")
         return "file"
     return "special"
+
+
+def _same_file(st: os.stat_result, other: str | os.PathLike[str]) -> bool:
+    """Whether ``other`` is the file of ``st`` (os.path.samefile: the same device and inode, so links too)."""
+    try:
+        o = os.stat(other)
+    except (OSError, ValueError):
+        return False
+    return (st.st_dev, st.st_ino) == (o.st_dev, o.st_ino)
 
 
 def safe_child(folder: str | os.PathLike[str], name: str) -> Path:

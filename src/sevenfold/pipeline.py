@@ -18,12 +18,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from sevenfold.ach import assess_case
+from sevenfold.ach.checks import check_dates
 from sevenfold.errors import InputError, NotFound
 from sevenfold.fusion import CaseFusion, case_fusion
 from sevenfold.fusion.methods.accu import START_WARN_SHARE
 from sevenfold.model import Burn, Case, chain_sources, may_be_on_or_after
 from sevenfold.model.dates import parse_hist_date
-from sevenfold.model.results import Alert, Assessment, OriginResult
+from sevenfold.model.results import Alert, Assessment, ChangeWhy, OriginResult
 from sevenfold.provenance import origin_groups, provenance_alerts
 
 #: alert kinds decided by the assessment engine; provenance's versions of them are not repeated
@@ -66,6 +67,7 @@ def run_assessment(case: Case, *, exclude: Iterable[str] = (), as_of: str | None
     report's share of its origin stays vacant); ``as_of``: assess as of that date instead of the case's."""
     if as_of is not None:
         case = with_as_of(case, as_of)
+    check_dates(case)  # before anything dated is computed
     fusion = case_fusion(case) if any(r.claims for r in case.reports) else CaseFusion()
     origins = origin_groups(case, copy_pairs=fusion.copy_pairs)
     excluded = resolve_exclusions(case, exclude, origins) if exclude else []
@@ -103,6 +105,7 @@ class HypothesisChange(BaseModel):
     before: float | None = None
     after: float | None = None
     change: float | None = None
+    why: ChangeWhy | None = None
 
 
 class WhatIf(BaseModel):
@@ -149,6 +152,7 @@ def what_if(case: Case, *, source: str | None = None, since: str | None = None, 
     * ``exclude``: leave out these report / source / origin ids;  ``as_of``: assess as of that date.
     Nothing is stored; the input case is not changed.
     """
+    from sevenfold.ach.explain import explain_shift
     from sevenfold.ach.whatif import explain_burn, explain_removal
 
     before = run_assessment(case)
@@ -181,11 +185,12 @@ def what_if(case: Case, *, source: str | None = None, since: str | None = None, 
         why = explain_removal(case, falls, origins) if falls else ["nothing was removed"]
     post_b = {h.id: h.posterior for h in before.hypotheses}
     post_a = {h.id: h.posterior for h in after.hypotheses}
+    shifts = explain_shift(before, after)
     hyps = []
     for h, b in post_b.items():
         a = post_a.get(h)
         delta = None if a is None or b is None else round(a - b, 6)
-        hyps.append(HypothesisChange(id=h, before=b, after=a, change=delta))
+        hyps.append(HypothesisChange(id=h, before=b, after=a, change=delta, why=shifts.get(h)))
     if hyps and all(abs(h.change or 0.0) < 5e-4 for h in hyps):
         why.insert(0, "no posterior moved")
     return WhatIf(case=case.id, change=change, falls=falls, hypotheses=hyps, top_before=before.top,

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sevenfold.ach.language import bottom_line_text, budget_text, probability_text
-from sevenfold.model.results import Assessment
+from sevenfold.model.results import Assessment, WeightFactor
 
 
 def _cells(*values: object) -> list[Text]:
@@ -23,7 +23,68 @@ def _fmt(x: float | None, spec: str = ".2f") -> str:
     return "—" if x is None else format(x, spec)
 
 
-def render_assessment(result: Assessment, console: Console) -> None:
+def _signed(x: float | None) -> str:
+    return "—" if x is None else f"{x:+.3f}"
+
+
+def weight_text(factors: list[WeightFactor], weight: float | None) -> str:
+    """'0.16 = reliability 0.50 × assessment 0.7 × …' from a report's weight factors."""
+    parts: list[str] = []
+    for f in factors:
+        label = f.detail if f.factor == "modality" else f.factor
+        op = "→" if f.factor in ("cap", "refuted", "synthesis") else "×"
+        parts.append(f"{op} {label} {f.value:g}" if parts else f"{label} {f.value:g}")
+    return f"{_fmt(weight)} = " + " ".join(parts) if parts else _fmt(weight)
+
+
+def render_why(result: Assessment, console: Console, limit: int = 12) -> None:
+    """The contributions behind each posterior, and why each key report has its credibility and weight."""
+    console.print("[bold]Why these posteriors[/] (log odds against the strongest rival, nats; "
+                  "+ favours the hypothesis; an origin counts once):")
+    counts = {o.id: len(o.reports) for o in result.origins or []}
+    for h in result.hypotheses:
+        w = h.why
+        if w is None:
+            continue
+        prior = ("" if w.log_prior_odds is None
+                 else f" = prior {_signed(w.log_prior_odds)} + evidence {_signed(w.evidence)}")
+        console.print(f"  {escape(h.id)} vs {escape(w.against)}: log odds {_signed(w.log_posterior_odds)}"
+                      f"{escape(prior)}")
+        for c in w.contributions:
+            terms = ", ".join(f"{rid} {_signed(v)}" for rid, v in c.report_log_lr.items())
+            n = counts.get(c.origin, len(c.reports))
+            shared = f" ({n} reports, counted once)" if n > 1 else ""
+            console.print(f"    {escape(c.origin)} {_signed(c.log_lr)}: {escape(terms)}{escape(shared)}")
+        if w.rest_origins or abs(w.rest) > 5e-7:
+            console.print(f"    {w.rest_origins} other origin(s) {_signed(w.rest)}")
+        if not w.contributions:
+            console.print("    no origin favours one over the other: the prior decides")
+    reports = [r for r in result.reports if r.why is not None]
+    moving = sorted((r for r in reports if r.why is not None and not r.why.unmoved),
+                    key=lambda r: -abs(r.why.log_lr_top or 0.0) if r.why is not None else 0.0)[:limit]
+    if moving:
+        console.print("[bold]Why each report counts as it does[/] (credibility; weight; share of its origin):")
+        for r in moving:
+            rw = r.why
+            assert rw is not None
+            cred = (f"P(true)={rw.p_true:.2f} vs prior {rw.p_true_prior:.2f}, Bayes factor {rw.bayes_factor:.2g}"
+                    if rw.p_true is not None and rw.p_true_prior is not None and rw.bayes_factor is not None
+                    else "not judged")
+            if rw.fed_under:
+                cred += f"; fed under {', '.join(rw.fed_under)}"
+            console.print(f"  {escape(r.id)}: credibility {r.credibility or '—'} ({escape(cred)}); weight "
+                          f"{escape(weight_text(rw.weight_factors, r.weight))}; share {_fmt(rw.share)} of "
+                          f"{escape(r.origin or '—')}; moves the leader {_signed(rw.log_lr_top)}")
+    quiet = [r for r in reports if r.why and r.why.unmoved]
+    if quiet:
+        console.print("[bold]Reports that move nothing:[/]")
+        for r in quiet[:limit]:
+            console.print(f"  {escape(r.id)}: {escape(r.why.unmoved or '' if r.why is not None else '')}")
+        if len(quiet) > limit:
+            console.print(f"  [dim]… and {len(quiet) - limit} more (all of them in --json)[/]")
+
+
+def render_assessment(result: Assessment, console: Console, why: bool = False) -> None:
     console.rule(f"[bold]{escape(result.case)}[/] — {escape(result.title)}")
     if result.question:
         console.print(f"[bold]Question:[/] {escape(result.question)}")
@@ -91,4 +152,6 @@ def render_assessment(result: Assessment, console: Console) -> None:
                               "(all of them in --json)[/]")
     for note in result.notes:
         console.print(f"[dim]{escape(note)}[/]")
+    if why:
+        render_why(result, console)
     console.print()

@@ -4,12 +4,16 @@
 >>> case, rev = ws.add("zarubin-1937", "hypotheses", {"id": "h3", "statement": "..."})  # doctest: +SKIP
 >>> ws.rate("zarubin-1937", "r1", "h3", analyst="alice", consistency="C", expected_revision=rev)  # doctest: +SKIP
 
-Every operation is one transaction (:meth:`Store.update_case`; a rating, :meth:`Store.write_entries`,
-which writes only that entry) with an audit record holding only the entries it changed.
-``expected_revision`` (the web's ``If-Match``) makes a concurrent change a :class:`StaleRevision`
-instead of a lost update. Without it, edits that commute with every other edit (one analyst's rating
-of one cell, adding an entry under a fresh id) are re-applied on the newest revision; every other edit
-then applies to whatever is current.
+Every operation is one transaction that reads and writes only the entries it touches
+(:meth:`Store.edit_entries`; a rating, :meth:`Store.write_entries`), with an audit record holding only
+the entries it changed. ``expected_revision`` (the web's ``If-Match``) makes a concurrent change a
+:class:`StaleRevision` instead of a lost update; without it, an edit applies to whatever is current (it
+reads what it needs inside its transaction, under the case's lock). The case an edit returns is read from
+the store when first used (:class:`StoredCase`).
+
+Blind rating (:func:`blind_reports`, :func:`ratings_seen_by`, :func:`case_seen_by`,
+:func:`assessment_seen_by`, :func:`audit_seen_by`): what one analyst may see of the others' ratings; the
+web's JSON, exports and reports go through these.
 
 The domain rules live here, not in a front end:
 
@@ -29,14 +33,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sevenfold.errors import Conflict, InputError, NotFound
+from sevenfold.errors import AssessmentError, Conflict, InputError, NotFound
 
 if TYPE_CHECKING:
     from sevenfold.model import Case, Rating
     from sevenfold.model.results import Assessment, BurnImpact
+    from sevenfold.pipeline import WhatIf
     from sevenfold.store import Store
+    from sevenfold.store.entry_edit import Read
 
 #: entry kinds with an ``id``, in case-file order
 ID_KINDS = ("actors", "sources", "documents", "reports", "hypotheses", "burns")
@@ -45,7 +51,6 @@ ENTRY_KINDS = (*ID_KINDS, "outcomes")
 SINGULAR = {"actors": "actor", "sources": "source", "documents": "document", "reports": "report",
             "hypotheses": "hypothesis", "burns": "burn", "outcomes": "outcome", "ratings": "rating"}
 LINK_FIELDS = ("derived_from", "via", "synthesis_of")
-_MAX_COMMUTATIVE_RETRIES = 50
 
 
 class StaleRevision(Conflict):
@@ -83,45 +88,6 @@ class Reference:
         return f"{SINGULAR.get(self.kind, self.kind)} {self.entry} ({self.field})"
 
 
-def _marking_fields_set(change: Callable[[Case], Any]) -> Callable[[Case], Case]:
-    """Run ``change`` and mark every top-level field as set.
-
-    ``Store.update_case`` re-validates ``model_dump(exclude_unset=True)``: a list that was absent
-    from the stored case and then appended to in place (``case.burns.append(...)``) would count as
-    unset and be dropped. Re-assigning each field records it as set.
-    """
-
-    def run(case: Case) -> Case:
-        result = change(case)
-        new = result if result is not None else case
-        for name in type(new).model_fields:
-            setattr(new, name, getattr(new, name))
-        return new
-
-    return run
-
-
-def edit(store: Store, case_id: str, change: Callable[[Case], Any], *, actor: str, action: str,
-         expected_revision: int | None, commutative: bool) -> tuple[Case, int]:
-    """Apply ``change`` in one transaction; retry on a concurrent change only when the edit commutes.
-
-    A stale ``expected_revision`` raises :class:`StaleRevision` (with the current revision).
-    """
-    expected = expected_revision
-    for _ in range(_MAX_COMMUTATIVE_RETRIES):
-        try:
-            return store.update_case(case_id, _marking_fields_set(change), expected_revision=expected,
-                                     actor=actor, action=action)
-        except Conflict as exc:
-            if isinstance(exc, (EntryExists, Referenced)):
-                raise
-            current = store.revision(case_id)
-            if not commutative or expected_revision is not None:
-                raise StaleRevision(str(exc), current) from None
-            expected = current  # re-apply the same cell edit on the newest case
-    raise Conflict(f"case {case_id!r} is changing too fast; try again")
-
-
 def _entry_model(kind: str) -> type[Any]:
     from sevenfold import model
 
@@ -145,8 +111,10 @@ def _validated(kind: str, entry: Any) -> Any:
         return model.model_validate(dict(entry))
     except ValidationError as exc:
         label = str(entry.get("id", "")) if isinstance(entry.get("id", ""), str) else ""
-        raise CaseValidationError([Problem("<form>", kind, label, ".".join(map(str, e["loc"])), e["msg"])
-                                   for e in exc.errors()]) from None
+        if kind == "ratings":
+            label = f"{entry.get('report', '')}/{entry.get('hypothesis', '')}"
+        raise CaseValidationError([Problem("<form>", kind, label, ".".join(map(str, e["loc"])),
+                                           e["msg"].removeprefix("Value error, ")) for e in exc.errors()]) from None
 
 
 def _check_kind(kind: str, kinds: Sequence[str] = ENTRY_KINDS) -> None:
@@ -292,28 +260,130 @@ class AssessmentCache:
                 self._computing.pop(key, None)
             return entry, version[0]
 
-    def peek_json(self, store: Store, case_id: str) -> tuple[bytes, int] | None:
-        """The cached JSON of the current version, or None (cheap: one indexed query)."""
+    def peek_json(self, store: Store, case_id: str, viewer: str | None = None) -> tuple[bytes, int] | None:
+        """The cached JSON of the current version, or None (cheap: one indexed query). With ``viewer``, the
+        JSON as that analyst may see it (:func:`assessment_seen_by`)."""
         key = (case_id, store.version(case_id))
         with self._lock:
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
-                return hit[2], key[1][0]
-        return None
+        if hit is None:
+            return None
+        return _seen_json(hit, viewer), key[1][0]
 
     def get(self, store: Store, case_id: str) -> tuple[Case, int, Assessment]:
         (case, assessment, _), revision = self._entry(store, case_id)
         return case, revision, assessment
 
-    def json_bytes(self, store: Store, case_id: str) -> tuple[bytes, int]:
-        """The assessment as JSON (what `sevenfold assess --json` prints, compact) and its revision."""
-        (_, _, body), revision = self._entry(store, case_id)
-        return body, revision
+    def json_bytes(self, store: Store, case_id: str, viewer: str | None = None) -> tuple[bytes, int]:
+        """The assessment as JSON (what `sevenfold assess --json` prints, compact) and its revision; with
+        ``viewer``, as that analyst may see it (:func:`assessment_seen_by`)."""
+        entry, revision = self._entry(store, case_id)
+        return _seen_json(entry, viewer), revision
 
     def load(self, store: Store, case_id: str) -> tuple[Case, int]:
-        case, revision, _ = self.get(store, case_id)
+        """The case and its revision; a case that cannot be assessed (yet) still loads, to be read or fixed."""
+        try:
+            case, revision, _ = self.get(store, case_id)
+        except AssessmentError:
+            return store.load_case_with_revision(case_id)
         return case, revision
+
+
+def _seen_json(entry: tuple[Case, Assessment, bytes], viewer: str | None) -> bytes:
+    case, assessment, body = entry
+    if viewer is None or not blind_reports(case, viewer):
+        return body
+    data = assessment_seen_by(assessment.to_json_dict(), case, viewer)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# ---- blind rating: what one analyst may see of the others' ratings ---------------------------------
+def blind_rating(case: Case) -> bool:
+    """The case's setting (``case.blind_rating``): each analyst rates a report before seeing the others'."""
+    return bool(case.case.extra.get("blind_rating"))
+
+
+def blind_reports(case: Case, viewer: str) -> set[str]:
+    """Under blind rating, the reports whose other analysts' ratings ``viewer`` may not see yet: those
+    ``viewer`` has not rated under every hypothesis. Empty when the case does not rate blind."""
+    if not blind_rating(case):
+        return set()
+    hypotheses = {h.id for h in case.hypotheses}
+    mine: dict[str, set[str]] = {}
+    for rt in case.ratings:
+        if rt.analyst == viewer:
+            mine.setdefault(rt.report, set()).add(rt.hypothesis)
+    return {r.id for r in case.reports if not hypotheses <= mine.get(r.id, set())}
+
+
+def ratings_seen_by(case: Case, viewer: str) -> list[Rating]:
+    """The ratings ``viewer`` may see: all, but under blind rating not the others' of :func:`blind_reports`."""
+    hidden = blind_reports(case, viewer)
+    return [rt for rt in case.ratings if rt.report not in hidden or rt.analyst == viewer]
+
+
+def case_seen_by(case: Case, viewer: str) -> Case:
+    """The case as ``viewer`` may see it (its ratings: :func:`ratings_seen_by`); for its JSON and exports."""
+    if not blind_reports(case, viewer):
+        return case
+    return case.model_copy(update={"ratings": ratings_seen_by(case, viewer)})
+
+
+def assessment_seen_by(data: dict[str, Any], case: Case, viewer: str) -> dict[str, Any]:
+    """An assessment's JSON as ``viewer`` may see it: while blind rating hides some report's ratings from them,
+    no analyst's separate posterior (``per_analyst``), no ``analysts`` disagreement or disputed cells, no
+    ``analyst_disagreement`` alert. The team's pooled result stays, as on the page."""
+    if not blind_reports(case, viewer):
+        return data
+    out = dict(data)
+    out["analysts"] = None
+    out["hypotheses"] = [dict(h, per_analyst=None) for h in data.get("hypotheses", [])]
+    out["alerts"] = [a for a in data.get("alerts", []) if a.get("kind") != "analyst_disagreement"]
+    return out
+
+
+def seen_by(case: Case, assessment: Assessment, viewer: str) -> tuple[Case, Assessment]:
+    """The case and its assessment as ``viewer`` may see them (:func:`case_seen_by`, :func:`assessment_seen_by`):
+    what a report or export made for them holds."""
+    if not blind_reports(case, viewer):
+        return case, assessment
+    seen = assessment_seen_by(assessment.to_json_dict(), case, viewer)
+    return case_seen_by(case, viewer), type(assessment).model_validate(seen)
+
+
+def audit_seen_by(records: list[dict[str, Any]], case: Case, viewer: str) -> list[dict[str, Any]]:
+    """Audit records (JSON) as ``viewer`` may see them: under blind rating, the others' ratings of
+    :func:`blind_reports` are left out of ``before`` / ``after`` (the record then says ``redacted``)."""
+    hidden = blind_reports(case, viewer)
+    if not hidden:
+        return records
+    out = []
+    for rec in records:
+        before, after = rec.get("before"), rec.get("after")
+        b_r = before.get("ratings") if isinstance(before, dict) else None
+        a_r = after.get("ratings") if isinstance(after, dict) else None
+        if not isinstance(b_r, dict) and not isinstance(a_r, dict):
+            out.append(rec)
+            continue
+        b_r, a_r = b_r if isinstance(b_r, dict) else {}, a_r if isinstance(a_r, dict) else {}
+
+        def shown(key: str, b_r: dict[str, Any] = b_r, a_r: dict[str, Any] = a_r) -> bool:
+            value = b_r.get(key) or a_r.get(key)
+            return not (isinstance(value, dict) and value.get("report") in hidden and value.get("analyst") != viewer)
+
+        keys = set(b_r) | set(a_r)
+        if all(shown(k) for k in keys):
+            out.append(rec)
+            continue
+        rec = dict(rec, redacted="other analysts' ratings of reports you have not rated yet (blind rating)")
+        for side, ratings in (("before", b_r), ("after", a_r)):
+            if isinstance(rec.get(side), dict) and isinstance(rec[side].get("ratings"), dict):
+                rec[side] = dict(rec[side], ratings={k: v for k, v in ratings.items() if shown(k)})
+        out.append(rec)
+    return out
+
 
 
 class Workspace:
@@ -347,10 +417,18 @@ class Workspace:
 
         return cli_actor()
 
-    def _edit(self, case_id: str, change: Callable[[Case], Any], action: str, expected_revision: int | None,
-              commutative: bool, actor: str | None) -> tuple[Case, int]:
-        return edit(self.store, case_id, change, actor=self._who(actor), action=action,
-                    expected_revision=expected_revision, commutative=commutative)
+    def _edit(self, case_id: str, reads: Mapping[str, Read], change: Callable[[Case], Any], action: str,
+              expected_revision: int | None, actor: str | None) -> tuple[Case, int]:
+        """One per-entry transaction (:meth:`Store.edit_entries`): ``change`` gets the case's metadata and
+        the rows ``reads`` names; returns the stored case (read when first used) and the new revision."""
+        try:
+            revision = self.store.edit_entries(case_id, reads, change, expected_revision=expected_revision,
+                                               actor=self._who(actor), action=action)
+        except Conflict as exc:
+            if isinstance(exc, (EntryExists, Referenced)):
+                raise
+            raise StaleRevision(str(exc), self.store.revision(case_id)) from None
+        return cast("Case", StoredCase(self.store, case_id)), revision
 
     # ---- whole cases ---------------------------------------------------------------------------
     def load(self, case_id: str) -> tuple[Case, int]:
@@ -407,7 +485,7 @@ class Workspace:
             return case.model_copy(update={"case": type(case.case).model_validate(
                 {k: v for k, v in meta.items() if v is not None})})
 
-        return self._edit(case_id, change, "case.edit", expected_revision, False, actor)
+        return self._edit(case_id, {}, change, "case.edit", expected_revision, actor)
 
     def delete_case(self, case_id: str, *, expected_revision: int | None = None, actor: str | None = None) -> None:
         """Delete a case and its grants (one transaction)."""
@@ -426,6 +504,7 @@ class Workspace:
         restored: list[Any] = []
         if kind == "reports":
             restored = self._deleted_ratings(case_id, new.id)
+        reads = _reads_for_ratings(restored, {kind: [] if kind == "outcomes" else [new.id]})
 
         def change(case: Case) -> None:
             entries = getattr(case, kind)
@@ -435,8 +514,7 @@ class Workspace:
             if restored:
                 _restore(case, restored)
 
-        return self._edit(case_id, change, f"{SINGULAR[kind]}.add", expected_revision,
-                          expected_revision is None, actor)
+        return self._edit(case_id, reads, change, f"{SINGULAR[kind]}.add", expected_revision, actor)
 
     def get(self, case_id: str, kind: str, entry_id: str) -> Any:
         """One entry by id (outcomes: by position, ``"#0"`` or ``"0"``)."""
@@ -457,7 +535,8 @@ class Workspace:
             i, _ = _find(case, kind, entry_id)
             getattr(case, kind)[i] = new
 
-        return self._edit(case_id, change, f"{SINGULAR[kind]}.edit", expected_revision, False, actor)
+        return self._edit(case_id, _own_read(kind, entry_id), change, f"{SINGULAR[kind]}.edit",
+                          expected_revision, actor)
 
     def delete(self, case_id: str, kind: str, entry_id: str, *, force: bool = False,
                expected_revision: int | None = None, actor: str | None = None, analyst: str | None = None,
@@ -485,7 +564,8 @@ class Workspace:
             del getattr(case, kind)[i]
             _detach(case, kind, entry_id)
 
-        return self._edit(case_id, change, f"{SINGULAR[kind]}.delete", expected_revision, False, actor)
+        return self._edit(case_id, _delete_reads(kind, entry_id), change, f"{SINGULAR[kind]}.delete",
+                          expected_revision, actor)
 
     def restore_ratings(self, case_id: str, report_id: str, *, expected_revision: int | None = None,
                         actor: str | None = None) -> tuple[Case, int]:
@@ -498,7 +578,8 @@ class Workspace:
             case.report(report_id)  # NotFound when the report is not back
             _restore(case, restored)
 
-        return self._edit(case_id, change, "rating.restore", expected_revision, expected_revision is None, actor)
+        reads = _reads_for_ratings(restored, {"reports": [report_id]})
+        return self._edit(case_id, reads, change, "rating.restore", expected_revision, actor)
 
     def _deleted_ratings(self, case_id: str, report_id: str) -> list[Any]:
         """The ratings of ``report_id`` as the newest audited deletion of that report removed them."""
@@ -552,21 +633,18 @@ class Workspace:
             entries.append(new)
             _restore(case, ratings)
 
-        return self._edit(case_id, change, f"{SINGULAR[kind]}.restore", expected_revision,
-                          expected_revision is None, actor)
+        reads = _reads_for_ratings(ratings, {kind: [entry_id]})
+        return self._edit(case_id, reads, change, f"{SINGULAR[kind]}.restore", expected_revision, actor)
 
     # ---- ratings: one cell per (report, hypothesis, analyst) -----------------------------------
     def rate(self, case_id: str, report_id: str, hypothesis_id: str, *, analyst: str | None,
              consistency: str | None = None, likelihood: float | None = None, note: str = "",
              expected_revision: int | None = None, actor: str | None = None) -> tuple[Rating, int]:
         """Set one analyst's rating of one cell (a consistency code of :mod:`sevenfold.model.vocab` or a
-        likelihood); returns the rating and the new revision. Commutes with every other edit: without
+        likelihood; neither is refused by :class:`~sevenfold.model.Rating`, as a CaseValidationError naming the
+        field); returns the rating and the new revision. Commutes with every other edit: without
         ``expected_revision`` it applies to whatever is current. Written as one entry
         (:meth:`Store.write_entries`), not by rewriting the case."""
-        if consistency is None and likelihood is None:
-            from sevenfold.model.vocab import CONSISTENCY_CODES
-
-            raise InputError(f"a rating needs a consistency ({'|'.join(CONSISTENCY_CODES)}) or a likelihood")
         fields: dict[str, Any] = {"report": report_id, "hypothesis": hypothesis_id, "analyst": analyst,
                                   "consistency": consistency, "likelihood": likelihood}
         if note:
@@ -622,7 +700,7 @@ class Workspace:
             report = case.report(report_id)
             report.claims = [*report.claims, new]  # assigned, so the field counts as set
 
-        return self._edit(case_id, change, "claim.add", expected_revision, expected_revision is None, actor)
+        return self._edit(case_id, _own_read("reports", report_id), change, "claim.add", expected_revision, actor)
 
     def replace_claim(self, case_id: str, report_id: str, index: int, claim: Any, *,
                       expected_revision: int | None = None, actor: str | None = None) -> tuple[Case, int]:
@@ -638,7 +716,7 @@ class Workspace:
             claims[index] = new
             report.claims = claims
 
-        return self._edit(case_id, change, "claim.edit", expected_revision, False, actor)
+        return self._edit(case_id, _own_read("reports", report_id), change, "claim.edit", expected_revision, actor)
 
     def delete_claim(self, case_id: str, report_id: str, index: int, *, expected_revision: int | None = None,
                      actor: str | None = None) -> tuple[Case, int]:
@@ -655,7 +733,8 @@ class Workspace:
             del claims[index]
             report.claims = claims
 
-        return self._edit(case_id, change, "claim.delete", expected_revision, False, actor)
+        return self._edit(case_id, _own_read("reports", report_id), change, "claim.delete", expected_revision,
+                          actor)
 
     def add_link(self, case_id: str, report_id: str, link: str, target: str, *,
                  expected_revision: int | None = None, actor: str | None = None) -> tuple[Case, int]:
@@ -674,7 +753,8 @@ class Workspace:
                 raise EntryExists(f"case {case_id!r}: report {report_id!r} already has {link} {target!r}")
             setattr(report, link, [*values, target])
 
-        return self._edit(case_id, change, "link.add", expected_revision, expected_revision is None, actor)
+        return self._edit(case_id, _link_reads(report_id, link, target), change, "link.add", expected_revision,
+                          actor)
 
     def delete_link(self, case_id: str, report_id: str, link: str, target: str, *,
                     expected_revision: int | None = None, actor: str | None = None) -> tuple[Case, int]:
@@ -688,7 +768,7 @@ class Workspace:
                 raise NotFound(f"case {case_id!r}: report {report_id!r} has no {link} {target!r}")
             setattr(report, link, [v for v in values if v != target])
 
-        return self._edit(case_id, change, "link.delete", expected_revision, expected_revision is None, actor)
+        return self._edit(case_id, _own_read("reports", report_id), change, "link.delete", expected_revision, actor)
 
     # ---- burns ---------------------------------------------------------------------------------
     def burn(self, case_id: str, source: str, since: str, *, burn_actor: str | None = None, note: str = "",
@@ -698,20 +778,31 @@ class Workspace:
         case, its revision and what falls (``impact=False``: None, and no assessment is run). The source
         and ``burn_actor`` must exist; the same source, date and actor burned twice is :class:`EntryExists`.
         The burn id is ``burn_id`` (:class:`EntryExists` when taken) or ``burn-N``, chosen on the stored case."""
-        from sevenfold.api import burn as burn_case
-        from sevenfold.provenance import make_burn
+        stored, revision, found, _ = self.burn_with_what_if(
+            case_id, source, since, burn_actor=burn_actor, note=note, expected_revision=expected_revision,
+            actor=actor, burn_id=burn_id, impact=impact)
+        return stored, revision, found
 
-        case, _ = self.load(case_id)
+    def burn_with_what_if(self, case_id: str, source: str, since: str, *, burn_actor: str | None = None,
+                          note: str = "", expected_revision: int | None = None, actor: str | None = None,
+                          burn_id: str | None = None, impact: bool = True,
+                          ) -> tuple[Case, int, BurnImpact | None, WhatIf | None]:
+        """:meth:`burn`, and the what-if its impact was computed from (one assessment before, one after)."""
+        from sevenfold.api import burn_with_what_if
+        from sevenfold.provenance import make_burn
+        from sevenfold.store.entry_edit import Read
+
         found: BurnImpact | None = None
-        if impact:
-            _, found = burn_case(case, source, since, burn_actor, note)
-            made = found.burn
-        else:
-            made = make_burn(case, source, since, burn_actor, note)
+        what_if: WhatIf | None = None
+        recorded_at: str | None = None
+        if impact:  # what falls is computed on the case as read; the burn is made again on the stored case
+            case, _ = self.load(case_id)
+            _, found, what_if = burn_with_what_if(case, source, since, burn_actor, note)
+            recorded_at = found.burn.recorded_at
         final: list[Any] = []
 
         def change(c: Case) -> Case:
-            fresh = make_burn(c, made.source, made.since, made.actor, made.note, made.recorded_at)
+            fresh = make_burn(c, source, since, burn_actor, note, recorded_at)
             same = next((b for b in c.burns if (b.source, b.since, b.actor) == (fresh.source, fresh.since,
                                                                                  fresh.actor)), None)
             if same is not None:
@@ -724,16 +815,17 @@ class Workspace:
             final[:] = [fresh]
             return c.model_copy(update={"burns": [*c.burns, fresh]})
 
-        stored, new_revision = self._edit(case_id, change, "burn", expected_revision,
-                                          expected_revision is None, actor)
-        if found is not None and final and final[0].id != made.id:
+        reads = {"burns": Read(), "actors": Read(), "sources": Read(where={"key": [source]})}
+        stored, new_revision = self._edit(case_id, reads, change, "burn", expected_revision, actor)
+        if found is not None and final and final[0] != found.burn:
             found = found.model_copy(update={"burn": final[0]})
-        return stored, new_revision, found
+        return stored, new_revision, found, what_if
 
     def unburn(self, case_id: str, burn_or_source: str, *, expected_revision: int | None = None,
                actor: str | None = None) -> tuple[Case, int, list[Any]]:
         """Remove a burn (by id) or every burn of a source (by source id); returns the removed burns."""
         from sevenfold.provenance import unburn
+        from sevenfold.store.entry_edit import Read
 
         removed: list[Any] = []
 
@@ -742,7 +834,7 @@ class Workspace:
             removed[:] = gone
             return new_case
 
-        case, revision = self._edit(case_id, drop, "unburn", expected_revision, expected_revision is None, actor)
+        case, revision = self._edit(case_id, {"burns": Read()}, drop, "unburn", expected_revision, actor)
         return case, revision, removed
 
     # ---- grants --------------------------------------------------------------------------------
@@ -762,6 +854,90 @@ class Workspace:
         from sevenfold.store import accounts
 
         return dict(accounts.grants_on_case(self.store, case_id))
+
+
+def _own_read(kind: str, entry_id: str) -> dict[str, Read]:
+    """An edit of one entry reads that entry (outcomes, named by position, are read whole)."""
+    from sevenfold.store.entry_edit import Read
+
+    if kind == "outcomes":
+        return {"outcomes": Read()}
+    return {kind: Read(where={"key": [entry_id]})}
+
+
+def _reads_for_ratings(ratings: Sequence[Any], reads: Mapping[str, Sequence[str]]) -> dict[str, Read]:
+    """What adding entries back with their ratings reads: the entries (``reads``: kind -> ids), and the
+    reports, hypotheses and ratings those ratings name (:func:`_restore` checks them)."""
+    from sevenfold.store.entry_edit import Read
+
+    ids: dict[str, set[str]] = {kind: set(keys) for kind, keys in reads.items()}
+    if ratings:
+        ids.setdefault("reports", set()).update(rt.report for rt in ratings)
+        ids.setdefault("hypotheses", set()).update(rt.hypothesis for rt in ratings)
+    out = {kind: Read(where={"key": sorted(keys)}) if kind != "outcomes" else Read() for kind, keys in ids.items()}
+    if ratings:
+        out["ratings"] = Read(where={"report_id": sorted(ids["reports"])})
+    return out
+
+
+def _delete_reads(kind: str, entry_id: str) -> dict[str, Read]:
+    """What deleting an entry reads: the entry, and every entry that may point at it (:func:`references`)."""
+    from sevenfold.store.entry_edit import REFERRERS, Read
+
+    if kind == "outcomes":
+        return {"outcomes": Read()}
+    reads = {kind: Read(where={"key": [entry_id]})}
+    for referrer in REFERRERS.get(kind, ()):
+        if referrer == "ratings":
+            reads["ratings"] = Read(where={SINGULAR[kind] + "_id": [entry_id]})
+        elif referrer == "outcomes":  # positional: read whole
+            reads["outcomes"] = Read()
+        elif referrer == kind:
+            reads[kind] = Read(where={"key": [entry_id]}, mentions=[entry_id], claims=[entry_id])
+        else:
+            reads[referrer] = Read(where={}, mentions=[entry_id], claims=False)
+    return reads
+
+
+def _link_reads(report_id: str, link: str, target: str) -> dict[str, Read]:
+    from sevenfold.store.entry_edit import Read
+
+    if link == "via":
+        return {"reports": Read(where={"key": [report_id]}), "sources": Read(where={"key": [target]})}
+    return {"reports": Read(where={"key": [report_id, target]})}
+
+
+class StoredCase:
+    """The stored case after an edit, read from the store when first used (an edit reads and writes only the
+    entries it changes, so nothing is read unless the caller looks). ``id`` needs no read."""
+
+    def __init__(self, store: Store, case_id: str) -> None:
+        self._store = store
+        self._case_id = case_id
+        self._case: Case | None = None
+
+    @property
+    def id(self) -> str:
+        return self._case_id
+
+    def loaded(self) -> Case:
+        """The stored case itself (read now, once)."""
+        if self._case is None:
+            self._case = self._store.load_case(self._case_id)
+        return self._case
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.loaded(), name)
+
+    def __eq__(self, other: object) -> bool:
+        return self.loaded() == (other.loaded() if isinstance(other, StoredCase) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"StoredCase({self._case_id!r})"
 
 
 def _find(case: Case, kind: str, entry_id: str) -> tuple[int, Any]:

@@ -55,7 +55,9 @@ def test_fuse_out_and_sources_out(tmp_path, capsys):
     from sevenfold.fusion import read_gold
 
     assert read_gold(out)["value"].to_pylist() == ["=HYPERLINK(\"x\")"]
-    assert main([*args, "--verified", str(out), "--json"]) == 0
+    verified = tmp_path / "v.csv"  # a copy: --out may not overwrite an input of the same run
+    verified.write_bytes(out.read_bytes())
+    assert main([*args, "--verified", str(verified), "--json"]) == 0
     assert "match no stated value" not in capsys.readouterr().err
     assert main([*args, "--raw-cells"]) == 0
     assert "=HYPERLINK(\"x\")" in _cells(out) and "=cmd|' /C calc'!A0" in _cells(sources)

@@ -265,8 +265,10 @@ def test_burn_shows_what_falls_and_unburn(fresh: World) -> None:
     assert preview["before"]["hypotheses"] and preview["after"]["hypotheses"]
     assert fresh.store.load_case("tiny").burns[-1].id == "b1"  # a preview changes nothing
     r = c.post(CASE + "/burns", json={"source": "s2", "since": "1937", "note": "turned"})
-    assert r.status_code == 201 and set(r.json()["falls"]) == {"r2", "r3"}
-    burn_id = r.json()["id"]
+    assert r.status_code == 201 and set(r.json()["what_if"]["falls"]) == {"r2", "r3"}
+    assert {f["id"] for f in r.json()["reports"] + r.json()["derived"]} == {"r2", "r3"}
+    burn_id = r.json()["burn"]["id"]
+    assert r.json()["id"] == burn_id and set(r.json()["falls"]) == {"r2", "r3"}  # the fields API clients read
     assert [b["id"] for b in c.get(CASE + "/burns").json()] == ["b1", burn_id]
     assert c.post(CASE + "/burns", json={"source": "s2", "since": "1937"}).status_code == 409
     assert c.post(CASE + "/burns", json={"source": "ghost", "since": "1937"}).status_code == 404
@@ -403,7 +405,7 @@ def test_case_page_renders_assessment_and_dashes_for_missing_fields(fresh: World
         if s.admiralty is None:
             continue
         assert f'<td class="grade">{s.admiralty}</td>' in html
-    assert 'id="graph-data" hidden data-elements=' in html and 'data-testid="rate-' not in html  # a reader cannot rate
+    assert 'data-testid="graph-svg"' in html and 'data-testid="rate-' not in html  # a reader cannot rate
     assert 'data-testid="rate-r1-h1"' in fresh.client("bob").get("/cases/tiny", headers={"accept": "text/html"}).text
 
 

@@ -30,6 +30,7 @@ from sevenfold.ach.evidence import (
     pooled,
     safe_log,
 )
+from sevenfold.ach.explain import hypothesis_whys, quiet_reasons, ranking, rival, terms_of, weight_factors
 from sevenfold.ach.language import (
     CONFIDENCE_RELIABLE,
     CREDIBILITY_WORDS,
@@ -52,6 +53,7 @@ from sevenfold.model.results import (
     HypothesisResult,
     OriginResult,
     ReportResult,
+    ReportWhy,
     SensitivityRow,
     SourceResult,
     VerifyItem,
@@ -118,7 +120,8 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
     t_wo_origin = comb.totals_without_each_origin()
     post_wo_origin = comb.posterior(t_wo_origin) if len(ev.origins) else np.zeros((0, H))
     favours = ell > 1e-9
-    truth, fed_live = content_truth(ev, ell_raw, post_wo_origin[ev.origin_index] if n_rep_any(ev) else None)
+    truth, live_all = content_truth(ev, ell_raw, post_wo_origin[ev.origin_index] if n_rep_any(ev) else None)
+    fed_live = [names[0] if names else "" for names in live_all]
     n_fav = favours.sum(axis=1, keepdims=True)
     n_not = H - n_fav
     direction = np.where(favours, 1.0 / np.maximum(n_fav, 1), -1.0 / np.maximum(n_not, 1))
@@ -132,6 +135,15 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
     excluded_all = ev.excluded.tolist() if ev.excluded is not None else [False] * n_rep
     origin_all = ev.origin_index.tolist()
     diag_all, weight_all, corr_all = diag.tolist(), ev.weight.tolist(), corroborating.tolist()
+    # ---- why: each report's term in the leader's odds against its strongest rival; why it moves nothing
+    terms = terms_of(ev, comb)
+    order = ranking(post)
+    lead, lead_rival = order[0] if H else None, rival(order, order[0]) if H else None
+    lead_terms = (np.round(terms.terms[:, lead] - terms.terms[:, lead_rival], 6).tolist()
+                  if lead is not None and lead_rival is not None and n_rep else [None] * n_rep)
+    share_all = np.round(comb.shares(), 4).tolist() if n_rep else []
+    factor_memo: dict[int, Any] = {}
+    quiet = quiet_reasons(ev, comb, ell_raw)
     report_results = []
     for i, rid in enumerate(ev.report_ids):
         o = origin_all[i]
@@ -157,10 +169,19 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
                      + ("corroborated by an independent origin" if corroborated else "no independent corroboration"))
             if live:
                 why_c += f"; the live deception {live} explains it as fed (content false under it)"
+        lt, quiet_i = lead_terms[i], quiet[i]
+        report_why = ReportWhy(
+            p_true=round(q, 4) if informative else None, p_true_prior=round(q0, 4) if informative else None,
+            bayes_factor=round(bf, 4) if informative and bf != float("inf") else None,
+            true_under=fav_lists[i] if informative else [], fed_under=live_all[i] if informative else [],
+            corroborated=bool(corroborated) if informative else None,
+            fed_by={a: round(p, 4) for a, p in ev.fed_by[i].items()},
+            weight_factors=weight_factors(ev, i, factor_memo), share=share_all[i], log_lr_top=lt,
+            unmoved=quiet_i[1] if quiet_i else None, unmoved_kind=quiet_i[0] if quiet_i else None)
         report_results.append(ReportResult(
             id=rid, source=ev.report_source[i], origin=ev.origins[o].id, credibility=grade,
             diagnosticity=round(diag_all[i], 4), weight=round(weight_all[i], 4),
-            reason=f"{grade} ({CREDIBILITY_WORDS[grade]}): {why_c}; {ev.weight_parts[i]}",
+            reason=f"{grade} ({CREDIBILITY_WORDS[grade]}): {why_c}; {ev.weight_parts[i]}", why=report_why,
         ))
 
     # ---- sources --------------------------------------------------------------------------------
@@ -212,15 +233,15 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
                                                 tie_text(post_map, tied) if tied else "")
 
     heuer = _heuer_scores(ev)
-    order = sorted(range(H), key=lambda k: (-post[k], k))
+    hyp_whys = hypothesis_whys(terms, post)
     hyp_results = [
         HypothesisResult(id=hid[k], statement=case.hypotheses[k].statement, posterior=round(float(post[k]), 6),
                          estimative=estimative(float(post[k])), inconsistency=heuer[hid[k]],
                          prior=round(float(ev.prior[k]), 6), deception_by=ev.deception_by[k],
-                         per_analyst=per_analyst.get(hid[k]))
+                         per_analyst=per_analyst.get(hid[k]), why=hyp_whys[k])
         for k in order
     ]
-    return Assessment(
+    result = Assessment(
         method=METHOD, case=case.id, title=case.case.title, question=case.case.question, as_of=case.case.as_of,
         top=name(top_idx), confidence=confidence, confidence_reason=confidence_reason, hypotheses=hyp_results,
         sources=source_results, reports=report_results, origins=ev.origins, linchpins=linchpins,
@@ -229,6 +250,8 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
         + ([f"near tie ({tie_text(post_map, tied)}): no linchpin is declared inside a tie"] if tied else []),
         deception_budget=budget,
     )
+    result._terms = terms
+    return result
 
 
 def n_rep_any(ev: Evidence) -> bool:
@@ -236,9 +259,9 @@ def n_rep_any(ev: Evidence) -> bool:
 
 
 def content_truth(ev: Evidence, ell_raw: np.ndarray, post_other: np.ndarray | None
-                  ) -> tuple[np.ndarray, list[str]]:
+                  ) -> tuple[np.ndarray, list[list[str]]]:
     """T (N, H): the probability that report i's content is true under hypothesis h; and, per report,
-    the live deception (if any) that explains it as fed.
+    the live deceptions (if any, case order) that explain it as fed.
 
     Under an ordinary hypothesis the content is true when the report favours it as rated (ℓ > 0 at
     face value). Under a deception k the content is true only when the report points at the deception
@@ -250,7 +273,7 @@ def content_truth(ev: Evidence, ell_raw: np.ndarray, post_other: np.ndarray | No
     n = ell_raw.shape[0]
     eps = 1e-9
     T = (ell_raw > eps).astype(float)
-    live = [""] * n
+    live: list[list[str]] = [[] for _ in range(n)]
     for k, cover in ev.cover.items():
         actor = ev.deception_by[k] or ""
         own = ell_raw[:, k]
@@ -261,7 +284,7 @@ def content_truth(ev: Evidence, ell_raw: np.ndarray, post_other: np.ndarray | No
             continue
         as_fed = ((cov > eps) | (p_fed >= SUSPECT_GRADE_P)) & (T[:, k] < 0.5) & (ell_raw.max(axis=1) > eps)
         for i in np.flatnonzero(as_fed & (post_other[:, k] >= LIVE_DECEPTION)):
-            live[i] = live[i] or ev.hyp_ids[k]
+            live[i].append(ev.hyp_ids[k])
     return T, live
 
 

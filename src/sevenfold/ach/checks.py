@@ -15,6 +15,13 @@ from sevenfold.model import Case
 from sevenfold.model.results import OriginResult
 
 
+def check_dates(case: Case) -> None:
+    """Raise :class:`AssessmentError` naming every date that cannot be used (:meth:`Case.date_problems`)."""
+    problems = case.date_problems(f"case {case.id!r}")
+    if problems:
+        raise AssessmentError("cannot assess:\n" + "\n".join(str(p) for p in problems))
+
+
 def check_case(case: Case, origins: list[OriginResult] | None, fusion_trust: Mapping[str, float] | None,
                copy_pairs: Iterable[Any] | None) -> list[tuple[str, str, float]]:
     """Raise :class:`AssessmentError` listing every problem; return copy pairs as tuples."""
@@ -22,6 +29,7 @@ def check_case(case: Case, origins: list[OriginResult] | None, fusion_trust: Map
     problems: list[str] = []
     if not case.hypotheses:
         problems.append(f"{where}: hypotheses: none given; there is nothing to assess")
+    problems += [str(p) for p in case.date_problems(where)]
     for kind in ("sources", "reports", "hypotheses"):
         for entry_id, n in Counter(e.id for e in getattr(case, kind)).items():
             if n > 1:

@@ -67,6 +67,7 @@ SUSPECT_GRADE_P = 0.5     # a suspected-control probability from which the sourc
 ANY_ACTOR = "*"  # compromise with no known actor: any deceiver may use the channel
 
 Fed = dict[str, float]   # actor (or ANY_ACTOR) -> probability that the actor feeds this report
+WeightTerm = tuple[str, float, str]  # (factor, value, detail): one factor of a report's weight w_i
 
 # Consistency letters as codes (None = no letter given), for vectorised lookups.
 _CONSISTENCY_CODE: dict[str | None, int] = {None: 0, **{c: i for i, c in enumerate(CONSISTENCY_CODES, 1)}}
@@ -104,6 +105,7 @@ class Evidence:
     report_origin: list[str] = field(default_factory=list)  # (N,) originating source (model.custody)
     reach: float = DECEPTION_REACH
     hyp_reach: dict[int, float] = field(default_factory=dict)  # deception hypotheses with their own `reach`
+    weight_factors: list[tuple[WeightTerm, ...]] = field(default_factory=list)  # (N,) the factors of w_i
 
     @property
     def n_hyp(self) -> int:
@@ -312,7 +314,8 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
     parts: list[str] = []
     interested = np.zeros(N, dtype=bool)
     coerced = np.zeros(N, dtype=bool)
-    memo: dict[tuple[str, str, int, str, str], tuple[float, str]] = {}
+    memo: dict[tuple[str, str, int, str, str], tuple[float, str, tuple[WeightTerm, ...]]] = {}
+    factors: list[tuple[WeightTerm, ...]] = []  # shared between reports until one is changed
     for i, rid in enumerate(report_ids):
         r = reports[rid]
         origin = originating_source(r)
@@ -322,9 +325,10 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
         key = (origin, r.modality, hop_count(r), state, r.source)
         if key not in memo:
             memo[key] = _report_weight(rel[origin].mean, r.modality, hop_count(r), state, who,
-                                       copier_prob.get(r.source, 0.0))
-        weight[i], text = memo[key]
+                                       copier_prob.get(r.source, 0.0), origin)
+        weight[i], text, terms = memo[key]
         parts.append(text)
+        factors.append(terms)
         interested[i] = state in ("pro", "unknown") or (r.modality == "official_statement"
                                                          and state not in ("against", "admits"))
         coerced[i] = r.modality == "coerced_confession"
@@ -342,6 +346,7 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
             i = ridx[rid]
             weight[i] = 0.0
             parts[i] += "; refuted by an outcome known at as_of -> weight 0"
+            factors[i] += (("refuted", 0.0, "refuted by an outcome known at as_of"),)
 
     # A synthesis (all-source assessment) of reports that are in the case adds no weight of its own:
     # its inputs count, each in its own origin. One whose inputs are all absent stands in for them.
@@ -353,8 +358,10 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
             weight[i] = 0.0
             parts[i] += (f"; a synthesis of {len(inputs)} report(s) in the case ({', '.join(inputs[:4])}"
                          f"{' …' if len(inputs) > 4 else ''}): no weight of its own, its inputs count")
+            factors[i] += (("synthesis", 0.0, f"a synthesis of {len(inputs)} report(s) in the case: its "
+                                              "inputs count, not it"),)
 
-    fed_by = inherit_from_originals(case, report_ids, weight, parts, fed_by, interested, coerced)
+    fed_by = inherit_from_originals(case, report_ids, weight, parts, fed_by, interested, coerced, factors)
 
     origin_index, origin_list, how = build_origins(case, report_ids, origins)
     notes.append(f"origins: {how}")
@@ -374,7 +381,7 @@ def build_evidence(case: Case, *, origins: list[OriginResult] | None, fusion_tru
         interested=interested, coerced=coerced, outcome=outcome, notes=notes, prior_explicit=explicit,
         cover=deception_covers(case), excluded=excluded, synthesis=synthesis, reach=DECEPTION_REACH,
         hyp_reach={k: h.reach for k, h in enumerate(case.hypotheses) if h.reach is not None},
-        report_origin=[originating_source(reports[r]) for r in report_ids],
+        report_origin=[originating_source(reports[r]) for r in report_ids], weight_factors=factors,
     )
 
 
@@ -419,7 +426,8 @@ def interest_state(report: Any, sources: dict[str, Any], face: np.ndarray, hidx:
 
 def inherit_from_originals(case: Case, report_ids: list[str], weight: np.ndarray, parts: list[str],
                            fed_by: list[Fed], interested: np.ndarray,
-                           coerced: np.ndarray) -> list[Fed]:
+                           coerced: np.ndarray, factors: list[tuple[WeightTerm, ...]] | None = None
+                           ) -> list[Fed]:
     """A report ``derived_from`` others carries what they say, so it cannot be better than they are.
 
     Its weight is capped at the lowest weight among the visible reports it derives from (directly or
@@ -468,38 +476,51 @@ def inherit_from_originals(case: Case, report_ids: list[str], weight: np.ndarray
             if w != i:
                 weight[i] = weight[w]
                 parts[i] += f"; capped at {report_ids[w]}'s weight {weight[w]:.2f} (derived from it)"
+                if factors is not None:
+                    factors[i] += (("cap", float(weight[w]), f"capped at {report_ids[w]}'s weight "
+                                                             "(derived from it)"),)
     return fed
 
 
 def _report_weight(r: float, modality: str, hops: int, interest: str, who: str,
-                   copy_p: float) -> tuple[float, str]:
-    """Effective reliability w of one report (at most 1) and its one-line explanation."""
+                   copy_p: float, originator: str = "") -> tuple[float, str, tuple[WeightTerm, ...]]:
+    """Effective reliability w of one report (at most 1), its one-line explanation and its factors."""
     w = r
     why = [f"source r={r:.2f}"]
+    terms: list[WeightTerm] = [("reliability", r, f"{originator} (the source it started with)")]
     m = MODALITY_WEIGHT[modality]
     if m != 1.0:
         why.append(f"{modality} ×{m:g}")
+        terms.append(("modality", m, modality))
     w *= m
     if hops:
         hop = HOP_WEIGHT ** hops
         w *= hop
         why.append(f"{hops} hop(s) ×{hop:.2f}")
+        terms.append(("hops", hop, f"{hops} hand-over(s) on its custody chain"))
     if interest == "pro":
         w *= INTERESTED_WEIGHT
         why.append(f"goes the way {who} wants ×{INTERESTED_WEIGHT:g}")
+        terms.append(("interest", INTERESTED_WEIGHT, f"goes the way {who} wants"))
     elif interest == "unknown":
         w *= INTERESTED_WEIGHT
         why.append(f"{who} has an interest of unknown direction ×{INTERESTED_WEIGHT:g}")
+        terms.append(("interest", INTERESTED_WEIGHT, f"{who} has an interest of unknown direction"))
     elif interest == "admits":
         w *= AGAINST_INTEREST_WEIGHT
         why.append(f"marked against {who}'s interest ×{AGAINST_INTEREST_WEIGHT:g}")
+        terms.append(("interest", AGAINST_INTEREST_WEIGHT, f"marked against {who}'s interest"))
     elif interest == "against":
         why.append(f"goes against {who}'s interest: no interest discount")
+        terms.append(("interest", 1.0, f"goes against {who}'s interest: no discount"))
     if copy_p > 0:
         w *= 1.0 - copy_p
         why.append(f"copies another source (p={copy_p:.2f}) ×{1 - copy_p:.2f}")
+        terms.append(("copy", 1.0 - copy_p, f"copies another source (p={copy_p:.2f})"))
+    if w > 1.0:
+        terms.append(("cap", 1.0, "a weight is at most 1"))
     w = min(w, 1.0)
-    return w, ", ".join(why) + f" -> weight {w:.2f}"
+    return w, ", ".join(why) + f" -> weight {w:.2f}", tuple(terms)
 
 
 def log_likelihoods(ev: Evidence, weight: np.ndarray | None = None,

@@ -14,6 +14,7 @@ import numpy as np
 
 from sevenfold.ach.checks import check_case
 from sevenfold.ach.evidence import Evidence, build_evidence, fed_probability, log_likelihoods, pooled
+from sevenfold.ach.explain import QUIET_KINDS
 from sevenfold.model import Case
 from sevenfold.model.results import OriginResult
 
@@ -63,9 +64,9 @@ def explain_burn(before: Case, after: Case, actor: str | None, falls: list[str],
 
 def _why_same(ev: Evidence, i: int, deceptions: list[int], actor: str | None) -> str:
     if ev.weight[i] <= 0:
-        return "carry no weight (refuted, a synthesis, or capped by what they derive from)"
+        return QUIET_KINDS["no_weight"][1]
     if not ev.rated[:, i].any() or np.ptp(ev.L[:, i, :]) == 0:
-        return "have no bearing on any hypothesis as rated"
+        return QUIET_KINDS["non_diagnostic"][1]
     if not deceptions:
         return "are not read differently without a deception hypothesis by that actor"
     for k in deceptions:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from sevenfold.cite.locators import expand_range
+from sevenfold.cite.textnorm import guard_first_chars
 
 NUMV = r"\d{1,9}[a-z]?"
 FOLIO_ONE = r"\d{1,6}\s{0,2}(?:[rv]\b|ob\b\.?|bis\b)?"
@@ -31,7 +32,7 @@ NUM_LIST = rf"{NUM_RANGE}(?:\s{{0,2}},\s{{0,2}}{NUM_RANGE}(?!\s{{0,2}}[A-Za-z]{{
 KEYED: list[tuple[str, re.Pattern[str]]] = [
     ("record_group", re.compile(r"(?:RG|R\.\s?G\.|Record\s+Group|Rec\.\s?Gr\.)\s{0,2}-?\s{0,2}"
                                 r"(?P<v>\d{1,4}(?:\.\d{1,4})?[A-Z]?)(?!\w)", re.IGNORECASE)),
-    ("publication", re.compile(r"(?:(?:microfilm|Mikrofilm|mf\.)\s{1,2}(?:publication\s{1,2})?(?:no\.\s{0,2})?)?"
+    ("publication", re.compile(r"(?i:(?:microfilm|mikrofilm|mf\.)\s{1,2}(?:publication\s{1,2})?(?:no\.\s{0,2})?)?"
                                r"(?P<v>(?:T|M|A|P)\s?-?\s?\d{1,5}[A-Z]?)(?![\w/.])")),
     ("roll", re.compile(r"(?:rolls?|reels?|Rolle|R\.)\s{0,2}(?:no\.\s{0,2})?(?P<v>\d{1,5}[A-Z]?"
                         r"(?:\s{0,2}-\s{0,2}\d{1,5})?)(?!\w)", re.IGNORECASE)),
@@ -42,10 +43,12 @@ KEYED: list[tuple[str, re.Pattern[str]]] = [
     ("folder", re.compile(r"(?:folders?|fldr?\.|file|Mappe|teczka)\s{0,2}(?:no\.\s{0,2})?"
                           r"(?P<v>[\w.]{1,20}(?:\s{0,2}-\s{0,2}\w{1,8})?)(?![\w/])", re.IGNORECASE)),
     ("collection", re.compile(r"(?P<v>(?:zesp\.|zespół|zespol|fonds?|Bestand|coll\.|Sammlung)\s{0,2}(?:nr\.?\s{0,2})?"
-                              r"[\w./-]{1,20})(?![\w/])", re.IGNORECASE)),
-    ("archive_series", re.compile(r"(?:series|ser\.|Serie|seria|subseries|entry|Entry|UD)\s{0,2}(?:no\.\s{0,2})?"
-                                  r"(?P<v>[\w.]{1,12})(?!\w)", re.IGNORECASE)),
-    ("folio", re.compile(rf"(?:Bll?\.|Blatt|Blätter|fols?\.|ff\.|f\.|fo\.|folios?|kk?\.|karta|karty|kart)"
+                              r"[\w./-]{1,20}(?:\s[^\W\d][\w./-]{0,30}){0,8})(?![\w/])", re.IGNORECASE)),
+    ("archive_series", re.compile(r"(?:series|ser\.|Serie|seria|subseries|entry|Entry|UD)(?!\w)\s{0,2}(?:no\.\s{0,2})?"
+                                  r"(?P<v>[\w.]{1,12}(?:-[\w.]{1,8})?)(?!\w)", re.IGNORECASE)),
+    ("item", re.compile(r"(?:serial|item|doc\.|document)(?!\w)\s{0,2}(?:no\.\s{0,2})?(?P<v>[\w./-]{1,20})(?!\w)",
+                        re.IGNORECASE)),
+    ("folio", re.compile(rf"(?:Bll?\.|Blatt|Blätter|fols?\.|fos\.|ff\.|f\.|fo\.|folios?|kk?\.|karta|karty|kart)"
                          rf"\s{{0,2}}(?P<v>{FOLIO_LIST})(?![\w/])", re.IGNORECASE)),
     ("signature", re.compile(r"(?:sygn\.|sygnatura|Sign\.|Signatur|Sig\.|call\s+(?:no\.|number)|"
                              r"shelfmark|piece|Akte|Az\.)\s{0,2}:?\s{0,2}(?P<v>[^,;()]{1,40}?)"
@@ -55,8 +58,8 @@ KEYED: list[tuple[str, re.Pattern[str]]] = [
 ]
 # the letters each keyed locator can start with (a part is tried only against these)
 _FIRST = {"record_group": "r", "publication": "tmapт", "roll": "r", "frame": "fak", "box": "bcpk",
-          "folder": "fmt", "collection": "zfbcs", "archive_series": "seu", "folio": "bfk", "signature": "scpa",
-          "volume": "tvb", "pages": "ps"}
+          "folder": "fmt", "collection": "zfbcs", "archive_series": "seu", "item": "sid", "folio": "bfk",
+          "signature": "scpa", "volume": "tvb", "pages": "ps"}
 _BY_FIRST: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 for _name, _pat in KEYED:
     for _ch in _FIRST[_name]:
@@ -68,8 +71,12 @@ SIGNATURE = re.compile(
     r"(?P<v>(?:[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{0,5}[\s.]?){1,2}(?:\d{1,7}[a-z]?|[IVX]{1,4})(?:\s?[IVX]{1,4}\b)?"
     r"(?:\s?[/.-]\s?[\w]{1,20}){0,6}"
     r"|[IVX]{1,4}\.\d{1,5}(?:\.\d{1,6}){0,4}(?:/\d{1,6})?"
+    r"|[A-Z]{1,4}\.\d{1,5}(?:[./]{1,2}\w{1,10}){1,6}\.?"  # 'A.11.49/Sow./3' (IPMS), 'O.51/123' (YVA)
+    r"|\d{1,3}\s?[A-Z]{1,3}\s?\d{1,6}(?:/\d{1,6})?"  # '7 N 3121' (SHD)
     r"|\d{1,6}(?:\s?[/.]\s?\w{1,10}){1,6})$"
 )
+MICROFILM_SLASH = re.compile(r"(?P<pub>[TM]\s?-?\s?\d{1,5})\s?/\s?(?P<roll>\d{1,5})\s?/\s?"
+                             r"(?P<frame>\d{1,9}(?:\s{0,2}-\s{0,2}\d{1,9})?)$")
 ITEM = re.compile(r"(?P<v>(?:[A-Z]{1,3}\s?)?\d[\w]*(?:[./-]\w{1,12}){1,6})$")
 COLLECTION_WORDS = re.compile(
     r"\b(?:collection|papers|nachlass|nachla(?:ss|ß)|records|archive of|fonds?|zesp(?:ół|ol)|bestand|"
@@ -78,6 +85,7 @@ COLLECTION_WORDS = re.compile(
     r"kommando|oberkommando|führungsstab|staatssekretär|generalstab|sammlung)\b",
     re.IGNORECASE,
 )
+COLLECTION_WORDS = guard_first_chars(COLLECTION_WORDS)  # searched for: skip positions no word starts with
 
 
 @dataclass
@@ -90,6 +98,15 @@ class Parts:
     keyed: int = 0  # parts recognised by a locator word or as a call number
 
 
+_PART_MARKS = re.compile(r"[(),]")
+_LIST_TAIL = re.compile(r"(?:Bll?\.|fols?\.|ff?\.|kk?\.|frames?|pp?\.|S\.)\s{0,2}[\d\s,rv-]*$", re.IGNORECASE)
+_ALNUM = re.compile(r"[^\W_]")  # a character for which str.isalnum() is true
+_CALL_NUMBER_GOES_ON = re.compile(r"[-./]\w")
+_SPACE_DASH = re.compile(r"[\s-]")
+_DIGIT = re.compile(r"\d")
+_BARE_NUMBER = re.compile(r"\d{1,7}[a-z]?")
+_SIG_NUMBER = re.compile(r"(?:Nr|No|nr)\.\s{0,2}\d{1,7}(?:/\d{1,7})?$")
+_PIN_PART = re.compile(r"(?:hier|tu|here|esp\.|insb\.)\s{1,3}", re.IGNORECASE)
 _LIST_SEP = re.compile(r"\s{0,2}(?:,|\band\b|\bu\.|\bi\b)\s{0,2}")
 _RV_SPACE = re.compile(r"(\d)\s+(?=[rv]\b|ob\b|bis\b)")
 
@@ -115,13 +132,19 @@ def _norm_range(v: str, expand: bool = True) -> str:
     return ", ".join(out)
 
 
+def _starts_with_folio(part: str) -> bool:
+    got = classify(part, False, frozenset(), False)
+    return isinstance(got, list) and got[0][0] == "folio"
+
+
 def split_parts(view: str, start: int, stop: int) -> list[tuple[int, int]]:
     """Comma-separated parts of view[start:stop], outside parentheses: (a, b) offsets, trimmed."""
     out: list[tuple[int, int]] = []
     depth = 0
     a = start
-    for k in range(start, stop):
-        ch = view[k]
+    for mark in _PART_MARKS.finditer(view, start, stop):  # only the characters that matter are visited
+        ch = mark.group()
+        k = mark.start()
         if ch == "(":
             depth += 1
         elif ch == ")":
@@ -129,9 +152,7 @@ def split_parts(view: str, start: int, stop: int) -> list[tuple[int, int]]:
         elif ch == "," and depth == 0:
             # '12, 14' inside a folio or frame list is not a new part
             nxt = view[k + 1: k + 4].lstrip()
-            if nxt[:1].isdigit() and out is not None and re.search(
-                    r"(?:Bll?\.|fols?\.|ff?\.|kk?\.|frames?|pp?\.|S\.)\s{0,2}[\d\s,rv-]*$", view[a:k],
-                    re.IGNORECASE):
+            if nxt[:1].isdigit() and out is not None and _LIST_TAIL.search(view[a:k]):
                 continue
             out.append((a, k))
             a = k + 1
@@ -149,8 +170,11 @@ def split_parts(view: str, start: int, stop: int) -> list[tuple[int, int]]:
 def classify(part: str, nara: bool, places: frozenset[str], bare: bool = True) -> list[tuple[str, str]] | str | None:
     """The fields of one part, or 'place' / 'collection' / 'skip' / None (not a locator)."""
     p = part.strip(" \t\n()[]")
-    if not p or not any(ch.isalnum() for ch in p):
+    if not p or not _ALNUM.search(p):
         return "skip"
+    if nara and (ms := MICROFILM_SLASH.match(p)) is not None:  # 'T-175/409/2932345': publication/roll/frame
+        return [("publication", re.sub(r"[\s-]", "", ms.group("pub"))), ("roll", ms.group("roll")),
+                ("frame", _norm_range(ms.group("frame")))]
     found: list[tuple[str, str]] = []
     pos = 0
     # a part may hold several keyed locators: 'roll 409 frame 12', 'box 3 folder 7'
@@ -166,7 +190,7 @@ def classify(part: str, nara: bool, places: frozenset[str], bare: bool = True) -
             if name == "roll" and p[pos: pos + 2] == "R." and not nara:
                 continue
             m = pat.match(p, pos)
-            if m and not re.match(r"[-./]\w", p[m.end(): m.end() + 2]):  # 'S.9.4.5' is a call number
+            if m and not _CALL_NUMBER_GOES_ON.match(p, m.end()):  # 'S.9.4.5' is a call number
                 hit = (name, m)
                 break
         if hit is None:
@@ -176,7 +200,7 @@ def classify(part: str, nara: bool, places: frozenset[str], bare: bool = True) -
         if name in ("folio", "frame", "pages", "roll"):
             val = _norm_range(val)
         elif name == "publication":
-            val = re.sub(r"[\s-]", "", val)
+            val = _SPACE_DASH.sub("", val)
         found.append((name, val))
         pos = m.end()
     if found and pos >= len(p.rstrip(" .")):
@@ -187,7 +211,7 @@ def classify(part: str, nara: bool, places: frozenset[str], bare: bool = True) -
         return "place"
     if bare and SIGNATURE.match(p):
         return [("signature", " ".join(p.split()))]
-    if not re.search(r"\d", p):
+    if not _DIGIT.search(p):
         return "collection"
     if COLLECTION_WORDS.search(p) and p[:1].isupper() and len(p.split()) <= 12:
         return "collection"  # 'Central Decimal File 1940-44', 'Records of the Reich Ministry, 1933-45'
@@ -198,7 +222,9 @@ def read_parts(view: str, text: str, start: int, stop: int, nara: bool, places: 
                allow_collection: bool = True, bare: bool = True) -> Parts:
     """Read the parts from ``start``; stop at the first part that is not a locator."""
     res = Parts(start=start, end=start)
-    for a, b in split_parts(view, start, stop):
+    parts = split_parts(view, start, stop)
+    last_sig = False  # the part before was the signature
+    for idx, (a, b) in enumerate(parts):
         paren = view.find("(", a, b)
         close = view.find(")", paren, b) if paren >= 0 else -1
         # a trailing '(...)' is a note read by the caller; '(U.S.)' inside a name is part of the name
@@ -207,7 +233,25 @@ def read_parts(view: str, text: str, start: int, stop: int, nara: bool, places: 
             b = paren
             while b > a and view[b - 1] in " \t":
                 b -= 1
+        pin = _PIN_PART.match(view, a, b)
+        if pin and res.fields:  # 'Bl. 3–4, hier Bl. 3': the folio (page, frame) cited within the range
+            got = classify(view[pin.end():b], nara, places, False)
+            if isinstance(got, list):
+                res.fields.update(got)
+                res.end = b
+                continue
         kind = classify(view[a:b], nara, places, bare)
+        if kind is None and last_sig and _SIG_NUMBER.match(view, a, b):
+            res.fields["signature"] += ", " + " ".join(text[a:b].split())  # 'BStU, MfS, HA IX, Nr. 1234'
+            res.end = b
+            continue
+        last_sig = False
+        if kind is None and bare and "signature" not in res.fields and _BARE_NUMBER.fullmatch(view, a, b) \
+                and idx + 1 < len(parts) and _starts_with_folio(view[parts[idx + 1][0]: parts[idx + 1][1]]):
+            res.fields["signature"] = view[a:b]  # 'AAN, MSZ, 6345, k. 12': the file number before the folio
+            res.keyed += 1
+            res.end = b
+            continue
         if kind is None:
             if bare and ("signature" in res.fields or nara) and "item" not in res.fields and (
                     ITEM.match(view[a:b]) or re.fullmatch(r"\d{1,6}[rv]?", view[a:b])):
@@ -224,6 +268,10 @@ def read_parts(view: str, text: str, start: int, stop: int, nara: bool, places: 
             continue
         if kind == "collection":
             strong = bool(COLLECTION_WORDS.search(view[a:b]))
+            if res.keyed and not strong and idx + 1 < len(parts):
+                # 'NARA, RG 84, Moscow Embassy, box 12': a named series between locators
+                nxt = classify(view[parts[idx + 1][0]: parts[idx + 1][1]], nara, places, False)
+                strong = isinstance(nxt, list)
             if not allow_collection or (res.keyed and not strong) or "collection" in res.fields:
                 break
             words = len(view[a:b].split())
@@ -239,6 +287,7 @@ def read_parts(view: str, text: str, start: int, stop: int, nara: bool, places: 
                     res.fields["item"] = val
                 continue
             res.fields.setdefault(name, val)
+            last_sig = name == "signature" and res.fields["signature"] == val
         res.keyed += 1
         res.end = b
         if cut:

@@ -14,7 +14,7 @@ from importlib import resources
 
 import yaml
 
-from sevenfold.cite.textnorm import match_view
+from sevenfold.cite.textnorm import first_char_lookahead, match_view
 from sevenfold.errors import InputError
 
 
@@ -87,8 +87,18 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, tuple[Archive, bool]]]:
                 v = match_view(variant)
                 acronym = not any(c.islower() for c in v)
                 lookup.setdefault(v.casefold(), (arch, acronym))
-    pat = r"(?<!\w)(?i:(?P<name>" + _trie_regex(sorted(lookup)) + r"))(?!\w)"
-    return re.compile(pat), lookup
+    pat = r"(?<!\w)(?i:(?P<name>" + _trie_regex(sorted(lookup)) + r"))" + QUALIFIER + r"(?!\w)"
+    # a look-ahead on the names' first letters rejects most positions before the trie is entered (3x faster)
+    return re.compile(first_char_lookahead({k[0] for k in lookup if k}, True) + pat), lookup
+
+
+# a country or state written after an archive's name ('ЦАМО РФ', 'ЦДАВО України', 'TsA FSB Rossii'): part of it
+_QUALIFIERS = r"РФ|RF|России|Rossii|СССР|SSSR|України|Украины|Ukrainy|Ukraïny|МО\s{1,2}РФ|MO\s{1,2}RF"
+QUALIFIER = rf"(?:\s{{1,2}}(?:{_QUALIFIERS}))?"
+_QUALIFIER_TAIL = re.compile(rf"\s{{1,2}}(?:{_QUALIFIERS})$")
+
+
+_PUBLISHER_AFTER = re.compile(r"\s{1,2}(?:Press|Publications|Publishing|Publishers|Verlag)\b")
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,8 @@ def find_archives(view: str) -> list[ArchiveMention]:
         arch, acronym = hit
         if acronym and m.group("name") != m.group("name").upper():
             continue  # 'Pro' is not 'PRO'; acronyms must be written in capitals
+        if _PUBLISHER_AFTER.match(view, m.end()):
+            continue  # 'Hoover Institution Press' publishes books: not the archive
         out.append(ArchiveMention(arch, m.start(), m.end()))
     return out
 
@@ -126,6 +138,8 @@ def archive_by_alias(name: str) -> Archive | None:
     _, lookup = _matcher()
     name = name.strip()
     hit = lookup.get(match_view(name).casefold()) or lookup.get(match_view(_strip_accents(name)).casefold())
+    if hit is None and (q := _QUALIFIER_TAIL.search(name)) is not None and q.start():
+        return archive_by_alias(name[: q.start()])  # 'ЦАМО РФ' is ЦАМО
     return hit[0] if hit else None
 
 
@@ -134,3 +148,39 @@ def archive_by_code(code: str) -> Archive | None:
         if a.code == code:
             return a
     return None
+
+
+# ---- archives not in the table, recognised by shape when a fond reference follows ------------------------
+# 'ГАНО. Ф. П-3. Оп. 2. Д. 700.' · 'ЦГАИПД СПб. Ф. 24.' · 'DAKhO, f. R-845, op. 2, spr. 20' ·
+# 'Государственный архив Новосибирской области (ГАНО). Ф. П-3.' · 'Державний архів Харківської області, ф. 1'
+_CYR_ACR = r"[А-ЯЁІЇЄҐ]{2,9}(?:\s[А-ЯЁІЇЄҐ][А-ЯЁа-яёіїєґ]{0,3})?"
+_LAT_ACR = r"(?:[A-Z]|Ts|Kh|Zh|Ch|Sh|Iu|Ia|Ie|Yu|Ya){2,10}(?:\s(?:SPb|[A-Z]{1,3}))?"
+_FULL = (r"(?:[А-ЯЁІЇЄҐA-Z][\w'-]{0,30}\s){0,3}(?:[Аа]рхив|[Аа]рхів|[Aa]rkhiv|[Aa]rchive|[Aa]rchiwum)"
+         r"(?:\s[\w'.-]{1,30}){0,10}?")
+UNLISTED_FOND_ARCHIVE = re.compile(
+    rf"(?P<name>{_FULL}|{_CYR_ACR}|{_LAT_ACR})(?:\s{{0,2}}\((?P<acr>{_CYR_ACR}|{_LAT_ACR})\))?"
+    r"(?![\w-])[.,]?\s{0,3}(?:-\s{0,3})?(?=(?i:(?:f|ф|fond|фонд)\.\s{0,3}(?:[A-ZА-ЯЁ]{1,2}\s?-\s?)?\d))"
+)
+_UA_HINT = re.compile(r"^(?:Ц?ДА|(?:Ts)?DA)|[іїєґІЇЄҐ]|архів|Ukrain|derzhavn", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class UnlistedArchive:
+    code: str  # the acronym as written ('ГАНО'), else the name as written; a table archive's code if listed
+    country: str
+    start: int
+    end: int
+
+
+def unlisted_fond_archive(view: str, i: int) -> UnlistedArchive | None:
+    """An archive name at ``view[i]`` that the table does not list, followed by a fond reference."""
+    m = UNLISTED_FOND_ARCHIVE.match(view, i, min(len(view), i + 260))
+    if m is None:
+        return None
+    name = " ".join((m.group("acr") or m.group("name")).split()).rstrip(".")
+    listed = archive_by_alias(name)
+    if listed is not None:
+        return UnlistedArchive(listed.code, listed.country, m.start(), m.end())
+    country = "UA" if _UA_HINT.search(m.group("name")) else ("RU" if not name.isascii() or "arkhiv" in name
+                                                             or name[:1] in "GT" else "")
+    return UnlistedArchive(name, country, m.start(), m.end())

@@ -39,9 +39,16 @@ def footnotes_of(text: str, style: str = "auto", where: str = "text") -> tuple[s
     return used, notes_from_raw(raw)
 
 
+class NoteList(list[Footnote]):
+    """Footnotes, with the problems found while cutting the text into notes (numbered lines kept as text)."""
+
+    problems: list[str]
+
+
 def notes_from_raw(raw: list[RawNote]) -> list[Footnote]:
     """Parse the citations of extracted notes (any source format)."""
-    notes = []
+    notes = NoteList()
+    notes.problems = [p for r in raw for p in r.problems]
     for r in raw:
         cits = parse_citations(r.text)
         if not cits:
@@ -74,7 +81,15 @@ def audit_notes(notes: list[Footnote], style: str, source_format: str | None = N
     dangling: list[int] = []
     unparsed: list[int] = []
     for f in notes:
-        kinds = {c.kind for c in f.citations}
+        cits = f.citations
+        if len(cits) == 1:  # the common case, without building a set
+            kind = cits[0].kind
+            if kind == "dangling":
+                dangling.append(f.n)
+            elif kind == "unparsed":
+                unparsed.append(f.n)
+            continue
+        kinds = {c.kind for c in cits}
         if "dangling" in kinds:
             dangling.append(f.n)
         if kinds == {"unparsed"}:
@@ -86,6 +101,6 @@ def audit_notes(notes: list[Footnote], style: str, source_format: str | None = N
         style=used,
         dangling=dangling,
         unparsed=unparsed,
-        problems=numbering_problems([(f.n, f.label) for f in notes]),
+        problems=numbering_problems([(f.n, f.label) for f in notes]) + list(getattr(notes, "problems", [])),
         source_format=source_format,
     )

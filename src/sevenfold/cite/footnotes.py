@@ -40,6 +40,7 @@ class RawNote:
     line: int
     label: str | None = None
     continued_at: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # numbered lines kept in this note's text
 
 
 @dataclass
@@ -104,7 +105,7 @@ def _superscript(text: str) -> list[RawNote]:
     for p in paras:
         m = _SUP_START.match(p.text)
         num = superscript_to_int(m.group("num")) if m else None
-        if m and num is not None and last < num <= last + 20:
+        if m and num is not None and (last < num <= last + 20 or 0 < last < num):  # a jump: gap reported
             kinds.append(num)
             bodies.append((m.group("body") or "").strip())
             last = num
@@ -188,12 +189,24 @@ def _plain(text: str) -> list[RawNote]:
         if m:
             n = int(m.group("n1") or m.group("n2"))
             # a number already used, written where a new note may start, is a duplicate (reported later)
-            repeat = 1 <= n <= last and (cur is None or _is_terminal(cur.text)) and _PLAIN_LEAD.match(line)
-            if last < n <= last + 20 or repeat:
+            complete = cur is None or _is_terminal(cur.text)
+            repeat = 1 <= n <= last and complete and _PLAIN_LEAD.match(line)
+            # a note after a jump in the numbering (1 -> 50), once the notes have begun: kept, gap reported
+            jump = n > last and (last or start) and complete and _PLAIN_LEAD.match(line)
+            if last < n <= last + 20 or repeat or jump:
                 cur = RawNote(n=n, text=m.group("body").strip(), line=i + 1)
                 notes.append(cur)
                 last = max(last, n)
                 continue
+            if cur is not None and n > last and _PLAIN_LEAD.match(line):
+                _kept_as_text(cur, n, i + 1)
+        elif notes and (long := _LONG_NUMBER.match(line)):
+            target = cur if cur is not None else notes[-1]
+            digits = long.group("d")
+            shown = digits if len(digits) < 20 else f"{digits[:8]}… ({len(digits)} digits)"
+            _kept_as_text(target, shown, i + 1, " (note numbers have at most six digits)")
+            target.text = f"{target.text} {line.strip()}"
+            continue
         if cur is not None and line.strip():
             if not line.startswith((" ", "\t")) and _is_terminal(cur.text):
                 cur = None
@@ -205,6 +218,13 @@ def _plain(text: str) -> list[RawNote]:
 
 
 _PLAIN_LEAD = re.compile(r"^[ \t\f\v]{0,4}(?:\[\d{1,6}\]|\d{1,6}[.)])[ \t]{1,4}[^\W\d_\s]")
+_STREAM_LEAD = re.compile(r"^[ \t\f\v]{0,8}\d{1,6}[ \t]{1,4}[^\W\d_]")  # "50 Kershaw, ..." (PDF notes)
+_LONG_NUMBER = re.compile(r"^[ \t\f\v]{0,4}\[?(?P<d>\d{7,})(?:\]|[.)])[ \t]{1,4}\S")
+
+
+def _kept_as_text(note: RawNote, n: int | str, line: int, why: str = "") -> None:
+    """A numbered line that is not taken as a note stays in ``note``'s text, and is reported."""
+    note.problems.append(f"line {line} looks like note {n} after note {note.n}{why}: kept as text of note {note.n}")
 
 
 def stream_notes(lines: list[tuple[str, int]]) -> list[RawNote]:
@@ -219,11 +239,16 @@ def stream_notes(lines: list[tuple[str, int]]) -> list[RawNote]:
         if m:
             n = int(m.group("n1") or m.group("n2"))
             body = (m.group("body") or "").strip()
-            if last < n <= last + 20 and (body or m.group("n1") or m.group("n2")):
+            lead = _PLAIN_LEAD.match(text)
+            jump = (n > last > 0 and (lead or _STREAM_LEAD.match(text)) and cur is not None
+                    and _is_terminal(cur.text))  # a note after a jump in the numbering: kept, gap reported
+            if (last < n <= last + 20 or jump) and (body or m.group("n1") or m.group("n2")):
                 cur = RawNote(n=n, text=body, line=lineno)
                 notes.append(cur)
                 last = n
                 continue
+            if cur is not None and n > last and lead:
+                _kept_as_text(cur, n, lineno)
         if cur is not None and text.strip():
             joiner = "" if cur.text.endswith("-") and text.strip()[:1].islower() else " "
             cur.text = f"{cur.text}{joiner}{text.strip()}".strip()

@@ -289,7 +289,8 @@ def _docx_notes(part_xml: bytes, kind: str, order: list[str]) -> list[RawNote]:
         nid = note.get(_W + "id") or ""
         text = " ".join(t for t in (_para_text(p) for p in note.iter(_W + "p")) if t)
         by_id[nid] = text
-    ids = [i for i in order if i in by_id] + [i for i in by_id if i not in set(order)]
+    referenced = set(order)  # built once: one membership test per note
+    ids = [i for i in order if i in by_id] + [i for i in by_id if i not in referenced]
     return [RawNote(n=k, text=by_id[i], line=k) for k, i in enumerate(ids, 1)]
 
 

@@ -6,11 +6,13 @@ import re
 from functools import lru_cache
 
 from sevenfold.cite.models import Person
+from sevenfold.cite.textnorm import guard_first_chars
 
-YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+YEAR_RE = guard_first_chars(re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)"))
 # a range: 51-2, 367-69, 12ob.-14, 3, 4, 7-9 ; written with any dash (the match view has ASCII '-')
-NUM = r"\d{1,6}[a-zA-Zа-я]{0,3}"
-RANGE = rf"{NUM}(?:\s{{0,2}}(?:ob\.?|об\.?))?(?:\s{{0,2}}-\s{{0,2}}{NUM}(?:\s{{0,2}}(?:ob\.?|об\.?))?)?"
+NUM = r"\d{1,6}(?:[a-zA-Zа-я]{1,3}(?:\.(?=\s{0,2}-))?)?"  # '12ob.-13': a stop after the letters before a dash
+VERSO = r"(?:\s{0,2}(?:ob|об|зв|zv)(?!\w)\.?)"
+RANGE = rf"{NUM}{VERSO}?(?:\s{{0,2}}-\s{{0,2}}{NUM}{VERSO}?)?"
 RANGES = rf"{RANGE}(?:\s{{0,2}},\s{{0,2}}{RANGE}){{0,20}}"
 PAGES_RE = re.compile(
     rf"(?:(?P<pp>pp?|S|s|с|стр|str)\.?\s{{0,3}})?(?P<pages>{RANGES})(?![\d/:.]\d)"
@@ -54,6 +56,19 @@ def normalize_range(s: str, expand: bool) -> tuple[str, int | None, int | None]:
         if hi is not None:
             last = hi
     return ", ".join(outs), first, last
+
+
+_VERSO_MARK = re.compile(VERSO, re.IGNORECASE)
+_RV_MARK = re.compile(r"(\d)\s{1,2}([rv])(?!\w)\.?")
+
+
+def normalize_folios(s: str) -> str:
+    """Sheets of a fond reference: verso written 'ob'/'об'/'зв' becomes 'ob', no space, no stop, ranges expanded:
+    '8 ob.-9' -> '8ob-9', '15 об.-16' -> '15ob-16', '3-4 зв.' -> '3-4ob', '12 v' -> '12v', '51-2' -> '51-52'."""
+    s = _VERSO_MARK.sub("ob", s)
+    if " " in s:
+        s = _RV_MARK.sub(r"\1\2", s)
+    return normalize_range(s, expand=True)[0]
 
 
 def _int(s: str) -> int | None:
@@ -125,9 +140,13 @@ def trailing_name_run(prefix: str, max_tokens: int = 12) -> tuple[str, int]:
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.)+$")
 
 
+_ET_AL = re.compile(r",?\s+(?:et\s+al|i\s+in|u\.\s?a|и\s+др)\.?$")
+
+
 def split_people(names: str) -> list[Person]:
     """'Vladimir and Evdokia Petrov' -> [Vladimir Petrov, Evdokia Petrov]; 'Hata Ikuhiko' as written."""
     names = names.strip().strip(",;:)").strip()
+    names = _ET_AL.sub("", names)  # 'Julian Cooper et al.': the others are not named
     if not names:
         return []
     parts = [p.strip() for p in re.split(r"\s+(?:and|&|и|i)\s+|\s*;\s*", names) if p.strip()]

@@ -14,11 +14,12 @@ import bisect
 import re
 
 from sevenfold.cite.archival import COLLECTION_WORDS, classify, read_parts, split_parts
-from sevenfold.cite.archives import Archive, ArchiveMention, archive_places, find_archives
+from sevenfold.cite.archives import Archive, ArchiveMention, archive_places, find_archives, unlisted_fond_archive
 from sevenfold.cite.locators import (
     RANGES,
     YEAR_RE,
     is_name_token,
+    normalize_folios,
     normalize_range,
     parse_date,
     split_people,
@@ -26,7 +27,7 @@ from sevenfold.cite.locators import (
 )
 from sevenfold.cite.models import Citation, Person
 from sevenfold.cite.segment import split_segments
-from sevenfold.cite.textnorm import match_view
+from sevenfold.cite.textnorm import guard_first_chars, match_view
 
 MAX_ATTEMPTS = 16  # title delimiters tried per citation
 MAX_PER_SEGMENT = 64  # citations read from one sentence
@@ -35,11 +36,13 @@ WINDOW = 600  # how far after a title the publication data may be
 LEAD_IN = re.compile(
     r"(?:(?:see|cf\.?|compare|also|quoted|cited|as\s+quoted|reproduced|reprinted|printed|published|"
     r"for\s+instance|for\s+example|e\.\s?g\.|esp\.|especially|in|by|and|on\s+this|further|"
-    r"vgl\.?|siehe|zob\.?|por\.?|см\.?|ср\.?)(?!\w)\.?[\s,:]{0,3}"
+    r"vgl\.?|siehe|zob\.?|por\.?|см\.?|ср\.?|также|тж|напр|например|też|także|np|auch|dazu|etwa|z\.\s?B|"
+    r"цит\.?\s{0,2}по|cyt\.?\s{0,2}za|zit(?:\.|iert)\s{0,2}nach|quoted\s+from)(?!\w)\.?[\s,:]{0,3}"
     r"|(?:my|his|her|their|our)\s+(?:essay|article|book|paper|study|chapter|monograph)\b[\s,:]{0,3}){1,6}",
     re.IGNORECASE,
 )
-QUOTED_IN = re.compile(r"(?:as\s+)?(?:quoted|cited)\s+(?:in|by)\b", re.IGNORECASE)
+QUOTED_IN = re.compile(r"(?:as\s+)?(?:quoted|cited)\s+(?:in|by|from)\b|цит\.?\s{0,2}по|cyt\.?\s{0,2}za|"
+                       r"zit(?:\.|iert)\s{0,2}nach", re.IGNORECASE)
 IBID = re.compile(
     r"(?P<w>ibid(?:em)?|ib|там\s+же|там\s+само|tamże|tamze|ebd|ebenda|ebda)(?!\w)\.?", re.IGNORECASE
 )
@@ -50,6 +53,7 @@ OP_CIT = re.compile(
     r"(?!\w)\.?",
     re.IGNORECASE,
 )
+OP_CIT = guard_first_chars(OP_CIT)  # searched for in every citation: skip positions no form can start at
 PUB_PARENS = re.compile(
     r"\((?P<place>[^()\d\"*:]{2,80}?)(?:\s{0,2}:\s{0,2}(?P<publisher>[^()\d\"*]{1,80}?))?[,:]?\s{1,3}"
     r"(?P<year>1[5-9]\d\d|20\d\d)(?:\s{0,2}-\s{0,2}\d{2,4})?\)"
@@ -57,7 +61,8 @@ PUB_PARENS = re.compile(
 VOLUME_RE = re.compile(
     r",?\s{0,2}(?P<vol>(?:(?:t|v|vol|tom|kn|ch|vyp|т|вып|кн)\.\s{0,2}\d{1,4}[\s,]{0,3}){1,3})", re.IGNORECASE
 )
-TITLE_CUT = re.compile(r",\s{1,3}(?:tr|trans|transl|ed|eds|comp|sost|red|t|v|vol|kn|tom|т|кн)\.?\s", re.IGNORECASE)
+TITLE_CUT = re.compile(r",\s{1,3}(?:tr|trans|transl|ed|eds|comp|sost|red|t|v|vol|kn|tom|т|кн|ser|series|pt|part|bd|"
+                       r"teil|cz)\.?\s", re.IGNORECASE)
 VOL_ISSUE = re.compile(r"(?P<vol>\d{1,4})\s{0,2}:\s{0,2}(?P<issue>\d{1,4}(?:\s{0,2}-\s{0,2}\d{1,4})?)")
 ISSUE_NO = re.compile(r"(?:no|nos|nr|№|vyp|issue)\.?\s{0,2}(?P<issue>\d{1,4}(?:\s{0,2}-\s{0,2}\d{1,4})?)",
                       re.IGNORECASE)
@@ -66,9 +71,11 @@ LOCATOR_TAIL = re.compile(
     rf"|(?P<ch>ch(?:ap)?\.?\s{{0,2}}\d{{1,3}}))"
 )
 FOND_PART = re.compile(
-    r"(?P<key>fond|fonds|f|ф|op|оп|papka|p|п|d|д|spr|sprava|спр|tom|t|т|ll|l|лл|л|ark|арк|k|str)\.?\s{0,3}"
-    r"(?P<val>(?:[A-ZА-Я]{1,2}\s?-\s?)?\d{1,7}[a-zA-Zа-яА-Я]{0,3}(?:\s{0,2}(?:ob\.?|об\.?))?"
-    r"(?:\s{0,2}-\s{0,2}\d{1,7}[a-zA-Zа-я]{0,3}(?:\s{0,2}(?:ob\.?|об\.?))?)?"
+    r"(?P<key>fond|fonds|фонд|f|ф|opis'?|опись|op|оп|papka|p|п|ед\.\s{0,2}хр|ed\.\s{0,2}khr|delo|дело|d|д|spr|sprava|"
+    r"справа|спр|tom|t|т|listy|list|листы|лист|ll|l|лл|л|arkush|ark|аркуш|арк|k|str)(?![^\W\d_])\.?\s{0,3}"
+    r"(?P<val>(?:[A-ZА-Я]{1,2}\s?-\s?)?\d{1,7}(?:[a-zA-Zа-яА-Я]{1,3}(?:\.(?=\s{0,2}-))?)?"  # '9ob.–10'
+    r"(?:\s{0,2}(?:ob|об|зв|zv)(?!\w)\.?|\s[rv](?!\w)\.?)?"
+    r"(?:\s{0,2}-\s{0,2}\d{1,7}[a-zA-Zа-я]{0,3}(?:\s{0,2}(?:ob|об|зв|zv)(?!\w)\.?|\s[rv](?!\w)\.?)?)?"
     r"(?:\s{0,2},\s{0,2}\d{1,7}(?:\s{0,2}-\s{0,2}\d{1,7})?(?!\s{0,2}[a-zA-Zа-яА-Я]{1,5}\.)){0,20})",
     re.IGNORECASE,
 )
@@ -87,15 +94,19 @@ CHICAGO_TAIL = re.compile(
     rf"(?:\s{{0,2}}:\s{{0,2}}(?P<pages>{RANGES}))?"
 )
 IBID_FOLIO = re.compile(rf"(?:ll|l|лл|л|ark|арк)\.\s{{0,3}}(?P<val>{RANGES})", re.IGNORECASE)
-FOND_START = re.compile(r"(?:f|ф|fond|op|оп|d|д|spr|спр)\.\s{0,3}\d", re.IGNORECASE)
+FOND_START = re.compile(r"(?:f|ф|fond|op|оп|d|д|п|spr|спр|ед\.\s{0,2}хр|ed\.\s{0,2}khr)\.\s{0,3}\d", re.IGNORECASE)
+# a fond reference cut into sentences ('Оп. 1. П. 313. Д. 2154', 'Оп. 2. Ед. хр. 45', 'Там же. Ед. хр. 46'): rejoined
+_FOND_TAIL = re.compile(r"(?:(?:ф|оп|f|op|п|д|d)\.\s{0,3}(?:[A-ZА-Я]{1,2}\s?-\s?)?\d{1,7}[a-zа-я]{0,3}"
+                        r"|там\s+же|ibid|tamże|ebd)\.?$", re.IGNORECASE)
+_FOND_NEXT = re.compile(r"(?:п|ед\.\s{0,2}хр|ed\.\s{0,2}khr|д|d|лл|л|ll|l)\.\s{0,3}\d", re.IGNORECASE)
 
 
 class _Seg:
     """A segment of the footnote: original text, its match view, and its offset in the note."""
 
-    def __init__(self, text: str, offset: int) -> None:
+    def __init__(self, text: str, offset: int, view: str | None = None) -> None:
         self.text = text
-        self.view = match_view(text)
+        self.view = match_view(text) if view is None else view  # the note's view sliced: the same characters
         self.offset = offset
 
 
@@ -110,11 +121,18 @@ def parse_citations(text: str) -> list[Citation]:
             return [_fast_ibid(text, lead, lead + len(stripped), fast)]
     segs = split_segments(text)
     view = match_view(text) if segs else ""
+    years = _year_ends(view) if len(segs) > 1 else []  # where the note's years end (an edition spans sentences)
+    lone: tuple[int, int] | None = None
     k = 0
     while k < len(segs):
         a, b = segs[k]
+        while k + 1 < len(segs) and _FOND_NEXT.match(view, segs[k + 1][0]) and \
+                _FOND_TAIL.search(view, max(a, b - 40), b):
+            k += 1
+            b = segs[k][1]
         # a GOST entry ('Хлевнюк О. В. Хозяин. Сталин и ... М., 2010. С. 245.') spans several sentences
-        if GOST_HEAD.match(view, a) and (m := GOST.match(view, a, min(len(view), a + 800))) is not None:
+        if GOST_HEAD.match(view, la := _lead_end(view, a)) and (
+                m := GOST.match(view, la, min(len(view), a + 800))) is not None:
             while k + 1 < len(segs) and segs[k + 1][0] < m.end():
                 k += 1
                 b = segs[k][1]
@@ -128,6 +146,13 @@ def parse_citations(text: str) -> list[Citation]:
             while k + 1 < len(segs) and segs[k + 1][0] < cm.end():
                 k += 1
                 b = segs[k][1]
+        # 'Katyń. Dokumenty zbrodni. T. 2. Warszawa 1998, s. 45.': an edition without author over several sentences
+        elif k + 1 < len(segs) and _year_within(years, b, b + 300) and \
+                EDITION_HINT.search(view, b - 1, min(len(view), b + 300)) and (
+                em := EDITION.match(view, _lead_end(view, a), min(len(view), a + 700))) is not None:
+            while k + 1 < len(segs) and segs[k + 1][0] < em.end():
+                k += 1
+                b = segs[k][1]
         # 'Hoover Institution Archives, Poland. Ambasada (U.S.) Records, box 5': a collection name with a full
         # stop inside; the reference goes on in the next sentence when that one starts with its locators
         elif k + 1 < len(segs) and not _KEY_HINT.search(view, a, b) and _names_keyed_archive(view, a, b):
@@ -139,13 +164,50 @@ def parse_citations(text: str) -> list[Citation]:
         if fast is not None:  # 'Ibid.' / 'Ibid., p. 5' alone in a sentence: the commonest note of all
             out.append(_fast_ibid(text, a, b, fast))
         else:
-            _parse_segment(_Seg(text[a:b], a), out)
+            _parse_segment(_Seg(text[a:b], a, view[a:b]), out)
+            if lone is not None and len(out) == 1:
+                _glue_title(text, lone, out[0])
+        lone = (a, b) if not out and k == 0 else None  # the note's first sentence, with no citation
         k += 1
     return out
 
 
+_PROSE_WORDS = re.compile(r"\b(?:the|was|were|is|are|has|have|had|see|this|that|which|these|also|by|it|its|he|she|"
+                          r"they|we|our|his|her|their|not|but|who|when|where|after|before|from|with)\b", re.IGNORECASE)
+
+
+def _glue_title(text: str, lone: tuple[int, int], c: Citation) -> None:
+    """'Tragediia sovetskoi derevni: Kollektivizatsiia i raskulachivanie. Dokumenty i materialy, vol. 3 (Moscow,
+    2001)': a title without author cut at its inner full stop is one title when its first part reads as a title."""
+    a, b = lone
+    if c.kind != "book" or c.authors or c.editors or not c.title or c.start is None or c.quoted_in:
+        return
+    gap = text[b: c.start]
+    head = text[a:b]
+    if gap.strip() or not text[c.start:].startswith(c.title[:10]) or len(head.split()) > 30 \
+            or not head[:1].isupper() or head.endswith(("?", "!")) or _PROSE_WORDS.search(head):
+        return
+    c.title = f"{head} {c.title}"
+    c.raw = text[a: c.start + len(c.raw)].strip() if text[c.start:].startswith(c.raw) else c.raw
+    c.start = a
+
+
+_YEAR_POS = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
+
+
+def _year_ends(view: str) -> list[int]:
+    return [m.end() for m in _YEAR_POS.finditer(view)]
+
+
+def _year_within(ends: list[int], a: int, b: int) -> bool:
+    """Whether a year ends in view[a:b] (ends: the sorted end offsets of the note's years)."""
+    k = bisect.bisect_right(ends, a)
+    return k < len(ends) and ends[k] <= b
+
+
 _KEY_HINT = re.compile(r"(?<!\w)(?:box|folder|Bl\.|fols?\.|k\.|roll|reel|frames?|sygn\.|RG)\s{0,2}\d",
                        re.IGNORECASE)
+_KEY_HINT = guard_first_chars(_KEY_HINT)
 
 
 def _lead_end(view: str, a: int) -> int:
@@ -210,8 +272,9 @@ def _parse_segment(seg: _Seg, ctx: list[Citation]) -> None:
             or _try_archival(seg, start, mentions, starts, ctx)
             or _try_gost(seg, start)
             or _try_cjk(seg, start)
-            or _try_continental(seg, start)
+            or _try_continental(seg, start, ctx)
             or _try_gost_noauthor(seg, start)
+            or _try_edition(seg, start)
             or _try_full(seg, start, pos, ctx)
             or _try_short(seg, start)
         )
@@ -231,9 +294,12 @@ def _parse_segment(seg: _Seg, ctx: list[Citation]) -> None:
         pos = end
         # what follows must be a connector to another citation, else it is prose: stop
         rest = view[pos: pos + 40]
-        if not re.match(r"\s{0,3}(?:;|(?:[.;,]\s{0,3})?(?:and\b|&|;|see\b|also\b|cf\b|\.\s{0,3}[A-Z*\"(]))", rest,
-                        re.IGNORECASE):
+        if not _CONNECTOR.match(rest):
             break
+
+
+_CONNECTOR = re.compile(r"\s{0,3}(?:;|(?:[.;,]\s{0,3})?(?:and\b|&|;|see\b|also\b|cf\b|\.\s{0,3}[A-Z*\"(]))",
+                        re.IGNORECASE)
 
 
 def _mk(seg: _Seg, a: int, b: int, **kw: object) -> Citation:
@@ -249,17 +315,24 @@ _SCALAR_DEFAULTS = {name: f.default for name, f in Citation.model_fields.items()
 def new_citation(kw: dict[str, object]) -> Citation:
     """A Citation from values this module built with the model's types, without re-validation (what
     ``model_construct`` does, minus its per-field default look-ups: 100,000 notes stay fast)."""
-    c = Citation.__new__(Citation)
-    d = dict(_SCALAR_DEFAULTS)
+    c = _NEW(Citation)
+    d = _SCALAR_DEFAULTS.copy()
     d.update(kw)
-    for key in ("authors", "editors", "inherited"):
-        if key not in kw:
-            d[key] = []
-    object.__setattr__(c, "__dict__", d)
-    object.__setattr__(c, "__pydantic_fields_set__", set(kw))
-    object.__setattr__(c, "__pydantic_extra__", None)
-    object.__setattr__(c, "__pydantic_private__", None)
+    if "authors" not in kw:  # (unrolled: one citation per note of 100,000)
+        d["authors"] = []
+    if "editors" not in kw:
+        d["editors"] = []
+    if "inherited" not in kw:
+        d["inherited"] = []
+    _SET(c, "__dict__", d)
+    _SET(c, "__pydantic_fields_set__", set(kw))
+    _SET(c, "__pydantic_extra__", None)
+    _SET(c, "__pydantic_private__", None)
     return c
+
+
+_NEW = Citation.__new__
+_SET = object.__setattr__
 
 
 def _pages(view: str, i: int) -> tuple[str | None, int | None, int | None, str | None, int]:
@@ -275,8 +348,16 @@ def _pages(view: str, i: int) -> tuple[str | None, int | None, int | None, str |
         after = view[m.end(): m.end() + 2]
         if after[:1].isalnum():
             return None, None, None, None, i
+    end = m.end()
+    pin = _PIN_AFTER.match(view, end, min(len(view), end + 40))
+    if pin:  # 'S. 10–84, hier S. 52': the page cited is 52
+        pages, end = pin.group("pin"), pin.end()
     norm, first, last = normalize_range(pages, expand=False)
-    return norm, first, last, None, m.end()
+    return norm, first, last, None, end
+
+
+_PIN_AFTER = re.compile(rf",?\s{{1,3}}(?:hier|tu|here|zwł\.|insb\.|esp\.|здесь)\s{{1,3}}"
+                        rf"(?:(?:S|s|p|pp|С|с)\.\s{{0,3}})?(?P<pin>{RANGES})(?![\w/])")
 
 
 def _authors_text(people: list[Person]) -> str:
@@ -302,20 +383,20 @@ def _try_ibid(seg: _Seg, i: int, ctx: list[Citation]) -> tuple[Citation, int] | 
             return c, end
     j = m.end()
     k = _skip_ws(view, j)
-    while k < len(view) and view[k] in ". ":
+    while k < len(view) and view[k] in ". -":  # 'Там само. – Арк. 16' (GOST separators)
         k += 1
     if k >= len(view):  # a bare 'Ibid.' (the common case; 100,000 of them stay fast)
         return _mk(seg, i, j, kind="ibid", form=form), j
     fm = IBID_FOLIO.match(view, k)
     if fm:
-        val = normalize_range(fm.group("val").replace("об", "ob"), expand=True)[0]
+        val = normalize_folios(fm.group("val"))
         return _mk(seg, i, fm.end(), kind="ibid", form=form, list=val), fm.end()
     if FOND_START.match(view, k):
-        loc = _fond_parts(view, k)
-        if loc:
+        loc = _fond_parts(view, k, min_parts=1)  # 'Там же. Д. 146.': one part overrides
+        if loc and set(loc[0]) - {"fond", "locator"}:  # 'Ibid., f. 26' alone is a folio, read below
             parts, end = loc
             return _mk(seg, i, end, kind="ibid", form=form, fond=parts.get("fond"), opis=parts.get("opis"),
-                       delo=parts.get("delo"), list=parts.get("list")), end
+                       delo=parts.get("delo"), list=parts.get("list"), locator=parts.get("locator")), end
     stop = view.find(";", k)
     res = read_parts(view, seg.text, k, len(view) if stop < 0 else stop, True, archive_places(),
                      allow_collection=False, bare=False)
@@ -361,10 +442,13 @@ def _try_op_cit(seg: _Seg, i: int) -> tuple[Citation, int] | None:
 _FOND_KEYS = {"fond": "fond", "fonds": "fond", "f": "fond", "ф": "fond", "op": "opis", "оп": "opis",
               "papka": "papka", "p": "papka", "п": "papka", "d": "delo", "д": "delo", "spr": "delo",
               "sprava": "delo", "спр": "delo", "tom": "tom", "t": "tom", "т": "tom", "l": "list", "ll": "list",
-              "л": "list", "лл": "list", "ark": "list", "арк": "list", "k": "list", "str": "list"}
+              "л": "list", "лл": "list", "ark": "list", "арк": "list", "k": "list", "str": "list", "едхр": "delo",
+              "edkhr": "delo", "фонд": "fond", "opis": "opis", "opis'": "opis", "опись": "opis", "delo": "delo",
+              "дело": "delo", "справа": "delo", "listy": "list", "list": "list", "листы": "list", "лист": "list",
+              "arkush": "list", "аркуш": "list"}
 
 
-def _fond_parts(view: str, i: int) -> tuple[dict[str, str], int] | None:
+def _fond_parts(view: str, i: int, min_parts: int = 2) -> tuple[dict[str, str], int] | None:
     """'f. 17, op. 163, d. 1217, ll. 51-2' (or 'Ф. 17. Оп. 162. Д. 21. Л. 45-46') -> fields, end."""
     parts: dict[str, str] = {}
     extra: list[str] = []
@@ -372,19 +456,19 @@ def _fond_parts(view: str, i: int) -> tuple[dict[str, str], int] | None:
     n = 0
     while n < 8:
         k = pos
-        while n and k < len(view) and (view[k].isspace() or view[k] in ",;:."):
+        while n and k < len(view) and (view[k].isspace() or view[k] in ",;:.-"):
             k += 1
         m = FOND_PART.match(view, k, min(len(view), k + 400))
         if not m:
             break
-        key = _FOND_KEYS[m.group("key").casefold()]
+        key = _FOND_KEYS[m.group("key").casefold().replace(".", "").replace(" ", "")]
         val = " ".join(m.group("val").split())
         if key == "papka" and "delo" in parts:
             key = "list"  # AVP RF 'p.' is a folder before d., a page after it
         if key in parts or (key == "list" and "delo" not in parts and "fond" not in parts):
             break
         if key == "list":
-            val = normalize_range(val.replace("об", "ob"), expand=True)[0]
+            val = normalize_folios(val)
         if key in ("papka", "tom"):
             extra.append(f"{'p.' if key == 'papka' else 't.'} {val}")
         else:
@@ -395,7 +479,7 @@ def _fond_parts(view: str, i: int) -> tuple[dict[str, str], int] | None:
     parts = {k: v for k, v in parts.items() if not k.startswith("_seen_")}
     if "fond" not in parts and "delo" not in parts:
         return None
-    if len(parts) < 2:
+    if len(parts) < min_parts:
         return None
     if extra:
         parts["locator"] = ", ".join(extra)
@@ -438,7 +522,7 @@ def _try_archival(seg: _Seg, i: int, mentions: list[ArchiveMention], starts: lis
             prev = ctx[-1]
             base = {"fond": prev.fond, "opis": prev.opis, "delo": prev.delo, "list": None}
             order = ["fond", "opis", "delo", "list"]
-            first_given = min(order.index(k) for k in parts)
+            first_given = min((order.index(k) for k in parts if k in order), default=len(order))
             for k in order[first_given:]:
                 base[k] = None
             base.update(parts)
@@ -447,6 +531,14 @@ def _try_archival(seg: _Seg, i: int, mentions: list[ArchiveMention], starts: lis
             return c, _trailing_note(seg, end, c)
     lo = bisect.bisect_left(starts, i)
     window = mentions[lo: lo + MAX_ATTEMPTS]
+    if (not window or window[0].start != i) and (un := unlisted_fond_archive(view, i)) is not None:
+        # 'ГАНО. Ф. П-3. Оп. 2. Д. 700.': an archive the table does not list, known by its fond reference
+        loc = _fond_parts(view, un.end)
+        if loc:
+            parts, end = loc
+            c = _mk(seg, i, end, kind="archival", archive=un.code, country=un.country or None,
+                    csl_type="manuscript", **parts)
+            return c, _trailing_note(seg, end, c)
     for idx, men in enumerate(window):
         if men.start - i > 400:
             break
@@ -472,7 +564,7 @@ def _archival_at(seg: _Seg, men: ArchiveMention, cursor: int, next_start: int) -
     arch: Archive = men.archive
     j = _after_mention(view, men.end)
     k = _skip_ws(view, j)
-    while k < len(view) and view[k] in ". ":
+    while k < len(view) and view[k] in ". -":  # 'ЦДАГО України. – Ф. 1. – Оп. 20.' (GOST separators)
         k += 1
     common: dict[str, object] = {"kind": "archival", "archive": arch.code, "country": arch.country,
                                  "csl_type": "manuscript"}
@@ -488,7 +580,7 @@ def _archival_at(seg: _Seg, men: ArchiveMention, cursor: int, next_start: int) -
         end = m.end()
         lm = SLASH_LIST.match(view, end)
         if lm:
-            parts["list"] = normalize_range(lm.group("val").replace("об", "ob"), expand=True)[0]
+            parts["list"] = normalize_folios(lm.group("val"))
             end = lm.end()
         c = _mk(seg, men.start, end, **common, **parts)
         return c, _trailing_note(seg, end, c)
@@ -561,6 +653,9 @@ _KEYED_FIELDS = ("record_group", "publication", "roll", "frame", "box", "folder"
 # ---- books and articles -----------------------------------------------------------------------------
 
 
+_DELIMITER = re.compile(r"[*\"«„]")
+
+
 def _delimited_spans(seg: _Seg, i: int, limit: int) -> list[tuple[int, int, str]]:
     """Title candidates from i: (start, end, 'italic'|'quote'), end past the closing delimiter."""
     text, view = seg.text, seg.view
@@ -568,6 +663,10 @@ def _delimited_spans(seg: _Seg, i: int, limit: int) -> list[tuple[int, int, str]
     pos = i
     n = min(len(view), i + limit)
     while pos < n and len(out) < MAX_ATTEMPTS:
+        nxt = _DELIMITER.search(view, pos, n)  # jump to the next '*' or quote: other characters are skipped
+        if nxt is None:
+            break
+        pos = nxt.start()
         ch = view[pos]
         if ch == "*":
             close = view.find("*", pos + 1, min(len(view), pos + 400))
@@ -636,8 +735,9 @@ def _try_full(seg: _Seg, i: int, lo: int, ctx: list[Citation],
         res = _full_at(seg, i, s0, s1, kind, ctx, inherit_author)
         if res is not None:
             return res
-    if not spans or all(view[s1: s1 + 1] == " " and view[s1 + 1: s1 + 2].islower()
-                        and view[s1 - 2: s1 - 1] not in (",", ".", "!", "?") for _, s1, _k in spans):
+    if not spans or all((view[s1: s1 + 1] == " " and view[s1 + 1: s1 + 2].islower()
+                         and view[s1 - 2: s1 - 1] not in (",", ".", "!", "?"))
+                        or (k == "quote" and _title_words_before(seg, i, s0)) for s0, s1, k in spans):
         # undelimited book: 'Stenogrammy zasedanii ... gg., t. 3 (Moscow, 2007), p. 695.' (a quoted word
         # inside the title, '… wa “sensō” o eranda (Tokyo, 2009)', is not a title of its own)
         m = PUB_PARENS.search(view, i, min(len(view), i + WINDOW))
@@ -649,14 +749,21 @@ def _try_full(seg: _Seg, i: int, lo: int, ctx: list[Citation],
                 vol = title_text[cut.start():].strip(" ,")
                 title_text = title_text[: cut.start()]
             people: list[Person] = []
+            editors: list[Person] = []
             author_text = None
             t0 = i
             t_end = i + len(title_text)
             # 'Alan Bullock, Hitler: A Study in Tyranny (London: Odhams, 1952)': names before a comma, at the
             # start or after a lead-in ('…, see Oleg V. Khlevniuk, Master of the House (New Haven, 2009)')
-            for cm_ in list(re.finditer(",", title_text))[:6]:
+            corp = _CORPORATE.match(title_text)
+            if corp is not None:  # 'Polish Ministry of Information, The Black Book of Poland (New York, 1942)'
+                author_text = " ".join(corp.group("org").split())
+                t0 = i + corp.end()
+            for cm_ in list(re.finditer(",", title_text))[:6] if corp is None else []:
                 comma = cm_.start()
                 head = seg.text[i: i + comma].rstrip()
+                if (etal := _ET_AL_TAIL.search(head)) is not None:
+                    head = head[: etal.start()]
                 names, off = trailing_name_run(head)
                 before = head[:off].strip()
                 lead_ok = not before or re.search(r"(?:\b(?:see|cf|also|in|by|compare|vgl|siehe|zob|por)\.?|:)$",
@@ -666,12 +773,37 @@ def _try_full(seg: _Seg, i: int, lo: int, ctx: list[Citation],
                     author_text = names
                     t0 = i + comma + 1
                     i = i + off
+                    ed = _EDS_AFTER_NAMES.match(view, t0)
+                    if ed:  # 'Robert Service, ed., Stalin's Russia': an edited volume has editors, no author
+                        editors, people, author_text = people, [], None
+                        t0 = ed.end()
                     break
             title = _clean_title(seg.text[t0:t_end])
             if not title or len(title) > 300:
                 return None
-            return _book_tail(seg, i, m, title=title, people=people, volume=vol, ctx=ctx, author_text=author_text)
+            return _book_tail(seg, i, m, title=title, people=people, volume=vol, ctx=ctx, author_text=author_text,
+                              editors=editors)
     return None
+
+
+_CORPORATE = re.compile(
+    r"(?P<org>(?:[A-Z][\w'-]*\s(?:of\s(?:the\s)?|for\s(?:the\s)?|and\s)?){0,5}"
+    r"(?:Ministry|Office|Committee|Commission|Department|Council|Institute|Foreign\sOffice|Agency|Bureau|"
+    r"Government|Embassy|Legation)(?:\s(?:of|for)\s(?:the\s)?[A-Z][\w'-]*(?:\s(?:and\s)?[A-Z][\w'-]*){0,4})?)"
+    r",\s{1,3}(?=[A-Z\"*])")
+_JOURNAL_VOL_YEAR = re.compile(r"[^()\"*]{2,150}?\s\d{1,4}\s?\((?:1[5-9]|20)\d\d\)")
+_EDS_AFTER_NAMES = re.compile(r"\s{0,2}(?:eds?|comp|comps|hg|hrsg|red|sost)\.\s{0,2},?\s{0,2}", re.IGNORECASE)
+_ET_AL_TAIL = re.compile(r",?\s{1,3}et\s{1,3}al\.?$")
+
+
+def _title_words_before(seg: _Seg, i: int, s0: int) -> bool:
+    """Whether a quoted word at s0 sits inside an undelimited title ('Lubianka: Stalin i … "Smersh", 1939')
+    rather than after an author's name ('Terry Martin, "The Origins …"')."""
+    before = seg.view[i:s0].strip()
+    if not before or before.endswith(","):
+        return False
+    names, off = trailing_name_run(seg.text[i:s0].rstrip())
+    return not (names and off == 0)
 
 
 def _is_month(place: str) -> bool:
@@ -726,9 +858,11 @@ def _full_at(seg: _Seg, i: int, s0: int, s1: int, kind: str, ctx: list[Citation]
     # -- article / chapter: quoted title followed by a container and a year --------------------------
     if kind == "quote":
         rest_start = s1
-        mm = re.match(r"\s{0,3},?\s{0,3}(?:(?P<in>in)\s+)?", after)
+        mm = re.match(r"\s{0,3},?\s{0,3}(?:(?P<in>in)\s+|(?P<inc>in:|\[w:\]|w:)\s{1,3})?", after)
         rest_start = s1 + (mm.end() if mm else 0)
         is_in = bool(mm and mm.group("in"))
+        if mm and mm.group("inc") and not _JOURNAL_VOL_YEAR.match(view, rest_start, min(len(view), rest_start + 200)):
+            is_in = True  # 'in: Hans Müller (Hg.), Buch, Berlin 1990': a chapter ('in: Journal 45 (1997)' is not)
         # book whose title starts with a quote: '“*Stalinskii pitomets*” – Nikolai Ezhov (Moscow, 2008)'
         if pub is not None and not is_in and "*" not in view[s1: pub.start()] and pub.start() - s1 < 120 \
                 and '"' not in view[s1: pub.start()]:
@@ -818,11 +952,17 @@ def _full_at(seg: _Seg, i: int, s0: int, s1: int, kind: str, ctx: list[Citation]
             if ch.group("pages"):
                 pages, first, last = normalize_range(ch.group("pages"), expand=False)
             date, _ = parse_date(ch.group("d"))
-            c = _mk(seg, a, ch.end(), kind="article", csl_type=csl_type, title=title, authors=people,
+            end = ch.end()
+            if pages is None:  # German style: '… 45 (1997), S. 1–20, hier S. 5'
+                pages, first, last, _loc, end = _pages(view, end)
+            elif (pin := _PIN_AFTER.match(view, end, min(len(view), end + 40))) is not None:
+                pages, first, last = normalize_range(pin.group("pin"), expand=False)  # '…: 813–61, here 830'
+                end = pin.end()
+            c = _mk(seg, a, end, kind="article", csl_type=csl_type, title=title, authors=people,
                     author=author_text or None, container=container, volume=ch.group("vol"),
                     issue=ch.group("iss").replace(" ", "") if ch.group("iss") else None, year=int(ch.group("y")),
                     date=date, pages=pages, first_page=first, last_page=last, note=note, editors=editors)
-            return c, ch.end()
+            return c, end
         vi = VOL_ISSUE.search(view, pos, win_end)
         ym2 = YEAR_RE.search(view, pos, win_end)
         if vi and (ym2 is None or vi.start() < ym2.start()) and vi.start() - pos < 20:
@@ -930,6 +1070,10 @@ def _full_at(seg: _Seg, i: int, s0: int, s1: int, kind: str, ctx: list[Citation]
 _SHORT_AUTHOR_PAGES = re.compile(r"(?P<name>[^,;()\"*\d]{2,80}?),\s{0,3}(?=(?:pp?|S|с|стр)\.?\s{0,3}\d)")
 
 
+_SHORT_PLAIN = re.compile(r"(?P<name>[^,;()\"*\d]{2,60}?),\s{1,2}(?P<title>[^,;()\"*\d]{2,120}?),\s{1,2}"
+                          r"(?=(?:(?:pp?|S|s|с|С)\.\s{0,3})?\d)")
+
+
 def _try_short(seg: _Seg, i: int) -> tuple[Citation, int] | None:
     view = seg.view
     # 'Kershaw, p. 16'
@@ -941,6 +1085,16 @@ def _try_short(seg: _Seg, i: int) -> tuple[Citation, int] | None:
             if pages is not None:
                 return _mk(seg, i, end, kind="short", form="short", author=names,
                            authors=split_people(names), pages=pages, first_page=first, last_page=last), end
+    # 'Conquest, Great Terror, 45.' (a short title in plain text, then the page, closing the sentence)
+    m = _SHORT_PLAIN.match(view, i, min(len(view), i + 200))
+    if m and view[m.start("title")].isupper():
+        names, off = trailing_name_run(seg.text[i: m.end("name")])
+        pages, first, last, locator, end = _pages(view, m.end())
+        if names and off == 0 and pages is not None and not view[end:].strip(" .;,") \
+                and len(m.group("title").split()) <= 12:
+            title = _clean_title(seg.text[m.start("title"): m.end("title")])
+            return _mk(seg, i, end, kind="short", form="short", author=names, authors=split_people(names),
+                       title=title, pages=pages, first_page=first, last_page=last), end
     # 'Kuromiya, “Accounting for the Great Terror.”' / '*Russko-kitaiskie ...*, p. 156'
     spans = _delimited_spans(seg, i, 200)
     if not spans:
@@ -969,18 +1123,18 @@ def _try_short(seg: _Seg, i: int) -> tuple[Citation, int] | None:
 # ---- Russian GOST style -------------------------------------------------------------------------------
 
 GOST = re.compile(
-    r"(?P<fam>[A-ZА-ЯЁ][\w'-]{1,40})\s{1,3}(?P<init>(?:[A-ZА-ЯЁ]\.\s{0,2}){1,3})"
-    r"(?P<more>(?:,\s{0,2}[A-ZА-ЯЁ][\w'-]{1,40}\s{1,3}(?:[A-ZА-ЯЁ]\.\s{0,2}){1,3}){0,4})\s{0,2}"
+    r"(?P<fam>[A-ZА-ЯЁІЇЄҐ][\w'-]{1,40})\s{1,3}(?P<init>(?:[A-ZА-ЯЁІЇЄҐ]\.\s{0,2}){1,3})"
+    r"(?P<more>(?:,\s{0,2}[A-ZА-ЯЁІЇЄҐ][\w'-]{1,40}\s{1,3}(?:[A-ZА-ЯЁІЇЄҐ]\.\s{0,2}){1,3}){0,4})\s{0,2}"
     r"(?P<title>[^/\n]{2,300}?)\s{0,2}"
     r"(?://\s{0,2}(?P<container>[^/\n]{2,300}?)\.\s{0,3}(?:-\s{0,2})?"
-    r"(?:(?P<cplace>[A-ZА-ЯЁ][\w-]{0,30}\.?)\s{0,2}[,:]\s{0,3}(?:[^,.\n]{1,80},\s{0,3})?)?"
-    r"|\.\s{1,3}(?:-\s{0,2})?(?P<place>[A-ZА-ЯЁ][\w-]{0,30}\.?)\s{0,2}[,:]\s{0,3}(?:(?P<publisher>[^,.\n]{1,80}),\s{0,3})?)"
+    r"(?:(?P<cplace>[A-ZА-ЯЁІЇЄҐ][\w-]{0,30}\.?)\s{0,2}[,:]\s{0,3}(?:[^,.\n]{1,80},\s{0,3})?)?"
+    r"|\.\s{1,3}(?:-\s{0,2})?(?P<place>[A-ZА-ЯЁІЇЄҐ][\w-]{0,30}\.?)\s{0,2}[,:]\s{0,3}(?:(?P<publisher>[^,.\n]{1,80}),\s{0,3})?)"
     r"(?P<year>(?:1[5-9]|20)\d\d)\.?"
     r"(?:\s{0,3}(?:-\s{0,2})?(?:Т|Vol|Вып|Vyp)\.\s{0,2}(?P<vol>\d{1,4})\.?)?"
     r"(?:\s{0,3}(?:-\s{0,2})?(?:№|No|Nr)\.?\s{0,2}(?P<issue>\d{1,4}(?:\s?-\s?\d{1,4})?)\.?)?"
     rf"(?:\s{{0,3}}(?:-\s{{0,2}})?(?:С|S|с|s|P|p)\.\s{{0,2}}(?P<pages>{RANGES}))?"
 )
-GOST_HEAD = re.compile(r"[A-ZА-ЯЁ][\w'-]{1,40}\s{1,3}[A-ZА-ЯЁ]\.")
+GOST_HEAD = re.compile(r"[A-ZА-ЯЁІЇЄҐ][\w'-]{1,40}\s{1,3}[A-ZА-ЯЁІЇЄҐ]\.")
 _PLACES = {"M": "Moscow", "M.": "Moscow", "L": "Leningrad", "L.": "Leningrad", "SPb": "St Petersburg",
            "SPb.": "St Petersburg", "K": "Kyiv", "K.": "Kyiv", "Мн": "Minsk", "Mn": "Minsk",
            "М": "Moscow", "М.": "Moscow", "Л": "Leningrad", "Л.": "Leningrad", "СПб": "St Petersburg",
@@ -1000,9 +1154,9 @@ def _try_gost(seg: _Seg, i: int) -> tuple[Citation, int] | None:
         people += split_people(txt[m.start("more"): m.end("more")].replace(",", ";"))
     title_text = txt[m.start("title"): m.end("title")]
     volume = m.group("vol")
-    vt = re.search(r"[.,]\s{0,2}(?:Т|T|Vol|Кн|Kn|Вып|Vyp)\.\s{0,2}(?P<v>\d{1,4})\.?\s*$", title_text)
-    if vt:  # 'Воспоминания и размышления. Т. 1. М., 1990'
-        volume = volume or vt.group("v")
+    vt = _GOST_VOLS.search(title_text)
+    if vt:  # 'Воспоминания и размышления. В 2 т. Т. 1. М., 1990'
+        volume = volume or (re.findall(r"(?<!В )(?<!в )\b\d{1,4}", vt.group()) or [None])[-1]
         title_text = title_text[: vt.start()]
     title = _clean_title(title_text)
     pages = first = last = None
@@ -1023,14 +1177,27 @@ def _try_gost(seg: _Seg, i: int) -> tuple[Citation, int] | None:
     return c, end
 
 
+# volumes and the kind of work after a GOST title: '. В 2 т. Т. 1', ': в 3 т. Т. 1, кн. 2', ': дис. … канд. ист. наук'
+_GOST_VOLS = re.compile(
+    r"(?:\s{0,2}[.,:]\s{0,2}(?:[Вв]\s\d{1,2}\s(?:т|тт|кн|ч|вып)\.?|(?:Т|т|T|Vol|Кн|кн|Kn|Вып|вып|Vyp|Ч|ч)\.\s{0,2}\d{1,4}"
+    r"|(?:дис|автореф\.\s{0,2}дис)\.[^/]{0,60}?наук))+\.?\s*$")
 # 'Лубянка. Сталин и Главное управление госбезопасности НКВД. 1937–1938. М., 2004. С. 120–121.' (no author)
+_GOST_CITY = r"(?:М|Л|СПб|К|Мн|M|L|SPb)\.|[А-ЯЁІЇЄ][а-яёіїє]{2,20}(?:-на-[А-ЯЁ][а-яё]{2,20})?"
 GOST_NOAUTH = re.compile(
-    r"(?P<title>[A-ZА-ЯЁ][^/\n]{2,300}?)\.\s{1,3}(?P<place>М\.|Л\.|СПб\.|К\.|Мн\.|M\.|L\.|SPb\.)\s{0,2}[,:]\s{0,3}"
-    r"(?:(?P<publisher>[^,.\n]{1,80}),\s{0,3})?(?P<year>(?:1[5-9]|20)\d\d)\.?"
+    r"(?P<title>[A-ZА-ЯЁІЇЄҐ][^/\n]{2,300}?)"
+    r"(?:\s{0,2}/(?!/)\s{0,2}(?P<resp>[^/\n]{2,300}?))?"  # '/ сост. А. И. Кокурин' · '/ О. В. Хлевнюк'
+    r"(?P<vols>(?:[.,]\s{1,3}(?:Т|Кн|Вып|Ч|T|Kn|Vyp|Ch)\.\s{0,2}\d{1,4}){0,3})"
+    rf"\.\s{{1,3}}(?:-\s{{0,2}})?(?P<place>{_GOST_CITY})\s{{0,2}}[,:]\s{{0,3}}"
+    r"(?:(?P<publisher>[^,.\n()*\"]{1,80}),\s{0,3})?(?P<year>(?:1[5-9]|20)\d\d)\.?"
     rf"(?:\s{{0,3}}(?:С|S|с|s)\.\s{{0,2}}(?P<pages>{RANGES}))?"
 )
-GOST_PLACE_HINT = re.compile(r"(?<!\w)(?:М|Л|СПб|К|Мн|M|L|SPb)\.\s{0,2}[,:]\s{0,3}(?:[^,.\n]{1,80},\s{0,3})?"
-                             r"(?:1[5-9]|20)\d\d")
+# the places of _GOST_CITY, written to start with a character class (a search then skips to candidates fast)
+GOST_PLACE_HINT = re.compile(r"[MLSА-ЯЁІЇЄ](?<!\w.)(?:(?<=[МЛКML])\.|(?<=М)н\.|(?<=С)Пб\.|(?<=S)Pb\.|"
+                             r"(?<=[А-ЯЁІЇЄ])[а-яёіїє]{2,20}(?:-на-[А-ЯЁ][а-яё]{2,20})?)"
+                             r"\s{0,2}[,:]\s{0,3}(?:[^,.\n()*\"]{1,80},\s{0,3})?(?:1[5-9]|20)\d\d")
+_RESP_EDITORS = re.compile(r"(?:упоряд|упор|відп\.\s{0,2}ред|за\s+ред|"
+                           r"авт\.-сост|отв\.\s{0,2}ред|гл\.\s{0,2}ред|науч\.\s{0,2}ред|под\s+(?:общ\.\s{0,2})?ред|"
+                           r"ред\.-сост|сост|ред|пер|подгот|sost|red|pod\s+red|comp|eds?)\.?\s{0,3}", re.IGNORECASE)
 
 
 def _try_gost_noauthor(seg: _Seg, i: int) -> tuple[Citation, int] | None:
@@ -1039,12 +1206,30 @@ def _try_gost_noauthor(seg: _Seg, i: int) -> tuple[Citation, int] | None:
     m = GOST_NOAUTH.match(seg.view, i, min(len(seg.view), i + 500))
     if not m:
         return None
-    title = _clean_title(seg.text[m.start("title"): m.end("title")])
+    title_text = seg.text[m.start("title"): m.end("title")]
+    vt = _GOST_VOLS.search(title_text)
+    if vt:
+        title_text = title_text[: vt.start()]
+    title = _clean_title(title_text)
     pages = first = last = None
     if m.group("pages"):
         pages, first, last = normalize_range(m.group("pages"), expand=False)
+    people: list[Person] = []
+    editors: list[Person] = []
+    if m.group("resp"):  # '/ сост. В. Н. Хаустов, В. П. Наумов' (compilers: no author) or '/ О. В. Хлевнюк' (author)
+        resp = seg.text[m.start("resp"): m.end("resp")]
+        ed = _RESP_EDITORS.match(resp)
+        if ed:
+            for piece in resp.split(";"):
+                pe = _RESP_EDITORS.match(piece.strip())
+                editors += split_people(piece.strip()[pe.end():] if pe else piece)
+        elif all(is_name_token(t) for t in resp.replace(",", " ").split()):
+            people = split_people(resp.replace(";", ","))
+    vols = re.findall(r"\d{1,4}", m.group("vols"))
     c = _mk(seg, i, m.end(), kind="book", csl_type="book", title=title, year=int(m.group("year")),
-            place=seg.text[m.start("place"): m.end("place")], pages=pages, first_page=first, last_page=last)
+            place=seg.text[m.start("place"): m.end("place")], pages=pages, first_page=first, last_page=last,
+            authors=people, author=_authors_text(people) or None, editors=editors,
+            volume=vols[0] if vols else None)
     return c, m.end()
 
 
@@ -1055,41 +1240,79 @@ def _try_gost_noauthor(seg: _Seg, i: int) -> tuple[Citation, int] | None:
 _UP = "A-ZÄÖÜŁŚŻŹĆŃÓÉА-ЯЁ"
 _NAME = rf"(?:[{_UP}][\w'’.-]*\s){{1,4}}?[{_UP}][\w'’-]+"
 _PLACE = rf"[{_UP}][^\W\d_]+(?:(?:[\s/-]|\s(?:am|an|im|bei|nad|upon|on)\s)[{_UP}][^\W\d_]+){{0,3}}"
+_IN = r"(?:[Ii]n:|\[[wW]:?\]|[wW]:)"  # 'in:' (German), '[w:]' / 'w:' (Polish): a chapter in a book or journal
+_PIN = rf"(?:,\s(?:hier|tu|here|zwł\.|insb\.|esp\.)\s(?:(?:S|s|p|pp)\.\s?)?(?P<pin>{RANGES}))?"  # ', hier S. 52'
+_HG = r"\s\((?:Hg|Hrsg|red|ed|eds|oprac)\.?\)"  # 'Martin Cüppers (Hg.), Title': the editors of the volume
 CONTINENTAL = re.compile(
-    rf"(?P<auth>{_NAME}(?:\s(?:und|u\.|i|and|&|/)\s{_NAME}|,\s{_NAME}(?=,\s[^,]+,\s[{_UP}])){{0,3}}),\s"
-    r"(?P<title>[^;]{3,400}?),\s"
-    r"(?:in:\s(?:(?:(?P<eds>[^;()]{2,150}?)\s\((?:Hg|Hrsg|red|ed|eds)\.?\)\s?,\s)?(?P<book>[^;]{2,300}?),\s"
+    rf"(?P<auth>(?P<idem>[Dd]ers|[Dd]ies|[Tt]enże|[Tt]aż|[Tt]enze)\.|"
+    rf"{_NAME}(?:\s(?:und|u\.|i|and|&|/)\s{_NAME}|,\s{_NAME}(?=,\s(?!{_IN})[^,]+,\s[{_UP}]|{_HG})){{0,3}})"
+    rf"(?P<hg>{_HG})?,\s"
+    r"(?P<title>[^;]{3,400}?),(?P<q>\")?\s(?:(?:Bd|Bde|t|vol|Tl|Teil|cz)\.?\s?(?:\d{1,3}|[IVX]{1,5}),\s)?"
+    rf"(?:{_IN}\s(?:(?:(?P<eds>[^;()]{{2,150}}?)\s\((?:Hg|Hrsg|red|ed|eds)\.?\)\s?,\s)?(?P<book>[^;]{{2,300}}?),\s"
     r"(?:(?:Bd|t|vol|Tl)\.\s?\d{1,3},\s)?"
     rf"(?P<bplace>{_PLACE})\s(?P<byear>1[5-9]\d\d|20\d\d)"
     r"|(?P<jour>[^;()]{2,150}?)\s\d{1,4}\s?\((?P<jyear>1[5-9]\d\d|20\d\d)\)(?:,\s(?:H|Heft|Nr|nr)\.?\s?\d{1,4})?)"
     r"|(?P<cont>[\"„«][^”\"»]{2,150}[”\"»])\s(?P<ayear>1[5-9]\d\d|20\d\d)(?:,\s(?:nr|Nr|H|Heft|z|t)\.?\s?\d{1,4})?"
-    rf"|(?P<place>{_PLACE})\s(?P<year>1[5-9]\d\d|20\d\d)(?![\d–-]))"
-    rf"(?:,\s(?:Bd\.|t\.|vol\.)\s?\d{{1,3}})?(?:,\s(?:S|s|p|pp)\.\s?(?P<pages>{RANGES}))?"
+    rf"|(?P<place>{_PLACE})\s(?P<year>1[5-9]\d\d|20\d\d)(?![\d–-])(?P<jiss>,\s(?:nr|Nr|z|H|Heft)\.?\s?\d{{1,4}})?)"
+    rf"(?:,\s(?:Bd\.|t\.|vol\.)\s?\d{{1,3}})?(?:,\s(?:S|s|p|pp)\.\s?(?P<pages>{RANGES}){_PIN})?"
 )
 CONT_HEAD = re.compile(rf"{_NAME},\s")
+_BOOK_EDITORS = re.compile(r",\s(?:red|Red|hg|Hg|hrsg|Hrsg|ed|eds|oprac|bearb|Bearb)\.\s.*$")
+
+# an edition or collection without author: 'Katyń. Dokumenty zbrodni, t. 1, Warszawa 1995, s. 220.' ·
+# 'Die Tagebücher von Joseph Goebbels, Teil II, Bd. 1, München 1996, S. 77.' (title kept whole, volume apart)
+_VOL_WORD = r"(?:T|t|Bd|Band|Teil|Tl|Vol|vol|Serie|ser|Ser|seria|Seria|cz|Cz|część|Reihe|Abt|Heft|H|Nr|nr|Ks|ks|Buch)"
+EDITION = re.compile(
+    rf"(?P<title>[{_UP}0-9][^;]{{2,300}}?)"
+    rf"(?P<eds>,\s(?:red|hg|Hg|hrsg|Hrsg|oprac|bearb|Bearb|wyd|ed|eds)\.\s[^;,]{{2,120}}(?:,\s[^;,]{{2,80}}){{0,3}}?)?"
+    rf"(?P<vols>(?:[.,]\s{_VOL_WORD}\.?\s?(?:\d{{1,4}}|[IVXLC]{{1,6}}|[A-Z])(?:/\d{{1,4}})?(?![\w/])"
+    r"(?::\s[^.;]{1,120}?(?=[.,]\s))?){0,4})"
+    rf"[.,]\s(?P<place>{_PLACE})\s(?P<year>1[5-9]\d\d|20\d\d)(?![\d-])"
+    rf"(?:,\s(?:S|s|p|pp)\.\s?(?P<pages>{RANGES}){_PIN})?"
+)
+_EDITION_END = re.compile(r"[\s.,]{0,3}(?:$|;|\.\s|\(|[A-ZА-ЯЁ])")
+EDITION_HINT = re.compile(rf"[.,]\s{_PLACE}\s(?:1[5-9]\d\d|20\d\d)(?![\d-])")
 
 
-def _try_continental(seg: _Seg, i: int) -> tuple[Citation, int] | None:
+def _try_continental(seg: _Seg, i: int, ctx: list[Citation] | None = None) -> tuple[Citation, int] | None:
     view, txt = seg.view, seg.text
     m = CONTINENTAL.match(view, i, min(len(view), i + 900))
     if not m:
         return None
     names = txt[m.start("auth"): m.end("auth")]
-    if not all(is_name_token(t) for t in re.split(r"\s+", names.replace(",", " "))
-               if t and t not in ("/", "und", "u.", "i", "and", "&")):
+    form = None
+    if m.group("idem"):  # 'Ders., Titel, …' (Polish 'Tenże'): the author of the citation before
+        form = "idem"
+        prev = next((c for c in reversed(ctx or []) if c.authors), None)
+        people = list(prev.authors) if prev is not None else []
+        names = (prev.author or _authors_text(people)) if prev is not None else ""
+    elif not all(is_name_token(t) for t in re.split(r"\s+", names.replace(",", " "))
+                 if t and t not in ("/", "und", "u.", "i", "and", "&")):
         return None
-    people = split_people(names.replace(" / ", " and ").replace(" u. ", " and ").replace(" und ", " and "))
-    title = _clean_title(txt[m.start("title"): m.end("title")])
-    if not title or not people:
+    else:
+        people = split_people(names.replace(" / ", " and ").replace(" u. ", " and ").replace(" und ", " and "))
+    title_text = txt[m.start("title"): m.end("title")]
+    if m.group("q") and view[m.start("title")] == '"':
+        title_text = title_text[1:]  # '“Die Sowjetunion,” in: …': the comma sits inside the quotes
+    elif m.group("q"):
         return None
+    title = _clean_title(title_text)
+    if not title or not (people or form):
+        return None
+    editors: list[Person] = []
+    if m.group("hg"):  # an edited volume: its editors are not its authors
+        editors, people, names = people, [], ""
     pages = first = last = None
     if m.group("pages"):
-        pages, first, last = normalize_range(m.group("pages"), expand=False)
-    common: dict[str, object] = {"authors": people, "author": " ".join(names.split()), "title": title,
-                                 "pages": pages, "first_page": first, "last_page": last}
+        pages, first, last = normalize_range(m.group("pin") or m.group("pages"), expand=False)
+    common: dict[str, object] = {"authors": people, "author": " ".join(names.split()) or None, "title": title,
+                                 "pages": pages, "first_page": first, "last_page": last, "form": form}
+    if editors:
+        common["editors"] = editors
     if m.group("book"):
         c = _mk(seg, i, m.end(), kind="article", csl_type="chapter", year=int(m.group("byear")),
-                place=txt[m.start("bplace"): m.end("bplace")], container=_clean_title(m.group("book")),
+                place=txt[m.start("bplace"): m.end("bplace")],
+                container=_clean_title(_BOOK_EDITORS.sub("", txt[m.start("book"): m.end("book")])),
                 editors=split_people(txt[m.start("eds"): m.end("eds")]) if m.group("eds") else [], **common)
     elif m.group("jour"):
         c = _mk(seg, i, m.end(), kind="article", csl_type="article-journal", year=int(m.group("jyear")),
@@ -1097,9 +1320,36 @@ def _try_continental(seg: _Seg, i: int) -> tuple[Citation, int] | None:
     elif m.group("cont"):
         c = _mk(seg, i, m.end(), kind="article", csl_type="article-journal", year=int(m.group("ayear")),
                 container=_clean_title(txt[m.start("cont"): m.end("cont")]), **common)
+    elif m.group("jiss"):  # 'Materski, „Katyń …”, Dzieje Najnowsze 1991, nr 2, s. 3–20': a journal, not a place
+        c = _mk(seg, i, m.end(), kind="article", csl_type="article-journal", year=int(m.group("year")),
+                container=txt[m.start("place"): m.end("place")], issue=re.sub(r"\D", "", m.group("jiss")), **common)
     else:
         c = _mk(seg, i, m.end(), kind="book", csl_type="book", year=int(m.group("year")),
                 place=txt[m.start("place"): m.end("place")], **common)
+    return c, m.end()
+
+
+def _try_edition(seg: _Seg, i: int) -> tuple[Citation, int] | None:
+    view, txt = seg.view, seg.text
+    if not EDITION_HINT.search(view, i, min(len(view), i + 500)):
+        return None
+    m = EDITION.match(view, i, min(len(view), i + 700))
+    if not m or not _EDITION_END.match(view, m.end()):
+        return None  # '…, Moscow 1939, as noted above': prose, not an edition
+    title = _clean_title(txt[m.start("title"): m.end("title")])
+    if not title or '"' in view[m.start("title"): m.end("title")].replace('"', "", 2):
+        return None
+    pages = first = last = None
+    if m.group("pages"):
+        pages, first, last = normalize_range(m.group("pin") or m.group("pages"), expand=False)
+    editors: list[Person] = []
+    if m.group("eds"):
+        eds = re.sub(r"^,\s\w+\.\s", "", txt[m.start("eds"): m.end("eds")])
+        editors = split_people(eds)
+    vols = m.group("vols").strip(" .,") or None
+    c = _mk(seg, i, m.end(), kind="book", csl_type="book", title=title, year=int(m.group("year")),
+            place=txt[m.start("place"): m.end("place")], pages=pages, first_page=first, last_page=last,
+            volume=vols, editors=editors)
     return c, m.end()
 
 
@@ -1107,10 +1357,12 @@ def _try_continental(seg: _Seg, i: int) -> tuple[Citation, int] | None:
 # '沈志华：《毛泽东、斯大林与朝鲜战争》（广州：广东人民出版社，2003），第120页。'
 # '秦郁彦『日中戦争史』河出書房新社、1961年、45頁。'
 CJK = re.compile(
-    r"(?P<auth>[\u4e00-\u9fff\u3400-\u4dbf]{2,4})\s?[：:、]?\s?"
+    r"(?P<auth>[\u4e00-\u9fff\u3400-\u4dbf]{2,4}?)(?P<role>主编|主編|编著|編著|编|編|著)?\s?[：:、]?\s?"
     r"[《『「](?P<title>[^》』」]{1,150})[》』」]"
+    r"(?:\s?[，,、]?\s?[『《](?P<cont>[^』》]{1,80})[』》])?"  # '「論文」『雑誌』': an article in a journal
+    r"(?:\s?[，,、]?\s?第\s?\d{1,4}\s?[卷巻册冊号號輯辑])?"  # '第3卷': the volume
     r"(?:\s?[（(](?:(?P<place>[^：:（）()]{1,20})[：:])?(?P<pub>[^，,（）()]{1,60})[，,]\s?(?P<year>\d{4})年?[）)]"
-    r"|\s?(?P<pub2>[^、，,。《『]{1,60})[、，,]\s?(?P<year2>\d{4})年?)"
+    r"|\s?[，,、]?\s?(?:(?P<pub2>[^、，,。《『\d]{1,60})[、，,]\s?)?(?P<year2>\d{4})年?)"
     r"(?:\s?[，,、]\s?(?:第\s?)?(?P<pages>\d{1,5}(?:\s?[-–—～~]\s?\d{1,5})?)\s?[页頁])?"
 )
 
@@ -1129,7 +1381,11 @@ def _try_cjk(seg: _Seg, i: int) -> tuple[Citation, int] | None:
     if m.group("pages"):
         pages, first, last = normalize_range(re.sub(r"[–—～~]", "-", m.group("pages")), expand=False)
     name = m.group("auth")
-    c = _mk(seg, i, m.end(), kind="book", csl_type="book", title=m.group("title").strip(), authors=[_cjk_person(name)],
-            author=name, year=int(m.group("year") or m.group("year2")), place=(m.group("place") or "").strip() or None,
-            pages=pages, first_page=first, last_page=last)
+    person = [_cjk_person(name)]
+    edited = m.group("role") in ("主编", "主編", "编", "編")  # '沈志华主编《…》': the editor of the volume
+    kind, csl_type = ("article", "article-journal") if m.group("cont") else ("book", "book")
+    c = _mk(seg, i, m.end(), kind=kind, csl_type=csl_type, title=m.group("title").strip(),
+            authors=[] if edited else person, editors=person if edited else [], author=None if edited else name,
+            year=int(m.group("year") or m.group("year2")), place=(m.group("place") or "").strip() or None,
+            container=m.group("cont"), pages=pages, first_page=first, last_page=last)
     return c, m.end()

@@ -134,11 +134,11 @@ WORK_FIELDS = ("author", "authors", "editors", "title", "container", "year", "da
 def inherit(c: Citation, ante: Citation) -> None:
     """Fill an Ibid. from its antecedent: the work, and every locator coarser than the first one it names."""
     cd, ad = c.__dict__, ante.__dict__  # plain values of the model's own types: no validation needed
-    given = [k for k in ORDER if cd[k] not in (None, "")]
+    given = [k for k in ORDER if cd[k]]  # str | None fields: set and not empty
     # a folio written 'k. 5' or 'l. 5' reads in the antecedent's own system
     if "folio" in given and "list" not in given and (ad["fond"] or ad["delo"]):
         cd["list"], cd["folio"] = cd["folio"], None
-        given = [k for k in ORDER if cd[k] not in (None, "")]
+        given = [k for k in ORDER if cd[k]]
     elif "list" in given and "folio" not in given and not (ad["fond"] or ad["delo"]) and ad["folio"]:
         cd["folio"] = cd["list"]
         given.append("folio")
@@ -146,7 +146,7 @@ def inherit(c: Citation, ante: Citation) -> None:
     copied: list[str] = []
     for k in ORDER[:cut]:
         val = ad[k]
-        if val not in (None, "") and cd[k] in (None, ""):
+        if val and not cd[k]:
             cd[k] = val
             copied.append(k)
             for extra in _PAGE_KEYS.get(k, ()):
@@ -155,13 +155,16 @@ def inherit(c: Citation, ante: Citation) -> None:
         cd["first_page"], cd["last_page"] = ad["first_page"], ad["last_page"]
     for k in WORK_FIELDS:
         val = ad[k]
-        if val not in (None, "", [], False) and cd[k] in (None, "", [], False):
+        if val and not cd[k]:  # (the field types: empty is None, "", [], False or 0)
             cd[k] = list(val) if isinstance(val, list) else val
             copied.append(k)
     if cd["folio"] and not cd["fond"] and ad["list"] and not ad["fond"] and "list" not in given:
         cd["list"] = cd["folio"]  # Polish archives also report the karta as 'list'
     cd["inherited"] = copied
     c.__pydantic_fields_set__.update(copied)
+
+
+_SHORT_LOCATORS = ("pages", "first_page", "last_page", "locator", "list", "folio", "frame")
 
 
 def _dangle(c: Citation, reason: str) -> None:
@@ -180,6 +183,7 @@ def resolve(footnotes: list[Footnote]) -> list[Work]:
         this: list[str] = []
         last: dict[str, Citation] = {}
         for c in fn.citations:
+            ante: Citation = c  # what a later Ibid. repeats
             if c.kind in FULL_KINDS:
                 if c.form == "idem" and not c.authors and len(set(prev_works)) == 1:
                     prev = r.by_id[prev_works[0]].citation
@@ -219,6 +223,10 @@ def resolve(footnotes: list[Footnote]) -> list[Work]:
                 distinct = list(dict.fromkeys(w.id for w in cands))
                 if len(distinct) == 1:
                     c.resolves_to = distinct[0]
+                    full = r.by_id[distinct[0]].citation
+                    if full is not None:  # an Ibid. after 'Kershaw, Nemesis, p. 5' repeats the whole work
+                        ante = full.model_copy(update={k: getattr(c, k) for k in _SHORT_LOCATORS
+                                                       if getattr(c, k) not in (None, "")})
                 elif not distinct:
                     what = f"“{c.title}”" if c.title else f"by {c.author}"
                     _dangle(c, f"short form: no earlier full citation {what}")
@@ -226,7 +234,7 @@ def resolve(footnotes: list[Footnote]) -> list[Work]:
                     _dangle(c, f"short form: several earlier works match: {', '.join(distinct)}")
             if c.resolves_to:
                 this.append(c.resolves_to)
-                last[c.resolves_to] = c
+                last[c.resolves_to] = ante
         for wid in dict.fromkeys(this):
             r.by_id[wid].footnotes.append(fn.n)
         prev_works = this if fn.citations else []

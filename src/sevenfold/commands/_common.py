@@ -6,8 +6,10 @@ file, so anything heavy (the case model, the store, SciPy...) is imported inside
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -50,9 +52,11 @@ def set_quiet(value: bool) -> None:
 
 
 def stdout_console(**kwargs: Any) -> Console:
-    """A fresh stdout Console that honours --quiet."""
+    """A fresh stdout Console that honours --quiet (a stderr one while the data goes to stdout)."""
     kwargs.setdefault("quiet", _quiet)
     kwargs.setdefault("emoji", False)
+    if _data_on_stdout:
+        kwargs["stderr"] = True
     return Console(**kwargs)
 
 
@@ -116,22 +120,94 @@ def load_case_ref(ref: str, db: str | None) -> Case:
         return store.load_case(ref)
 
 
-def write_output(out: Path | str | None, text: str) -> bool:
-    """Write ``text`` to ``out`` atomically, or to standard output when ``out`` is None or '-'.
+def is_stdio(path: object) -> bool:
+    """True when an option's value is '-' (standard input or output)."""
+    return path is not None and str(path) == STDIO
+
+
+def one_stdout(outputs: Mapping[str, object]) -> str | None:
+    """The one option of ``outputs`` (option name -> value) that names standard output, or None.
+
+    Standard output carries one file: two options naming '-' are refused (exit 2) rather than mixed."""
+    return _one_stdio(outputs, "name standard output ('-'); only one output can go there")
+
+
+def one_stdin(inputs: Mapping[str, object]) -> str | None:
+    """The one option of ``inputs`` that reads standard input, or None; two are refused (exit 2)."""
+    return _one_stdio(inputs, "read standard input ('-'), which can be read once")
+
+
+def _one_stdio(options: Mapping[str, object], why: str) -> str | None:
+    from sevenfold.errors import InputError
+
+    named = [name for name, value in options.items() if is_stdio(value)]
+    if len(named) == 2:
+        raise InputError(f"{named[0]} and {named[1]} both {why}: give one of them a file name")
+    if len(named) > 2:
+        raise InputError(f"{', '.join(named)} all {why}: give all but one a file name")
+    return named[0] if named else None
+
+
+_data_on_stdout = False
+
+
+@contextlib.contextmanager
+def data_on_stdout(active: bool = True) -> Iterator[None]:
+    """While a command's data goes to standard output ('-'), everything else it prints — tables,
+    'wrote ...' lines, the --json summary — goes to standard error: stdout holds the data alone."""
+    global _data_on_stdout
+    if not active:
+        yield
+        return
+    saved, was, console.file = console._file, _data_on_stdout, sys.stderr
+    _data_on_stdout = True
+    try:
+        yield
+    finally:
+        _data_on_stdout = was
+        console.file = saved  # type: ignore[assignment]
+
+
+def check_output(path: Path | str | None, inputs: Iterable[Path | str | None] = ()) -> None:
+    """Refuse a file output that cannot be written (missing folder, a folder, /proc, one of the command's
+    ``inputs``) before any work; '-' and None pass."""
+    if path is None or is_stdio(path):
+        return
+    from sevenfold.errors import InputError
+    from sevenfold.fileio import output_kind
+
+    out = Path(path)
+    if not out.parent.exists():
+        raise InputError(f"{out}: cannot write: folder {out.parent} does not exist")
+    output_kind(out, inputs)
+
+
+def write_output(out: Path | str | None, data: str | bytes) -> bool:
+    """Write ``data`` to ``out`` atomically, or to standard output when ``out`` is None or '-'.
 
     Returns True when it went to a file (so the caller may say 'wrote FILE' on stderr)."""
-    if out is None or str(out) == STDIO:
-        sys.stdout.write(text)
+    if out is None or is_stdio(out):
+        if isinstance(data, bytes):
+            raw = getattr(sys.stdout, "buffer", None)
+            if raw is None:  # a text-only stream (tests, embedding)
+                sys.stdout.write(data.decode("utf-8", "surrogateescape"))
+            else:
+                sys.stdout.flush()
+                raw.write(data)
+                raw.flush()
+        else:
+            sys.stdout.write(data)
         sys.stdout.flush()
         return False
     from sevenfold.fileio import write_atomic
 
-    write_atomic(Path(out), text)
+    write_atomic(Path(out), data)
     return True
 
 
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """One JSON object on stdout (on stderr while the command's data goes to stdout)."""
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2), err=_data_on_stdout)
 
 
 class stdin_file:
@@ -157,4 +233,34 @@ class stdin_file:
 
     def __exit__(self, *exc: object) -> None:
         if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
+
+
+class stdout_file:
+    """``with stdout_file(path, ".csv") as p:`` — ``p`` is ``path`` (checked to be writable before any
+    work), or for '-' a temporary file whose bytes go to standard output when the block ends without
+    an error, so writers that take a path accept '-' too (``suffix`` picks their format)."""
+
+    def __init__(self, path: Path | str, suffix: str = "") -> None:
+        self.path, self.suffix = Path(path), suffix
+        self._tmp: Path | None = None
+
+    def __enter__(self) -> Path:
+        if not is_stdio(self.path):
+            check_output(self.path)
+            return self.path
+        import tempfile
+
+        fh = tempfile.NamedTemporaryFile(prefix="sevenfold-stdout-", suffix=self.suffix, delete=False)
+        fh.close()
+        tmp = self._tmp = Path(fh.name)
+        return tmp
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if self._tmp is None:
+            return
+        try:
+            if exc_type is None:
+                write_output(STDIO, self._tmp.read_bytes())
+        finally:
             self._tmp.unlink(missing_ok=True)

@@ -12,11 +12,15 @@ from rich.table import Table
 from rich.text import Text
 
 from sevenfold.commands._common import (
+    STDIO,
     DbOption,
     JsonOption,
+    check_output,
     cli_actor,
     console,
+    data_on_stdout,
     err,
+    is_stdio,
     load_case_file,
     load_case_ref,
     open_store,
@@ -141,38 +145,56 @@ def export(
     case_id: Annotated[str, typer.Argument(help="Case id in the store.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="yaml | json (and stix | csl | ftm | csv | parquet "
                                      "when the interop extra is installed).")] = "yaml",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file, or folder for csv/parquet "
-                                             "(default or '-': stdout for yaml, json, stix, csl, ftm).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file ('-' or none: standard output); "
+                                             "for csv/parquet without --table, a folder for every table.")] = None,
+    table: Annotated[str | None, typer.Option("--table", "-t", help="csv/parquet: write this one table (reports "
+                                              "or claims) as a single file, or to standard output.")] = None,
     db: DbOption = None,
-    json_out: Annotated[bool, typer.Option("--json", help="With --out FILE: print what was written as JSON "
-                                           "(errors as JSON too).")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print what was written as JSON (on stderr when the "
+                                           "export itself goes to stdout; errors as JSON too).")] = False,
     raw_cells: Annotated[bool, typer.Option("--raw-cells", help="csv: write cells as they are (default: a text "
                                             "cell starting with = + - @, tab or CR gets a leading ', so a "
                                             "spreadsheet does not run it as a formula).")] = False,
 ) -> None:
     """Export a stored case (round-trips through `sevenfold import`).
 
-    Example: sevenfold export zarubin-1937 --format json --out zarubin.json
-    """
-    from sevenfold.api import TEXT_EXPORT_FORMATS
-    from sevenfold.api import export as export_library
+    csv and parquet hold two tables, reports and claims: --out DIR writes both into a folder;
+    --table NAME writes one, to --out FILE or to standard output.
 
+    Example: sevenfold export zarubin-1937 --format json --out zarubin.json
+
+    Example: sevenfold export zarubin-1937 --format csv --table claims | sevenfold fuse -
+    """
+    import sys
+
+    from sevenfold.api import export as export_library
+    from sevenfold.errors import InputError
+
+    to_stdout = out is None or is_stdio(out)
+    folder = fmt in ("csv", "parquet") and table is None and not to_stdout
+    if fmt not in ("yaml", "json") or table is not None:
+        from sevenfold.interop import check_export
+
+        check_export(fmt, table, one_file=to_stdout)  # before the store is opened: fail fast
+    if not folder:
+        check_output(out)
+    if to_stdout and fmt == "parquet" and sys.stdout.isatty():
+        raise InputError("--format parquet is binary: send standard output to a file or a pipe, or give --out FILE")
     with open_store(db) as store:
         case = store.load_case(case_id)
-    if fmt in TEXT_EXPORT_FORMATS or out is None or str(out) == "-":
-        # text formats go through write_output: '-' or no --out is stdout, a file is written atomically
-        if write_output(out, str(export_library(case, fmt))):
-            _wrote(out, case.id, fmt, json_out)
+    if to_stdout:
+        data = export_library(case, fmt, table=table, raw_cells=raw_cells)
+        assert not isinstance(data, Path)  # no out: the export itself
+        write_output(STDIO, data)
+        if json_out:
+            with data_on_stdout():
+                print_json({"case": case.id, "format": fmt, "table": table, "out": STDIO})
         return
-    export_library(case, fmt, out, raw_cells=raw_cells)
-    _wrote(out, case.id, fmt, json_out)
-
-
-def _wrote(out: Path | None, case_id: str, fmt: str, json_out: bool) -> None:
+    written = export_library(case, fmt, out, table=table, raw_cells=raw_cells)
     if json_out:
-        print_json({"case": case_id, "format": fmt, "out": str(out)})
+        print_json({"case": case.id, "format": fmt, "table": table, "out": str(written)})
     else:
-        err.print(f"wrote {escape(str(out))}")
+        err.print(f"wrote {escape(str(written))}")
 
 
 def list_(db: DbOption = None, json_out: JsonOption = False) -> None:
@@ -280,11 +302,15 @@ def assess(
                           "repeatable.")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Re-assess as of this date (YYYY, YYYY-MM or YYYY-MM-DD) instead of the case's as_of.")] = None,
+    why: Annotated[bool, typer.Option(
+        "--why", help="Also print why: each posterior's largest contributions (origin, reports, log-likelihood "
+                      "ratio), each key report's credibility and weight, and the reports that move nothing.")] = False,
 ) -> None:
     """Assess a case: ranked hypotheses, source grades, origins, linchpins, what to verify next, alerts.
 
     Example: sevenfold assess zarubin-1937 --json
     Example: sevenfold assess internal-threat-1937 --as-of 1937 --exclude kuromiya
+    Example: sevenfold assess zarubin-1937 --why
     """
     from sevenfold.api import assess as assess_case
     from sevenfold.render import render_assessment
@@ -296,12 +322,13 @@ def assess(
     if json_out:
         print_json(result.to_json_dict())
         return
-    render_assessment(result, console)
+    render_assessment(result, console, why=why)
 
 
 def demo(
     db: DbOption = None,
-    report_dir: Annotated[Path | None, typer.Option("--report-dir", help="Also write HTML reports here.")] = None,
+    report_dir: Annotated[Path | None, typer.Option("--report-dir", help="Also write HTML reports into this folder "
+                                                    "(one per case, so not '-').")] = None,
     json_out: JsonOption = False,
 ) -> None:
     """The main job on the bundled seed cases: load them into the store, assess, print verdicts.
@@ -313,6 +340,10 @@ def demo(
     from sevenfold.pipeline import run_assessment
     from sevenfold.render import render_assessment
 
+    if is_stdio(report_dir):
+        from sevenfold.errors import InputError
+
+        raise InputError("--report-dir -: the reports are one file per case; give a folder")
     paths = bundled_case_paths()
     summary: list[dict[str, object]] = []
     with open_store(db) as store:

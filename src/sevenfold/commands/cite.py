@@ -5,12 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Literal
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sevenfold.commands._common import stdout_console
+from sevenfold.commands._common import (
+    check_output,
+    data_on_stdout,
+    is_stdio,
+    read_stdin_bytes,
+    stdout_console,
+    write_output,
+)
 from sevenfold.errors import InputError
 
 cite_app = typer.Typer(
@@ -25,7 +33,7 @@ JSON_INDENT_MAX = 10_000  # citations above which --json is written on one line
 
 def _read_bytes(path: str) -> bytes:
     if path == "-":
-        return sys.stdin.buffer.read()
+        return read_stdin_bytes()  # size-limited like a file
     try:
         return Path(path).read_bytes()
     except OSError as exc:
@@ -36,17 +44,33 @@ def _dump(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
+def _write_json_bytes(data: bytes) -> None:
+    """UTF-8 JSON straight to standard output (100,000 notes: no decode, concatenation and re-encode)."""
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:  # a text-only stream (an embedding application)
+        sys.stdout.write(data.decode("utf-8") + "\n")
+        return
+    sys.stdout.flush()
+    out.write(data)
+    out.write(b"\n")
+    out.flush()
+
+
+FootnoteStyle = Literal["auto", "superscript", "markdown", "plain"]  # of sevenfold.cite.footnotes.extract
+
+
 @cite_app.command("audit")
 def audit_cmd(
     text: str = typer.Argument(..., help="File to audit: plain text, Markdown, PDF, DOCX or TEI ('-' for "
                                          "standard input). The format is recognised from the content."),
     as_json: bool = typer.Option(False, "--json", help="Print the audit as JSON (the documented contract)."),
-    csl: Path | None = typer.Option(None, "--csl", help="Also write the cited works as CSL-JSON to this file."),
-    style: str = typer.Option("auto", "--style", help="Footnote style of text files: auto, superscript, markdown, "
-                                                       "plain."),
+    csl: Path | None = typer.Option(None, "--csl", help="Also write the cited works as CSL-JSON to this file "
+                                                        "('-': standard output; the table then goes to stderr)."),
+    style: FootnoteStyle = typer.Option("auto", "--style", help="Footnote style of text files: auto, superscript, "
+                                                                 "markdown, plain."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when a reference dangles, a note has no "
                                                         "citation, or the note numbering has a gap or duplicate."),
-    limit: int = typer.Option(200, "--limit", help="Table rows shown before the rest is summarised (0: all)."),
+    limit: int = typer.Option(200, "--limit", min=0, help="Table rows shown before the rest is summarised (0: all)."),
 ) -> None:
     """Audit the footnotes of a file: citations, Ibid./op. cit./short forms resolved (Ibid. inherits the
     archive, signature, roll ... of what it repeats), dangling references, works, single-source runs and
@@ -59,23 +83,25 @@ def audit_cmd(
     from sevenfold.gc_pause import gc_paused
 
     name = "<stdin>" if text == "-" else text
+    check_output(csl, inputs=(text,))  # never over the file being audited
+    if is_stdio(csl) and as_json:
+        raise InputError("--csl - and --json both write to standard output; only one can go there: give --csl a "
+                         "file name, or leave out --json")
     with gc_paused():  # 100,000 notes make ~10^6 acyclic objects: no collector passes over them
         doc = read_notes(_read_bytes(text), name, style)
         result = audit_notes(notes_from_raw(doc.notes), doc.style, doc.format)
     if csl is not None:
         from sevenfold.cite import to_csl_json
 
-        try:
-            csl.write_text(json.dumps(to_csl_json(result), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"{csl}: cannot write: {exc.strerror or exc}") from exc
+        write_output(csl, json.dumps(to_csl_json(result), ensure_ascii=False, indent=2) + "\n")
     if as_json:
         # indented for reading; one line when large (100,000 citations: a third of the size and time)
         total = sum(len(fn.citations) for fn in result.footnotes)
-        sys.stdout.write(result.model_dump_json(indent=2 if total <= JSON_INDENT_MAX else None,
-                                                exclude={"works": {"__all__": {"citation"}}}) + "\n")
+        _write_json_bytes(result.__pydantic_serializer__.to_json(
+            result, indent=2 if total <= JSON_INDENT_MAX else None, exclude={"works": {"__all__": {"citation"}}}))
     else:
-        _render(result, name, limit)
+        with data_on_stdout(is_stdio(csl)):
+            _render(result, name, limit)
     if strict and (result.dangling or result.unparsed or result.problems):
         why = [f"{len(result.dangling)} notes with a dangling reference"] if result.dangling else []
         why += [f"{len(result.unparsed)} notes without a citation"] if result.unparsed else []
@@ -100,10 +126,13 @@ def import_cmd(
     from sevenfold.cite.bibliography import read_bibliography
 
     name = "<stdin>" if bibliography == "-" else bibliography
+    check_output(out, inputs=(bibliography,))  # never over the bibliography being read
     fmt, items = read_bibliography(_read_bytes(bibliography), name)
     payload = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
     if out == "-":
         sys.stdout.write(payload)
+        if as_json:  # the items are on stdout: the summary goes to stderr
+            sys.stderr.write(json.dumps({"format": fmt, "items": len(items), "out": out}, indent=2) + "\n")
         return
     try:
         Path(out).write_text(payload, encoding="utf-8")

@@ -64,7 +64,7 @@ def add(case_id: CaseArg, kind: KindArg,
     entry = _data(data)
     with open_store(db) as store:
         case, rev = Workspace(store, actor=cli_actor()).add(case_id, kind, entry, expected_revision=revision)
-    name = entry.get("id", f"#{len(case.outcomes) - 1}" if kind == "outcomes" else "")
+        name = f"#{len(case.outcomes) - 1}" if kind == "outcomes" else str(entry.get("id", ""))
     _done(case_id, rev, json_out, f"added {kind} {name}", kind=kind, id=name, added=True)
 
 

@@ -8,7 +8,19 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sevenfold.commands._common import JsonOption, console, err, print_json, stdin_file
+from sevenfold.commands._common import (
+    STDIO,
+    JsonOption,
+    check_output,
+    console,
+    data_on_stdout,
+    err,
+    one_stdin,
+    one_stdout,
+    print_json,
+    stdin_file,
+    stdout_file,
+)
 from sevenfold.errors import InputError
 
 PROGRESS_MIN_CLAIMS = 100_000  # below this a run takes well under a second: no bar
@@ -191,11 +203,12 @@ def fuse(
                                          )] = "numpy",
     gold: Annotated[Path | None, typer.Option("--gold", help="Gold table (object, attribute, value): print "
                                               "accuracy, and how well the confidences are calibrated "
-                                              "(ECE, Brier). Verified items are left out of the score.")] = None,
+                                              "(ECE, Brier). Verified items are left out of the score. "
+                                              "'-': a CSV on standard input.")] = None,
     verified: Annotated[Path | None, typer.Option(
         "--verified", help="Values you have checked: a table (object, attribute, value [, verdict]) with verdict "
         "confirmed (default) or refuted. The fit takes them as known and learns source trust from them too "
-        "(docs/fusion.md, Verified items).")] = None,
+        "(docs/fusion.md, Verified items). '-': a CSV on standard input.")] = None,
     verified_sample: Annotated[str | None, typer.Option(
         "--verified-sample", help="accu, accu-copy: how the --verified items were chosen. 'targeted' (default: "
         "e.g. the contested items you checked first) only fixes them in the fit; 'random' (an audit sample "
@@ -203,10 +216,11 @@ def fuse(
         "more but misleads when the items were picked, not drawn.")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write object,attribute,value,confidence "
                                              "by extension: .csv (the default), .tsv, .parquet, or "
-                                             ".jsonl / .json (JSON-lines).")] = None,
+                                             ".jsonl / .json (JSON-lines); '-': CSV on standard output "
+                                             "(the tables and the --json summary then go to stderr).")] = None,
     sources_out: Annotated[Path | None, typer.Option(
         "--sources-out", help="Write every source's trust, claims and copy relations (columns source, trust, "
-        "claims, copies, copied_by, dependent_on), by extension as --out.")] = None,
+        "claims, copies, copied_by, dependent_on), by extension as --out; '-': CSV on standard output.")] = None,
     json_out: JsonOption = False,
     normalize: Annotated[list[str] | None, typer.Option(
         "--normalize", "-n", metavar="[ATTRIBUTE=]KIND",
@@ -255,24 +269,51 @@ def fuse(
     """Decide which claims are true, learn how reliable each source is, and (accu-copy) who copies whom.
 
     Example: sevenfold fuse claims.csv --method accu-copy --gold truth.csv --out truths.csv --sources-out sources.csv
+
+    Example: sevenfold fuse claims.csv --out - --quiet | head
     """
+    from contextlib import ExitStack, nullcontext
+
+    one_stdin({"CLAIMS": claims, "--gold": gold, "--verified": verified})
+    to_stdout = one_stdout({"--out": out, "--sources-out": sources_out}) is not None
+    for written in (out, sources_out):
+        check_output(written, inputs=(claims, gold, verified))  # never over an input
+    if backend != "numpy" and str(out) == STDIO:
+        raise InputError("--out -: with --backend spark the truths are written by Spark; give a file name")
+    with ExitStack() as files, data_on_stdout(to_stdout):
+        claims_path = files.enter_context(stdin_file(claims, ".csv"))  # '-': a CSV on standard input
+        gold_path = None if gold is None else files.enter_context(stdin_file(gold, ".csv"))
+        verified_path = None if verified is None else files.enter_context(stdin_file(verified, ".csv"))
+        sources_path = None if sources_out is None else files.enter_context(stdout_file(sources_out, ".csv"))
+        with stdout_file(out, ".csv") if out is not None else nullcontext() as out_path:
+            result = _fuse(claims_path, gold_path, verified_path, out_path, json_out, method=method,
+                           backend=backend, verified_sample=verified_sample, normalize=normalize or [],
+                           exact=exact, list_attributes=list_attribute or [], list_sep=list_sep,
+                           numeric_tolerance=numeric_tolerance, duplicates=duplicates, drop_missing=drop_missing,
+                           max_iter=max_iter, tol=tol, copy_threshold=copy_threshold,
+                           copy_probability=copy_probability, params=_method_params(param or []),
+                           raw_cells=raw_cells)
+        if result.out is not None:
+            result.out = str(out)  # '-', not the temporary file it went through
+        if sources_path is not None:
+            result.write_sources(sources_path, raw_cells=raw_cells)
+        _present_fuse(result, json_out, verified, sources_out)
+
+
+def _fuse(claims: Path, gold: Path | None, verified: Path | None, out: Path | None, json_out: bool,
+          **options: Any) -> Any:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from sevenfold.fusion.run import run_fuse
 
-    options: dict[str, Any] = {"method": method, "backend": backend, "gold": gold, "verified": verified,
-               "verified_sample": verified_sample, "out": out, "normalize": normalize or [], "exact": exact,
-               "list_attributes": list_attribute or [], "list_sep": list_sep, "numeric_tolerance": numeric_tolerance,
-               "duplicates": duplicates, "drop_missing": drop_missing, "max_iter": max_iter, "tol": tol,
-               "copy_threshold": copy_threshold, "copy_probability": copy_probability,
-               "params": _method_params(param or []), "raw_cells": raw_cells,
-               "progress_min_claims": PROGRESS_MIN_CLAIMS}
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=err, transient=True, disable=json_out and not err.is_terminal
-                  ) as progress, stdin_file(claims, ".csv") as claims_path:  # '-': a CSV on standard input
-        result = run_fuse(claims_path, progress=_Bar(progress), **options)
-    if sources_out is not None:
-        result.write_sources(sources_out, raw_cells=raw_cells)
+                  ) as progress:
+        return run_fuse(claims, progress=_Bar(progress), gold=gold, verified=verified, out=out,
+                        progress_min_claims=PROGRESS_MIN_CLAIMS, **options)
+
+
+def _present_fuse(result: Any, json_out: bool, verified: Path | None, sources_out: Path | None) -> None:
     for note in result.notes:
         err.print(f"note: {note}", markup=False)
     for warning in result.warnings:
@@ -289,9 +330,13 @@ def fuse(
     _print_sources(result)
     _print_copying(result)
     if sources_out is not None:
-        console.print(f"wrote {len(result.sources()):,} sources to {sources_out}")
+        console.print(f"wrote {len(result.sources()):,} sources to {_where(sources_out)}", markup=False)
     if result.accuracy is not None:
         _print_accuracy(result.accuracy)
+
+
+def _where(path: object) -> str:
+    return "standard output" if str(path) == STDIO else str(path)
 
 
 def _present_spark(result: Any) -> None:
@@ -329,7 +374,7 @@ def _present(result: Any, verified: Path | None) -> None:
         console.print(f"kept one statement per source and item ({result.duplicates}); "
                       f"dropped {cm.n_duplicates_dropped:,} repeated statements")
     if result.out is not None:
-        console.print(f"wrote {cm.n_items:,} truths to {result.out}")
+        console.print(f"wrote {cm.n_items:,} truths to {_where(result.out)}", markup=False)
     else:
         t = Table("object", "attribute", "value", "confidence", title="truths (first 20; --out for all)")
         for row in est.truth_table().slice(0, 20).to_pylist():
@@ -340,8 +385,9 @@ def _present(result: Any, verified: Path | None) -> None:
 def fuse_dataset(
     name: Annotated[str, typer.Argument(help="book, flight or population.")],
     root: Annotated[Path, typer.Argument(help="The dataset's folder, e.g. data/truth-discovery/book.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Claims table to write (by extension, as fuse --out).")],
-    gold_out: Annotated[Path, typer.Option("--gold-out", help="Gold table to write.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Claims table to write (by extension, as fuse --out; "
+                                      "'-': CSV on standard output).")],
+    gold_out: Annotated[Path, typer.Option("--gold-out", help="Gold table to write (as --out).")],
     raw_cells: Annotated[bool, typer.Option("--raw-cells", help="As fuse --raw-cells.")] = False,
     json_out: JsonOption = False,
 ) -> None:
@@ -358,14 +404,27 @@ def fuse_dataset(
         raise InputError(f"unknown dataset {name!r}; choose one of: {', '.join(RAW_LOADERS)}")
     if not root.is_dir():
         raise InputError(f"{root}: not a folder (the dataset's folder, e.g. data/truth-discovery/{name})")
+    to_stdout = one_stdout({"--out": out, "--gold-out": gold_out}) is not None
+    for path in (out, gold_out):
+        check_output(path)
     claims, gold = RAW_LOADERS[name](root)
-    write_table(claims, out, raw_cells=raw_cells)
-    write_table(gold, gold_out, raw_cells=raw_cells)
+    for table, path in ((claims, out), (gold, gold_out)):
+        with stdout_file(path, ".csv") as target:
+            write_table(table, target, raw_cells=raw_cells)
     options = " ".join(f"--normalize {spec}" for spec in NORMALIZE[name])
+    with data_on_stdout(to_stdout):
+        _present_dataset(name, claims, gold, out, gold_out, options, json_out)
+
+
+def _present_dataset(name: str, claims: Any, gold: Any, out: Path, gold_out: Path, options: str,
+                     json_out: bool) -> None:
+    from sevenfold.fusion.datasets import NORMALIZE
+
     if json_out:
         print_json({"dataset": name, "claims": claims.num_rows, "gold": gold.num_rows, "out": str(out),
                     "gold_out": str(gold_out), "normalize": list(NORMALIZE[name])})
         return
-    console.print(f"wrote {claims.num_rows:,} claims to {out} and {gold.num_rows:,} gold rows to {gold_out}")
+    console.print(f"wrote {claims.num_rows:,} claims to {_where(out)} and {gold.num_rows:,} gold rows to "
+                  f"{_where(gold_out)}", markup=False)
     console.print(f"fuse them as docs/fusion.md does: sevenfold fuse {out} --gold {gold_out} {options} --drop-missing",
                   markup=False)

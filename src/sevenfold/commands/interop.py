@@ -7,7 +7,6 @@ transaction: the case is read, extended, validated and written back, or left exa
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -63,8 +62,12 @@ def report(
 
         with tempfile.TemporaryDirectory(prefix="sevenfold-report-") as tmp, err.status(f"rendering {fmt}"):
             data = render_report(case, result, fmt, Path(tmp) / f"report.{fmt}").read_bytes()
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        write_output(out, data)
+        if json_out:  # the report is on stdout: the summary goes to stderr
+            from sevenfold.commands._common import data_on_stdout
+
+            with data_on_stdout():
+                print_json({"case": case.id, "format": fmt, "out": "-", "top": result.top})
         return
     with err.status(f"rendering {fmt}"):
         from sevenfold.fileio import safe_child

@@ -85,7 +85,14 @@ def backup(
             with open(info.path, "rb") as fh:
                 shutil.copyfileobj(fh, sys.stdout.buffer)
             sys.stdout.flush()
-        err.print(f"backed up {info.cases} case(s) to standard output ({info.kind}, {info.bytes:,} bytes)")
+        if json_out:  # the backup is on stdout: the summary goes to stderr
+            from sevenfold.commands._common import data_on_stdout
+
+            with data_on_stdout():
+                print_json({"file": "-", "kind": info.kind, "cases": info.cases, "bytes": info.bytes,
+                            "rows": info.rows})
+        else:
+            err.print(f"backed up {info.cases} case(s) to standard output ({info.kind}, {info.bytes:,} bytes)")
         return
     with open_store(db) as store:
         info = backup_store(store, file)

@@ -16,7 +16,20 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sevenfold.commands._common import DbOption, JsonOption, console, err, load_case_ref, print_json, stdin_file
+from sevenfold.commands._common import (
+    DbOption,
+    JsonOption,
+    console,
+    data_on_stdout,
+    err,
+    is_stdio,
+    load_case_ref,
+    one_stdin,
+    one_stdout,
+    print_json,
+    stdin_file,
+    stdout_file,
+)
 from sevenfold.errors import InputError
 
 names_app = typer.Typer(
@@ -35,7 +48,8 @@ def register(app: typer.Typer) -> None:
 
 AliasFileOption = Annotated[
     Path | None,
-    typer.Option("--aliases", help="Extra alias file (YAML: entries of canonical, variants, kind, note)."),
+    typer.Option("--aliases", help="Extra alias file (YAML: entries of canonical, variants, kind, note); "
+                                   "'-' for standard input."),
 ]
 ThresholdOption = Annotated[
     float | None,
@@ -60,11 +74,12 @@ def _matcher(aliases: Path | None, threshold: float | None, case_file: Path | No
     table = AliasTable()
     table.extend(user_aliases())
     if aliases is not None:
-        table.extend(load_alias_file(aliases))
+        with stdin_file(aliases, ".yaml") as path:  # '-': standard input
+            table.extend(load_alias_file(path))
     if case_file is not None:
-        from sevenfold.model import load_case
+        from sevenfold.commands._common import load_case_file
 
-        table.extend(aliases_from_case(load_case(case_file), origin=str(case_file)))
+        table.extend(aliases_from_case(load_case_file(case_file), origin=str(case_file)))
     return NameMatcher(table, DEFAULT_THRESHOLD if threshold is None else threshold)
 
 
@@ -121,10 +136,12 @@ def match(
     b: Annotated[str | None, typer.Argument(help="Second name (any script).")] = None,
     pairs: Annotated[Path | None, typer.Option("--pairs", help="CSV with columns a,b to score in batch "
                                                "('-' for standard input).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Batch output CSV: a,b,score,match.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Batch output CSV: a,b,score,match ('-' for standard "
+                                             "output).")] = None,
     threshold: ThresholdOption = None,
     aliases: AliasFileOption = None,
-    case_file: Annotated[Path | None, typer.Option("--case", help="Use this case's aliases too.")] = None,
+    case_file: Annotated[Path | None, typer.Option("--case", help="Use this case file's aliases too ('-' for "
+                                                   "standard input).")] = None,
     raw_cells: Annotated[bool, typer.Option("--raw-cells", help="Write --out cells as they are (default: a cell "
                                             "starting with = + - @, tab or CR gets a leading ', so a "
                                             "spreadsheet does not run it as a formula).")] = False,
@@ -137,6 +154,7 @@ def match(
       sevenfold names match "V. M. Zarubin" "Vasilii Mikhailovich Zarubin"
       sevenfold names match --pairs pairs.csv --out scored.csv
     """
+    one_stdin({"--pairs": pairs, "--aliases": aliases, "--case": case_file})
     with _warnings_to_stderr():
         matcher = _matcher(aliases, threshold, case_file)
         if pairs is not None:
@@ -188,6 +206,7 @@ def resolve(
     """
     from sevenfold.names import resolve_case
 
+    one_stdin({"CASE_REF": case_ref, "--aliases": aliases})
     with _warnings_to_stderr():
         case = load_case_ref(case_ref, db)
         from sevenfold.names.compare import SUGGEST_THRESHOLD
@@ -220,12 +239,15 @@ def resolve(
 
 @names_app.command("dedupe")
 def dedupe(
-    records: Annotated[Path, typer.Argument(help="CSV with columns name, birth_year, place, role (and id).")],
+    records: Annotated[Path, typer.Argument(help="CSV with columns name, birth_year, place, role (and id); '-' "
+                                            "for standard input.")],
     backend: Annotated[str, typer.Option("--backend", help="Splink backend: duckdb (default) or spark.")] = "duckdb",
-    out: Annotated[Path | None, typer.Option("--out", help="Clusters CSV: id,cluster_id,name.")] = None,
-    chart: Annotated[Path, typer.Option("--chart", help="Match-weight chart (HTML).")] = Path(
+    out: Annotated[Path | None, typer.Option("--out", help="Clusters CSV: id,cluster_id,name ('-' for standard "
+                                             "output).")] = None,
+    chart: Annotated[Path, typer.Option("--chart", help="Match-weight chart (HTML; '-' for standard output).")] = Path(
         "match_weights.html"),
-    model: Annotated[Path | None, typer.Option("--model", help="Write the trained Splink model (JSON).")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="Write the trained Splink model (JSON; '-' for "
+                                               "standard output).")] = None,
     threshold: Annotated[float, typer.Option("--threshold", help="Match probability to link.")] = 0.9,
     json_out: JsonOption = False,
 ) -> None:
@@ -242,14 +264,28 @@ def dedupe(
     except ImportError as exc:
         raise InputError(f"names dedupe needs the 'names' extra ({exc.name} is not installed): "
                          "pip install 'sevenfold[names]'") from None
-    with _warnings_to_stderr():
+    to_stdout = one_stdout({"--out": out, "--chart": chart, "--model": model}) is not None
+    with _warnings_to_stderr(), stdout_file(chart, ".html") as chart_path:
+        model_cm = stdout_file(model, ".json") if model is not None else None
         with stdin_file(records, ".csv") as records_path:  # '-': standard input
             rows = read_records_csv(records_path)
         with err.status(f"training and predicting on {len(rows)} records ({backend})"):
-            res = dedupe_records(rows, backend=backend, threshold=threshold, chart_path=chart, model_path=model)
+            if model_cm is None:
+                res = dedupe_records(rows, backend=backend, threshold=threshold, chart_path=chart_path)
+            else:
+                with model_cm as model_path:
+                    res = dedupe_records(rows, backend=backend, threshold=threshold, chart_path=chart_path,
+                                         model_path=model_path)
     if out is not None:
         _atomic_csv(out, ["id", "cluster_id", "name"],
                     ([c["id"], c["cluster_id"], c["name"]] for c in res.clusters))
+    res.chart = "-" if is_stdio(chart) else res.chart
+    res.model = "-" if is_stdio(model) else res.model
+    with data_on_stdout(to_stdout):
+        _present_dedupe(res, out, json_out)
+
+
+def _present_dedupe(res, out: Path | None, json_out: bool) -> None:  # type: ignore[no-untyped-def]
     groups = res.multi_record_clusters()
     summary = {"records": res.n_records, "clusters": res.n_clusters, "multi_record_clusters": len(groups),
                "pairs_above_threshold": res.pairs_scored, "chart": res.chart, "model": res.model,
@@ -296,7 +332,8 @@ def alias_add(
     kind: Annotated[str, typer.Option("--kind", help="person|place|organisation|codename|event|other")] = "other",
     note: Annotated[str, typer.Option("--note", help="Where the variant comes from.")] = "",
     file: Annotated[Path | None, typer.Option(
-        "--file", help="Alias file (default $SEVENFOLD_ALIASES or ~/.local/share/sevenfold/aliases.yaml).")] = None,
+        "--file", help="Alias file (default $SEVENFOLD_ALIASES or ~/.local/share/sevenfold/aliases.yaml); it is "
+        "rewritten in place, so not '-'.")] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Add a variant spelling or codename to the user alias file (atomic rewrite).
@@ -305,6 +342,8 @@ def alias_add(
     """
     from sevenfold.names import add_user_alias
 
+    if is_stdio(file):
+        raise InputError("--file -: the alias file is read and rewritten in place; give a file name")
     path = add_user_alias(canonical, variant, kind=kind, note=note, path=file)
     if json_out:
         print_json({"file": str(path), "canonical": canonical, "variant": variant, "kind": kind})
@@ -315,7 +354,8 @@ def alias_add(
 @alias_app.command("lookup")
 def alias_lookup(
     name: Annotated[str, typer.Argument(help="A name in any spelling or script.")],
-    file: Annotated[Path | None, typer.Option("--file", help="User alias file to include.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="User alias file to include ('-' for standard "
+                                              "input).")] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Which entities of the gazetteer and the user alias file list this spelling.
@@ -324,7 +364,11 @@ def alias_lookup(
     """
     from sevenfold.names import bundled_aliases, user_aliases
 
-    table = bundled_aliases().extend(user_aliases(file))
+    if file is not None:
+        with stdin_file(file, ".yaml") as path:  # '-': standard input
+            table = bundled_aliases().extend(user_aliases(path))
+    else:
+        table = bundled_aliases().extend(user_aliases(file))
     hits = table.lookup(name)
     data = [{"canonical": e.canonical, "kind": e.kind, "origin": e.origin,
              "variants": [{"name": v.name, "source": v.source} for v in e.variants]} for e in hits]

@@ -15,6 +15,7 @@ from sevenfold.commands._common import (
     JsonOption,
     cli_actor,
     load_case_ref,
+    one_stdin,
     open_store,
     print_json,
     stdout_console,
@@ -23,6 +24,7 @@ from sevenfold.errors import InputError
 
 if TYPE_CHECKING:  # the provenance stages load SciPy and networkx: imported inside the commands
     from sevenfold.model.results import BurnImpact
+    from sevenfold.pipeline import WhatIf
 
 # sevenfold.provenance.RULES, spelled out so that --help does not import the stages
 # (tests/cli/test_startup.py checks that the two agree)
@@ -66,7 +68,8 @@ def register(app: typer.Typer) -> None:
     def provenance_cmd(
         case_or_file: str = typer.Argument(..., help="A case file (YAML/JSON) or the id of a stored case."),
         copies: Path | None = typer.Option(
-            None, "--copies", help="CSV of fusion copy detection: copier,original,probability (header row)."),
+            None, "--copies", help="CSV of fusion copy detection: copier,original,probability (header row); "
+                                   "'-' for standard input."),
         detect_copies: bool = typer.Option(
             False, "--detect-copies", help="Run fusion's copy detection (Accu-Copy) on the case's claims."),
         without: list[str] = typer.Option(
@@ -83,11 +86,8 @@ def register(app: typer.Typer) -> None:
         Example: sevenfold provenance src/sevenfold/data/zarubin-1937.yaml --without via --json
         """
         from sevenfold.api import origins as library_origins
-        from sevenfold.provenance import RULES
 
-        unknown = sorted(set(without) - set(RULES))
-        if unknown:
-            raise InputError(f"--without: unknown rule {', '.join(unknown)}; rules are {', '.join(RULES)}")
+        one_stdin({"CASE_OR_FILE": case_or_file, "--copies": copies})
         case = load_case_ref(case_or_file, db)
         found = library_origins(case, copy_pairs=_read_copies(copies) if copies is not None else None,
                                 detect_copies=detect_copies, without=without, copy_threshold=copy_threshold,
@@ -137,18 +137,16 @@ def register(app: typer.Typer) -> None:
 
         Example: sevenfold burn zarubin-1937 zarubin --since 1936-09 --actor german-intelligence
         """
-        from sevenfold.pipeline import what_if
         from sevenfold.workspace import Workspace
 
         with open_store(db) as store:
             ws = Workspace(store, actor=cli_actor())
-            case, _ = ws.load(case_id)
-            stored, new_revision, found = ws.burn(case_id, source, since, burn_actor=actor, note=note)
+            _, new_revision, found, computed = ws.burn_with_what_if(case_id, source, since, burn_actor=actor,
+                                                                    note=note)
             impact = cast("BurnImpact", found)  # computed: impact=True
-            change = what_if(case, source=source, since=impact.burn.since, actor=actor)
-        summary = change.model_dump(mode="json", exclude={"before", "after"})
+            change = cast("WhatIf", computed)
         if as_json:
-            print_json({**impact.to_json_dict(), "revision": new_revision, "what_if": summary})
+            print_json({**impact.to_json_dict(), "revision": new_revision})  # the burn answer (docs/contracts.md)
             return
         console = _console()
         for t in _impact_table(impact):
@@ -163,8 +161,8 @@ def register(app: typer.Typer) -> None:
             console.print(f"why: {line}", markup=False)
         for n in impact.notes:
             console.print(f"note: {n}", markup=False)
-        console.print(f"Stored burn {stored.burns[-1].id} in {case_id} (revision {new_revision}); "
-                      f"undo with: sevenfold unburn {case_id} {stored.burns[-1].id}", markup=False)
+        console.print(f"Stored burn {impact.burn.id} in {case_id} (revision {new_revision}); "
+                      f"undo with: sevenfold unburn {case_id} {impact.burn.id}", markup=False)
 
     @app.command("unburn")
     def unburn_cmd(
@@ -194,9 +192,14 @@ def register(app: typer.Typer) -> None:
 def _read_copies(path: Path) -> list[tuple[str, str, float]]:
     import csv
 
+    from sevenfold.commands._common import STDIO, read_stdin_text
     from sevenfold.model import read_text
 
-    rows = list(csv.DictReader(read_text(path).splitlines()))
+    if str(path) == STDIO:
+        path, text = Path("<stdin>"), read_stdin_text()
+    else:
+        text = read_text(path)
+    rows = list(csv.DictReader(text.splitlines()))
     out = []
     for k, row in enumerate(rows, start=2):
         try:

@@ -16,6 +16,7 @@ import pyarrow.json as pajson
 import pyarrow.parquet as pq
 
 from sevenfold import limits as _limits
+from sevenfold import safe_json
 from sevenfold.errors import InputError, LimitExceeded
 
 CLAIM_COLUMNS = ("source", "object", "attribute", "value")
@@ -114,8 +115,11 @@ def _read_jsonl(p: Path, wanted: tuple[str, ...]) -> pa.Table:
 
     Arrow types each column from the data, so a column mixing 7 and "7" is refused, an integer beyond
     64 bits becomes a float (two different 20-digit ids merge), and it does not check that the text is
-    UTF-8. In those cases the file is read again line by line, numbers kept as written.
+    UTF-8. In those cases the file is read again line by line, numbers kept as written. Nesting past
+    the ``nesting_depth`` limit is refused first (Arrow's parser recurses in C++, past any stack).
     """
+    with pa.input_stream(str(p), compression="detect") as fh:
+        safe_json.check_file_depth(fh, str(p))
     try:
         table = pajson.read_json(p)
         table.validate(full=True)  # invalid UTF-8 shows up here, not when read

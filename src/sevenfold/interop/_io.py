@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sevenfold import limits as _limits
+from sevenfold import safe_json
 from sevenfold.errors import InputError
 from sevenfold.fileio import write_atomic as write_atomic  # re-exported for the format modules
 from sevenfold.model import read_text
@@ -18,7 +18,7 @@ def read_json_file(path: str | os.PathLike[str], what: str) -> Any:
     """Parse a JSON file with the size and nesting limits applied; errors name the file and position."""
     text = read_text(Path(path))
     try:
-        data = json.loads(text)
+        data = safe_json.loads(text, str(path))  # LimitExceeded past the nesting_depth limit
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: not valid JSON ({what}): line {exc.lineno}, column {exc.colno}: "
                          f"{exc.msg}") from None
@@ -26,18 +26,6 @@ def read_json_file(path: str | os.PathLike[str], what: str) -> Any:
         from sevenfold.model.io import _long_number
 
         raise InputError(f"{path}: not valid JSON ({what}): {_long_number(text)}") from None
-    limit = _limits.current().nesting_depth
-    stack = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            from sevenfold.errors import LimitExceeded
-
-            raise LimitExceeded("nesting_depth", f"more than {limit}", limit, str(path))
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
     return data
 
 

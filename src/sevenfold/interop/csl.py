@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sevenfold.errors import CaseValidationError, InputError
-from sevenfold.interop._io import read_json_file, slug, unique_id
+from sevenfold.interop._io import slug, unique_id
 from sevenfold.interop.csl_schema import csl_item_problems
 from sevenfold.model import Case, Document, case_from_data, case_to_data
 
@@ -207,7 +207,10 @@ def _read_references(path: str | os.PathLike[str]) -> Any:
         from sevenfold.cite.bibliography import read_bibliography
 
         return read_bibliography(Path(path).read_bytes(), str(path))[1]
-    return read_json_file(path, "CSL-JSON")
+    from sevenfold.cite.bibliography import load_csl_json  # one CSL-JSON reader for `cite import` and this
+    from sevenfold.model import read_text
+
+    return load_csl_json(read_text(Path(path)), str(path))
 
 
 def import_csl(path: str | os.PathLike[str], case: Case) -> CslImport:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sevenfold import safe_json
 from sevenfold.errors import CaseValidationError, InputError
 from sevenfold.interop._io import require_extra, slug, unique_id
 from sevenfold.model import Case, case_from_data, case_to_data, read_text
@@ -152,6 +153,7 @@ def import_ftm(path: str | os.PathLike[str], case: Case) -> FtmImport:
     and documents. Entities of other (valid) schemata are kept in ``case.extra['ftm_unmapped']``."""
     model = _model()
     text = read_text(Path(path))
+    safe_json.check_depth(text, str(path))  # before json.loads recurses into a line
     entities: list[tuple[int, dict[str, Any]]] = []
     problems: list[str] = []
     for n, line in enumerate(text.splitlines(), start=1):

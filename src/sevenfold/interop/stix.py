@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from sevenfold import safe_json
 from sevenfold.errors import CaseValidationError, InputError
 from sevenfold.interop._io import read_json_file, require_extra, slug, unique_id
 from sevenfold.interop.confidence import (
@@ -75,7 +76,7 @@ def _entry_in_ref(obj: dict[str, Any], kind: str) -> dict[str, Any] | None:
                 and str(ref.get("external_id", "")).startswith(kind + "/")
                 and isinstance(ref.get("description"), str) and ref["description"].startswith("{")):
             try:
-                entry = json.loads(ref["description"])
+                entry = safe_json.loads(ref["description"], f"STIX {kind} reference")
             except ValueError:
                 return None
             return entry if isinstance(entry, dict) else None

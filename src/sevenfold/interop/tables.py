@@ -2,7 +2,8 @@
 
 Export writes two files into a folder: ``reports.<ext>`` (one row per report) and ``claims.<ext>``
 (one row per claim, in the claims-table format fusion reads: ``source, object, attribute, value``
-plus ``date, report`` and ``value_type``). Import reads either table into an existing case.
+plus ``date, report`` and ``value_type``), or one of them as a single file or bytes (:func:`table_bytes`).
+Import reads either table into an existing case.
 
 Claim values are text in the ``value`` column (what fusion and spreadsheets expect); the
 ``value_type`` column (``str|bool|int|float|json``) restores the exact type on import. A table
@@ -22,6 +23,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from sevenfold import limits as _limits
+from sevenfold import safe_json
 from sevenfold.errors import CaseValidationError, InputError, LimitExceeded
 from sevenfold.interop._io import unique_id, write_atomic
 from sevenfold.model import Case, case_from_data, case_to_data
@@ -30,6 +32,7 @@ REPORT_COLUMNS = ("id", "source", "date", "document", "modality", "via", "derive
 CLAIM_COLUMNS = ("report", "source", "date", "object", "attribute", "value", "value_type", "extra")
 LIST_COLUMNS = ("via", "derived_from")
 TABLE_FORMATS = ("csv", "parquet")
+TABLE_NAMES = ("reports", "claims")  # the tables a csv / parquet export holds
 
 
 @dataclass
@@ -71,7 +74,7 @@ def text_to_value(text: str, value_type: str | None, where: str) -> Any:
         if value_type == "float":
             return float(text)
         if value_type == "json":
-            return json.loads(text)
+            return safe_json.loads(text, where)
     except (ValueError, json.JSONDecodeError) as exc:
         raise InputError(f"{where}: value {text[:60]!r} is not of value_type {value_type!r}: {exc}") from None
     raise InputError(f"{where}: unknown value_type {value_type!r} (use str, bool, int, float or json)")
@@ -128,6 +131,23 @@ def _table_bytes(table: pa.Table, fmt: str, raw_cells: bool = False) -> bytes:
             table = safe_table(table)
         pacsv.write_csv(table, sink)
     return sink.getvalue().to_pybytes()
+
+
+def check_table(fmt: str, name: str) -> str:
+    """``name`` when it is one of :data:`TABLE_NAMES`; else InputError listing them."""
+    if name not in TABLE_NAMES:
+        raise InputError(f"unknown table {name!r} for --format {fmt}; the tables are: {', '.join(TABLE_NAMES)}")
+    return name
+
+
+def table_bytes(case: Case, fmt: str, name: str, *, raw_cells: bool = False) -> bytes:
+    """One table of the case (``reports`` or ``claims``) as a CSV or Parquet file's bytes: the file
+    :func:`export_tables` writes as ``<name>.<fmt>``, for standard output or a single file."""
+    if fmt not in TABLE_FORMATS:
+        raise InputError(f"unknown table format {fmt!r}; use csv or parquet")
+    check_table(fmt, name)
+    table = reports_table(case, fmt) if name == "reports" else claims_table(case)
+    return _table_bytes(table, fmt, raw_cells)
 
 
 def export_tables(case: Case, out_dir: str | os.PathLike[str], fmt: str = "csv", *,
@@ -206,7 +226,7 @@ def _list(row: dict[str, Any], col: str, where: str) -> list[str]:
     if isinstance(v, list):
         return [str(x) for x in v]
     try:
-        items = json.loads(v)
+        items = safe_json.loads(v, where)
     except json.JSONDecodeError:
         items = [x.strip() for x in str(v).split(";") if x.strip()]  # hand-written "a; b"
     if not isinstance(items, list):
@@ -219,7 +239,7 @@ def _extra(row: dict[str, Any], where: str) -> dict[str, Any]:
     if v is None:
         return {}
     try:
-        data = json.loads(v)
+        data = safe_json.loads(v, where)
     except json.JSONDecodeError as exc:
         raise InputError(f"{where}: column 'extra' is not JSON: {exc.msg}") from None
     if not isinstance(data, dict):

@@ -80,6 +80,26 @@ class Case(BaseModel):
         """Every duplicate id and dangling reference, one :class:`Problem` each."""
         return check_references(self, file)
 
+    def date_problems(self, file: str = "<case>") -> list[Problem]:
+        """Every date that cannot be used (a year 0 kept from an older store), one :class:`Problem` each."""
+        from sevenfold.model.dates import unusable_date
+
+        dated: list[tuple[str, str, str, Any]] = [("case", self.id, "as_of", self.case.as_of)]
+        for s in self.sources:
+            dated.append(("sources", s.id, "compromised_since", s.compromised_since))
+            if s.suspected_control is not None:
+                dated.append(("sources", s.id, "suspected_control.since", s.suspected_control.since))
+        dated += [("documents", d.id, "date", d.date) for d in self.documents]
+        dated += [("reports", r.id, "date", r.date) for r in self.reports]
+        dated += [("outcomes", f"#{i}", "date", o.date) for i, o in enumerate(self.outcomes)]
+        dated += [("burns", b.id, "since", b.since) for b in self.burns]
+        out: list[Problem] = []
+        for kind, entry, field, value in dated:
+            why = None if value is None else unusable_date(value)
+            if why:
+                out.append(Problem(file, kind, entry, field, why))
+        return out
+
     def warnings(self) -> list[str]:
         """Non-fatal remarks (priors not summing to 1, ...), shown by validate/import."""
         out: list[str] = []

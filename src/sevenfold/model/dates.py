@@ -7,9 +7,20 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ValidationInfo
+
+from sevenfold.errors import AssessmentError
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+#: the years a date may name: those the calendar (and ``datetime``) can represent
+MIN_YEAR, MAX_YEAR = dt.MINYEAR, dt.MAXYEAR
+
+
+def _year_problem(year: int, value: Any) -> str | None:
+    if MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    return f"no such year in {value!r}: year {year} is out of range (years run from {MIN_YEAR:04d} to {MAX_YEAR})"
 
 
 def parse_hist_date(value: Any) -> str:
@@ -27,6 +38,9 @@ def parse_hist_date(value: Any) -> str:
     if not m:
         raise ValueError(f"not an ISO 8601 date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
     year, month, day = m.groups()
+    bad_year = _year_problem(int(year), value)
+    if bad_year:
+        raise ValueError(bad_year)
     if month is not None and not 1 <= int(month) <= 12:
         raise ValueError(f"month out of range in {value!r}")
     if day is not None:
@@ -37,12 +51,37 @@ def parse_hist_date(value: Any) -> str:
     return text
 
 
-HistDate = Annotated[str, BeforeValidator(parse_hist_date)]
+def unusable_date(value: Any) -> str | None:
+    """Why ``value`` (a date as stored) cannot be used as a date, or None when it can."""
+    try:
+        parse_hist_date(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _hist_date_field(value: Any, info: ValidationInfo) -> Any:
+    """A date field. Data read back from a store (validation context ``{"stored": True}``) keeps a
+    well-formed date whose year cannot be used (``0000``), so the case still opens to be corrected;
+    ``sevenfold check`` and the assessment name it (:func:`unusable_date`)."""
+    try:
+        return parse_hist_date(value)
+    except ValueError:
+        if (info.context or {}).get("stored") and isinstance(value, str) and _DATE_RE.match(value.strip()):
+            return value.strip()
+        raise
+
+
+HistDate = Annotated[str, BeforeValidator(_hist_date_field)]
 
 
 def date_bounds(value: str) -> tuple[dt.date, dt.date]:
-    """First and last day a (possibly partial) ISO date may denote."""
+    """First and last day a (possibly partial) ISO date may denote. A date that has none (a year 0
+    kept from an older store) raises AssessmentError: nothing dated can be computed until it is fixed."""
     parts = [int(p) for p in value.split("-")]
+    bad_year = _year_problem(parts[0], value)
+    if bad_year:
+        raise AssessmentError(f"{bad_year}; correct it (`sevenfold check` lists every such date)")
     if len(parts) == 3:
         d = dt.date(*parts)
         return d, d

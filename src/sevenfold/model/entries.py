@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from sevenfold.model.dates import HistDate
 from sevenfold.model.vocab import CONSISTENCY_CODES, Consistency
@@ -132,7 +132,7 @@ class SuspectedControl(Entry):
     ``since``, when given). The assessment mixes its reports as fed with probability ``p``."""
 
     by: EntryId
-    p: float = Field(ge=0.0, le=1.0)
+    p: float = Field(json_schema_extra={"minimum": 0.0, "maximum": 1.0})  # checked by _p_number
     since: HistDate | None = None
 
     @field_validator("p", mode="before")
@@ -245,21 +245,19 @@ class Rating(Entry):
     report: EntryId
     hypothesis: EntryId
     consistency: Consistency | None = None
-    likelihood: float | None = None
+    likelihood: float | None = Field(default=None, validate_default=True)
     analyst: str | None = None
 
     @field_validator("likelihood")
     @classmethod
-    def _likelihood_range(cls, v: float | None) -> float | None:
+    def _likelihood_range(cls, v: float | None, info: ValidationInfo) -> float | None:
+        """The one check that a rating rates something (the CLI, the web and the Workspace rely on it); it
+        names ``likelihood``, so a form shows it next to the field. A bad consistency is reported alone."""
+        if v is None and "consistency" in info.data and info.data["consistency"] is None:
+            raise ValueError(f"a rating needs a consistency ({'|'.join(CONSISTENCY_CODES)}) or a likelihood")
         if v is not None and not (0.0 < v <= 1.0):
             raise ValueError(f"likelihood must lie in (0, 1], got {v}")
         return v
-
-    @model_validator(mode="after")
-    def _something_rated(self) -> Rating:
-        if self.consistency is None and self.likelihood is None:
-            raise ValueError(f"a rating needs a consistency ({'|'.join(CONSISTENCY_CODES)}) or a likelihood")
-        return self
 
 
 class ClaimRef(Entry):

@@ -12,6 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from sevenfold import limits as _limits
+from sevenfold import safe_json
 from sevenfold.errors import CaseValidationError, InputError, LimitExceeded, Problem
 from sevenfold.gc_pause import gc_paused
 from sevenfold.model.case import Case
@@ -45,7 +46,7 @@ def _parse(text: str, file: str, fmt: str | None) -> Any:
     stripped = text.lstrip()
     if fmt == "json" or (fmt is None and stripped.startswith("{")):
         try:
-            data = json.loads(text, object_pairs_hook=_unique_json_object)
+            data = safe_json.loads(text, file, object_pairs_hook=_unique_json_object)
         except RecursionError:  # nested deeper than the interpreter's stack: far over any sane limit
             raise LimitExceeded("nesting_depth", "too deep to parse", limits.nesting_depth, file) from None
         except json.JSONDecodeError as exc:

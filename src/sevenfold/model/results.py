@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, computed_field
 
 from sevenfold.model.entries import Burn
 
@@ -21,6 +21,67 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Contribution(_Out):
+    """One origin's share of a log-odds: ``log_lr`` nats, and the terms of its reports (which sum to it)."""
+
+    origin: str
+    log_lr: float
+    reports: list[str] = Field(default_factory=list)
+    report_log_lr: dict[str, float] = Field(default_factory=dict)
+
+
+class HypothesisWhy(_Out):
+    """Why a hypothesis has its posterior: its log posterior odds against ``against`` (the strongest other
+    hypothesis) = ``log_prior_odds`` + ``evidence``, and ``evidence`` = the listed ``contributions`` +
+    ``rest`` (the ``rest_origins`` origins not listed). Natural logarithms (nats)."""
+
+    against: str
+    log_posterior_odds: float | None = None
+    log_prior_odds: float | None = None
+    evidence: float = 0.0
+    contributions: list[Contribution] = Field(default_factory=list)
+    rest: float = 0.0
+    rest_origins: int = 0
+
+
+class WeightFactor(_Out):
+    """One factor of a report's weight (``value`` multiplies it; a cap or a zero replaces it)."""
+
+    factor: str
+    value: float
+    detail: str = ""
+
+
+class ReportWhy(_Out):
+    """Why a report has its credibility and weight, what it moves, and, when it moves nothing, why not."""
+
+    p_true: float | None = None
+    p_true_prior: float | None = None
+    bayes_factor: float | None = None
+    true_under: list[str] = Field(default_factory=list)
+    fed_under: list[str] = Field(default_factory=list)
+    corroborated: bool | None = None
+    fed_by: dict[str, float] = Field(default_factory=dict)
+    weight_factors: list[WeightFactor] = Field(default_factory=list)
+    share: float | None = None
+    log_lr_top: float | None = None
+    unmoved: str | None = None
+    unmoved_kind: str | None = None
+
+
+class ChangeWhy(_Out):
+    """Why a what-if moved a hypothesis: the change of its log odds against ``against`` (its strongest
+    rival before the change), per origin whose reports changed; ``contributions`` + ``rest`` = ``change``."""
+
+    against: str
+    log_odds_before: float | None = None
+    log_odds_after: float | None = None
+    change: float = 0.0
+    contributions: list[Contribution] = Field(default_factory=list)
+    rest: float = 0.0
+    rest_origins: int = 0
+
+
 class HypothesisResult(_Out):
     id: str
     statement: str = ""
@@ -30,6 +91,7 @@ class HypothesisResult(_Out):
     prior: float | None = None
     deception_by: str | None = None
     per_analyst: dict[str, float] | None = None
+    why: HypothesisWhy | None = None
 
 
 class SourceResult(_Out):
@@ -50,6 +112,7 @@ class ReportResult(_Out):
     diagnosticity: float | None = None
     weight: float | None = None
     reason: str | None = None
+    why: ReportWhy | None = None
 
 
 class OriginResult(_Out):
@@ -120,6 +183,8 @@ class Assessment(_Out):
     analysts: AnalystDisagreement | None = None
     notes: list[str] = Field(default_factory=list)
     deception_budget: DeceptionBudget | None = None
+    # the engine's per-report log-posterior terms (not serialised), for explaining a what-if's deltas
+    _terms: Any = PrivateAttr(default=None)
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -149,6 +214,20 @@ class BurnImpact(_Out):
     hypotheses: list[HypothesisShift] = Field(default_factory=list)
     cycles: list[list[str]] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    #: the what-if the shifts come from (``sevenfold.what_if`` as JSON, without its two whole assessments)
+    what_if: dict[str, Any] | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def id(self) -> str:
+        """The burn's id (``burn.id``), kept at the top level for API clients that read it there."""
+        return self.burn.id
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def falls(self) -> list[str]:
+        """Every report that falls: ``reports`` then ``derived``, by id."""
+        return [r.id for r in self.reports] + [r.id for r in self.derived]
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

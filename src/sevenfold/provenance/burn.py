@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sevenfold.errors import InputError, NotFound
@@ -104,19 +104,22 @@ def _posteriors(case: Case, copy_pairs: list[tuple[str, str, float]] | None,
 
 def burn_source(case: Case, source_id: str, since: str, actor: str | None = None, note: str = "", *,
                 copy_pairs: Iterable[Any] | None = None, rules: OriginRules | None = None,
-                recorded_at: str | None = None) -> tuple[Case, BurnImpact]:
+                recorded_at: str | None = None,
+                posteriors: tuple[Mapping[str, float | None], Mapping[str, float | None]] | None = None,
+                ) -> tuple[Case, BurnImpact]:
     """Burn ``source_id`` from ``since``: the case with a new :class:`Burn` entry, and its impact.
 
     The impact lists the fallen reports, the reports resting on them, and each hypothesis whose
     posterior (``sevenfold.ach.assess_case`` before vs after, given the same origin groups and
-    copy pairs) moves by more than 0.05. The input case is not changed.
+    copy pairs; or ``posteriors``, before and after, when the caller has assessed them) moves by more
+    than 0.05. The input case is not changed.
     """
     burn = make_burn(case, source_id, since, actor, note, recorded_at)
     pairs = normalise_copy_pairs(copy_pairs) if copy_pairs is not None else None
     new_case = case.model_copy(update={"burns": [*case.burns, burn]})
     direct, derived = fallen_reports(new_case, burn, pairs, rules)
     impact = BurnImpact(case=case.id, burn=burn, reports=direct, derived=derived, cycles=derived_cycles(case))
-    before, after = _posteriors(case, pairs, rules), _posteriors(new_case, pairs, rules)
+    before, after = posteriors or (_posteriors(case, pairs, rules), _posteriors(new_case, pairs, rules))
     missing = [h for h in before if before[h] is None or after.get(h) is None]
     if missing:
         impact.notes.append("the assessment gives no posterior for " + ", ".join(missing)

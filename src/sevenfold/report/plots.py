@@ -10,11 +10,13 @@ import base64
 import io
 import itertools
 import textwrap
+from typing import Any
 
 import networkx as nx
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.path import Path
 
 from sevenfold.model import Case
 from sevenfold.model.results import Assessment
@@ -120,6 +122,114 @@ def ach_heatmap(case: Case, report_ids: list[str], max_labels: int = 60) -> tupl
 
 
 def provenance_graph(case: Case, origins: dict[str, str], max_labels: int = 40) -> tuple[Figure, str]:
+    """The provenance graph: the workbench's layered drawing (:func:`sevenfold.figures.provenance_figure`)
+    when it fits a page (at most 1.4 times as tall as it is wide), else a compact overview where
+    reports are dots coloured by origin group and edges are ``derived_from`` links."""
+    from sevenfold.figures import provenance_figure
+    from sevenfold.model.results import OriginResult, ReportResult
+
+    members: dict[str, list[str]] = {}
+    for rid, o in origins.items():
+        members.setdefault(o, []).append(rid)
+    light = Assessment(case=case.id, reports=[ReportResult(id=rid) for rid in origins],
+                       origins=[OriginResult(id=o, reports=rids) for o, rids in members.items()])
+    layered = provenance_figure(case, light if origins else None)
+    if layered.nodes and layered.height <= 1.4 * layered.width:
+        return _draw_layered(layered), (
+            f"provenance graph: {len(origins)} reports in {len(members)} origin groups (boxed when shared), "
+            "read left to right from the sources that first had them to the documents they were read in")
+    return _overview_graph(case, origins, max_labels)
+
+
+_FILL = {"origin": "#eef3fb", "source": "#e9ebef", "report": "#ffffff", "document": "#fbf6ea"}
+_STROKE = {"origin": "#3b6fb6", "source": "#6b7380", "report": "#3b6fb6", "document": "#9a7d2e"}
+_EDGE: dict[str, tuple[str, Any, float]] = {
+    "made": ("#9aa3af", "-", 0.9), "via": ("#555d69", "--", 1.0), "derived_from": ("#d68910", "-", 1.3),
+    "synthesis_of": ("#8e44ad", ":", 1.3), "copy": ("#c0392b", "--", 1.3), "text": ("#16a085", ":", 1.2),
+    "document": ("#9a7d2e", "-", 0.9), "cited_in": ("#9a7d2e", "--", 0.9)}
+
+
+def _svg_path(d: str) -> Path:
+    """An SVG path of the figures module (M, L, H, V, C; absolute) as a matplotlib Path."""
+    import re
+
+    tokens = re.findall(r"[MLHVC]|-?\d+(?:\.\d+)?", d)
+    verts: list[tuple[float, float]] = []
+    codes: list[Any] = []
+    x = y = 0.0
+    k = 0
+    cmd = "M"
+    while k < len(tokens):
+        if tokens[k] in "MLHVC":
+            cmd = tokens[k]
+            k += 1
+        if cmd == "M" or cmd == "L":
+            x, y = float(tokens[k]), float(tokens[k + 1])
+            verts.append((x, y))
+            codes.append(Path.MOVETO if cmd == "M" else Path.LINETO)
+            k += 2
+            cmd = "L"
+        elif cmd == "H" or cmd == "V":
+            if cmd == "H":
+                x = float(tokens[k])
+            else:
+                y = float(tokens[k])
+            verts.append((x, y))
+            codes.append(Path.LINETO)
+            k += 1
+        else:  # C: two control points and the end
+            pts = [(float(tokens[k + 2 * i]), float(tokens[k + 2 * i + 1])) for i in range(3)]
+            verts += pts
+            codes += [Path.CURVE4] * 3
+            x, y = pts[-1]
+            k += 6
+    return Path(verts, codes)
+
+
+def _draw_layered(f: Any) -> Figure:
+    """Draw :class:`sevenfold.figures.Figure` coordinates (pixels at 100 dpi) with matplotlib."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyBboxPatch, PathPatch
+    from matplotlib.patches import Patch as LegendPatch
+
+    legend_h = 46.0
+    fig = Figure(figsize=(f.width / 100, (f.height + legend_h) / 100), dpi=100)
+    ax = fig.add_axes((0.0, 0.0, 1.0, f.height / (f.height + legend_h)))
+    ax.set_xlim(0, f.width)
+    ax.set_ylim(f.height, 0)
+    ax.set_axis_off()
+    size = 11 * 0.72  # 11 px at 100 dpi, in points
+    for e in f.edges:
+        colour, style, width = _EDGE.get(e.kind, ("#9aa3af", "-", 1.0))
+        ax.add_patch(PathPatch(_svg_path(e.path), fill=False, edgecolor=colour, linestyle=style, linewidth=width))
+    for x, y in f.dots:
+        ax.plot([x], [y], "o", color="#7d8693", markersize=2.5)
+    for n in f.nodes:
+        fill, edge, lw = _FILL[n.kind], _STROKE[n.kind], 1.0
+        if "burned" in n.flags or "fallen" in n.flags:
+            fill, edge, lw = "#f6d5d1" if "burned" in n.flags else "#fbe3e0", "#c0392b", 1.8
+        ax.add_patch(FancyBboxPatch((n.x, n.y), n.w, n.h, boxstyle="round,pad=0,rounding_size=4",
+                                    facecolor=fill, edgecolor=edge, linewidth=lw,
+                                    linestyle="--" if n.kind == "origin" else "-"))
+        if n.kind == "origin":
+            ax.text(n.x + 6, n.y + 11, n.lines[0] if n.lines else "", fontsize=size, color="#2c528a",
+                    fontweight="bold", va="baseline")
+            continue
+        for i, line in enumerate(n.lines):
+            ax.text(n.x + 5, n.y + 14 + 13 * i, line, fontsize=size, va="baseline", color="#1d2430")
+    present = set(f.edge_kinds())
+    handles: list[Any] = [LegendPatch(facecolor=_FILL[k], edgecolor=_STROKE[k], label=k) for k in
+                          ("origin", "source", "report", "document") if any(n.kind == k for n in f.nodes)]
+    names = {"made": "made / handed on", "via": "passed on via", "document": "read in its document",
+             "cited_in": "cited in", "copy": "copy", "text": "near-identical text"}
+    handles += [Line2D([], [], color=c, linestyle=ls, linewidth=w, label=names.get(k, k.replace("_", " ")))
+                for k, (c, ls, w) in _EDGE.items() if k in present]
+    fig.legend(handles=handles, loc="upper left", ncol=min(len(handles), 7), fontsize=size, frameon=False,
+               handlelength=2.2, borderaxespad=0.4)
+    return fig
+
+
+def _overview_graph(case: Case, origins: dict[str, str], max_labels: int = 40) -> tuple[Figure, str]:
     """Reports as nodes coloured by origin group; edges are declared ``derived_from`` links.
 
     Reports of one origin are tied together by invisible layout edges so groups sit together.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sevenfold.ach.explain import why_text
 from sevenfold.ach.language import bottom_line_text, budget_text, estimative, probability_text
 from sevenfold.model import Case, custody_chain
 from sevenfold.model.results import Assessment
@@ -42,6 +43,7 @@ class HypothesisRow:
     inconsistency: str
     prior: str
     deception_by: str
+    why: str = ""
 
 
 @dataclass
@@ -142,7 +144,7 @@ def build_view(case: Case, assessment: Assessment) -> ReportView:
             rank=i, id=h.id, statement=h.statement, posterior=fmt_pct(h.posterior),
             estimative=h.estimative or estimative_phrase(h.posterior) or DASH,
             inconsistency=fmt_num(h.inconsistency, 1), prior=fmt_num(h.prior),
-            deception_by=h.deception_by or "",
+            deception_by=h.deception_by or "", why=why_text(h.id, h.why),
         ))
     src_names = {s.id: s.name for s in case.sources}
     sources = []

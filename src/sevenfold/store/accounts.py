@@ -1,8 +1,10 @@
 """Accounts: users (argon2 password hashes), API tokens (hashed at rest), per-case grants, ended sessions.
 
 Roles per case: ``reader`` reads; ``analyst`` also edits ratings, reports, hypotheses, outcomes and
-burns; ``owner`` also grants, revokes and deletes. Admins may create users; being an admin grants
-no case. Every change here is appended to the audit log in the same transaction (a single logout,
+burns; ``owner`` also grants, revokes and deletes. Admins may create users, see every case listed,
+and are owners of every case that has no owner (one imported with the CLI), so that they can open it
+and share it; a case with an owner is theirs only through a grant (:func:`case_role`). Every change
+here is appended to the audit log in the same transaction (a single logout,
 like a login, is not: it only ends one session).
 
 Credentials and how they end: a browser session ends at logout (its nonce goes into
@@ -428,6 +430,66 @@ def grants_on_case(store: Store, case_id: str) -> dict[str, Role]:
         return {r.name: r.role for r in conn.execute(
             select(users.c.name, case_grants.c.role).join(users, users.c.pk == case_grants.c.user_pk)
             .where(case_grants.c.case_id == case_id).order_by(users.c.name))}
+
+
+# ---- what a user may open: grants, and admins on cases without an owner ------------------------
+@dataclass(frozen=True)
+class CaseAccess:
+    """One case as a user may see it listed: ``role`` is what they may do (None: listed for an admin,
+    but not theirs to open), ``owners`` the users who own it (empty: nobody, e.g. imported with the CLI)."""
+
+    case_id: str
+    role: Role | None
+    owners: tuple[str, ...]
+
+    @property
+    def no_owner(self) -> bool:
+        return not self.owners
+
+
+def _admin_role(granted: Role | None, has_owner: bool) -> Role | None:
+    """An admin's role on a case: their grant, and owner of a case that has no owner (so that they can
+    open it and share it, e.g. one imported with `sevenfold import`); a case with an owner is theirs
+    only through a grant."""
+    return granted if has_owner else "owner"
+
+
+def case_role(store: Store, user: User, case_id: str) -> Role | None:
+    """What ``user`` may do on ``case_id`` (None: nothing, and the case is not disclosed). Everyone has
+    the role granted to them; an admin is also owner of every existing case that has no owner."""
+    granted = role_of(store, user.pk, case_id)
+    if not user.is_admin or granted == "owner":
+        return granted
+    with store.engine.connect() as conn:
+        has_owner = conn.execute(select(case_grants.c.user_pk).where(
+            case_grants.c.case_id == case_id, case_grants.c.role == "owner").limit(1)).first() is not None
+    if not has_owner and not store.has_case(case_id):
+        return granted
+    return _admin_role(granted, has_owner)
+
+
+def visible_cases(store: Store, user: User, case_ids: list[str]) -> list[CaseAccess]:
+    """The cases of ``case_ids`` (the store's, in order) that ``user`` sees listed: a user the cases
+    granted to them; an admin every case, with the role of :func:`case_role` (None where the case has
+    owners and no grant for the admin) and its owners, so a case with no owner stands out."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(case_grants.c.case_id, case_grants.c.role, users.c.name, users.c.pk)
+                            .join(users, users.c.pk == case_grants.c.user_pk)
+                            .order_by(case_grants.c.case_id, users.c.name)).all()
+    owners: dict[str, list[str]] = {}
+    mine: dict[str, Role] = {}
+    for r in rows:
+        if r.role == "owner":
+            owners.setdefault(r.case_id, []).append(r.name)
+        if r.pk == user.pk:
+            mine[r.case_id] = r.role
+    out = []
+    for case_id in case_ids:
+        who = tuple(owners.get(case_id, ()))
+        role = _admin_role(mine.get(case_id), bool(who)) if user.is_admin else mine.get(case_id)
+        if role is not None or user.is_admin:
+            out.append(CaseAccess(case_id, role, who))
+    return out
 
 
 # ---- settings ----------------------------------------------------------------------------------

@@ -121,14 +121,15 @@ def lock_head(conn: Connection) -> tuple[int, str]:
 
 def append(conn: Connection, who: str, action: str, case_id: str | None = None,
            before: Any = None, after: Any = None, *, case_state: str | None = None,
-           accounts: bool = False) -> AuditRecord:
+           accounts: bool = False, head: tuple[int, str] | None = None) -> AuditRecord:
     """Append one record inside the caller's transaction and return it.
 
     ``case_state``: the changed case's state digest after the change (:func:`case_state`), or ""
     when the change deleted it. ``accounts``: the change touched users, API tokens or grants; the
     record then carries the accounts digest as it is after the change (:func:`accounts_state`).
+    ``head``: what :func:`lock_head` returned earlier in this transaction (the head stays locked).
     """
-    prev_seq, prev_hash = lock_head(conn)
+    prev_seq, prev_hash = head if head is not None else lock_head(conn)
     state: dict[str, Any] | None = None
     if case_state is not None or accounts:
         state = {}

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, DateTime, Table, func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from sevenfold import safe_json
 from sevenfold.errors import InputError, SevenfoldError, StoreError
 from sevenfold.store.engine import SCHEMA_HEAD, redact
 from sevenfold.store.tables import case_grants, cases, claims, entry_tables, metadata
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 DUMP_FORMAT = "sevenfold-dump/1"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _PAGE = 5_000
+_DUMP_NESTING = 900  # a dump row nests a few levels more than a case may; json.loads fails near 1000
 
 
 # ---- integrity check ---------------------------------------------------------------------------
@@ -262,11 +264,14 @@ def _check_cases(store: Store) -> CheckResult:
             result.fail(f"case {case_id!r}: its stored metadata names id {named!r}")
             continue
         try:
-            store.load_case(case_id)
+            case = store.load_case(case_id)
         except SevenfoldError as exc:
             result.fail(f"case {case_id!r} does not validate: {str(exc).splitlines()[0]}")
         except Exception as exc:  # a damaged store must be reported, not crash the check
             result.fail(f"case {case_id!r} cannot be loaded: {type(exc).__name__}: {exc}")
+        else:
+            for p in case.date_problems(f"case {case_id!r}"):  # opens, but cannot be assessed
+                result.fail(str(p))
     result.note = f"{len(ids)} case(s) loaded and re-validated"
     return result
 
@@ -475,10 +480,15 @@ def _file_rows(path: Path, kind: str) -> dict[str, int]:
         con.close()
 
 
+def _dump_json(line: bytes, path: Path) -> Any:
+    """One line of a dump, its nesting checked before it is parsed (a hostile file cannot crash restore)."""
+    return safe_json.loads(line, str(path), limit=_DUMP_NESTING, first_line=None)
+
+
 def _read_dump_header(path: Path) -> dict[str, Any]:
     try:
         with gzip.open(path, "rb") as fh:
-            header = json.loads(fh.readline())
+            header = _dump_json(fh.readline(), path)
     except (OSError, EOFError, ValueError) as exc:
         raise InputError(f"{path}: not a readable {DUMP_FORMAT} file: {_dump_damage(exc)}") from None
     if not isinstance(header, dict) or header.get("format") != DUMP_FORMAT or not isinstance(header.get("rows"), dict):
@@ -494,7 +504,7 @@ def _dump_tables(path: Path) -> Iterator[tuple[str, list[str], Iterator[list[Any
         fh.readline()  # header
         line = fh.readline()
         while line:
-            marker = json.loads(line)
+            marker = _dump_json(line, path)
             if not isinstance(marker, dict) or "table" not in marker:
                 raise InputError(f"{path}: damaged dump (expected a table marker)")
             state = {"next": None}
@@ -503,7 +513,7 @@ def _dump_tables(path: Path) -> Iterator[tuple[str, list[str], Iterator[list[Any
                 while True:
                     try:  # runs in the caller's frame: a truncated file (EOFError) is reported from here
                         raw = fh.readline()
-                        value: Any = json.loads(raw) if raw else None
+                        value: Any = _dump_json(raw, path) if raw else None
                     except (OSError, EOFError, ValueError) as exc:
                         raise InputError(f"{path}: damaged dump: {_dump_damage(exc)}") from None
                     if not raw:

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
@@ -19,15 +19,12 @@ from sqlalchemy import (
     Connection,
     Table,
     Text,
-    bindparam,
     delete,
     func,
     insert,
-    literal,
     select,
     text,
     type_coerce,
-    union_all,
     update,
 )
 from sqlalchemy.engine import Engine
@@ -458,110 +455,126 @@ class Store:
         return self._retrying(run)
 
     # ---- per-entry writes ----------------------------------------------------------------------
+    def edit_entries(self, case_id: str, reads: Mapping[str, Any], change: Callable[[Case], Case | None], *,
+                     expected_revision: int | None = None, actor: str | None = None,
+                     action: str = "update") -> int:
+        """Edit a few entries of a case in one transaction, reading and writing only those; returns the new
+        revision.
+
+        ``reads`` (kind -> :class:`~sevenfold.store.entry_edit.Read`) names the rows the edit needs; ``change``
+        gets a partial case holding the case's metadata and only those rows (every other list empty), edits it
+        in place or returns a new one, as for :meth:`update_case`. The entries it added, changed or removed, and
+        its metadata when changed, are written (:mod:`sevenfold.store.entry_edit`) after the checks a whole-case
+        validation makes of them; the case reads back exactly as after the same change by :meth:`update_case`.
+        ``expected_revision`` and ``actor`` work as in :meth:`update_case`; the audit record holds only the
+        changed entries, and its state digest is the recorded one updated by the changed rows.
+        """
+        from sevenfold.store import entry_edit
+
+        where = f"case {case_id}"
+
+        def plan(conn: Connection, pk: int, head: Any) -> tuple[dict[str, Any], Any]:
+            loaded = entry_edit.load_partial(conn, pk, head, reads)
+            result = change(loaded.case)
+            return entry_edit.diff(loaded, result if result is not None else loaded.case, where)
+
+        return self._write_changes(case_id, plan, expected_revision=expected_revision, actor=actor, action=action)
+
     def write_entries(self, case_id: str, kind: str, upserts: Any = (), deletes: Any = (), *,
                       expected_revision: int | None = None, actor: str | None = None,
                       action: str = "update") -> int:
-        """Add, replace or delete a few entries of one kind in one transaction; returns the new revision.
+        """Add, replace or delete a few entries of one kind in one transaction, without reading the case;
+        returns the new revision.
 
         ``upserts``: validated entry models, each replacing the entry with its key (in place: it keeps
         its position) or added after the last one; ``deletes``: keys of entries to remove (the ones after
         move up, as a whole-case write would leave them). Only the changed entries and what they refer to
         are read and checked, with the same refusals as a whole-case write (:meth:`update_case`):
         a rating's report and hypothesis must exist, a cell is rated once per analyst, entry limits.
-        ``expected_revision`` and ``actor`` work as in :meth:`update_case`; the audit record holds only
-        the changed entries, and its state digest is the recorded one updated by the changed rows.
-        Kinds: :data:`ENTRY_WRITE_KINDS`.
+        ``expected_revision`` and ``actor`` work as in :meth:`update_case`.
+        Kinds: :data:`ENTRY_WRITE_KINDS` (reports, with their claims, go through :meth:`edit_entries`).
         """
-        if kind not in ENTRY_WRITE_KINDS:
-            raise InputError(f"per-entry writes of {kind}: not supported; use update_case")
-        from sevenfold import limits as _limits
-        from sevenfold.model.io import _check_tree
+        from sevenfold.store import entry_edit
 
+        if kind not in ENTRY_WRITE_KINDS:
+            raise InputError(f"per-entry writes of {kind}: not supported; use edit_entries")
         where = f"case {case_id}"
-        keyed: dict[str, Any] = {}
+        ch = entry_edit.KindChange()
         for entry in upserts:
             key = _entry_key(kind, entry)
-            if key in keyed:
+            if key in ch.put:
                 raise CaseValidationError([Problem(where, kind, _entry_label(kind, entry), "report",
                                                    "duplicate rating of this report/hypothesis by this analyst")])
-            keyed[key] = entry
-        dropped = list(dict.fromkeys(deletes))
-        if set(dropped) & keyed.keys():
+            ch.put[key] = entry
+        ch.drop = list(dict.fromkeys(deletes))
+        if set(ch.drop) & ch.put.keys():
             raise InputError(f"{where}: an entry cannot be written and deleted in one change")
-        limits = _limits.current()
-        bodies = {key: e.model_dump(mode="json", exclude_defaults=True) for key, e in keyed.items()}
-        for body in bodies.values():
-            _check_tree(body, where, limits)
-        table = entry_tables[kind]
+
+        ch.audit_from_rows = True  # the audit record's entries as they were: from the rows the write reads
+
+        def plan(conn: Connection, pk: int, head: Any) -> tuple[dict[str, Any], Any]:
+            return {kind: ch}, None
+
+        return self._write_changes(case_id, plan, expected_revision=expected_revision, actor=actor, action=action)
+
+    def _write_changes(self, case_id: str, plan: Callable[[Connection, int, Any], tuple[dict[str, Any], Any]], *,
+                       expected_revision: int | None, actor: str | None, action: str) -> int:
+        """One per-entry transaction: lock, check the revision, ``plan`` the change, check it, write the rows,
+        bump the revision, append the audit record with the updated state digest."""
+        from sevenfold.store import entry_edit
+
+        where = f"case {case_id}"
 
         def run(conn: Connection) -> int:
             _lock_case(conn, case_id)
-            if actor is not None:
-                _audit.lock_head(conn)
+            chain = _audit.lock_head(conn) if actor is not None else None
             row = conn.execute(_audit.head_query(conn, case_id).with_for_update()).first()
             if row is None:
                 raise NotFound(f"no case {case_id!r} in {redact(self.url)} (see `sevenfold list`)")
             pk, revision = int(row.pk), int(row.revision)
-            head = tuple(row)[1:]  # the case row's state cells; only the revision changes below
+            head = tuple(row)[1:]  # the case row's state cells
             if expected_revision is not None and revision != expected_revision:
                 raise Conflict(f"case {case_id!r} changed (revision {revision}, you had {expected_revision}); "
                                "reload and try again")
-            _check_entry_references(conn, pk, where, kind, list(keyed.values()))
-            cells = _audit.state_cells(conn, table)
-            in_case = table.c.case_pk == pk
-            old = {r[1]: r for r in conn.execute(select(*cells).where(in_case, table.c.key.in_([*keyed, *dropped])))}
-            missing = [k for k in dropped if k not in old]
-            if missing:
-                raise NotFound(f"{where}: no {kind[:-1]} {missing[0]!r}")
-            replaced = [k for k in keyed if k in old]
-            added = [k for k in keyed if k not in old]
-            top = None
-            if added:
-                count, top = conn.execute(select(func.count(), func.max(table.c.pos)).where(in_case)).one()
-                if count + len(added) - len(dropped) > limits.entries:
-                    from sevenfold.errors import LimitExceeded
-
-                    raise LimitExceeded("entries", count + len(added), limits.entries, f"{where}: {kind}")
+            changes, meta = plan(conn, pk, tuple(row))
+            if actor is not None and "reports" in changes:
+                entry_edit.audit_claims(conn, pk, changes["reports"])
+            for kind, ch in changes.items():
+                entry_edit.check_bodies(where, kind, ch.put.values() if ch.tail is None else ch.tail[1])
+            entry_edit.check_change(conn, pk, where, changes)
             base: str | None = None
-            removed: list[int] = []
-            low = min((old[k][0] for k in dropped), default=None)
+            hashes: entry_edit.Hashes | None = None
             if actor is not None:
                 base = _audit.recorded_case_state(conn, case_id, revision) or _audit.case_state(conn, case_id)
-                removed = [_audit.row_hash(kind, r) for r in old.values()]
-                removed.append(_audit.row_hash("case", head))
-                if low is not None:  # rows after a deleted one move up: their position is in their hash
-                    removed += [_audit.row_hash(kind, r) for r in conn.execute(
-                        select(*cells).where(in_case, table.c.pos > low, table.c.key.not_in(list(old))))]
-            for pos in sorted((old[k][0] for k in dropped), reverse=True):
-                conn.execute(delete(table).where(in_case, table.c.pos == pos))
-                conn.execute(update(table).where(in_case, table.c.pos > pos).values(pos=-table.c.pos))
-                conn.execute(update(table).where(in_case, table.c.pos < 0).values(pos=-table.c.pos - 1))
-            if replaced:  # in place: a replaced entry keeps its position
-                names = [c.name for c in table.columns][3:]  # the indexed columns and the body
-                conn.execute(update(table).where(in_case, table.c.key == bindparam("k_"))
-                             .values({n: bindparam(f"v_{n}") for n in names}),
-                             [{"k_": k, **{f"v_{n}": v for n, v in zip(
-                                 names, _entry_row(kind, pk, 0, k, keyed[k], bodies[k], _identity)[3:], strict=True)}}
-                              for k in replaced])
-            if added:
-                start = -1 if top is None else int(top) - len(dropped)  # the last position after the deletes
-                enc = _json_encoder(conn)
-                _bulk_insert(conn, table, [_entry_row(kind, pk, start + 1 + i, k, keyed[k], bodies[k], enc)
-                                           for i, k in enumerate(added)])
+                hashes = entry_edit.Hashes(removed=[_audit.row_hash("case", head)])
+            for kind in ENTRY_KINDS:  # the file's order, so that a report is written before its ratings
+                if kind in changes:
+                    entry_edit.write_kind(conn, pk, where, kind, changes[kind], hashes)
+            if meta is not None:
+                entry_edit.write_meta(conn, pk, meta)
             now = _now()
             conn.execute(update(cases).where(cases.c.pk == pk).values(revision=revision + 1, created_at=now,
                                                                        updated_at=now))
-            if actor is not None and base is not None:
-                written = conn.execute(select(*cells).where(in_case, table.c.key.in_(list(keyed)))).all()
-                added_hashes = [_audit.row_hash(kind, r) for r in written]
-                added_hashes.append(_audit.row_hash("case", (*head[:-1], revision + 1)))
-                if low is not None:
-                    added_hashes += [_audit.row_hash(kind, r) for r in conn.execute(
-                        select(*cells).where(in_case, table.c.pos >= low, table.c.key.not_in(list(keyed))))]
-                before, after = _entry_diff(kind, old, keyed, dropped)
+            if actor is not None and base is not None and hashes is not None:
+                if meta is not None:
+                    new_head = tuple(conn.execute(_audit.head_query(conn, case_id)).one())[1:]
+                else:
+                    new_head = (*head[:-1], revision + 1)
+                hashes.added.append(_audit.row_hash("case", new_head))
+                before: dict[str, Any] = {}
+                after: dict[str, Any] = {}
+                if meta is not None:
+                    old_meta = jsontext.loads(head[3]) if isinstance(head[3], str) else head[3]
+                    from sevenfold.model import CaseMeta
+
+                    before["case"] = CaseMeta.model_validate(old_meta).model_dump(mode="json", exclude_none=True)
+                    after["case"] = meta.model_dump(mode="json", exclude_none=True)
+                for kind, ch in changes.items():
+                    if ch.before or ch.after:
+                        before[kind], after[kind] = ch.before, ch.after
                 before["revision"], after["revision"] = revision, revision + 1
                 _audit.append(conn, actor, action, case_id, before, after,
-                              case_state=_audit.state_add(base, removed, added_hashes))
+                              case_state=_audit.state_add(base, hashes.removed, hashes.added), head=chain)
             return revision + 1
 
         return cast(int, self._retrying(run))
@@ -571,63 +584,3 @@ def _entry_label(kind: str, entry: Any) -> str:
     if kind == "ratings":
         return f"{entry.report}/{entry.hypothesis}" + (f"/{entry.analyst}" if entry.analyst else "")
     return str(getattr(entry, "id", ""))
-
-
-def _check_entry_references(conn: Connection, pk: int, where: str, kind: str, entries: list[Any]) -> None:
-    """What a whole-case validation would refuse in these entries, by targeted queries."""
-    if kind != "ratings" or not entries:
-        return
-    found: dict[str, set[str]] = {"report": set(), "hypothesis": set()}
-    reports, hypotheses = entry_tables["reports"], entry_tables["hypotheses"]
-    q = union_all(
-        select(literal("report"), reports.c.key).where(reports.c.case_pk == pk,
-                                                       reports.c.key.in_({e.report for e in entries})),
-        select(literal("hypothesis"), hypotheses.c.key).where(hypotheses.c.case_pk == pk,
-                                                              hypotheses.c.key.in_({e.hypothesis for e in entries})))
-    for field, key in conn.execute(q):
-        found[field].add(key)
-    problems = []
-    for e in entries:
-        for field, label in (("report", "report"), ("hypothesis", "hypothesis")):
-            value = getattr(e, field)
-            if value not in found[field]:
-                problems.append(Problem(where, kind, _entry_label(kind, e), field, f"unknown {label} {value!r}"))
-    if problems:
-        raise CaseValidationError(problems)
-
-
-def _entry_row(kind: str, pk: int, pos: int, key: str, entry: Any, body: dict[str, Any],
-               enc: Callable[[Any], Any]) -> tuple[Any, ...]:
-    """One entry's row in its table's column order (as :meth:`Store._insert_kind` writes it)."""
-    if kind == "ratings":
-        return (pk, pos, key, entry.report, entry.hypothesis, enc(body))
-    if kind == "burns":
-        return (pk, pos, key, entry.source, enc(body))
-    if kind == "reports":
-        raise InputError("reports are written with their claims by update_case")
-    return (pk, pos, key, enc(body))
-
-
-def _entry_diff(kind: str, old: dict[str, Any], keyed: dict[str, Any],
-                dropped: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(before, after) of a per-entry write as :func:`~sevenfold.store.audit.case_diff` gives them."""
-    from sevenfold import model
-
-    entry_model = {"ratings": model.Rating}[kind]
-
-    def dump_old(key: str) -> dict[str, Any]:
-        body = old[key][-1]
-        data = jsontext.loads(body) if isinstance(body, str) else body
-        return cast(dict[str, Any], entry_model.model_validate(data).model_dump(mode="json", exclude_none=True))
-
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
-    for key, entry in keyed.items():
-        was = dump_old(key) if key in old else None
-        now = entry.model_dump(mode="json", exclude_none=True)
-        if was != now:
-            before[key], after[key] = was, now
-    for key in dropped:
-        before[key], after[key] = dump_old(key), None
-    return ({kind: before} if before else {}), ({kind: after} if after else {})
-

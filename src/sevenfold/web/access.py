@@ -2,7 +2,8 @@
 
 Every route with a ``{case_id}`` path parameter depends on :func:`case_access` (through
 ``Reader``, ``Analyst`` or ``Owner``). A user without a grant gets 404, exactly as for a case that
-does not exist, so case ids are not disclosed; a user with too small a role gets 403.
+does not exist, so case ids are not disclosed; a user with too small a role gets 403. Who has which
+role is :func:`sevenfold.store.accounts.case_role` (grants; an admin owns every case without an owner).
 ``tests/web/test_access.py`` enumerates ``app.routes`` and checks this for every endpoint.
 """
 
@@ -13,7 +14,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request
 
-from sevenfold.store.accounts import ROLE_RANK, Role, role_of
+from sevenfold.store.accounts import ROLE_RANK, Role, case_role
 from sevenfold.web.auth import Principal, current_principal
 
 
@@ -40,7 +41,7 @@ def case_access(min_role: Role):  # type: ignore[no-untyped-def]
     async def dependency(request: Request,
                          case_id: Annotated[str, Path(min_length=1, max_length=200)],
                          principal: Annotated[Principal, Depends(current_principal)]) -> CaseContext:
-        role = role_of(request.app.state.store, principal.user.pk, case_id)
+        role = case_role(request.app.state.store, principal.user, case_id)  # the rule: store.accounts
         if role is None:
             raise HTTPException(status_code=404, detail=f"no case {case_id!r} (or it is not shared with you)")
         if ROLE_RANK[role] < ROLE_RANK[min_role]:

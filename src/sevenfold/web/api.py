@@ -13,12 +13,12 @@ import os
 import urllib.parse
 from collections.abc import Iterator
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Body, Depends, File, Header, HTTPException, Path, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 from sevenfold import limits as _limits
 from sevenfold.decompress import safe_decompress
@@ -36,13 +36,25 @@ from sevenfold.model import (
     dump_case,
     loads_case,
 )
-from sevenfold.model.vocab import CONSISTENCY_CODES, Consistency
+from sevenfold.model.vocab import Consistency
 from sevenfold.store import accounts
 from sevenfold.store import audit as _audit
 from sevenfold.web.access import Analyst, CaseContext, Owner, Reader
 from sevenfold.web.auth import SESSION_COOKIE, SESSION_MAX_AGE, Principal, client_ip, current_principal
-from sevenfold.web.service import burn_what_if
-from sevenfold.workspace import EntryExists, StaleRevision, Workspace
+from sevenfold.web.service import burn_what_if, what_if_view
+from sevenfold.workspace import (
+    EntryExists,
+    StaleRevision,
+    Workspace,
+    assessment_seen_by,
+    audit_seen_by,
+    case_seen_by,
+    ratings_seen_by,
+)
+
+if TYPE_CHECKING:
+    from sevenfold.model.results import BurnImpact
+    from sevenfold.pipeline import WhatIf
 
 router = APIRouter(prefix="/api/v1")
 Me = Annotated[Principal, Depends(current_principal)]
@@ -97,6 +109,13 @@ def _written(case: Case, revision: int, body: dict[str, Any] | None = None) -> J
 
 def _load(request: Request, case_id: str) -> tuple[Case, int]:
     return request.app.state.assessments.load(request.app.state.store, case_id)
+
+
+def _load_seen(request: Request, ctx: CaseContext) -> tuple[Case, int]:
+    """The case as the caller may see it: under blind rating, without the others' ratings of the reports the
+    caller has not rated yet (:func:`sevenfold.workspace.case_seen_by`)."""
+    case, revision = _load(request, ctx.case_id)
+    return case_seen_by(case, ctx.user.name), revision
 
 
 # ---- session, users, tokens --------------------------------------------------------------------
@@ -230,13 +249,17 @@ def api_add_user(request: Request, me: Me, body: UserIn) -> dict[str, Any]:
 
 
 # ---- cases -------------------------------------------------------------------------------------
-@router.get("/cases", tags=["cases"], summary="Cases shared with you")
+@router.get("/cases", tags=["cases"],
+            summary="Cases shared with you (admins: every case, with its owners; role null: not shared with you)")
 def api_list_cases(request: Request, me: Me) -> list[dict[str, Any]]:
     store = request.app.state.store
-    granted = accounts.grants_of_user(store, me.user.pk)
-    return [{"id": s.case_id, "title": s.title, "revision": s.revision, "role": granted[s.case_id],
-             "updated_at": s.updated_at.isoformat() if s.updated_at else None, "counts": s.counts}
-            for s in store.list_cases() if s.case_id in granted]
+    summaries = store.list_cases()
+    seen = {a.case_id: a for a in accounts.visible_cases(store, me.user, [s.case_id for s in summaries])}
+    return [{"id": s.case_id, "title": s.title, "revision": s.revision, "role": seen[s.case_id].role,
+             "updated_at": s.updated_at.isoformat() if s.updated_at else None, "counts": s.counts,
+             **({"owners": list(seen[s.case_id].owners), "no_owner": seen[s.case_id].no_owner}
+                if me.user.is_admin else {})}
+            for s in summaries if s.case_id in seen]
 
 
 async def read_upload(upload: UploadFile) -> tuple[str, str]:
@@ -316,7 +339,7 @@ async def api_create_case(request: Request, me: Me, file: Annotated[UploadFile, 
 
 @router.get("/cases/{case_id}", tags=["cases"], summary="The whole case and its revision")
 def api_get_case(request: Request, ctx: Reader) -> JSONResponse:
-    case, revision = _load(request, ctx.case_id)
+    case, revision = _load_seen(request, ctx)
     return JSONResponse({"revision": revision, "role": ctx.role, "case": case_to_data(case)},
                         headers=etag(revision))
 
@@ -338,7 +361,7 @@ def api_export(request: Request, ctx: Reader,
                format: Annotated[Literal["yaml", "json", "stix", "csl", "ftm"], Query()] = "yaml") -> PlainTextResponse:
     from sevenfold import api as library
 
-    case, revision = _load(request, ctx.case_id)
+    case, revision = _load_seen(request, ctx)
     text = dump_case(case, format) if format in ("yaml", "json") else str(library.export(case, format))
     return PlainTextResponse(text, media_type=EXPORT_MEDIA[format],
                              headers={**etag(revision),
@@ -367,7 +390,10 @@ def api_what_if(request: Request, ctx: Reader,
 
     case, revision = _load(request, ctx.case_id)
     change = library.what_if(case, source=source, since=since, actor=actor, exclude=exclude or (), as_of=as_of)
-    return JSONResponse(change.to_json_dict(), headers=etag(revision))
+    data = change.to_json_dict()
+    for part in ("before", "after"):  # whole assessments: their per-analyst parts as the caller may see them
+        data[part] = assessment_seen_by(data[part], case, ctx.user.name)
+    return JSONResponse(data, headers=etag(revision))
 
 
 @router.get("/cases/{case_id}/fusion", tags=["assessment"],
@@ -385,8 +411,10 @@ def api_fusion(request: Request, ctx: Reader,
 async def api_assessment(request: Request, ctx: Reader) -> Response:
     # hot path: a cache hit is served on the event loop (no thread hop); a miss computes in a thread
     cache, store = request.app.state.assessments, request.app.state.store
-    hit = cache.peek_json(store, ctx.case_id)
-    body, revision = hit if hit is not None else await run_in_threadpool(cache.json_bytes, store, ctx.case_id)
+    viewer = ctx.user.name  # under blind rating, the per-analyst parts as this analyst may see them
+    hit = cache.peek_json(store, ctx.case_id, viewer)
+    body, revision = (hit if hit is not None
+                      else await run_in_threadpool(cache.json_bytes, store, ctx.case_id, viewer))
     if request.headers.get("if-none-match") == f'"{revision}"':
         return Response(status_code=304, headers=etag(revision))  # unchanged since the client's copy
     return Response(body, media_type="application/json", headers=etag(revision))
@@ -395,8 +423,10 @@ async def api_assessment(request: Request, ctx: Reader) -> Response:
 @router.get("/cases/{case_id}/audit", tags=["cases"], summary="The case's audit records, newest last")
 def api_case_audit(request: Request, ctx: Reader,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
-    return [r.to_json_dict() for r in _audit.records(request.app.state.store, ctx.case_id, limit=limit,
-                                                     current_case_only=True)]
+    found = [r.to_json_dict() for r in _audit.records(request.app.state.store, ctx.case_id, limit=limit,
+                                                      current_case_only=True)]
+    case, _ = _load(request, ctx.case_id)
+    return audit_seen_by(found, case, ctx.user.name)
 
 
 # ---- grants ------------------------------------------------------------------------------------
@@ -500,12 +530,8 @@ class RatingIn(BaseModel):
     note: str = Field(default="", max_length=10_000)
     analyst: str | None = Field(default=None, max_length=200,
                                 description="whose rating; default you (owners may set others')")
-
-    @model_validator(mode="after")
-    def _something_rated(self) -> RatingIn:
-        if self.consistency is None and self.likelihood is None:
-            raise ValueError(f"a rating needs a consistency ({'|'.join(CONSISTENCY_CODES)}) or a likelihood")
-        return self
+    # a rating without consistency and likelihood is refused by the library (sevenfold.model.Rating): 422,
+    # the problem naming the field
 
 
 def _analyst_for(ctx: CaseContext, requested: str | None) -> str:
@@ -553,7 +579,7 @@ def clear_rating(request: Request, ctx: CaseContext, report_id: str, hypothesis_
 def api_ratings(request: Request, ctx: Reader,
                 analyst: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
     case, revision = _load(request, ctx.case_id)
-    rows = [rt.model_dump(mode="json", exclude_none=True) for rt in case.ratings
+    rows = [rt.model_dump(mode="json", exclude_none=True) for rt in ratings_seen_by(case, ctx.user.name)
             if analyst is None or rt.analyst == analyst]
     return JSONResponse(rows, headers=etag(revision))
 
@@ -629,21 +655,28 @@ def api_burn_preview(request: Request, ctx: Reader, source: Annotated[str, Query
     return burn_what_if(case, source, since)
 
 
-def burn(request: Request, ctx: CaseContext, body: BurnIn, if_match: str | None) -> tuple[Case, int, dict[str, Any]]:
-    before_case, _ = _load(request, ctx.case_id)
-    what_if = burn_what_if(before_case, body.source, body.since, body.actor)
+def store_burn(request: Request, ctx: CaseContext, body: BurnIn,
+               if_match: str | None) -> tuple[Case, int, BurnImpact, WhatIf]:
+    """Burn through the library (:meth:`Workspace.burn_with_what_if`): what falls is assessed once."""
     with precondition():
-        case, revision, _ = workspace(request, ctx.who).burn(
+        case, revision, impact, change = workspace(request, ctx.who).burn_with_what_if(
             ctx.case_id, body.source, body.since, burn_actor=body.actor, note=body.note, burn_id=body.id,
-            expected_revision=parse_if_match(if_match), impact=False)
-    return case, revision, dict(what_if, id=case.burns[-1].id)
+            expected_revision=parse_if_match(if_match))
+    return case, revision, cast("BurnImpact", impact), cast("WhatIf", change)
+
+
+def burn(request: Request, ctx: CaseContext, body: BurnIn, if_match: str | None) -> tuple[Case, int, dict[str, Any]]:
+    """A burn, and what the page shows of it (:func:`~sevenfold.web.service.what_if_view`)."""
+    case, revision, impact, change = store_burn(request, ctx, body, if_match)
+    return case, revision, dict(what_if_view(change, body.source, body.since), id=impact.burn.id)
 
 
 @router.post("/cases/{case_id}/burns", tags=["burns"], status_code=201,
-             summary="Burn a source from a date; returns what falls (before/after assessment)")
+             summary="Burn a source from a date; returns the burn answer of `sevenfold burn --json`: the burn, "
+                     "what falls, the posteriors that move and the what-if they come from")
 def api_burn(request: Request, ctx: Analyst, body: BurnIn, if_match: IfMatch = None) -> JSONResponse:
-    case, revision, result = burn(request, ctx, body, if_match)
-    return JSONResponse({"case": case.id, "revision": revision, **result}, status_code=201, headers=etag(revision))
+    _, revision, impact, _ = store_burn(request, ctx, body, if_match)
+    return JSONResponse({**impact.to_json_dict(), "revision": revision}, status_code=201, headers=etag(revision))
 
 
 def unburn(request: Request, ctx: CaseContext, burn_id: str, if_match: str | None) -> tuple[Case, int]:

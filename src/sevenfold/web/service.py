@@ -12,7 +12,7 @@ from sevenfold.model import Case
 from sevenfold.model.results import Assessment
 from sevenfold.workspace import AssessmentCache
 
-__all__ = ["AssessmentCache", "burn_what_if"]
+__all__ = ["AssessmentCache", "burn_what_if", "what_if_view"]
 
 
 # ---- what falls when a source is burned --------------------------------------------------------
@@ -29,7 +29,11 @@ def burn_what_if(case: Case, source_id: str, since: str | None, actor: str | Non
     ``burn`` uses it."""
     from sevenfold.pipeline import what_if
 
-    w = what_if(case, source=source_id, since=since or None, actor=actor)
+    return what_if_view(what_if(case, source=source_id, since=since or None, actor=actor), source_id, since)
+
+
+def what_if_view(w: Any, source_id: str, since: str | None) -> dict[str, Any]:
+    """What the page shows of a burn's what-if (a :class:`sevenfold.pipeline.WhatIf`)."""
     method = ("the burn is applied (its reports become fed under a deception by any deceiver) and the case "
               "re-assessed" if since else "reports from or through the source are left out and the case re-assessed")
     return {"source": source_id, "since": since, "falls": w.falls, "method": method,

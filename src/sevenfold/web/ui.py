@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from sevenfold.errors import AssessmentError, CaseValidationError, Conflict, NotFound, SevenfoldError
+from sevenfold.figures import anchor_id
 from sevenfold.store import accounts
 from sevenfold.web import views
 from sevenfold.web.access import Analyst, CaseContext, Owner, Reader
@@ -38,7 +39,7 @@ from sevenfold.web.api import (
 )
 from sevenfold.web.auth import PRELOGIN_COOKIE, SESSION_COOKIE, Principal, authenticate_request, current_principal
 from sevenfold.web.service import burn_what_if
-from sevenfold.workspace import EntryExists, StaleRevision, blocking_references, references
+from sevenfold.workspace import EntryExists, StaleRevision, blocking_references, references, seen_by
 
 router = APIRouter(include_in_schema=False)
 Me = Annotated[Principal, Depends(current_principal)]
@@ -59,6 +60,7 @@ def _dash(value: Any, fmt: str | None = None) -> str:
 
 _env.filters["dash"] = _dash
 _env.filters["seg"] = lambda value: urllib.parse.quote(str(value), safe="")  # one URL path segment
+_env.filters["anchor"] = lambda value, kind: anchor_id(kind, str(value))  # an entry's id on the page
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -138,9 +140,11 @@ def _case_list(request: Request, principal: Principal, status: int = 200, error:
                problems: list[str] | None = None, new_values: dict[str, str] | None = None,
                new_errors: dict[str, str] | None = None) -> HTMLResponse:
     store = request.app.state.store
-    granted = accounts.grants_of_user(store, principal.user.pk)
-    cases = [{"id": s.case_id, "title": s.title, "revision": s.revision, "role": granted[s.case_id],
-              "counts": s.counts} for s in store.list_cases() if s.case_id in granted]
+    summaries = store.list_cases()
+    seen = {a.case_id: a for a in accounts.visible_cases(store, principal.user, [s.case_id for s in summaries])}
+    cases = [{"id": s.case_id, "title": s.title, "revision": s.revision, "role": seen[s.case_id].role,
+              "owners": seen[s.case_id].owners, "no_owner": seen[s.case_id].no_owner, "counts": s.counts}
+             for s in summaries if s.case_id in seen]
     return render(request, "cases.html", status=status, cases=cases, error=error, problems=problems or [],
                   new_values=new_values or {}, new_errors=new_errors or {})
 
@@ -177,13 +181,15 @@ def _workspace_context(request: Request, ctx: CaseContext, **extra: Any) -> dict
         "key_warnings": [w.message for w in case.key_warnings()],
         "editor": _editor_context(case, revision), "open_kind": None,
         "grants": sorted(accounts.grants_on_case(store, ctx.case_id).items()) if ctx.can("owner") else [],
+        "is_admin": ctx.user.is_admin,
         "analysts": [], "pdf_available": _pdf_available(), "blind": views.blind_rating(case),
         "shuffled": views.shuffled_hypotheses(case), "hyp_order": views.hypothesis_order(case, ctx.user.name),
     }
     if assessment is not None:
         out.update(rows=views.matrix(case, assessment, ctx.user.name),
                    bars=views.hypothesis_bars(assessment), sources=views.sources_table(case, assessment),
-                   timeline=views.timeline(case), elements=views.graph_elements(case, assessment),
+                   timeline=views.timeline(case), graph=views.graph_figure(case, assessment),
+                   timeline_fig=views.timeline_view(case),
                    alerts=[{"kind": al.kind, "message": views.alert_text(al.message), "reports": al.reports}
                            for al in assessment.alerts],
                    analysts=assessment.analysts.analysts if assessment.analysts else [])
@@ -191,7 +197,8 @@ def _workspace_context(request: Request, ctx: CaseContext, **extra: Any) -> dict
             out["analysts"] = []
             out["alerts"] = [al for al in out["alerts"] if al["kind"] != "analyst_disagreement"]
     else:
-        out.update(rows=[], bars=[], sources=[], timeline=views.timeline(case), elements=[], alerts=[])
+        out.update(rows=[], bars=[], sources=[], timeline=views.timeline(case), graph=None,
+                   timeline_fig=views.timeline_view(case), alerts=[])
     out.update(extra)
     return out
 
@@ -513,13 +520,15 @@ def _posteriors(request: Request, ctx: CaseContext) -> dict[str, float | None] |
 def _after_rating(request: Request, ctx: CaseContext, report: str, hypothesis: str, value: str,
                   before: dict[str, float | None] | None, **extra: Any) -> HTMLResponse:
     after = _posteriors(request, ctx)
-    reason = None
+    reason = report_why = None
     try:
         case, _, a = request.app.state.assessments.get(request.app.state.store, ctx.case_id)
-        reason = next((r.reason for r in a.reports if r.id == report), None)
+        result = next((r for r in a.reports if r.id == report), None)
+        reason, report_why = (result.reason, result.why) if result is not None else (None, None)
     except AssessmentError:
         case, _ = _case(request, ctx.case_id)
-    why = views.why_unmoved(case, ctx.user.name, report, before, after, reason)
+    why = views.why_unmoved(case, ctx.user.name, report, before, after, reason, why=report_why,
+                            hypothesis=hypothesis)
     flash = f"rated {report} against {hypothesis}: {value or 'cleared'}"
     return _to_workspace(request, ctx, flash=flash, why=why, **extra)
 
@@ -612,6 +621,7 @@ def ui_report(request: Request, ctx: Reader, fmt: str) -> Response:
     if fmt not in ("html", "pdf"):
         raise NotFound(f"no report format {fmt!r}; use html or pdf")
     case, revision, assessment = request.app.state.assessments.get(request.app.state.store, ctx.case_id)
+    case, assessment = seen_by(case, assessment, ctx.user.name)  # blind rating: not the others' ratings yet
     headers = {"Content-Disposition": attachment(f"{ctx.case_id}-report.{fmt}"), "ETag": f'"{revision}"'}
     if fmt == "html":
         return Response(str(library.report(case, "html", assessment=assessment)), media_type="text/html",

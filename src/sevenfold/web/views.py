@@ -6,13 +6,14 @@ templates print it as "—".
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from sevenfold.ach.heuer import INCONSISTENCY_WEIGHT, visible_report_ids
-from sevenfold.model import Case, custody_chain, date_start
+from sevenfold.errors import SevenfoldError
+from sevenfold.figures import Figure, Timeline, provenance_figure, timeline_figure
+from sevenfold.model import Case, date_start
 from sevenfold.model.results import Assessment
 from sevenfold.model.vocab import CONSISTENCY_CODES
 from sevenfold.model.vocab import CONSISTENCY_SCORE as VOCAB_SCORE
@@ -47,6 +48,7 @@ class Row:
     credibility: int | None
     diagnosticity: float | None
     cells: list[Cell]
+    result: Any = None  # the report's ReportResult (weight, reason, why), None when not assessed
 
 
 def clip(text: str, limit: int) -> str:
@@ -75,7 +77,9 @@ def _tone(scores: list[float]) -> str:
 
 def blind_rating(case: Case) -> bool:
     """The case's setting: analysts see others' ratings of a report only once they have rated it."""
-    return bool(case.case.extra.get("blind_rating"))
+    from sevenfold.workspace import blind_rating as library_rule
+
+    return library_rule(case)
 
 
 def shuffled_hypotheses(case: Case) -> bool:
@@ -99,8 +103,10 @@ def matrix(case: Case, assessment: Assessment, me: str, limit: int | None = None
     Under blind rating, a report's row shows only your own ratings until you have rated it under every
     hypothesis: the others' chips, the mean colour and the disagreement mark are kept back (counted).
     """
+    from sevenfold.workspace import blind_reports
+
     visible = visible_report_ids(case)
-    blind = blind_rating(case)
+    kept_back = blind_reports(case, me)  # the library's rule, as in the JSON API
     order = hypothesis_order(case, me)
     by_cell: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for rt in case.ratings:
@@ -112,11 +118,10 @@ def matrix(case: Case, assessment: Assessment, me: str, limit: int | None = None
         if rep.id not in visible:
             continue
         cells: list[Cell] = []
-        done = all(any(a == me for a, _ in by_cell.get((rep.id, h), [])) for h in order)
         for h_id in order:
             ratings = by_cell.get((rep.id, h_id), [])
             hidden = 0
-            if blind and not done:
+            if rep.id in kept_back:
                 hidden = sum(1 for a, _ in ratings if a != me)
                 ratings = [(a, c) for a, c in ratings if a == me]
             scores = [CONSISTENCY_SCORE[c] for _, c in ratings]
@@ -129,7 +134,7 @@ def matrix(case: Case, assessment: Assessment, me: str, limit: int | None = None
         res = results.get(rep.id)
         rows.append(Row(rep.id, rep.source, rep.date, rep.modality, rep.text,
                         res.origin if res else None, res.credibility if res else None,
-                        res.diagnosticity if res else None, cells))
+                        res.diagnosticity if res else None, cells, res))
         if limit is not None and len(rows) >= limit:
             break
     return rows
@@ -145,7 +150,7 @@ def hypothesis_bars(assessment: Assessment) -> list[dict[str, Any]]:
             "inconsistency": h.inconsistency, "deception_by": h.deception_by, "prior": h.prior,
             "posterior_pct": None if h.posterior is None else round(100 * h.posterior, 1),
             "inconsistency_pct": None if h.inconsistency is None else round(100 * h.inconsistency / worst, 1),
-            "top": h.id == assessment.top, "per_analyst": h.per_analyst or {},
+            "top": h.id == assessment.top, "per_analyst": h.per_analyst or {}, "why": h.why,
         })
     return out
 
@@ -199,49 +204,21 @@ def timeline(case: Case) -> list[dict[str, Any]]:
     return sorted(items, key=key)
 
 
-def graph_elements(case: Case, assessment: Assessment) -> list[dict[str, Any]]:
-    """Cytoscape elements: sources, reports (inside their origin group), via and derived-from edges."""
-    burned = {b.source for b in case.burns} | {s.id for s in assessment.sources if s.burned}
-    visible = {r.id for r in assessment.reports} or {r.id for r in case.reports}
-    parent: dict[str, str] = {}
-    elements: list[dict[str, Any]] = []
-    for o in assessment.origins or []:
-        gid = f"origin:{o.id}"
-        elements.append({"data": {"id": gid, "label": f"origin {o.id}"}, "classes": "origin"})
-        for report_id in o.reports:
-            parent[report_id] = gid
-    for s in case.sources:
-        elements.append({"data": {"id": f"source:{s.id}", "label": s.name or s.id},
-                         "classes": "source burned" if s.id in burned else "source"})
-    for r in case.reports:
-        if r.id not in visible:
-            continue
-        data: dict[str, Any] = {"id": f"report:{r.id}", "label": r.id}
-        if r.id in parent:
-            data["parent"] = parent[r.id]
-        elements.append({"data": data, "classes": "report fallen" if r.source in burned else "report"})
-        chain = custody_chain(r)  # origin -> source -> via, in travel order
-        for a, b in itertools.pairwise(chain):
-            elements.append({"data": {"id": f"via:{r.id}:{a}:{b}", "source": f"source:{a}",
-                                      "target": f"source:{b}"}, "classes": "via"})
-        elements.append({"data": {"id": f"made:{r.id}", "source": f"source:{r.source}",
-                                  "target": f"report:{r.id}"}, "classes": "made"})
-        for d in r.derived_from:
-            if d in visible:
-                elements.append({"data": {"id": f"derived:{r.id}:{d}", "source": f"report:{d}",
-                                          "target": f"report:{r.id}"}, "classes": "derived"})
-    # via edges repeat per report: keep one of each
-    seen: set[str] = set()
-    unique = []
-    for e in elements:
-        if e["classes"] == "via":
-            key = e["data"]["source"] + ">" + e["data"]["target"]
-            if key in seen:
-                continue
-            seen.add(key)
-            e["data"]["id"] = "via:" + key
-        unique.append(e)
-    return unique
+def graph_figure(case: Case, assessment: Assessment | None) -> Figure:
+    """The provenance graph's coordinates (:func:`sevenfold.figures.provenance_figure`), with the copies
+    and near-identical texts that joined origins (:func:`sevenfold.api.origins`)."""
+    from sevenfold import api
+
+    try:
+        links = api.origins(case, detect_copies=True).merges
+    except SevenfoldError:
+        links = []
+    return provenance_figure(case, assessment, links=links)
+
+
+def timeline_view(case: Case) -> Timeline:
+    """The timeline's coordinates (:func:`sevenfold.figures.timeline_figure`)."""
+    return timeline_figure(case)
 
 
 def my_weight(consistency: str | None) -> float | None:
@@ -541,23 +518,20 @@ def find_entry(case: Case, kind: str, entry_id: str) -> Any:
 
 
 def why_unmoved(case: Case, analyst: str, report_id: str, before: dict[str, float | None] | None,
-                after: dict[str, float | None] | None, reason: str | None = None) -> str | None:
-    """When a rating edit left every posterior where it was, the reason in a user's words (else None)."""
+                after: dict[str, float | None] | None, reason: str | None = None, *, why: Any = None,
+                hypothesis: str | None = None) -> str | None:
+    """When a rating edit left every posterior where it was, the library's reason in a user's words (else
+    None): ``why`` is the report's ``ReportWhy`` after the edit (sevenfold.ach.explain.edit_unmoved_reason)."""
+    from sevenfold.ach.explain import edit_unmoved_reason
+
     if before is None or after is None or set(before) != set(after):
         return None
     moved = any(b is not None and after[h] is not None and abs(b - after[h]) >= 5e-5  # type: ignore[operator]
                 for h, b in before.items())
     if moved:
         return None
-    mine = {rt.hypothesis: rt.consistency for rt in case.ratings
-            if rt.report == report_id and (rt.analyst or FACE_VALUE) == analyst and rt.consistency}
-    hyps = [h.id for h in case.hypotheses]
-    if hyps and all(h in mine for h in hyps) and len({mine[h] for h in hyps}) == 1:
-        return (f"nothing moved: {report_id} is non-diagnostic — your rating is the same ({mine[hyps[0]]}) under "
-                "every hypothesis, so it cannot favour one over another")
-    missing = [h for h in hyps if h not in mine]
-    if missing:
-        return f"nothing moved: you have not rated {report_id} against {', '.join(missing)} yet"
-    if reason:
-        return f"nothing moved: {reason}"
-    return None
+    text = edit_unmoved_reason(case, report_id, why, analyst=None if analyst == FACE_VALUE else analyst,
+                               hypothesis=hypothesis)
+    if text is None and reason:
+        text = reason
+    return f"nothing moved: {text}" if text else None

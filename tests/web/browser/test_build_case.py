@@ -80,7 +80,7 @@ def test_new_analyst_builds_zarubin_through_forms(empty_server, page) -> None:  
         add_entry(page, "outcomes", entry_to_form("outcomes", entry), "added outcome")
         assert len(store.load_case(case_id).outcomes) == i + 1
     assert page.evaluate("window.__marker") == 1, "the page reloaded"
-    page.wait_for_selector("#graph canvas")
+    page.wait_for_selector("#graph svg")
     assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors
 
     # the stored case equals the file, entry for entry (ratings are nina's own: she rated them)

@@ -74,7 +74,7 @@ def test_screenshots_of_every_page(empty_server, browser, width: int) -> None:  
                                 ("zarubin-english-precluded", "british-plant", "N")):
         ws.rate("zarubin-1937", report, hyp, analyst="omar", consistency=rating)
     page.reload()
-    page.wait_for_selector("#graph canvas")
+    page.wait_for_selector("#graph svg")
     snap(page, "case", width)
     no_horizontal_overflow(page)
     page.locator("#hypotheses-panel").screenshot(path=str(SCREENSHOTS / f"posteriors-{width}.png"))

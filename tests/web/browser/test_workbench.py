@@ -36,7 +36,7 @@ def test_analyst_workflow_and_access_denied(live_server, page) -> None:  # type:
     page.click("text=Upload and create")
     page.wait_for_url(f"{base}/cases/{case_id}")
     assert page.inner_text("[data-testid=case-title]")
-    page.wait_for_selector("#graph canvas")  # cytoscape drew the provenance graph
+    page.wait_for_selector("#graph svg")  # the provenance graph is drawn
     shot(page, "case.png")
 
     # add a report and a hypothesis (htmx swaps, no reload)
@@ -66,7 +66,7 @@ def test_analyst_workflow_and_access_denied(live_server, page) -> None:  # type:
     case = store.load_case(case_id)
     mine = {(r.report, r.hypothesis): r.consistency for r in case.ratings if r.analyst == "alice"}
     assert mine == {("new-intercept", "genuine"): "II", ("new-intercept", "sub-source-fabrication"): "CC"}
-    page.wait_for_selector("#graph canvas")
+    page.wait_for_selector("#graph svg")
     page.locator("#matrix-panel").screenshot(path=str(SCREENSHOTS / "matrix.png"))
     page.locator("#hypotheses-panel").screenshot(path=str(SCREENSHOTS / "posteriors.png"))
 
