@@ -1,9 +1,10 @@
 """The one pipeline: fusion → provenance → assessment, producing one ``Assessment``.
 
 Fusion runs first only because provenance needs its copy pairs (a copier's reports share the
-original's origin); the assessment then counts origins, not reports, and blends fusion trust into
-source reliability. A case without structured claims skips fusion; nothing is invented where a stage
-has nothing to work on.
+original's origin); the assessment then counts origins, not reports, and blends into source
+reliability the trust fusion learns from each origin's claims counted once, where a checked outcome
+stands behind it (:func:`origin_trust`). A case without structured claims skips fusion; nothing is
+invented where a stage has nothing to work on.
 
 What-ifs use the same pipeline: :func:`run_assessment` takes ``exclude`` (report, source or origin ids:
 re-assess without that evidence) and ``as_of`` (re-assess as of an earlier date); :func:`what_if` is the
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sevenfold.ach import assess_case
 from sevenfold.ach.checks import check_dates
+from sevenfold.ach.reliability import claim_rows, counted_trust, fusion_votes
 from sevenfold.errors import InputError, NotFound
 from sevenfold.fusion import CaseFusion, case_fusion
 from sevenfold.fusion.methods.accu import START_WARN_SHARE
@@ -71,8 +73,8 @@ def run_assessment(case: Case, *, exclude: Iterable[str] = (), as_of: str | None
     fusion = case_fusion(case) if any(r.claims for r in case.reports) else CaseFusion()
     origins = origin_groups(case, copy_pairs=fusion.copy_pairs)
     excluded = resolve_exclusions(case, exclude, origins) if exclude else []
-    result = assess_case(case, origins=origins, fusion_trust=fusion.trust, copy_pairs=fusion.copy_pairs,
-                         exclude=excluded)
+    result = assess_case(case, origins=origins, fusion_trust=origin_trust(case, origins, fusion),
+                         copy_pairs=fusion.copy_pairs, exclude=excluded)
     if fusion.trust is not None and any(share >= START_WARN_SHARE for share in fusion.start_disagreement.values()):
         result.alerts.append(_fusion_start_alert(fusion))
     # support-based alerts are the assessment's: it knows which reports actually favour a hypothesis
@@ -84,6 +86,23 @@ def run_assessment(case: Case, *, exclude: Iterable[str] = (), as_of: str | None
         if (alert.kind, tuple(alert.reports), alert.hypothesis) not in known:
             result.alerts.append(alert)
     return result
+
+
+def origin_trust(case: Case, origins: list[OriginResult], fusion: CaseFusion) -> dict[str, float] | None:
+    """Source trust learned from each origin's claims counted once (docs/assessment.md §2): fusion reads
+    :func:`~sevenfold.ach.reliability.fusion_votes` (re-fitted only when they differ from the reports'
+    own claims, whose fit ``fusion`` is), and trust resting on agreement alone is marked not to count.
+
+    The origins are those the case declares (custody, derivation, documents, near-identical text), not
+    those fusion's own copy detection adds: the fit weighs suspected copying itself, and accurate
+    sources agreeing on many items can look like copiers (merging them would leave them only their
+    errors to be judged on)."""
+    if not any(r.claims for r in case.reports):
+        return None
+    votes = fusion_votes(case, origin_groups(case) if fusion.copy_pairs else origins)
+    if claim_rows(votes) != claim_rows([r for r in case.visible_reports() if r.claims]):
+        fusion = case_fusion(case.model_copy(update={"reports": votes})) if votes else CaseFusion()
+    return counted_trust(case, votes, fusion.trust)
 
 
 def _fusion_start_alert(fusion: CaseFusion) -> Alert:
@@ -129,16 +148,13 @@ class WhatIf(BaseModel):
 
 def burned_reports(case: Case, source_id: str, since: str | None) -> list[str]:
     """Reports from or passed on by ``source_id`` that may date from ``since`` on (undated ones may),
-    and every report derived from them."""
+    and every report resting on them: copies and syntheses, transitively
+    (:func:`sevenfold.provenance.burn.resting_on`)."""
+    from sevenfold.provenance.burn import resting_on
+
     fallen = {r.id for r in case.reports if source_id in chain_sources(r)
               and (since is None or may_be_on_or_after(r.date, since))}
-    grew = True
-    while grew:
-        grew = False
-        for r in case.reports:
-            if r.id not in fallen and any(d in fallen for d in r.derived_from):
-                fallen.add(r.id)
-                grew = True
+    fallen |= {f.id for f in resting_on(case.reports, fallen)}
     return [r.id for r in case.reports if r.id in fallen]
 
 

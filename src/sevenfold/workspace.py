@@ -12,8 +12,9 @@ reads what it needs inside its transaction, under the case's lock). The case an 
 the store when first used (:class:`StoredCase`).
 
 Blind rating (:func:`blind_reports`, :func:`ratings_seen_by`, :func:`case_seen_by`,
-:func:`assessment_seen_by`, :func:`audit_seen_by`): what one analyst may see of the others' ratings; the
-web's JSON, exports and reports go through these.
+:func:`assess_seen_by`, :func:`assessment_seen_by`, :func:`audit_seen_by`): what one analyst may see of the
+others' ratings, and the assessment computed from only that; the web's page, JSON, exports and reports go
+through these.
 
 The domain rules live here, not in a front end:
 
@@ -21,7 +22,10 @@ The domain rules live here, not in a front end:
 * deleting an entry that other entries reference (a source's burns, a report's ratings by other
   analysts, a report another derives from, ...) is :class:`Referenced`, naming them, unless ``force``;
   with ``force`` the references go with it (list links are cut, optional links cleared); a source that
-  still has reports cannot be deleted at all;
+  still has reports cannot be deleted at all; what a source's delete does to custody chains is
+  :func:`custody_effects`, and a source that originated reports others relayed also needs
+  ``reassign_origin`` (their relayer becomes their origin);
+* a new id that equals an existing one of its kind ignoring letter case is :class:`EntryExists`, naming it;
 * a deleted report's ratings stay in the audit record of the deletion, and re-adding a report under the
   same id brings back every analyst's ratings of it (:meth:`restore_ratings`).
 """
@@ -68,9 +72,14 @@ class EntryExists(Conflict):
 class Referenced(Conflict):
     """Other entries reference the one to delete (HTTP 409); ``references`` names each, ``kind entry.field``."""
 
-    def __init__(self, message: str, references: list[str]) -> None:
+    def __init__(self, message: str, references: list[str], effects: list[str] | None = None,
+                 needs: str = "force") -> None:
         super().__init__(message)
         self.references = references
+        #: what the delete would change beyond cutting links (custody chains that lose a member, new originators)
+        self.effects = effects or []
+        #: what confirms it: ``force``, or ``reassign_origin`` for a source that originated relayed reports
+        self.needs = needs
 
 
 @dataclass(frozen=True)
@@ -206,6 +215,39 @@ def _detach(case: Case, kind: str, entry_id: str) -> None:
         case.outcomes = [o for o in case.outcomes if o.hypothesis != entry_id]
 
 
+def custody_effects(case: Case, kind: str, entry_id: str) -> list[str]:
+    """What deleting source ``entry_id`` does to the custody chains it is on, one sentence per report:
+    which part of the chain goes, and (when it is the originator) who becomes the originator. [] for other
+    kinds. The originator's track record and interests weigh a report (docs/case-format.md), so a new
+    originator changes its weight and its alerts."""
+    from sevenfold.model import custody_chain
+
+    if kind != "sources":
+        return []
+    out = []
+    for r in case.reports:
+        chain = custody_chain(r)
+        if entry_id not in chain or r.source == entry_id:
+            continue
+        after = [c for c in chain if c != entry_id]
+        line = (f"report {r.id} loses {entry_id} from its custody chain: {' → '.join(chain)} becomes "
+                f"{' → '.join(after)}")
+        if chain[0] == entry_id:
+            line += (f"; its origin becomes {after[0]}, so {entry_id}'s interests and track record no longer "
+                     "weigh it (its weight and alerts change)")
+        else:
+            line += f" ({len(chain) - len(after)} hop(s) fewer)"
+        out.append(line)
+    return out
+
+
+def originated_relays(case: Case, kind: str, entry_id: str) -> list[str]:
+    """Reports relayed by another source that source ``entry_id`` originated (their ``origin``)."""
+    if kind != "sources":
+        return []
+    return [r.id for r in case.reports if r.origin == entry_id and r.source != entry_id]
+
+
 def blocking_references(refs: list[Reference], kind: str, by: str | None) -> tuple[list[Reference], list[Reference]]:
     """(references that need ``force``, references that can never be removed by a delete).
 
@@ -225,6 +267,10 @@ class AssessmentCache:
     old case's entry.
     Concurrent misses on the same key compute once (the others wait for it), so fifty readers
     arriving together cost one assessment, not fifty.
+
+    Under blind rating, a viewer's assessment is that of the case as they may see it
+    (:func:`assess_seen_by`), cached per (case id, version, :func:`seen_signature`): analysts who see the
+    same ratings share one entry, and nothing computed from ratings hidden from a viewer reaches them.
     """
 
     def __init__(self, size: int = 32) -> None:
@@ -233,19 +279,54 @@ class AssessmentCache:
         self._lock = threading.Lock()
         self._computing: dict[tuple[str, tuple[int, str]], threading.Lock] = {}
 
-    def _entry(self, store: Store, case_id: str) -> tuple[tuple[Case, Assessment, bytes], int]:
-        key = (case_id, store.version(case_id))
+    def _entry(self, store: Store, case_id: str, viewer: str | None = None
+               ) -> tuple[tuple[Case, Assessment, bytes], int]:
+        """The (case, assessment, JSON) of the current version; with ``viewer``, the stored case and the
+        assessment and JSON as that analyst may see them (:func:`assess_seen_by`)."""
+        whole, version = self._whole(store, case_id)
+        revision = version[0]
+        if viewer is None:
+            return whole, revision
+        case, assessment, _ = whole
+        signature = seen_signature(case, viewer)
+        if not signature:
+            return whole, revision
+        key = (f"{case_id}\0{signature}", version)  # the version the whole entry was read at
         with self._lock:
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
-                return hit, key[1][0]
+                return hit, revision
             gate = self._computing.setdefault(key, threading.Lock())
         with gate:
             with self._lock:
                 hit = self._items.get(key)
             if hit is not None:
-                return hit, key[1][0]
+                return hit, revision
+            seen = assess_seen_by(case, viewer, assessment)
+            body = json.dumps(seen.to_json_dict(), ensure_ascii=False, separators=(",", ":")).encode()
+            entry = (case, seen, body)
+            with self._lock:
+                self._items[key] = entry
+                self._items.move_to_end(key)
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+                self._computing.pop(key, None)
+            return entry, revision
+
+    def _whole(self, store: Store, case_id: str) -> tuple[tuple[Case, Assessment, bytes], tuple[int, str]]:
+        key = (case_id, store.version(case_id))
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                return hit, key[1]
+            gate = self._computing.setdefault(key, threading.Lock())
+        with gate:
+            with self._lock:
+                hit = self._items.get(key)
+            if hit is not None:
+                return hit, key[1]
             case, version = store.load_case_with_version(case_id)
             from sevenfold.pipeline import run_assessment
 
@@ -258,29 +339,40 @@ class AssessmentCache:
                 while len(self._items) > self._size:
                     self._items.popitem(last=False)
                 self._computing.pop(key, None)
-            return entry, version[0]
+            return entry, version
 
     def peek_json(self, store: Store, case_id: str, viewer: str | None = None) -> tuple[bytes, int] | None:
         """The cached JSON of the current version, or None (cheap: one indexed query). With ``viewer``, the
-        JSON as that analyst may see it (:func:`assessment_seen_by`)."""
-        key = (case_id, store.version(case_id))
+        JSON as that analyst may see it (:func:`assess_seen_by`)."""
+        version = store.version(case_id)
+        key = (case_id, version)
         with self._lock:
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
+        if hit is not None and viewer is not None:
+            signature = seen_signature(hit[0], viewer)
+            if signature:
+                key = (f"{case_id}\0{signature}", version)
+                with self._lock:
+                    hit = self._items.get(key)
+                    if hit is not None:
+                        self._items.move_to_end(key)
         if hit is None:
             return None
-        return _seen_json(hit, viewer), key[1][0]
+        return hit[2], version[0]
 
-    def get(self, store: Store, case_id: str) -> tuple[Case, int, Assessment]:
-        (case, assessment, _), revision = self._entry(store, case_id)
+    def get(self, store: Store, case_id: str, viewer: str | None = None) -> tuple[Case, int, Assessment]:
+        """The stored case, its revision and its assessment; with ``viewer``, the assessment as that analyst
+        may see it (:func:`assess_seen_by`; the case returned is still the whole stored case)."""
+        (case, assessment, _), revision = self._entry(store, case_id, viewer)
         return case, revision, assessment
 
     def json_bytes(self, store: Store, case_id: str, viewer: str | None = None) -> tuple[bytes, int]:
         """The assessment as JSON (what `sevenfold assess --json` prints, compact) and its revision; with
-        ``viewer``, as that analyst may see it (:func:`assessment_seen_by`)."""
-        entry, revision = self._entry(store, case_id)
-        return _seen_json(entry, viewer), revision
+        ``viewer``, as that analyst may see it (:func:`assess_seen_by`)."""
+        entry, revision = self._entry(store, case_id, viewer)
+        return entry[2], revision
 
     def load(self, store: Store, case_id: str) -> tuple[Case, int]:
         """The case and its revision; a case that cannot be assessed (yet) still loads, to be read or fixed."""
@@ -289,14 +381,6 @@ class AssessmentCache:
         except AssessmentError:
             return store.load_case_with_revision(case_id)
         return case, revision
-
-
-def _seen_json(entry: tuple[Case, Assessment, bytes], viewer: str | None) -> bytes:
-    case, assessment, body = entry
-    if viewer is None or not blind_reports(case, viewer):
-        return body
-    data = assessment_seen_by(assessment.to_json_dict(), case, viewer)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 # ---- blind rating: what one analyst may see of the others' ratings ---------------------------------
@@ -344,13 +428,44 @@ def assessment_seen_by(data: dict[str, Any], case: Case, viewer: str) -> dict[st
     return out
 
 
+def seen_signature(case: Case, viewer: str) -> str:
+    """What distinguishes the ratings ``viewer`` may see from the whole case's: ``""`` when they see
+    everything; otherwise a digest of the ratings kept from them (two viewers with the same digest see
+    the same ratings, at the same case version)."""
+    hidden = blind_reports(case, viewer)
+    if not hidden:
+        return ""
+    import hashlib
+
+    kept_back = sorted((rt.report, rt.hypothesis, rt.analyst or "") for rt in case.ratings
+                       if rt.report in hidden and rt.analyst != viewer)
+    return "blind:" + hashlib.sha256(json.dumps(kept_back).encode()).hexdigest()
+
+
+def assess_seen_by(case: Case, viewer: str, assessment: Assessment | None = None) -> Assessment:
+    """The assessment ``viewer`` may see: under blind rating, that of :func:`case_seen_by` — posteriors,
+    diagnosticity, inconsistency, whys, alerts and budget all computed without the ratings kept from them —
+    with no per-analyst part while anything is hidden (:func:`assessment_seen_by`). ``assessment`` is the
+    whole case's, when already computed (returned as is when nothing is hidden from ``viewer``)."""
+    from sevenfold.pipeline import run_assessment
+
+    if not blind_reports(case, viewer):
+        return assessment if assessment is not None else run_assessment(case)
+    seen_case = case_seen_by(case, viewer)
+    hidden_any = len(seen_case.ratings) != len(case.ratings)
+    result = run_assessment(seen_case) if hidden_any or assessment is None else assessment
+    return result.model_copy(update={
+        "analysts": None,
+        "hypotheses": [h.model_copy(update={"per_analyst": None}) for h in result.hypotheses],
+        "alerts": [a for a in result.alerts if a.kind != "analyst_disagreement"]})
+
+
 def seen_by(case: Case, assessment: Assessment, viewer: str) -> tuple[Case, Assessment]:
-    """The case and its assessment as ``viewer`` may see them (:func:`case_seen_by`, :func:`assessment_seen_by`):
+    """The case and its assessment as ``viewer`` may see them (:func:`case_seen_by`, :func:`assess_seen_by`):
     what a report or export made for them holds."""
     if not blind_reports(case, viewer):
         return case, assessment
-    seen = assessment_seen_by(assessment.to_json_dict(), case, viewer)
-    return case_seen_by(case, viewer), type(assessment).model_validate(seen)
+    return case_seen_by(case, viewer), assess_seen_by(case, viewer, assessment)
 
 
 def audit_seen_by(records: list[dict[str, Any]], case: Case, viewer: str) -> list[dict[str, Any]]:
@@ -435,10 +550,10 @@ class Workspace:
         """The stored case and its revision."""
         return self.store.load_case_with_revision(case_id)
 
-    def assessment(self, case_id: str) -> tuple[Assessment, int]:
+    def assessment(self, case_id: str, viewer: str | None = None) -> tuple[Assessment, int]:
         """The assessment of the stored case (:func:`sevenfold.assess`) and its revision, computed once per
-        store version."""
-        _, revision, assessment = self.cache.get(self.store, case_id)
+        store version; with ``viewer``, as that analyst may see it (:func:`assess_seen_by`)."""
+        _, revision, assessment = self.cache.get(self.store, case_id, viewer)
         return assessment, revision
 
     def import_case(self, case: Case, *, replace: bool = False, actor: str | None = None) -> int:
@@ -505,16 +620,35 @@ class Workspace:
         if kind == "reports":
             restored = self._deleted_ratings(case_id, new.id)
         reads = _reads_for_ratings(restored, {kind: [] if kind == "outcomes" else [new.id]})
+        from sevenfold.model.case import same_id_ignoring_case
+
+        twin = None if kind == "outcomes" else same_id_ignoring_case(self._entry_keys(case_id, kind), new.id)
 
         def change(case: Case) -> None:
             entries = getattr(case, kind)
             if kind != "outcomes" and any(e.id == new.id for e in entries):
                 raise EntryExists(f"case {case_id!r}: {SINGULAR[kind]} {new.id!r} already exists")
+            if twin is not None:
+                raise EntryExists(f"case {case_id!r}: {SINGULAR[kind]} {new.id!r} differs from the existing "
+                                  f"{twin!r} only in letter case; use {twin!r}, or an id that differs in more "
+                                  "than case")
             entries.append(new)
             if restored:
                 _restore(case, restored)
 
         return self._edit(case_id, reads, change, f"{SINGULAR[kind]}.add", expected_revision, actor)
+
+    def _entry_keys(self, case_id: str, kind: str) -> list[str]:
+        """The ids of one kind's entries in a stored case (only the key column is read)."""
+        from sqlalchemy import select
+
+        from sevenfold.store.tables import cases, entry_tables
+
+        table = entry_tables[kind]
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(select(table.c.key).join(cases, cases.c.pk == table.c.case_pk)
+                                .where(cases.c.case_id == case_id))
+            return [str(r[0]) for r in rows]
 
     def get(self, case_id: str, kind: str, entry_id: str) -> Any:
         """One entry by id (outcomes: by position, ``"#0"`` or ``"0"``)."""
@@ -540,9 +674,13 @@ class Workspace:
 
     def delete(self, case_id: str, kind: str, entry_id: str, *, force: bool = False,
                expected_revision: int | None = None, actor: str | None = None, analyst: str | None = None,
-               ) -> tuple[Case, int]:
-        """Delete one entry. Entries that reference it refuse the delete (:class:`Referenced`, naming each)
-        unless ``force``; ``analyst`` (the person deleting) may drop their own ratings without it.
+               reassign_origin: bool = False) -> tuple[Case, int]:
+        """Delete one entry. Entries that reference it refuse the delete (:class:`Referenced`, naming each
+        and, for a source, what it does to their custody chains: :func:`custody_effects`) unless ``force``;
+        ``analyst`` (the person deleting) may drop their own ratings without it. A source that is the
+        ``origin`` of reports relayed by others also needs ``reassign_origin`` (their relayer becomes
+        their originator, so their weight and alerts change): without it the delete is
+        :class:`Referenced` with ``needs="reassign_origin"``, even with ``force``.
 
         Outcomes are positional: deleting one needs ``expected_revision`` (positions shift).
         """
@@ -559,8 +697,17 @@ class Workspace:
                 raise Referenced(f"case {case_id!r}: {SINGULAR[kind]} {entry_id!r} still has "
                                  f"{len(never)} report(s) ({', '.join(r.entry for r in never[:20])}); delete "
                                  "them or give them another source first", [str(r) for r in never])
+            effects = custody_effects(case, kind, entry_id)
+            said = "; what changes: " + "; ".join(effects) if effects else ""
             if confirm and not force:
-                raise Referenced(_refusal(case_id, kind, entry_id, confirm), [str(r) for r in confirm])
+                raise Referenced(_refusal(case_id, kind, entry_id, confirm) + said, [str(r) for r in confirm],
+                                 effects)
+            relays = originated_relays(case, kind, entry_id)
+            if relays and not reassign_origin:
+                raise Referenced(f"case {case_id!r}: source {entry_id!r} is the originator of {len(relays)} "
+                                 f"relayed report(s) ({', '.join(relays[:20])}); deleting it gives them another "
+                                 f"origin{said}. Confirm that explicitly to delete it (reassign_origin)",
+                                 [str(r) for r in confirm], effects, needs="reassign_origin")
             del getattr(case, kind)[i]
             _detach(case, kind, entry_id)
 
@@ -785,9 +932,10 @@ class Workspace:
 
     def burn_with_what_if(self, case_id: str, source: str, since: str, *, burn_actor: str | None = None,
                           note: str = "", expected_revision: int | None = None, actor: str | None = None,
-                          burn_id: str | None = None, impact: bool = True,
+                          burn_id: str | None = None, impact: bool = True, viewer: str | None = None,
                           ) -> tuple[Case, int, BurnImpact | None, WhatIf | None]:
-        """:meth:`burn`, and the what-if its impact was computed from (one assessment before, one after)."""
+        """:meth:`burn`, and the what-if its impact was computed from (one assessment before, one after);
+        with ``viewer``, both computed on the case as that analyst may see it (:func:`case_seen_by`)."""
         from sevenfold.api import burn_with_what_if
         from sevenfold.provenance import make_burn
         from sevenfold.store.entry_edit import Read
@@ -797,6 +945,8 @@ class Workspace:
         recorded_at: str | None = None
         if impact:  # what falls is computed on the case as read; the burn is made again on the stored case
             case, _ = self.load(case_id)
+            if viewer is not None:
+                case = case_seen_by(case, viewer)
             _, found, what_if = burn_with_what_if(case, source, since, burn_actor, note)
             recorded_at = found.burn.recorded_at
         final: list[Any] = []

@@ -153,7 +153,7 @@ def test_plain_short_title_resolves_and_a_later_ibid_repeats_the_whole_work() ->
      {"record_group": "226", "archive_series": "A1-154", "box": "12"}),
     ("TNA, KV 2/815, serial 12a.", {"signature": "KV 2/815", "item": "12a", "archive_series": None}),
     ("AAN, zesp. Ministerstwo Informacji i Dokumentacji, sygn. 5, k. 2.",
-     {"collection": "zesp. Ministerstwo Informacji i Dokumentacji", "signature": "5", "folio": "2"}),
+     {"collection": "Ministerstwo Informacji i Dokumentacji", "signature": "5", "folio": "2"}),  # the fonds' name
     ("BStU, MfS, HA XX, Nr. 455, Bl. 9.", {"collection": "MfS", "signature": "HA XX, Nr. 455", "folio": "9"}),
 ])
 def test_keyed_archive_parts(text: str, want: dict) -> None:

@@ -12,7 +12,7 @@ and opposes nothing.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -140,8 +140,9 @@ def _supported(ev: Evidence, ell_raw: np.ndarray) -> Iterator[tuple[str, np.ndar
             yield hid, rows
 
 
-def single_origin_alerts(ev: Evidence, ell_raw: np.ndarray) -> list[Alert]:
-    """single_origin: every report that supports a hypothesis comes from one origin."""
+def single_origin_alerts(ev: Evidence, ell_raw: np.ndarray, names: Mapping[str, str] | None = None) -> list[Alert]:
+    """single_origin: every report that supports a hypothesis comes from one origin. ``names``: origin id ->
+    its name after the source its reports started with (:func:`sevenfold.model.custody.origin_name`)."""
     out: list[Alert] = []
     for hid, rows in _supported(ev, ell_raw):
         used = sorted({int(ev.origin_index[i]) for i in rows})
@@ -154,18 +155,19 @@ def single_origin_alerts(ev: Evidence, ell_raw: np.ndarray) -> list[Alert]:
                 f"{' …' if len(reps) > 6 else ''})")
         out.append(Alert(kind="single_origin", hypothesis=hid, reports=reps, sources=srcs,
                          message=f"{lead} {'rests' if len(reps) == 1 else 'rest'} on one origin, "
-                                 f"{ev.origins[used[0]].id} (source{'s' if len(srcs) > 1 else ''}: {', '.join(srcs)}). "
+                                 f"{(names or {}).get(ev.origins[used[0]].id, ev.origins[used[0]].id)}. "
                                  "That is one piece of evidence; seek a report with an independent origin before "
                                  "relying on it. (Reports rated the same under every hypothesis are not counted.)"))
     return out
 
 
-def budget_alert(ev: Evidence, budget: DeceptionBudget) -> Alert:
+def budget_alert(ev: Evidence, budget: DeceptionBudget, names: Mapping[str, str] | None = None) -> Alert:
     """single_channel_verdict: controlling one origin would hand the lead to another hypothesis."""
     oid = budget.origins[0]
+    named = (names or {}).get(oid, oid)
     reps = next((o.reports for o in ev.origins if o.id == oid), [])
     return Alert(kind="single_channel_verdict", hypothesis=budget.hypothesis, reports=list(reps),
-                 message=f"One channel decides this verdict: if origin {oid} ({', '.join(reps[:6])}"
+                 message=f"One channel decides this verdict: if origin {named} ({', '.join(reps[:6])}"
                          f"{' …' if len(reps) > 6 else ''}) were controlled by an adversary (its evidence void), "
                          f"{budget.flips_to} would lead instead of {budget.hypothesis}. Verify that channel "
                          "independently before acting on the verdict.")

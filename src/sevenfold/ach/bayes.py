@@ -44,6 +44,7 @@ from sevenfold.ach.language import (
 )
 from sevenfold.ach.sensitivity import controlled_tops, source_rows, top_of, value_of_information
 from sevenfold.model import Case, chain_sources, surely_after
+from sevenfold.model.custody import origin_names
 from sevenfold.model.results import (
     Alert,
     AnalystDisagreement,
@@ -209,15 +210,18 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
         tops = {labels[a]: name(int(top_of(view.posteriors[a]))) for a in range(len(labels))}
         if view.js_bits >= DISAGREEMENT_ALERT_BITS or len(set(tops.values())) > 1:
             cells = ", ".join(f"{c['report']}/{c['hypothesis']}" for c in view.cells[:3])
+            leaders = "; ".join(f"{who}: {top or 'no single leader'}" for who, top in tops.items())
             alerts.append(Alert(kind="analyst_disagreement",
-                                message=f"analysts disagree (Jensen-Shannon {view.js_bits:.3f} bits; tops "
-                                        f"{tops}); most contested cells: {cells or 'none shared'}",
+                                message=f"analysts disagree (Jensen-Shannon {view.js_bits:.3f} bits); each "
+                                        f"analyst's most likely hypothesis — {leaders}; most contested cells: "
+                                        f"{cells or 'none shared'}",
                                 reports=[c["report"] for c in view.cells[:3]]))
 
     # ---- alerts ---------------------------------------------------------------------------------
+    names = origin_names(case.reports, ev.origins)  # "o1 — curveball, relayed by bnd"
     alerts = (overlapping_hypotheses(case) + deception_alerts(case) + unrated_alerts(ev)
               + prior_alerts(ev, post, comb.total) + support_alerts(ev, ell_raw)
-              + single_origin_alerts(ev, ell_raw) + alerts)
+              + single_origin_alerts(ev, ell_raw, names) + alerts)
 
     # ---- deception budget -----------------------------------------------------------------------
     budget = None
@@ -226,7 +230,7 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
         budget = DeceptionBudget(hypothesis=hid[top_idx], flips_to=name(b.flips_to) if b.flips_to is not None else None,
                                  origins=[ev.origins[o].id for o in b.origins], size=b.size)
         if b.size == 1 and not tied:  # inside a near tie there is no verdict for one channel to decide
-            alerts.append(budget_alert(ev, budget))
+            alerts.append(budget_alert(ev, budget, names))
 
     # ---- confidence -----------------------------------------------------------------------------
     confidence, confidence_reason = _confidence(ev, comb, post, top_idx, bool(linchpins),

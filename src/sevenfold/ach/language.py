@@ -219,7 +219,7 @@ def budget_text(hypothesis: str, flips_to: str | None, origins: list[str], size:
     if size is None:
         return (f"no set of origins, if controlled, would put another hypothesis level with {hypothesis}: "
                 "its lead rests on the prior")
-    which = ", ".join(origins)
+    which = ("; " if any(", " in o for o in origins) else ", ").join(origins)  # names: "o1 — a, relayed by b"
     if size == 1:
         return (f"1 independent origin ({which}): one channel decides this verdict — controlled, it would let "
                 f"{flips_to} draw level with or overtake {hypothesis}")

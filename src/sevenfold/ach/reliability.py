@@ -4,19 +4,31 @@ r_s ~ Beta(a0 + confirmed + k·t, b0 + refuted + k·(1 − t))
 
 * (a0, b0): prior by source kind (:data:`KIND_PRIOR`);
 * confirmed / refuted: ``track_record`` plus outcomes dated <= as_of on the source's own reports
-  (``outcome.report``) or on claims its reports made (``outcome.claim``: same value counts as the
-  verdict, a different value for the same object/attribute as its opposite);
-* t: trust learned by fusion (if given) as ``k = FUSION_PSEUDO_COUNT`` pseudo-observations.
+  (``outcome.report``) or on claims it made (``outcome.claim``: same value counts as the verdict, a
+  different value for the same object/attribute as its opposite; each statement once, a copied or
+  relayed claim credited to its originator, a synthesis's to nobody);
+* t: trust learned by fusion (if given) as ``k = FUSION_PSEUDO_COUNT`` pseudo-observations; a trust
+  marked :class:`AgreementOnly` is shown but adds nothing (agreement is not confirmation).
+
+What fusion reads inside an assessment (:func:`fusion_votes`): each origin's statements once, credited
+to the source the origin started with; syntheses and what is copied from them state nothing. Which
+learned trust counts (:func:`counted_trust`): only a source linked, through items stated by several
+origins, to an item a dated claim outcome has checked.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from scipy.special import betaincinv
 
 from sevenfold.ach.language import ADMIRALTY_WORDS, admiralty_grade
-from sevenfold.model import Case, Source, originating_source
+from sevenfold.model import Case, Report, Source, originating_source
+from sevenfold.model.custody import derived_parents, synthesised
+from sevenfold.model.dates import date_start
+from sevenfold.model.results import OriginResult
 
 # Beta prior per source kind: mean 0.5 (no opinion) with the weight of 4 observations, except
 # technical collection and intercepts whose failure mode is noise rather than lying (mean 0.6).
@@ -31,6 +43,11 @@ KIND_PRIOR: dict[str, tuple[float, float]] = {
 FUSION_PSEUDO_COUNT = 4.0
 
 
+class AgreementOnly(float):
+    """A fusion trust learned from agreement alone (no checked outcome behind it): shown in the
+    source's reason, never blended into its reliability."""
+
+
 @dataclass
 class SourceReliability:
     source: str
@@ -40,6 +57,8 @@ class SourceReliability:
     refuted: int = 0
     fusion_trust: float | None = None
     suspect: list[str] = field(default_factory=list)  # why it may be adversary-fed
+    #: the fusion trust came from agreement alone and is not blended in (see :func:`counted_trust`)
+    agreement_only: bool = False
 
     @property
     def mean(self) -> float:
@@ -51,7 +70,8 @@ class SourceReliability:
 
     @property
     def observations(self) -> float:
-        return self.confirmed + self.refuted + (FUSION_PSEUDO_COUNT if self.fusion_trust is not None else 0.0)
+        blended = self.fusion_trust is not None and not self.agreement_only
+        return self.confirmed + self.refuted + (FUSION_PSEUDO_COUNT if blended else 0.0)
 
     @property
     def admiralty(self) -> str:
@@ -60,10 +80,14 @@ class SourceReliability:
     def reason(self) -> str:
         grade = self.admiralty
         parts = [f"{self.confirmed} confirmed, {self.refuted} refuted"]
-        if self.fusion_trust is not None:
+        if self.fusion_trust is not None and not self.agreement_only:
             parts.append(f"fusion trust {self.fusion_trust:.2f}")
         if self.observations <= 0:
-            parts = ["no track record, outcomes or fusion trust: prior only"]
+            parts = ["no track record or outcomes: prior only" if self.agreement_only
+                     else "no track record, outcomes or fusion trust: prior only"]
+        if self.agreement_only and self.fusion_trust is not None:
+            parts.append(f"fusion trust {self.fusion_trust:.2f} not counted (agreement between independent "
+                         "origins, and no checked outcome on the items they share)")
         text = "; ".join(parts) + f" -> {grade} ({ADMIRALTY_WORDS[grade]}), r={self.mean:.2f}"
         if self.suspect:
             text += "; " + "; ".join(self.suspect)
@@ -77,8 +101,12 @@ def _same_value(a: object, b: object) -> bool:
 
 
 def outcome_counts(case: Case, visible_reports: set[str]) -> dict[str, tuple[int, int]]:
-    """(confirmed, refuted) per source from outcomes dated <= as_of on its visible reports/claims."""
+    """(confirmed, refuted) per source from outcomes dated <= as_of on its visible reports/claims.
+
+    A claim outcome judges each source's statement of that item once, credited as fusion credits it
+    (:func:`_statements`): repeating, relaying or synthesising a claim earns no record of its own."""
     by_report = {r.id: r for r in case.reports if r.id in visible_reports}
+    statements = _statements(by_report, {r.id: r for r in case.reports})
     counts: dict[str, list[int]] = {}
     for o in case.known_outcomes():
         if o.report is not None:
@@ -87,16 +115,32 @@ def outcome_counts(case: Case, visible_reports: set[str]) -> dict[str, tuple[int
                 slot = counts.setdefault(originating_source(rep), [0, 0])
                 slot[0 if o.verdict == "confirmed" else 1] += 1
         elif o.claim is not None:
-            for rep in by_report.values():
-                for cl in rep.claims:
-                    if cl.object != o.claim.object or cl.attribute != o.claim.attribute:
-                        continue
-                    if o.claim.value is None:
-                        continue  # outcome on an item without a value: cannot judge any claim
-                    agrees = _same_value(cl.value, o.claim.value) == (o.verdict == "confirmed")
-                    slot = counts.setdefault(originating_source(rep), [0, 0])
-                    slot[0 if agrees else 1] += 1
+            if o.claim.value is None:
+                continue  # outcome on an item without a value: cannot judge any claim
+            for (credit, obj, att, _key), value in statements.items():
+                if obj != o.claim.object or att != o.claim.attribute:
+                    continue
+                agrees = _same_value(value, o.claim.value) == (o.verdict == "confirmed")
+                slot = counts.setdefault(credit, [0, 0])
+                slot[0 if agrees else 1] += 1
     return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+def _statements(reports: Mapping[str, Report], every: Mapping[str, Report]) -> dict[tuple[str, str, str, str], object]:
+    """Each source's claims once: ``(credited source, object, attribute, value key) -> value``, credited
+    as :func:`fusion_votes` credits them (a copy to the originator of what it copies, a relay to its
+    originator; a synthesis and what is copied from it state nothing). ``every``: all the case's reports,
+    so that a copy of a left-out report is still credited to that report's originator."""
+    out: dict[tuple[str, str, str, str], object] = {}
+    for rep in reports.values():
+        root = _root(rep, every)
+        if not rep.claims or synthesised(root):
+            continue
+        credit = originating_source(root)
+        for cl in rep.claims:
+            key = cl.value.strip().casefold() if isinstance(cl.value, str) else _value_key(cl.value)
+            out.setdefault((credit, str(cl.object), str(cl.attribute), key), cl.value)
+    return out
 
 
 def source_reliabilities(case: Case, visible_reports: set[str], fusion_trust: dict[str, float] | None,
@@ -117,7 +161,119 @@ def reliability_of(source: Source, outcome: tuple[int, int], trust: float | None
     confirmed = (tr.confirmed if tr else 0) + outcome[0]
     refuted = (tr.refuted if tr else 0) + outcome[1]
     a, b = a0 + confirmed, b0 + refuted
-    if trust is not None:
+    agreement_only = isinstance(trust, AgreementOnly)
+    if trust is not None and not agreement_only:
         a += FUSION_PSEUDO_COUNT * trust
         b += FUSION_PSEUDO_COUNT * (1.0 - trust)
-    return SourceReliability(source.id, a, b, confirmed, refuted, trust, list(suspect))
+    return SourceReliability(source.id, a, b, confirmed, refuted, None if trust is None else float(trust),
+                             list(suspect), agreement_only)
+
+
+# ---- what fusion reads inside an assessment, and which of its trust counts ------------------------
+
+def _value_key(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return json.dumps(value, sort_keys=True)
+
+
+def _root(report: Report, by_id: Mapping[str, Report]) -> Report:
+    """The report ``report``'s content comes from: up its single-parent ``derived_from`` line (a synthesis
+    ends the line: it has no parent of its own)."""
+    seen = {report.id}
+    while (parents := derived_parents(report)) and parents[0] in by_id and parents[0] not in seen:
+        report = by_id[parents[0]]
+        seen.add(report.id)
+    return report
+
+
+def fusion_votes(case: Case, origins: Sequence[OriginResult]) -> list[Report]:
+    """The statements fusion reads inside an assessment: each origin's claims once.
+
+    A report's claims are credited to the originator of the report it derives from (the first of that
+    report's custody chain: ``origin``, else ``source``). A synthesis, and a report derived from one,
+    states nothing of its own and casts nothing. Within one origin each ``(object, attribute, value)``
+    counts once, from its earliest report (then case order). Returns copies of those reports carrying
+    only the claims they cast, with ``source`` set to the credited originator.
+    """
+    visible = case.visible_reports()
+    by_id = {r.id: r for r in visible}
+    order = {r.id: k for k, r in enumerate(visible)}
+    chosen: dict[str, list[int]] = {}  # report id -> indices of the claims it casts
+    for origin in origins:
+        first: dict[tuple[str, str, str], tuple[tuple[float, int], str, int]] = {}
+        for rid in origin.reports:
+            rep = by_id.get(rid)
+            if rep is None or not rep.claims or synthesised(_root(rep, by_id)):
+                continue
+            when = date_start(rep.date).toordinal() if rep.date is not None else float("inf")
+            rank = (float(when), order[rid])
+            for k, cl in enumerate(rep.claims):
+                key = (str(cl.object), str(cl.attribute), _value_key(cl.value))
+                if key not in first or rank < first[key][0]:
+                    first[key] = (rank, rid, k)
+        for _rank, rid, k in first.values():
+            chosen.setdefault(rid, []).append(k)
+    votes = []
+    for rep in visible:
+        if rep.id in chosen:
+            credit = originating_source(_root(rep, by_id))
+            claims = [rep.claims[k] for k in sorted(chosen[rep.id])]
+            votes.append(rep.model_copy(update={"source": credit, "origin": None, "via": [], "derived_from": [],
+                                                "synthesis_of": [], "claims": claims}))
+    return votes
+
+
+def claim_rows(reports: Sequence[Report]) -> list[tuple[str, str, str, str, str]]:
+    """``(source, object, attribute, value, date)`` of every claim, sorted: two report lists with the
+    same rows give fusion the same input."""
+    return sorted((r.source, str(c.object), str(c.attribute), _value_key(c.value), str(r.date))
+                  for r in reports for c in r.claims)
+
+
+def checked_items(case: Case) -> set[tuple[str, str]]:
+    """``(object, attribute)`` of items a claim outcome known at ``as_of`` has checked (a value
+    confirmed or refuted), leaving out items whose outcomes contradict each other."""
+    verdicts: dict[tuple[str, str], list[tuple[object, str]]] = {}
+    for o in case.known_outcomes():
+        if o.claim is not None and o.claim.value is not None:
+            verdicts.setdefault((str(o.claim.object), str(o.claim.attribute)), []).append((o.claim.value, o.verdict))
+    out = set()
+    for item, rows in verdicts.items():
+        confirmed = [v for v, verdict in rows if verdict == "confirmed"]
+        refuted = [v for v, verdict in rows if verdict == "refuted"]
+        clash = any(not _same_value(a, b) for a in confirmed for b in confirmed) or any(
+            _same_value(a, b) for a in confirmed for b in refuted)
+        if not clash:
+            out.add(item)
+    return out
+
+
+def counted_trust(case: Case, votes: Sequence[Report], trust: Mapping[str, float] | None) -> dict[str, float] | None:
+    """The learned ``trust`` with every value that rests on agreement alone marked :class:`AgreementOnly`.
+
+    A source's trust counts when the items it states connect it, through items other origins also
+    state, to an item a known claim outcome checked (:func:`checked_items`): the fit then measured it
+    against a verified value, directly or through the sources that agree with one. Agreement among
+    origins that nobody has checked is what a deceiver feeding several channels produces; it is not
+    confirmation.
+    """
+    if trust is None:
+        return None
+    parent: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def find(x: tuple[str, ...]) -> tuple[str, ...]:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for rep in votes:
+        for cl in rep.claims:
+            a, b = find(("source", rep.source)), find(("item", str(cl.object), str(cl.attribute)))
+            parent[a] = b
+    anchored = {find(("item", *item)) for item in checked_items(case) if ("item", *item) in parent}
+    return {s: float(t) if find(("source", s)) in anchored else AgreementOnly(t) for s, t in trust.items()}

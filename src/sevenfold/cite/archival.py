@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from sevenfold.cite.locators import expand_range
 from sevenfold.cite.textnorm import guard_first_chars
 
-NUMV = r"\d{1,9}[a-z]?"
+NUMV = r"[A-Z]?\d{1,9}[a-z]?"  # 'E292114': NARA frames with a letter prefix
 FOLIO_ONE = r"\d{1,6}\s{0,2}(?:[rv]\b|ob\b\.?|bis\b)?"
 FOLIO_RANGE = rf"{FOLIO_ONE}(?:\s{{0,2}}-\s{{0,2}}(?:{FOLIO_ONE}|[rv]\b))?"
 FOLIO_LIST = rf"{FOLIO_RANGE}(?:\s{{0,2}}(?:,|and|u\.|i)\s{{0,2}}{FOLIO_RANGE}){{0,12}}"
@@ -38,7 +38,7 @@ KEYED: list[tuple[str, re.Pattern[str]]] = [
                         r"(?:\s{0,2}-\s{0,2}\d{1,5})?)(?!\w)", re.IGNORECASE)),
     ("frame", re.compile(rf"(?:frames?|frs?\.|Aufnahmen?|klatki?|fr\.)\s{{0,2}}(?:no\.\s{{0,2}})?(?P<v>{NUM_LIST})"
                          r"(?!\w)", re.IGNORECASE)),
-    ("box", re.compile(r"(?:boxes|box|bx\.|carton|Karton|pudło)\s{0,2}(?:no\.\s{0,2})?"
+    ("box", re.compile(r"(?:boxes|box|bx\.|carton|Karton|kart\.(?=\s{0,2}\d)|šk\.|pudło)\s{0,2}(?:no\.\s{0,2})?"
                        r"(?P<v>[\w.]{1,12}(?:\s{0,2}-\s{0,2}\w{1,8})?)(?![\w/])", re.IGNORECASE)),
     ("folder", re.compile(r"(?:folders?|fldr?\.|file|Mappe|teczka)\s{0,2}(?:no\.\s{0,2})?"
                           r"(?P<v>[\w.]{1,20}(?:\s{0,2}-\s{0,2}\w{1,8})?)(?![\w/])", re.IGNORECASE)),
@@ -48,18 +48,18 @@ KEYED: list[tuple[str, re.Pattern[str]]] = [
                                   r"(?P<v>[\w.]{1,12}(?:-[\w.]{1,8})?)(?!\w)", re.IGNORECASE)),
     ("item", re.compile(r"(?:serial|item|doc\.|document)(?!\w)\s{0,2}(?:no\.\s{0,2})?(?P<v>[\w./-]{1,20})(?!\w)",
                         re.IGNORECASE)),
-    ("folio", re.compile(rf"(?:Bll?\.|Blatt|Blätter|fols?\.|fos\.|ff\.|f\.|fo\.|folios?|kk?\.|karta|karty|kart)"
+    ("folio", re.compile(rf"(?:Bll?\.|Blatt|Blätter|fols?\.|fos\.|ff\.|f\.|fo\.|folios?|kk?\.|karta|karty|kart|ll?\.)"
                          rf"\s{{0,2}}(?P<v>{FOLIO_LIST})(?![\w/])", re.IGNORECASE)),
-    ("signature", re.compile(r"(?:sygn\.|sygnatura|Sign\.|Signatur|Sig\.|call\s+(?:no\.|number)|"
+    ("signature", re.compile(r"(?:sygn\.|sygnatura|Sign\.|Signatur|Sig\.|call\s+(?:no\.|number)|dosar(?:ul)?|"
                              r"shelfmark|piece|Akte|Az\.)\s{0,2}:?\s{0,2}(?P<v>[^,;()]{1,40}?)"
                              r"\s{0,2}(?=$|[,;(])", re.IGNORECASE)),
     ("volume", re.compile(r"(?:t\.|tom|vol\.|Bd\.|Band)\s{0,2}(?P<v>[\w]{1,8})(?!\w)", re.IGNORECASE)),
     ("pages", re.compile(rf"(?:pp?\.|S\.|s\.|str\.)\s{{0,2}}(?P<v>{NUM_LIST})(?![\w/])")),
 ]
 # the letters each keyed locator can start with (a part is tried only against these)
-_FIRST = {"record_group": "r", "publication": "tmapт", "roll": "r", "frame": "fak", "box": "bcpk",
-          "folder": "fmt", "collection": "zfbcs", "archive_series": "seu", "item": "sid", "folio": "bfk",
-          "signature": "scpa", "volume": "tvb", "pages": "ps"}
+_FIRST = {"record_group": "r", "publication": "tmapт", "roll": "r", "frame": "fak", "box": "bcpkš",
+          "folder": "fmt", "collection": "zfbcs", "archive_series": "seu", "item": "sid", "folio": "bfkl",
+          "signature": "scpad", "volume": "tvb", "pages": "ps"}
 _BY_FIRST: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 for _name, _pat in KEYED:
     for _ch in _FIRST[_name]:
@@ -73,8 +73,21 @@ SIGNATURE = re.compile(
     r"|[IVX]{1,4}\.\d{1,5}(?:\.\d{1,6}){0,4}(?:/\d{1,6})?"
     r"|[A-Z]{1,4}\.\d{1,5}(?:[./]{1,2}\w{1,10}){1,6}\.?"  # 'A.11.49/Sow./3' (IPMS), 'O.51/123' (YVA)
     r"|\d{1,3}\s?[A-Z]{1,3}\s?\d{1,6}(?:/\d{1,6})?"  # '7 N 3121' (SHD)
-    r"|\d{1,6}(?:\s?[/.]\s?\w{1,10}){1,6})$"
+    r"|\d{1,6}(?:\s?[/.]\s?\w{1,10}){1,6}"
+    # capitals and numbers joined by spaces, slashes, dots or dashes: 'GR 7 N 3143' (SHD), 'F/7/13490' (AN),
+    # '109-4/1234', '325-166-3' (Czech sign.); not a year range ('1917-41')
+    r"|(?!(?:1[5-9]|20)\d\d\s?-\s?\d{2,4}$)(?=\D{0,12}\d)(?:[A-Z]{1,5}|\d{1,7}[a-z]?)"
+    r"(?:(?:\s|\s?[/.-]\s?)(?:[A-Z]{1,5}|\d{1,7}[a-z]?)){1,7})$"
 )
+# a year or a range of years written after a series name ('Military Intelligence Division Correspondence, 1917-41')
+YEARS_PART = re.compile(r"(?:1[5-9]|20)\d\d(?:\s?-\s?(?:\d{2}|(?:1[5-9]|20)\d\d))?$")
+# a State Department decimal file: '740.0011 European War 1939/31427', '861.00/11834'
+DECIMAL_FILE = re.compile(r"\d{3}[a-z]?\d?(?:\.[\w]{1,12})?(?:\s{1,2}[A-Z][\w.]{0,20}){0,6}(?:\s{1,2}\d{4})?"
+                          r"\s?/\s?\d{1,7}(?:-\d{1,6})?$")
+# the word naming a fonds before its number or name ('zesp. 2/9 Ambasada RP', 'fond Úřad …', 'Bestand R 43')
+_HOLDING_WORD = re.compile(r"(?:zesp\.|zespół|zespol|fonds?|Bestand|coll\.|Sammlung)\s{0,2}(?:nr\.?\s{0,2})?",
+                           re.IGNORECASE)
+_HOLDING_NUMBER = re.compile(r"(?:\d[\w./-]{0,19}|[IVX]{1,5}(?:[./-]\w{1,8}){0,3})\s")
 MICROFILM_SLASH = re.compile(r"(?P<pub>[TM]\s?-?\s?\d{1,5})\s?/\s?(?P<roll>\d{1,5})\s?/\s?"
                              r"(?P<frame>\d{1,9}(?:\s{0,2}-\s{0,2}\d{1,9})?)$")
 ITEM = re.compile(r"(?P<v>(?:[A-Z]{1,3}\s?)?\d[\w]*(?:[./-]\w{1,12}){1,6})$")
@@ -106,7 +119,7 @@ _SPACE_DASH = re.compile(r"[\s-]")
 _DIGIT = re.compile(r"\d")
 _BARE_NUMBER = re.compile(r"\d{1,7}[a-z]?")
 _SIG_NUMBER = re.compile(r"(?:Nr|No|nr)\.\s{0,2}\d{1,7}(?:/\d{1,7})?$")
-_PIN_PART = re.compile(r"(?:hier|tu|here|esp\.|insb\.)\s{1,3}", re.IGNORECASE)
+_PIN_PART = re.compile(r"(?:hier|tu|here|at|esp\.|insb\.)\s{1,3}", re.IGNORECASE)
 _LIST_SEP = re.compile(r"\s{0,2}(?:,|\band\b|\bu\.|\bi\b)\s{0,2}")
 _RV_SPACE = re.compile(r"(\d)\s+(?=[rv]\b|ob\b|bis\b)")
 
@@ -209,13 +222,29 @@ def classify(part: str, nara: bool, places: frozenset[str], bare: bool = True) -
         return found  # trailing words after the locators ('Bl. 12 (copy)') are ignored
     if p.casefold().strip(" .") in places:
         return "place"
+    if nara and DECIMAL_FILE.match(p):
+        return None  # '760c.6/682': a decimal file, read as the item by the caller
     if bare and SIGNATURE.match(p):
         return [("signature", " ".join(p.split()))]
     if not _DIGIT.search(p):
-        return "collection"
+        # 'as the staff call it' is prose; 'akta Delegatury' (a holding word) is a collection
+        return "collection" if p[:1].isupper() or COLLECTION_WORDS.search(p) else None
     if COLLECTION_WORDS.search(p) and p[:1].isupper() and len(p.split()) <= 12:
         return "collection"  # 'Central Decimal File 1940-44', 'Records of the Reich Ministry, 1933-45'
     return None
+
+
+def _holding_name(val: str) -> str:
+    """'fond Úřad říšského protektora' -> 'Úřad říšského protektora'; 'zesp. 2/9 Ambasada RP w Berlinie' ->
+    'Ambasada RP w Berlinie' (the fonds' name, without its number); 'zesp. 322' (a number only) stays."""
+    w = _HOLDING_WORD.match(val)
+    if w is None:
+        return val
+    rest = val[w.end():]
+    num = _HOLDING_NUMBER.match(rest)
+    if num is not None:
+        rest = rest[num.end():]
+    return rest if rest[:1].isalpha() and not _DIGIT.search(rest) else val
 
 
 def read_parts(view: str, text: str, start: int, stop: int, nara: bool, places: frozenset[str],
@@ -224,11 +253,17 @@ def read_parts(view: str, text: str, start: int, stop: int, nara: bool, places: 
     res = Parts(start=start, end=start)
     parts = split_parts(view, start, stop)
     last_sig = False  # the part before was the signature
+    skip = 0  # parts already read with the one before
     for idx, (a, b) in enumerate(parts):
+        if idx < skip:
+            continue
         paren = view.find("(", a, b)
         close = view.find(")", paren, b) if paren >= 0 else -1
         # a trailing '(...)' is a note read by the caller; '(U.S.)' inside a name is part of the name
         cut = paren > a and (close < 0 or not view[close + 1: b].strip(" ."))
+        if cut and close > 0 and idx + 1 < len(parts) and not _DIGIT.search(view, a, close) \
+                and classify(view[a:paren], nara, places, bare) == "collection":
+            cut = False  # 'Poland. Ambasada (Soviet Union), box 46': the parentheses belong to the name
         if cut:  # 'frame 12 (copy)', '760c.6/682 (dated December 4, 1934)': the note is read by the caller
             b = paren
             while b > a and view[b - 1] in " \t":
@@ -254,7 +289,8 @@ def read_parts(view: str, text: str, start: int, stop: int, nara: bool, places: 
             continue
         if kind is None:
             if bare and ("signature" in res.fields or nara) and "item" not in res.fields and (
-                    ITEM.match(view[a:b]) or re.fullmatch(r"\d{1,6}[rv]?", view[a:b])):
+                    ITEM.match(view[a:b]) or re.fullmatch(r"\d{1,6}[rv]?", view[a:b])
+                    or (nara and DECIMAL_FILE.match(view, a, b))):
                 res.fields["item"] = " ".join(text[a:b].split())  # TNA paper number, NARA decimal file
                 res.end = b
                 if cut:
@@ -267,6 +303,10 @@ def read_parts(view: str, text: str, start: int, stop: int, nara: bool, places: 
             res.end = b
             continue
         if kind == "collection":
+            if idx + 1 < len(parts) and YEARS_PART.match(view, *parts[idx + 1]):
+                b = parts[idx + 1][1]  # 'Military Intelligence Division Correspondence, 1917-41': one series
+                skip = idx + 2
+                idx += 1  # (the next part was read with this one)
             strong = bool(COLLECTION_WORDS.search(view[a:b]))
             if res.keyed and not strong and idx + 1 < len(parts):
                 # 'NARA, RG 84, Moscow Embassy, box 12': a named series between locators
@@ -286,6 +326,8 @@ def read_parts(view: str, text: str, start: int, stop: int, nara: bool, places: 
                 if "item" not in res.fields:
                     res.fields["item"] = val
                 continue
+            if name == "collection":
+                val = _holding_name(val)
             res.fields.setdefault(name, val)
             last_sig = name == "signature" and res.fields["signature"] == val
         res.keyed += 1

@@ -17,6 +17,8 @@ import yaml
 from sevenfold.cite.textnorm import first_char_lookahead, match_view
 from sevenfold.errors import InputError
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader when built in: 7x faster
+
 
 @dataclass(frozen=True)
 class Archive:
@@ -63,13 +65,14 @@ def load_archives() -> tuple[Archive, ...]:
     """The archive table shipped with sevenfold (``sevenfold/cite/archives.yaml``)."""
     path = resources.files("sevenfold.cite").joinpath("archives.yaml")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:  # pragma: no cover - packaging error
         raise InputError(f"{path}: cannot read the archive table: {exc}") from exc
     out = []
     for i, row in enumerate(data.get("archives", [])):
         try:
-            aliases = tuple(dict.fromkeys([row["code"], row["name"], *row.get("aliases", [])]))
+            code = [row["code"]] if row.get("match_code", True) else []  # 'NA' is not read as the Czech archive
+            aliases = tuple(dict.fromkeys([*code, row["name"], *row.get("aliases", [])]))
             out.append(Archive(row["code"], row["name"], row.get("country", ""), row.get("system", "fond"),
                                aliases))
         except (KeyError, TypeError) as exc:  # pragma: no cover - packaging error
@@ -129,7 +132,7 @@ def find_archives(view: str) -> list[ArchiveMention]:
 def archive_places() -> frozenset[str]:
     """Seats of archives written after their names ('Kew', 'Freiburg', 'College Park, MD'), case-folded."""
     path = resources.files("sevenfold.cite").joinpath("archives.yaml")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
     return frozenset(str(p).casefold() for p in data.get("places", []))
 
 
@@ -155,10 +158,16 @@ def archive_by_code(code: str) -> Archive | None:
 # 'Государственный архив Новосибирской области (ГАНО). Ф. П-3.' · 'Державний архів Харківської області, ф. 1'
 _CYR_ACR = r"[А-ЯЁІЇЄҐ]{2,9}(?:\s[А-ЯЁІЇЄҐ][А-ЯЁа-яёіїєґ]{0,3})?"
 _LAT_ACR = r"(?:[A-Z]|Ts|Kh|Zh|Ch|Sh|Iu|Ia|Ie|Yu|Ya){2,10}(?:\s(?:SPb|[A-Z]{1,3}))?"
-_FULL = (r"(?:[А-ЯЁІЇЄҐA-Z][\w'-]{0,30}\s){0,3}(?:[Аа]рхив|[Аа]рхів|[Aa]rkhiv|[Aa]rchive|[Aa]rchiwum)"
+# 'archive' in the languages of the archives cited ('Lietuvos ypatingasis archyvas', 'Archiv bezpečnostních složek')
+_ARCHIVE_WORD = (r"[^\W\d_]{0,24}?"  # a compound: 'Staatsarchiv', 'Landesarchiv'
+                 r"(?:[Аа]рхив|[Аа]рхів|[Aa]rkhiv|[Aa]rchiv(?:e|es|io|o|um)?|[Aa]rchiwum|[Aa]rchyvas|[Aa]rh[iī]v"
+                 r"(?:a|ele|s)?|[Aa]rquivo|[Aa]rchief|[Aa]rkiv|[Ll]ev[ée]lt[áa]r)(?!\w)")
+_FULL = (rf"(?:[А-ЯЁІЇЄҐA-Z][\w'-]{{0,30}}\s){{0,3}}{_ARCHIVE_WORD}"
          r"(?:\s[\w'.-]{1,30}){0,10}?")
+# '(ГАПК)', '(dalej: LYA)', '(hereafter RGAE)': the acronym a note gives for a name
+_HEREAFTER = r"(?:(?:dalej|hereafter|далее|dále\s+jen|weiter|henceforth|toliau)\s{0,2}[:-]?\s{0,2})?"
 UNLISTED_FOND_ARCHIVE = re.compile(
-    rf"(?P<name>{_FULL}|{_CYR_ACR}|{_LAT_ACR})(?:\s{{0,2}}\((?P<acr>{_CYR_ACR}|{_LAT_ACR})\))?"
+    rf"(?P<name>{_FULL}|{_CYR_ACR}|{_LAT_ACR})(?:\s{{0,2}}\({_HEREAFTER}(?P<acr>{_CYR_ACR}|{_LAT_ACR})\))?"
     r"(?![\w-])[.,]?\s{0,3}(?:-\s{0,3})?(?=(?i:(?:f|ф|fond|фонд)\.\s{0,3}(?:[A-ZА-ЯЁ]{1,2}\s?-\s?)?\d))"
 )
 _UA_HINT = re.compile(r"^(?:Ц?ДА|(?:Ts)?DA)|[іїєґІЇЄҐ]|архів|Ukrain|derzhavn", re.IGNORECASE)
@@ -184,3 +193,34 @@ def unlisted_fond_archive(view: str, i: int) -> UnlistedArchive | None:
     country = "UA" if _UA_HINT.search(m.group("name")) else ("RU" if not name.isascii() or "arkhiv" in name
                                                              or name[:1] in "GT" else "")
     return UnlistedArchive(name, country, m.start(), m.end())
+
+
+# any other archive named in full with its acronym: 'Arhivele Naționale (ANIC), fond …', 'Státní oblastní archiv
+# v Praze (SOAP), …' — read as an archive when signature, folio, box … parts follow (see parse._try_archival)
+UNLISTED_NAMED_ARCHIVE = re.compile(
+    rf"(?P<name>(?:[^\W\d_][\w'.-]{{0,30}}\s){{0,6}}?{_ARCHIVE_WORD}(?:\s[\w'.-]{{1,30}}){{0,8}}?)"
+    rf"\s{{0,2}}\({_HEREAFTER}(?P<acr>[^\W\d_][^\W_]{{1,9}}(?:[\s-][A-Z]{{1,4}})?)\)(?=\s{{0,2}}[,.])"
+)
+
+
+_ARCHIVE_STEM = re.compile(r"[Aa]r(?:ch|kh|h[iī]v|quiv|kiv)|[Ll]ev[ée]lt|[Аа]рх[иі]")
+
+
+def unlisted_named_archive(view: str, i: int) -> tuple[Archive, int] | None:
+    """'Name of an archive (ACR)' at ``view[i]``: (the archive, the offset after '(ACR)'); a table row when the
+    acronym is listed, else an archive whose code is the acronym."""
+    if i >= len(view) or not view[i].isupper():
+        return None
+    paren = view.find("(", i, i + 300)  # cheap checks first: an '(' follows, and a word for 'archive' before it
+    if paren < 0 or _ARCHIVE_STEM.search(view, i, paren) is None:
+        return None
+    m = UNLISTED_NAMED_ARCHIVE.match(view, i, min(len(view), i + 400))
+    if m is None:
+        return None
+    acr = m.group("acr")
+    if sum(c.isupper() for c in acr) < 2:
+        return None
+    listed = archive_by_alias(acr)
+    if listed is None:
+        listed = Archive(acr, " ".join(m.group("name").split()), "", "signature", (acr,))
+    return listed, m.end()

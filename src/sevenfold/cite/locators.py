@@ -103,6 +103,8 @@ _NAME_TOKEN = re.compile(r"^(?:[^\W\d_]\.(?:[^\W\d_]\.)*|[^\W\d_][^\W\d_'\-.]*(?
 
 
 def is_name_token(tok: str) -> bool:
+    if "/" in tok and len(tok) <= 120:  # 'Mallmann/Böhler/Matthäus' (German style: authors joined by slashes)
+        return all(is_name_token(p) and p.casefold() not in NAME_PARTICLES for p in tok.split("/"))
     if not tok or len(tok) > 40:
         return False
     if tok.casefold() in NAME_PARTICLES:
@@ -149,6 +151,8 @@ def split_people(names: str) -> list[Person]:
     names = _ET_AL.sub("", names)  # 'Julian Cooper et al.': the others are not named
     if not names:
         return []
+    if "/" in names:  # 'Mallmann/Böhler/Matthäus'
+        names = re.sub(r"\s?/\s?", " and ", names)
     parts = [p.strip() for p in re.split(r"\s+(?:and|&|и|i)\s+|\s*;\s*", names) if p.strip()]
     # "Smith, Jones and Brown": commas between people (but "Kershaw, Ian" inverted is one person)
     flat: list[str] = []
@@ -196,7 +200,8 @@ def _east_asian_families() -> frozenset[str]:
     import yaml
 
     data = yaml.safe_load(resources.files("sevenfold.cite").joinpath("names.yaml").read_text(encoding="utf-8"))
-    return frozenset(_fold(n) for key in ("japanese", "chinese", "korean") for n in data.get(key, [])
+    return frozenset(_fold(n) for key in ("japanese", "japanese_unidic", "chinese", "korean")
+                     for n in data.get(key, [])
                      if isinstance(n, str))
 
 

@@ -14,7 +14,15 @@ import bisect
 import re
 
 from sevenfold.cite.archival import COLLECTION_WORDS, classify, read_parts, split_parts
-from sevenfold.cite.archives import Archive, ArchiveMention, archive_places, find_archives, unlisted_fond_archive
+from sevenfold.cite.archives import (
+    Archive,
+    ArchiveMention,
+    archive_by_code,
+    archive_places,
+    find_archives,
+    unlisted_fond_archive,
+    unlisted_named_archive,
+)
 from sevenfold.cite.locators import (
     RANGES,
     YEAR_RE,
@@ -44,7 +52,8 @@ LEAD_IN = re.compile(
 QUOTED_IN = re.compile(r"(?:as\s+)?(?:quoted|cited)\s+(?:in|by|from)\b|цит\.?\s{0,2}по|cyt\.?\s{0,2}za|"
                        r"zit(?:\.|iert)\s{0,2}nach", re.IGNORECASE)
 IBID = re.compile(
-    r"(?P<w>ibid(?:em)?|ib|там\s+же|там\s+само|tamże|tamze|ebd|ebenda|ebda)(?!\w)\.?", re.IGNORECASE
+    r"(?P<w>ibid(?:em)?|ib|там\s+же|там\s+само|tamże|tamze|tamtéž|tamtez|tamže|ten\s+pat|ebd|ebenda|ebda)(?!\w)\.?",
+    re.IGNORECASE
 )
 IDEM = re.compile(r"(?P<w>idem|eadem|он\s+же|она\s+же|его\s+же)(?!\w)\.?", re.IGNORECASE)
 OP_CIT = re.compile(
@@ -71,7 +80,7 @@ LOCATOR_TAIL = re.compile(
     rf"|(?P<ch>ch(?:ap)?\.?\s{{0,2}}\d{{1,3}}))"
 )
 FOND_PART = re.compile(
-    r"(?P<key>fond|fonds|фонд|f|ф|opis'?|опись|op|оп|papka|p|п|ед\.\s{0,2}хр|ed\.\s{0,2}khr|delo|дело|d|д|spr|sprava|"
+    r"(?P<key>fond|fonds|фонд|f|ф|opis'?|опись|op|оп|apr|ap|papka|p|п|ед\.\s{0,2}хр|ed\.\s{0,2}khr|delo|дело|d|д|b|spr|sprava|"
     r"справа|спр|tom|t|т|listy|list|листы|лист|ll|l|лл|л|arkush|ark|аркуш|арк|k|str)(?![^\W\d_])\.?\s{0,3}"
     r"(?P<val>(?:[A-ZА-Я]{1,2}\s?-\s?)?\d{1,7}(?:[a-zA-Zа-яА-Я]{1,3}(?:\.(?=\s{0,2}-))?)?"  # '9ob.–10'
     r"(?:\s{0,2}(?:ob|об|зв|zv)(?!\w)\.?|\s[rv](?!\w)\.?)?"
@@ -82,6 +91,9 @@ FOND_PART = re.compile(
 PAREN_NOTE = re.compile(r"\s{0,3}\((?P<note>[^()]{1,200})\)")
 JACAR_CODE = re.compile(r"(?<![\w])(?:Ref(?:erence)?\.?\s{0,2}(?:code|no\.?|number)?\s{0,2}:?\s{0,2})?"
                         r"(?P<code>[A-F]\d{11})(?!\d)")
+# a piece of the UK National Archives by its department code: 'FO 371/24846', 'WO 208/4401', 'PREM 3/395/6'
+TNA_PIECE = re.compile(r"(?:ADM|AIR|AVIA|BT|CAB|CO|DEFE|DO|FCO|FO|GFM|HO|HS|HW|INF|KV|LAB|MEPO|PREM|WO)"
+                       r"\s?\d{1,4}/\d{1,6}[A-Z]?(?:/\d{1,5}[A-Z]?)?(?![\w/])")
 SKIP_PARENS = re.compile(r"\s{0,3}\((?P<inside>[^()]{1,80})\)")
 SLASH_FOND = re.compile(
     r"(?P<f>(?:[A-ZА-Я]{1,2}-?)?\d{1,6}[a-zа-я]?)/(?P<o>\d{1,5}[a-zа-я]?)/(?P<d>\d{1,7}[a-zа-я]?)(?![\w/])"
@@ -211,8 +223,17 @@ _KEY_HINT = guard_first_chars(_KEY_HINT)
 
 
 def _lead_end(view: str, a: int) -> int:
+    global _last_lead
+    last = _last_lead
+    if last[0] is view and last[1] == a:  # asked again for the same sentence start (up to three times)
+        return last[2]
     lead = LEAD_IN.match(view, a)
-    return lead.end() if lead else a
+    end = lead.end() if lead else a
+    _last_lead = (view, a, end)
+    return end
+
+
+_last_lead: tuple[str, int, int] = ("", -1, -1)
 
 
 def _names_keyed_archive(view: str, a: int, b: int) -> bool:
@@ -292,10 +313,13 @@ def _parse_segment(seg: _Seg, ctx: list[Citation]) -> None:
         if end <= pos:
             break
         pos = end
-        # what follows must be a connector to another citation, else it is prose: stop
+        # what follows must be a connector to another citation, else it is prose: stop at the next ';'
         rest = view[pos: pos + 40]
         if not _CONNECTOR.match(rest):
-            break
+            semi = view.find(";", pos)  # 'TNA, CAB 65/13, WM (40) 141st Conclusions; WO 208/4401'
+            if semi < 0:
+                break
+            pos = semi + 1
 
 
 _CONNECTOR = re.compile(r"\s{0,3}(?:;|(?:[.;,]\s{0,3})?(?:and\b|&|;|see\b|also\b|cf\b|\.\s{0,3}[A-Z*\"(]))",
@@ -356,7 +380,7 @@ def _pages(view: str, i: int) -> tuple[str | None, int | None, int | None, str |
     return norm, first, last, None, end
 
 
-_PIN_AFTER = re.compile(rf",?\s{{1,3}}(?:hier|tu|here|zwł\.|insb\.|esp\.|здесь)\s{{1,3}}"
+_PIN_AFTER = re.compile(rf",?\s{{1,3}}(?:hier|tu|here|at|zwł\.|insb\.|esp\.|здесь)\s{{1,3}}"
                         rf"(?:(?:S|s|p|pp|С|с)\.\s{{0,3}})?(?P<pin>{RANGES})(?![\w/])")
 
 
@@ -445,7 +469,8 @@ _FOND_KEYS = {"fond": "fond", "fonds": "fond", "f": "fond", "ф": "fond", "op": 
               "л": "list", "лл": "list", "ark": "list", "арк": "list", "k": "list", "str": "list", "едхр": "delo",
               "edkhr": "delo", "фонд": "fond", "opis": "opis", "opis'": "opis", "опись": "opis", "delo": "delo",
               "дело": "delo", "справа": "delo", "listy": "list", "list": "list", "листы": "list", "лист": "list",
-              "arkush": "list", "аркуш": "list"}
+              "arkush": "list", "аркуш": "list",
+              "ap": "opis", "apr": "opis", "b": "delo"}  # Lithuanian ap. (apyrašas), b. (byla); Latvian apr.
 
 
 def _fond_parts(view: str, i: int, min_parts: int = 2) -> tuple[dict[str, str], int] | None:
@@ -531,6 +556,18 @@ def _try_archival(seg: _Seg, i: int, mentions: list[ArchiveMention], starts: lis
             return c, _trailing_note(seg, end, c)
     lo = bisect.bisect_left(starts, i)
     window = mentions[lo: lo + MAX_ATTEMPTS]
+    if (not window or window[0].start != i) and (named := unlisted_named_archive(view, i)) is not None:
+        # 'Arhivele Naționale (ANIC), fond …, dosar 45, f. 12': an archive the table does not list, named in full
+        got = _archival_at(seg, ArchiveMention(named[0], i, named[1]), i, len(view))
+        if got is not None and (got[0].fond or got[0].delo or any(
+                getattr(got[0], k) for k in _KEYED_FIELDS if k != "collection")):
+            return got
+    if (not window or window[0].start != i) and TNA_PIECE.match(view, i) is not None \
+            and (arch := archive_by_code("TNA")) is not None:
+        # 'WO 208/4401' without the archive's name: a piece of the UK National Archives (department code)
+        return _keyed_archival(seg, ArchiveMention(arch, i, i), arch, i, i, len(view),
+                               {"kind": "archival", "archive": arch.code, "country": arch.country,
+                                "csl_type": "manuscript"})
     if (not window or window[0].start != i) and (un := unlisted_fond_archive(view, i)) is not None:
         # 'ГАНО. Ф. П-3. Оп. 2. Д. 700.': an archive the table does not list, known by its fond reference
         loc = _fond_parts(view, un.end)
@@ -550,8 +587,6 @@ def _try_archival(seg: _Seg, i: int, mentions: list[ArchiveMention], starts: lis
     # a JACAR reference code on its own
     m = JACAR_CODE.search(view, i, min(len(view), i + 200))
     if m and m.group().lower().startswith("ref"):
-        from sevenfold.cite.archives import archive_by_code
-
         arch = archive_by_code("JACAR")
         c = _mk(seg, m.start(), m.end(), kind="archival", archive="JACAR", reference_code=m.group("code"),
                 country=arch.country if arch else "JP", csl_type="manuscript")
@@ -1241,22 +1276,24 @@ _UP = "A-ZÄÖÜŁŚŻŹĆŃÓÉА-ЯЁ"
 _NAME = rf"(?:[{_UP}][\w'’.-]*\s){{1,4}}?[{_UP}][\w'’-]+"
 _PLACE = rf"[{_UP}][^\W\d_]+(?:(?:[\s/-]|\s(?:am|an|im|bei|nad|upon|on)\s)[{_UP}][^\W\d_]+){{0,3}}"
 _IN = r"(?:[Ii]n:|\[[wW]:?\]|[wW]:)"  # 'in:' (German), '[w:]' / 'w:' (Polish): a chapter in a book or journal
-_PIN = rf"(?:,\s(?:hier|tu|here|zwł\.|insb\.|esp\.)\s(?:(?:S|s|p|pp)\.\s?)?(?P<pin>{RANGES}))?"  # ', hier S. 52'
+_PIN = rf"(?:,\s(?:hier|tu|here|at|zwł\.|insb\.|esp\.)\s(?:(?:S|s|p|pp)\.\s?)?(?P<pin>{RANGES}))?"  # ', hier S. 52'
 _HG = r"\s\((?:Hg|Hrsg|red|ed|eds|oprac)\.?\)"  # 'Martin Cüppers (Hg.), Title': the editors of the volume
 CONTINENTAL = re.compile(
     rf"(?P<auth>(?P<idem>[Dd]ers|[Dd]ies|[Tt]enże|[Tt]aż|[Tt]enze)\.|"
-    rf"{_NAME}(?:\s(?:und|u\.|i|and|&|/)\s{_NAME}|,\s{_NAME}(?=,\s(?!{_IN})[^,]+,\s[{_UP}]|{_HG})){{0,3}})"
+    rf"{_NAME}(?:(?:\s(?:und|u\.|i|and|&)\s|\s?/\s?){_NAME}|,\s{_NAME}(?=,\s(?!{_IN})[^,]+,\s[{_UP}]|{_HG})){{0,3}})"
     rf"(?P<hg>{_HG})?,\s"
     r"(?P<title>[^;]{3,400}?),(?P<q>\")?\s(?:(?:Bd|Bde|t|vol|Tl|Teil|cz)\.?\s?(?:\d{1,3}|[IVX]{1,5}),\s)?"
-    rf"(?:{_IN}\s(?:(?:(?P<eds>[^;()]{{2,150}}?)\s\((?:Hg|Hrsg|red|ed|eds)\.?\)\s?,\s)?(?P<book>[^;]{{2,300}}?),\s"
+    rf"(?:{_IN}\s(?:(?P<ebd>[Ee]bd\.|[Ee]benda|[Tt]amże|[Ii]bid\.|[Ii]bidem)(?=,)|(?:(?P<eds>[^;()]{{2,150}}?)\s\((?:Hg|Hrsg|red|ed|eds)\.?\)\s?,\s)?(?P<book>[^;]{{2,300}}?),\s"
     r"(?:(?:Bd|t|vol|Tl)\.\s?\d{1,3},\s)?"
-    rf"(?P<bplace>{_PLACE})\s(?P<byear>1[5-9]\d\d|20\d\d)"
+    rf"(?P<bplace>{_PLACE})\s(?P<byear>1[5-9]\d\d|20\d\d)(?:\s\([^()]{{2,200}}\))?"  # '(Reihe, Bd. 4)'"
     r"|(?P<jour>[^;()]{2,150}?)\s\d{1,4}\s?\((?P<jyear>1[5-9]\d\d|20\d\d)\)(?:,\s(?:H|Heft|Nr|nr)\.?\s?\d{1,4})?)"
     r"|(?P<cont>[\"„«][^”\"»]{2,150}[”\"»])\s(?P<ayear>1[5-9]\d\d|20\d\d)(?:,\s(?:nr|Nr|H|Heft|z|t)\.?\s?\d{1,4})?"
-    rf"|(?P<place>{_PLACE})\s(?P<year>1[5-9]\d\d|20\d\d)(?![\d–-])(?P<jiss>,\s(?:nr|Nr|z|H|Heft)\.?\s?\d{{1,4}})?)"
+    rf"|(?P<place>{_PLACE})\s(?P<year>1[5-9]\d\d|20\d\d)(?![\d–-])(?P<jiss>,\s(?:nr|Nr|z|H|Heft)\.?\s?\d{{1,4}})?"
+    r"(?:\s\([^()]{2,200}\))?)"
     rf"(?:,\s(?:Bd\.|t\.|vol\.)\s?\d{{1,3}})?(?:,\s(?:S|s|p|pp)\.\s?(?P<pages>{RANGES}){_PIN})?"
 )
-CONT_HEAD = re.compile(rf"{_NAME},\s")
+CONT_HEAD = re.compile(rf"{_NAME}(?:\s?/\s?{_NAME}){{0,5}},\s")  # 'Mallmann/Böhler/Matthäus, '
+_SLASH = re.compile(r"\s?/\s?")
 _BOOK_EDITORS = re.compile(r",\s(?:red|Red|hg|Hg|hrsg|Hrsg|ed|eds|oprac|bearb|Bearb)\.\s.*$")
 
 # an edition or collection without author: 'Katyń. Dokumenty zbrodni, t. 1, Warszawa 1995, s. 220.' ·
@@ -1286,11 +1323,11 @@ def _try_continental(seg: _Seg, i: int, ctx: list[Citation] | None = None) -> tu
         prev = next((c for c in reversed(ctx or []) if c.authors), None)
         people = list(prev.authors) if prev is not None else []
         names = (prev.author or _authors_text(people)) if prev is not None else ""
-    elif not all(is_name_token(t) for t in re.split(r"\s+", names.replace(",", " "))
-                 if t and t not in ("/", "und", "u.", "i", "and", "&")):
+    elif not all(is_name_token(t) for t in re.split(r"[\s/]+", names.replace(",", " "))
+                 if t and t not in ("und", "u.", "i", "and", "&")):
         return None
     else:
-        people = split_people(names.replace(" / ", " and ").replace(" u. ", " and ").replace(" und ", " and "))
+        people = split_people(_SLASH.sub(" and ", names).replace(" u. ", " and ").replace(" und ", " and "))
     title_text = txt[m.start("title"): m.end("title")]
     if m.group("q") and view[m.start("title")] == '"':
         title_text = title_text[1:]  # '“Die Sowjetunion,” in: …': the comma sits inside the quotes
@@ -1309,7 +1346,12 @@ def _try_continental(seg: _Seg, i: int, ctx: list[Citation] | None = None) -> tu
                                  "pages": pages, "first_page": first, "last_page": last, "form": form}
     if editors:
         common["editors"] = editors
-    if m.group("book"):
+    if m.group("ebd"):  # '…, in: ebd., S. 1030–1078': in the volume of the chapter cited before (see resolve)
+        prev = next((c for c in reversed(ctx or []) if c.csl_type == "chapter"), None)
+        more = {"container": prev.container, "place": prev.place, "year": prev.year, "editors": list(prev.editors)} \
+            if prev is not None else {"container": txt[m.start("ebd"): m.end("ebd")]}
+        c = _mk(seg, i, m.end(), kind="article", csl_type="chapter", **more, **common)
+    elif m.group("book"):
         c = _mk(seg, i, m.end(), kind="article", csl_type="chapter", year=int(m.group("byear")),
                 place=txt[m.start("bplace"): m.end("bplace")],
                 container=_clean_title(_BOOK_EDITORS.sub("", txt[m.start("book"): m.end("book")])),

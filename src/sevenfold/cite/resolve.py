@@ -15,6 +15,8 @@ Rules, applied in footnote order; nothing is guessed:
 
 from __future__ import annotations
 
+import re
+
 from sevenfold.cite.models import FULL_KINDS, Citation, Footnote, SingleSourceRun, Work
 from sevenfold.cite.textnorm import fold_key
 
@@ -63,6 +65,9 @@ def _title_matches(short: str, full: str) -> bool:
 def _families(c: Citation) -> set[str]:
     return {fold_key(p.family) for p in c.authors}
 
+
+# a chapter 'in: ebd.' is in the volume of the chapter cited just before
+_SAME_VOLUME = re.compile(r"(?:ebd|ebenda|ibid|ibidem|tamże)\.?", re.IGNORECASE)
 
 SCAN_LIMIT = 2000  # title look-ups beyond the first-word index scan at most this many recent works
 
@@ -189,6 +194,12 @@ def resolve(footnotes: list[Footnote]) -> list[Work]:
                     prev = r.by_id[prev_works[0]].citation
                     if prev is not None and prev.authors:  # 'Idem, *Title* ...' in the next note
                         c.authors, c.author = list(prev.authors), prev.author
+                if c.csl_type == "chapter" and c.container and _SAME_VOLUME.fullmatch(c.container) \
+                        and len(set(prev_works)) == 1:
+                    host = prev_last[prev_works[0]]  # '…, in: ebd., S. 1030': the volume of the chapter before
+                    if host.csl_type == "chapter":
+                        c.container, c.place, c.year = host.container, host.place, host.year
+                        c.editors = list(host.editors)
                 w = r.add_full(c, fn.n)
                 c.resolves_to = w.id
             elif c.kind == "ibid":

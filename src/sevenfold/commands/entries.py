@@ -65,7 +65,13 @@ def add(case_id: CaseArg, kind: KindArg,
     with open_store(db) as store:
         case, rev = Workspace(store, actor=cli_actor()).add(case_id, kind, entry, expected_revision=revision)
         name = f"#{len(case.outcomes) - 1}" if kind == "outcomes" else str(entry.get("id", ""))
-    _done(case_id, rev, json_out, f"added {kind} {name}", kind=kind, id=name, added=True)
+    from sevenfold.model.case import id_space_warning
+
+    warning = id_space_warning(kind, name) if kind != "outcomes" else None
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
+    _done(case_id, rev, json_out, f"added {kind} {name}", kind=kind, id=name, added=True,
+          **({"warnings": [warning]} if warning else {}))
 
 
 @entry_app.command("replace")
@@ -91,18 +97,35 @@ def delete(case_id: CaseArg, kind: KindArg, entry_id: Annotated[str, typer.Argum
                                                "ratings, outcomes, links); refused without it.")] = False,
            analyst: Annotated[str | None, typer.Option("--analyst", help="You, as an analyst: your own "
                                                        "ratings go without --force.")] = None,
+           reassign_origin: Annotated[bool, typer.Option(
+               "--reassign-origin", help="A source that originated reports others relayed: delete it anyway, "
+               "making the relayer their origin (their weight and alerts change).")] = False,
            revision: RevisionOption = None, db: DbOption = None, json_out: JsonOption = False) -> None:
     """Delete one entry. Refused, naming them, while other entries reference it, unless --force.
 
+    Deleting a source says which reports lose which part of their custody chain; a source that is the
+    origin of relayed reports also needs --reassign-origin.
+
     Example: sevenfold entry delete zarubin-1937 reports r7 --force
     """
-    from sevenfold.workspace import Workspace
+    from sevenfold.workspace import Referenced, Workspace, custody_effects
 
     with open_store(db) as store:
-        _, rev = Workspace(store, actor=cli_actor()).delete(case_id, kind, entry_id, force=force, analyst=analyst,
-                                                            expected_revision=revision)
+        effects = custody_effects(store.load_case(case_id), kind, entry_id) if kind == "sources" else []
+        try:
+            _, rev = Workspace(store, actor=cli_actor()).delete(case_id, kind, entry_id, force=force,
+                                                                analyst=analyst, expected_revision=revision,
+                                                                reassign_origin=reassign_origin)
+        except Referenced as exc:
+            flag = "--force --reassign-origin" if exc.needs == "reassign_origin" else "--force"
+            raise Referenced(f"{exc} — with {flag}", exc.references, exc.effects, exc.needs) from None
     _done(case_id, rev, json_out, f"deleted {kind} {entry_id}; undo with: sevenfold entry restore "
-          f"{case_id} {kind} {entry_id}", kind=kind, id=entry_id, deleted=True)
+          f"{case_id} {kind} {entry_id}", kind=kind, id=entry_id, deleted=True, **({"effects": effects} if effects
+                                                                                 else {}))
+    if effects and not json_out:
+        console.print("what changed:\n" + "\n".join(f"  {e}" for e in effects)
+                      + "\n(restoring the source does not put it back on these custody chains: edit the reports)",
+                      markup=False)
 
 
 @entry_app.command("restore")

@@ -119,6 +119,7 @@ class Case(BaseModel):
                            "confirm nor refute a claim, and is ignored (give the value that was checked)")
         out += [w.message for w in self.key_warnings()]
         out += custody_warnings(self)
+        out += [w for kind in ID_KINDS for e in getattr(self, kind) if (w := id_space_warning(kind, e.id))]
         return out
 
     def key_warnings(self) -> list[KeyWarning]:
@@ -133,6 +134,36 @@ def _by_id(entries: list[Any], entry_id: str, kind: str) -> Any:
     from sevenfold.errors import NotFound
 
     raise NotFound(f"no {kind} {entry_id!r}")
+
+
+def id_space_warning(kind: str, entry_id: str) -> str | None:
+    """A warning for an entry id holding whitespace (allowed, but it must be quoted on a command line and
+    is easy to mistype in a comma-separated list), suggesting the id with hyphens; None for other ids."""
+    if not any(c.isspace() for c in entry_id):
+        return None
+    return (f"{kind}[{entry_id}].id: the id {entry_id!r} holds spaces; it must be quoted on command lines and "
+            f"is easily mistyped in lists — consider {'-'.join(entry_id.split())!r}")
+
+
+def same_id_ignoring_case(existing: Any, new_id: str) -> str | None:
+    """The id among ``existing`` that ``new_id`` equals ignoring letter case (``Curveball`` beside
+    ``curveball``), or None; an identical id is not reported here (that is a plain duplicate)."""
+    key = new_id.casefold()
+    return next((e for e in existing if e != new_id and e.casefold() == key), None)
+
+
+def id_case_problems(case: Case, file: str = "<case>") -> list[Problem]:
+    """Ids of one kind that differ only in letter case, one :class:`Problem` for each later one, naming
+    the first. New input only: a store's older cases still open (:func:`sevenfold.model.case_from_data`)."""
+    problems = []
+    for kind in ID_KINDS:
+        first: dict[str, str] = {}
+        for e in getattr(case, kind):
+            seen = first.setdefault(e.id.casefold(), e.id)
+            if seen != e.id:
+                problems.append(Problem(file, kind, e.id, "id", f"id {e.id!r} differs from {seen!r} only in letter "
+                                        f"case; use {seen!r}, or an id that differs in more than case"))
+    return problems
 
 
 def check_references(case: Case, file: str = "<case>") -> list[Problem]:

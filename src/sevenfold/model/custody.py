@@ -51,6 +51,32 @@ def relayers(report: Report) -> list[str]:
     return custody_chain(report)[1:]
 
 
+def origin_name(origin_id: str, reports: Iterable[Report]) -> str:
+    """An origin named after the sources its reports started with (their custody chains' first member)
+    and those that passed them on: ``"o1 — curveball, relayed by bnd"``, ``"o3 — harith"``. At most
+    three of each are named (then "…"); without reports, the id alone."""
+
+    def some(ids: list[str]) -> str:
+        return ", ".join(ids[:3]) + (" …" if len(ids) > 3 else "")
+
+    chains = [custody_chain(r) for r in reports]
+    first = list(dict.fromkeys(c[0] for c in chains))
+    passed = [s for s in dict.fromkeys(s for c in chains for s in c[1:]) if s not in first]
+    if not first:
+        return origin_id
+    return f"{origin_id} — {some(first)}" + (f", relayed by {some(passed)}" if passed else "")
+
+
+def origin_names(reports: Iterable[Report], origins: Iterable[object]) -> dict[str, str]:
+    """Origin id -> :func:`origin_name`, for origin groups with ``id`` and ``reports`` (report ids)."""
+    by_id = {r.id: r for r in reports}
+    out: dict[str, str] = {}
+    for o in origins:
+        oid, members = str(getattr(o, "id")), list(getattr(o, "reports"))  # noqa: B009
+        out[oid] = origin_name(oid, [by_id[rid] for rid in members if rid in by_id])
+    return out
+
+
 def hop_count(report: Report) -> int:
     """Hand-overs between the originator and the reader's record: ``len(custody_chain) - 1``."""
     return len(custody_chain(report)) - 1

@@ -192,6 +192,10 @@ def case_from_data(data: Any, file: str = "<case>", *, check_limits: bool = True
         raise CaseValidationError(problems + _reference_problems_of_rest(
             exc, data, file, None if check_limits else _STORED)) from None
     problems = case.reference_problems(file)
+    if check_limits:  # new input: ids that differ only in letter case are refused (stored cases still open)
+        from sevenfold.model.case import id_case_problems
+
+        problems += id_case_problems(case, file)
     if problems:
         raise CaseValidationError(problems)
     return case

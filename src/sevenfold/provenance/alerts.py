@@ -24,6 +24,7 @@ from sevenfold.model import (
     surely_after,
     synthesised,
 )
+from sevenfold.model.custody import origin_name
 from sevenfold.model.results import Alert, OriginResult
 from sevenfold.model.vocab import CONSISTENCY_SCORE
 from sevenfold.provenance.origins import derived_cycles, visible_reports
@@ -105,6 +106,10 @@ def provenance_alerts(case: Case, origins: list[OriginResult]) -> list[Alert]:
     by_id = {r.id: r for r in reports}
     sources = {s.id: s for s in case.sources}
     origin_of = {rid: o.id for o in origins for rid in o.reports}
+    members_of = {o.id: [by_id[rid] for rid in o.reports if rid in by_id] for o in origins}
+
+    def named(oid: str) -> str:  # "o1 — curveball, relayed by bnd": after whom its reports started with
+        return origin_name(oid, members_of.get(oid) or ([by_id[oid]] if oid in by_id else []))
     support = supporting_reports(case, reports)
     hyp_ids = {h.id for h in case.hypotheses}
     alerts: list[Alert] = []
@@ -121,9 +126,8 @@ def provenance_alerts(case: Case, origins: list[OriginResult]) -> list[Alert]:
                     f"All {n} reports supporting hypothesis {h.id!r} ({_id_list(backing)})")
             alerts.append(Alert(
                 kind="single_origin", hypothesis=h.id, reports=backing, sources=srcs,
-                message=f"{lead} {'rests' if n == 1 else 'rest'} on one origin, {used[0]} "
-                        f"(source{'s' if len(srcs) > 1 else ''}: {', '.join(srcs)}). That is one piece of "
-                        "evidence; seek a report with an independent origin before relying on it."))
+                message=f"{lead} {'rests' if n == 1 else 'rest'} on one origin, {named(used[0])}. That is one "
+                        "piece of evidence; seek a report with an independent origin before relying on it."))
         if all(by_id[rid].modality == "coerced_confession" for rid in backing):
             alerts.append(Alert(
                 kind="coerced_only", hypothesis=h.id, reports=backing, sources=srcs,
@@ -150,10 +154,11 @@ def provenance_alerts(case: Case, origins: list[OriginResult]) -> list[Alert]:
         srcs = sorted({by_id[rid].source for rid in members})
         if len(srcs) < 2:
             continue
-        named = _id_list([f"{rid} ({by_id[rid].source})" for rid in members])
+        listed = _id_list([f"{rid} ({by_id[rid].source})" for rid in members])
         alerts.append(Alert(
             kind="common_origin", reports=members, sources=srcs,
-            message=f"Reports {named} come from {len(srcs)} different sources but share one origin, {o.id}: "
+            message=f"Reports {listed} come from {len(srcs)} different sources but share one origin, "
+                    f"{origin_name(o.id, [by_id[rid] for rid in members])}: "
                     f"{'; '.join(o.why[:3])}{' …' if len(o.why) > 3 else ''}. Count them once, not "
                     f"{len(members)} times."))
 

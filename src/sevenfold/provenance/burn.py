@@ -45,11 +45,58 @@ def make_burn(case: Case, source_id: str, since: str, actor: str | None = None, 
                 recorded_at=stamp)
 
 
+def _inputs(r: Any) -> list[str]:
+    """What a synthesis rests on (``synthesis_of``, or two or more ``derived_from``); [] for a copy."""
+    return [*r.synthesis_of, *(r.derived_from if len(r.derived_from) >= 2 else [])]
+
+
+def resting_on(reports: Iterable[Any], fallen: Iterable[str]) -> list[FallenReport]:
+    """Every report resting on the ``fallen`` ones, transitively: a copy (``derived_from`` one report)
+    of a fallen report falls, and so does a synthesis (``synthesis_of``, or ``derived_from`` two or more)
+    with a fallen input. A synthesis some of whose inputs still stand falls too; its ``why`` says it rests
+    partly on fallen reports and names the fallen and the standing inputs. Followed breadth-first, each
+    report once (so cycles end); the order is the order they are reached."""
+    reports = list(reports)
+    by_id = {r.id: r for r in reports}
+    children: dict[str, list[str]] = defaultdict(list)
+    for r in reports:
+        for parent in dict.fromkeys([*r.derived_from, *r.synthesis_of]):
+            children[parent].append(r.id)
+    start = [f for f in dict.fromkeys(fallen)]
+    seen = set(start)
+    reached: list[tuple[str, str]] = []  # (report, the fallen parent it was reached from)
+    queue = deque(start)
+    while queue:
+        parent = queue.popleft()
+        for child in children.get(parent, []):
+            if child in seen or child not in by_id:
+                continue
+            seen.add(child)
+            queue.append(child)
+            reached.append((child, parent))
+    return [FallenReport(id=rid, source=by_id[rid].source, date=by_id[rid].date,
+                         why=_synthesis_why(by_id[rid], seen) or f"derives from {parent}")
+            for rid, parent in reached]
+
+
+def _synthesis_why(r: Any, fallen: set[str]) -> str | None:
+    """Why synthesis ``r`` falls, given every fallen report; None when ``r`` is not a synthesis."""
+    inputs = list(dict.fromkeys(_inputs(r)))
+    if not inputs:
+        return None
+    down = [i for i in inputs if i in fallen]
+    up = [i for i in inputs if i not in fallen]
+    if not up:
+        return f"synthesis of {', '.join(down)}, all of which fall"
+    return (f"synthesis resting partly on fallen reports: {', '.join(down)} {'falls' if len(down) == 1 else 'fall'}; "
+            f"{', '.join(up)} still {'stands' if len(up) == 1 else 'stand'}")
+
+
 def fallen_reports(case: Case, burn: Burn, copy_pairs: Iterable[Any] | None = None,
                    rules: OriginRules | None = None) -> tuple[list[FallenReport], list[FallenReport]]:
     """The burned source's reports on/after ``since`` (undated ones count as possibly after; reports
-    it relayed count too), then every report resting on them: derived_from descendants (followed
-    breadth-first, each report once, so cycles end) and the rest of their origin groups."""
+    it relayed count too), then every report resting on them: what :func:`resting_on` finds (copies and
+    syntheses, transitively) and the rest of the fallen reports' origin groups."""
     part = partition(case, copy_pairs, rules)
     reports = part.reports
     direct: list[FallenReport] = []
@@ -61,34 +108,29 @@ def fallen_reports(case: Case, burn: Burn, copy_pairs: Iterable[Any] | None = No
             when = f"dated {r.date}" if r.date else "undated, so possibly after"
             direct.append(FallenReport(id=r.id, source=r.source, date=r.date,
                                        why=f"{role} {burn.source}, {when} (burned since {burn.since})"))
-    fallen = {f.id for f in direct}
-    children: dict[str, list[str]] = defaultdict(list)
-    for r in reports:
-        for d in r.derived_from:
-            children[d].append(r.id)
     by_id = {r.id: r for r in reports}
-    derived: list[FallenReport] = []
-    queue = deque(f.id for f in direct)
-    seen = set(fallen)
-    while queue:
-        parent = queue.popleft()
-        for child in children.get(parent, []):
-            if child in seen:
-                continue
-            seen.add(child)
-            queue.append(child)
-            c = by_id[child]
-            derived.append(FallenReport(id=child, source=c.source, date=c.date, why=f"derives from {parent}"))
     origin_of = part.origin_of()
     fallen_origin: dict[str, str] = {}
     for f in direct:
         fallen_origin.setdefault(origin_of[f.id], f.id)
-    for r in reports:
-        o = origin_of[r.id]
-        if r.id not in seen and o in fallen_origin:
-            seen.add(r.id)
-            derived.append(FallenReport(id=r.id, source=r.source, date=r.date,
-                                        why=f"shares origin {o} with {fallen_origin[o]}"))
+    derived: list[FallenReport] = []
+    seen = {f.id for f in direct}
+    grew = True
+    while grew:  # copies and syntheses of fallen reports, then the rest of the fallen origins, until stable
+        more = [f for f in resting_on(reports, seen) if f.id not in seen]
+        derived += more
+        seen |= {f.id for f in more}
+        for f in more:
+            fallen_origin.setdefault(origin_of[f.id], f.id)
+        grew = False
+        for r in reports:
+            o = origin_of[r.id]
+            if r.id not in seen and o in fallen_origin:
+                seen.add(r.id)
+                grew = True
+                derived.append(FallenReport(id=r.id, source=r.source, date=r.date,
+                                            why=f"shares origin {o} with {fallen_origin[o]}"))
+    derived = [f.model_copy(update={"why": w}) if (w := _synthesis_why(by_id[f.id], seen)) else f for f in derived]
     return direct, derived
 
 

@@ -373,7 +373,7 @@ def api_export(request: Request, ctx: Reader,
 def api_origins(request: Request, ctx: Reader) -> JSONResponse:
     from sevenfold import api as library
 
-    case, revision = _load(request, ctx.case_id)
+    case, revision = _load_seen(request, ctx)  # its support alerts come from the ratings the caller may see
     return JSONResponse(library.origins(case).to_json_dict(), headers=etag(revision))
 
 
@@ -388,8 +388,9 @@ def api_what_if(request: Request, ctx: Reader,
                 actor: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
     from sevenfold import api as library
 
-    case, revision = _load(request, ctx.case_id)
-    change = library.what_if(case, source=source, since=since, actor=actor, exclude=exclude or (), as_of=as_of)
+    case, revision = _load(request, ctx.case_id)  # blind rating: computed from the ratings the caller may see
+    change = library.what_if(case_seen_by(case, ctx.user.name), source=source, since=since, actor=actor,
+                             exclude=exclude or (), as_of=as_of)
     data = change.to_json_dict()
     for part in ("before", "after"):  # whole assessments: their per-analyst parts as the caller may see them
         data[part] = assessment_seen_by(data[part], case, ctx.user.name)
@@ -411,7 +412,7 @@ def api_fusion(request: Request, ctx: Reader,
 async def api_assessment(request: Request, ctx: Reader) -> Response:
     # hot path: a cache hit is served on the event loop (no thread hop); a miss computes in a thread
     cache, store = request.app.state.assessments, request.app.state.store
-    viewer = ctx.user.name  # under blind rating, the per-analyst parts as this analyst may see them
+    viewer = ctx.user.name  # under blind rating, computed from the ratings this analyst may see (assess_seen_by)
     hit = cache.peek_json(store, ctx.case_id, viewer)
     body, revision = (hit if hit is not None
                       else await run_in_threadpool(cache.json_bytes, store, ctx.case_id, viewer))
@@ -483,10 +484,13 @@ def _register_entry_kind(kind: str, model: type[Any], singular: str) -> None:
 
     def delete_entry(request: Request, ctx: Analyst, entry_id: str, if_match: IfMatch = None,
                      force: Annotated[bool, Query(description="confirm: delete what references it too")] = False,
+                     reassign_origin: Annotated[bool, Query(description="confirm: a source that originated "
+                                                            "relayed reports leaves them another origin")] = False,
                      ) -> JSONResponse:
         with precondition():
             case, revision = workspace(request, ctx.who).delete(ctx.case_id, kind, entry_id, force=force,
                                                                  analyst=ctx.user.name,
+                                                                 reassign_origin=reassign_origin,
                                                                  expected_revision=parse_if_match(if_match))
         return _written(case, revision, {"id": entry_id, "deleted": True})
 
@@ -651,7 +655,7 @@ def api_burns(request: Request, ctx: Reader) -> JSONResponse:
             summary="What-if: what falls if a source is burned (changes nothing)")
 def api_burn_preview(request: Request, ctx: Reader, source: Annotated[str, Query(min_length=1, max_length=200)],
                      since: Annotated[HistDate | None, Query()] = None) -> dict[str, Any]:
-    case, _ = _load(request, ctx.case_id)
+    case, _ = _load_seen(request, ctx)  # blind rating: computed from the ratings the caller may see
     return burn_what_if(case, source, since)
 
 
@@ -661,7 +665,7 @@ def store_burn(request: Request, ctx: CaseContext, body: BurnIn,
     with precondition():
         case, revision, impact, change = workspace(request, ctx.who).burn_with_what_if(
             ctx.case_id, body.source, body.since, burn_actor=body.actor, note=body.note, burn_id=body.id,
-            expected_revision=parse_if_match(if_match))
+            expected_revision=parse_if_match(if_match), viewer=ctx.user.name)
     return case, revision, cast("BurnImpact", impact), cast("WhatIf", change)
 
 

@@ -131,6 +131,8 @@ def error_body(exc: SevenfoldError) -> dict[str, Any]:
                              "message": p.message, "text": str(p)} for p in exc.problems]
     if getattr(exc, "references", None) is not None:  # sevenfold.workspace.Referenced: what refused a delete
         body["references"] = list(exc.references)  # type: ignore[attr-defined]
+        body["effects"] = list(getattr(exc, "effects", []))
+        body["needs"] = getattr(exc, "needs", "force")
     return body
 
 

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from sevenfold.errors import AssessmentError, CaseValidationError, Conflict, NotFound, SevenfoldError
 from sevenfold.figures import anchor_id
+from sevenfold.model.case import id_space_warning
 from sevenfold.store import accounts
 from sevenfold.web import views
 from sevenfold.web.access import Analyst, CaseContext, Owner, Reader
@@ -39,7 +40,16 @@ from sevenfold.web.api import (
 )
 from sevenfold.web.auth import PRELOGIN_COOKIE, SESSION_COOKIE, Principal, authenticate_request, current_principal
 from sevenfold.web.service import burn_what_if
-from sevenfold.workspace import EntryExists, StaleRevision, blocking_references, references, seen_by
+from sevenfold.workspace import (
+    EntryExists,
+    StaleRevision,
+    blocking_references,
+    case_seen_by,
+    custody_effects,
+    originated_relays,
+    references,
+    seen_by,
+)
 
 router = APIRouter(include_in_schema=False)
 Me = Annotated[Principal, Depends(current_principal)]
@@ -168,7 +178,8 @@ async def upload_case(request: Request, me: Me, file: Annotated[UploadFile, File
 def _workspace_context(request: Request, ctx: CaseContext, **extra: Any) -> dict[str, Any]:
     store = request.app.state.store
     try:
-        case, revision, assessment = request.app.state.assessments.get(store, ctx.case_id)
+        # blind rating: the assessment of the case as this analyst may see it (workspace.assess_seen_by)
+        case, revision, assessment = request.app.state.assessments.get(store, ctx.case_id, ctx.user.name)
         not_assessed = None
     except AssessmentError as exc:  # e.g. no hypotheses yet: show what is missing and the forms to add it
         case, revision = store.load_case_with_revision(ctx.case_id)
@@ -186,16 +197,7 @@ def _workspace_context(request: Request, ctx: CaseContext, **extra: Any) -> dict
         "shuffled": views.shuffled_hypotheses(case), "hyp_order": views.hypothesis_order(case, ctx.user.name),
     }
     if assessment is not None:
-        out.update(rows=views.matrix(case, assessment, ctx.user.name),
-                   bars=views.hypothesis_bars(assessment), sources=views.sources_table(case, assessment),
-                   timeline=views.timeline(case), graph=views.graph_figure(case, assessment),
-                   timeline_fig=views.timeline_view(case),
-                   alerts=[{"kind": al.kind, "message": views.alert_text(al.message), "reports": al.reports}
-                           for al in assessment.alerts],
-                   analysts=assessment.analysts.analysts if assessment.analysts else [])
-        if out["blind"]:  # no one's separate posterior or disagreement either: they would show the others
-            out["analysts"] = []
-            out["alerts"] = [al for al in out["alerts"] if al["kind"] != "analyst_disagreement"]
+        out.update(views.verdict_context(case, assessment, ctx.user.name))
     else:
         out.update(rows=[], bars=[], sources=[], timeline=views.timeline(case), graph=None,
                    timeline_fig=views.timeline_view(case), alerts=[])
@@ -224,16 +226,21 @@ def _editor_context(case: Any, revision: int) -> list[dict[str, Any]]:
 
 def _form_context(case: Any, kind: str, entry_id: str | None, revision: int, values: dict[str, str] | None = None,
                   errors: dict[str, str] | None = None, general: list[str] | None = None,
-                  notice: str | None = None) -> dict[str, Any]:
+                  notice: str | None = None, mine: dict[str, str] | None = None) -> dict[str, Any]:
+    """What _entry_form.html shows. ``mine``: the values a refused (stale) submission typed; the fields
+    where they differ from the values shown are listed as ``yours`` (label, name, typed value)."""
     if values is None:
         values = {}
         if entry_id is not None:
             entry = views.find_entry(case, kind, entry_id)
             values = views.entry_to_form(kind, entry.model_dump(mode="json", exclude_none=True))
     refs = {k: [e.id for e in getattr(case, k)] for k in ("sources", "actors", "documents", "reports", "hypotheses")}
+    yours = [{"label": fld.label, "name": fld.name, "value": str(mine.get(fld.name, ""))}
+             for fld in views.ENTRY_FORMS[kind] if not (entry_id is not None and fld.name == "id")
+             if mine is not None and str(mine.get(fld.name, "")).strip() != str(values.get(fld.name, "")).strip()]
     return {"kind": kind, "label": views.ENTRY_LABELS[kind], "fields": views.ENTRY_FORMS[kind], "current": values,
             "errors": errors or {}, "general": general or [], "entry_id": entry_id, "revision": revision,
-            "refs": refs, "notice": notice, "case_id": case.id}
+            "refs": refs, "notice": notice, "case_id": case.id, "yours": yours}
 
 
 @router.get("/cases/{case_id}")
@@ -267,6 +274,7 @@ def ui_burn_preview(request: Request, ctx: Reader, source: Annotated[str, Query(
     from pydantic import ValidationError
 
     case, _ = request.app.state.assessments.load(request.app.state.store, ctx.case_id)
+    case = case_seen_by(case, ctx.user.name)  # blind rating: from the ratings this analyst may see
     try:
         body = BurnIn(source=source, since=since or "0001")
         result = burn_what_if(case, body.source, since or None)
@@ -413,6 +421,9 @@ def _save_entry(request: Request, ctx: CaseContext, kind: str, entry_id: str | N
             data = views.form_to_entry(kind, form)
             ws.add(ctx.case_id, kind, data)
             done = f"added {label} {data.get('id', '')}".strip()
+            warning = id_space_warning(kind, str(data.get("id", ""))) if kind != "outcomes" else None
+            if warning:
+                done += f" — warning: {warning}"
         else:
             case, _ = _case(request, ctx.case_id)
             base = views.find_entry(case, kind, entry_id).model_dump(mode="json", exclude_none=True)
@@ -428,10 +439,11 @@ def _save_entry(request: Request, ctx: CaseContext, kind: str, entry_id: str | N
     except EntryExists as exc:
         return _form_fragment(request, ctx, kind, entry_id, 409, values=form, errors={"id": str(exc)})
     except StaleRevision as exc:
-        # someone else changed the case: show the stored values now, keep nothing of this submission
-        return _form_fragment(request, ctx, kind, entry_id, 412,
+        # someone else changed the case: the form shows the stored values now, and beside it what was typed
+        return _form_fragment(request, ctx, kind, entry_id, 412, mine=form,
                               notice=f"the case changed since you opened this form (revision {expected}, now "
-                                     f"{exc.current}); these are the current values — your edit was not saved")
+                                     f"{exc.current}); these are the current values — your edit was not saved. "
+                                     "Your own values are listed below the form: copy what you want to keep")
     except SevenfoldError as exc:
         return _form_fragment(request, ctx, kind, entry_id, 409 if isinstance(exc, Conflict) else 400,
                               values=form, general=[str(exc)])
@@ -441,9 +453,11 @@ def _save_entry(request: Request, ctx: CaseContext, kind: str, entry_id: str | N
 @router.post("/cases/{case_id}/ui/entries/{kind}/{entry_id}/delete")
 def ui_delete_entry(request: Request, ctx: Analyst, kind: str, entry_id: str,
                     confirm: Annotated[str, Form(max_length=10)] = "",
-                    revision: Annotated[str, Form(max_length=20)] = "") -> HTMLResponse:
-    """Without ``confirm``: a confirmation naming what references the entry (and whose ratings go).
-    With it: the library's delete (``force``; a stale revision shows the confirmation again)."""
+                    revision: Annotated[str, Form(max_length=20)] = "",
+                    reassign_origin: Annotated[str, Form(max_length=10)] = "") -> HTMLResponse:
+    """Without ``confirm``: a confirmation naming what references the entry (and whose ratings go), and
+    what a source's delete does to custody chains. With it: the library's delete (``force``; and
+    ``reassign_origin`` only from the box's explicit button; a stale revision shows the confirmation again)."""
     kind = _kind(kind)
     case, current = _case(request, ctx.case_id)
     views.find_entry(case, kind, entry_id)  # NotFound when it is gone
@@ -451,7 +465,7 @@ def ui_delete_entry(request: Request, ctx: Analyst, kind: str, entry_id: str,
         expected = int(revision) if revision.isdigit() else current
         try:
             workspace(request, ctx.who).delete(ctx.case_id, kind, entry_id, force=True, analyst=ctx.user.name,
-                                               expected_revision=expected)
+                                               expected_revision=expected, reassign_origin=bool(reassign_origin))
         except StaleRevision:
             case, current = _case(request, ctx.case_id)
             return _confirm_delete(request, ctx, case, kind, entry_id, current, 412,
@@ -472,7 +486,9 @@ def _confirm_delete(request: Request, ctx: CaseContext, case: Any, kind: str, en
     response = render(request, "_confirm_delete.html", status=status, case_id=ctx.case_id, kind=kind,
                       label=views.ENTRY_LABELS[kind], entry_id=entry_id, revision=revision,
                       others=[str(r) for r in refs if r.kind != "ratings"], ratings=len(ratings), whose=whose,
-                      never=[str(r) for r in never], notice=notice)
+                      never=[str(r) for r in never], notice=notice,
+                      effects=custody_effects(case, kind, entry_id),
+                      relays=originated_relays(case, kind, entry_id))
     response.headers["X-Sevenfold-Form"] = "1"
     return response
 
@@ -492,18 +508,33 @@ def ui_rating(request: Request, ctx: Analyst, report: Annotated[str, Form(max_le
                                         "note": note})
         set_rating(request, ctx, report, hypothesis, body, None)
     except ValidationError as exc:
-        msg = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-        return _rating_form_error(request, ctx, msg, report, hypothesis, consistency, likelihood, note)
+        fields: dict[str, str] = {}
+        for e in exc.errors():
+            name = str(e["loc"][0]) if e["loc"] else ""
+            text = e["msg"].removeprefix("Value error, ")
+            fields[name] = f"{fields[name]}; {text}" if name in fields else text
+        msg = "; ".join(f"{name}: {text}" if name else text for name, text in fields.items())
+        return _rating_form_error(request, ctx, msg, report, hypothesis, consistency, likelihood, note, fields)
+    except CaseValidationError as exc:
+        fields = {}
+        for p in exc.problems:
+            name = str(p.field).split(".")[0]
+            fields[name] = f"{fields[name]}; {p.message}" if name in fields else p.message
+        msg = "; ".join(f"{name}: {text}" if name else text for name, text in fields.items())
+        return _rating_form_error(request, ctx, msg, report, hypothesis, consistency, likelihood, note, fields)
     except SevenfoldError as exc:
         return _rating_form_error(request, ctx, str(exc), report, hypothesis, consistency, likelihood, note)
     return _after_rating(request, ctx, report, hypothesis, consistency or likelihood, before, open_kind="ratings")
 
 
 def _rating_form_error(request: Request, ctx: CaseContext, message: str, report: str, hypothesis: str,
-                       consistency: str, likelihood: str, note: str) -> HTMLResponse:
+                       consistency: str, likelihood: str, note: str,
+                       fields: dict[str, str] | None = None) -> HTMLResponse:
+    """The rating form again, with the typed values, the message (each part named by its field) and each
+    field's own message under it."""
     case, _ = _case(request, ctx.case_id)
     response = render(request, "_rating_form.html", status=422, case=case, choices=views.CONSISTENCY_CHOICES,
-                      error=message, rv={"report": report, "hypothesis": hypothesis,
+                      error=message, errors=fields or {}, rv={"report": report, "hypothesis": hypothesis,
                                              "consistency": consistency, "likelihood": likelihood, "note": note})
     response.headers["X-Sevenfold-Form"] = "1"
     return response
@@ -511,7 +542,7 @@ def _rating_form_error(request: Request, ctx: CaseContext, message: str, report:
 
 def _posteriors(request: Request, ctx: CaseContext) -> dict[str, float | None] | None:
     try:
-        _, _, a = request.app.state.assessments.get(request.app.state.store, ctx.case_id)
+        _, _, a = request.app.state.assessments.get(request.app.state.store, ctx.case_id, ctx.user.name)
     except AssessmentError:
         return None
     return {h.id: h.posterior for h in a.hypotheses}
@@ -522,13 +553,13 @@ def _after_rating(request: Request, ctx: CaseContext, report: str, hypothesis: s
     after = _posteriors(request, ctx)
     reason = report_why = None
     try:
-        case, _, a = request.app.state.assessments.get(request.app.state.store, ctx.case_id)
+        case, _, a = request.app.state.assessments.get(request.app.state.store, ctx.case_id, ctx.user.name)
         result = next((r for r in a.reports if r.id == report), None)
         reason, report_why = (result.reason, result.why) if result is not None else (None, None)
     except AssessmentError:
         case, _ = _case(request, ctx.case_id)
-    why = views.why_unmoved(case, ctx.user.name, report, before, after, reason, why=report_why,
-                            hypothesis=hypothesis)
+    why = views.why_unmoved(case_seen_by(case, ctx.user.name), ctx.user.name, report, before, after, reason,
+                            why=report_why, hypothesis=hypothesis)
     flash = f"rated {report} against {hypothesis}: {value or 'cleared'}"
     return _to_workspace(request, ctx, flash=flash, why=why, **extra)
 

@@ -156,11 +156,19 @@ def hypothesis_bars(assessment: Assessment) -> list[dict[str, Any]]:
 
 
 def sources_table(case: Case, assessment: Assessment) -> list[dict[str, Any]]:
+    """One row per source; ``originated`` counts the reports whose custody chain starts with it, ``relayed``
+    those it passed on (as their ``source`` after an ``origin``, or on their ``via``)."""
+    from sevenfold.model.custody import custody_chain
+
     results = {s.id: s for s in assessment.sources}
     burned = {b.source for b in case.burns}
-    counts: dict[str, int] = defaultdict(int)
+    originated: dict[str, int] = defaultdict(int)
+    relayed: dict[str, int] = defaultdict(int)
     for r in case.reports:
-        counts[r.source] += 1
+        chain = custody_chain(r)
+        originated[chain[0]] += 1
+        for sid in set(chain[1:]) - {chain[0]}:
+            relayed[sid] += 1
     rows = []
     for s in case.sources:
         res = results.get(s.id)
@@ -168,13 +176,41 @@ def sources_table(case: Case, assessment: Assessment) -> list[dict[str, Any]]:
         rows.append({
             "id": s.id, "name": s.name, "kind": s.kind, "access": s.access,
             "controlled_by": s.controlled_by, "compromised_since": s.compromised_since,
-            "reports": counts[s.id],
+            "originated": originated[s.id], "relayed": relayed[s.id],
             "track": f"{tr.confirmed} confirmed / {tr.refuted} refuted" if tr else None,
             "reliability": res.reliability if res else None, "admiralty": res.admiralty if res else None,
             "reason": res.reason if res else None, "fusion_trust": res.fusion_trust if res else None,
             "burned": bool(res and res.burned) or s.id in burned,
         })
     return rows
+
+
+def verdict_context(case: Case, assessment: Assessment, me: str) -> dict[str, Any]:
+    """What the case page shows of an assessment. ``assessment`` is the one ``me`` may see
+    (:func:`sevenfold.workspace.assess_seen_by`): under blind rating it was computed without the ratings
+    kept from them, and has no per-analyst part while any is kept."""
+    from sevenfold.ach.language import budget_text
+    from sevenfold.model.custody import origin_names
+    from sevenfold.workspace import blind_reports
+
+    names = origin_names(case.reports, assessment.origins or [])
+    budget = assessment.deception_budget
+    budget_line = None
+    if budget is not None:
+        budget_line = budget_text(budget.hypothesis, budget.flips_to,
+                                  [names.get(o, o) for o in budget.origins], budget.size)
+    raters = {rt.analyst for rt in case.ratings}
+    return {
+        "rows": matrix(case, assessment, me), "bars": hypothesis_bars(assessment),
+        "sources": sources_table(case, assessment), "timeline": timeline(case),
+        "graph": graph_figure(case, assessment), "timeline_fig": timeline_view(case),
+        "alerts": [{"kind": al.kind, "message": alert_text(al.message), "reports": al.reports}
+                   for al in assessment.alerts],
+        "analysts": assessment.analysts.analysts if assessment.analysts else [],
+        "origin_names": names, "budget_line": budget_line,
+        # blind rating keeps each analyst's own posterior from you until you have rated every report
+        "analysts_kept": len(raters) > 1 and bool(blind_reports(case, me)),
+    }
 
 
 def timeline(case: Case) -> list[dict[str, Any]]:
@@ -256,6 +292,11 @@ ENTRY_FORMS: dict[str, tuple[FormField, ...]] = {
         FormField("track_record.refuted", "Refuted reports", "int"),
         FormField("controlled_by", "Controlled by", "select", ref="actors"),
         FormField("compromised_since", "Compromised since", hint="a date: 1936, 1936-09 or 1936-09-14"),
+        FormField("suspected_control.by", "Suspected control by", "select", ref="actors",
+                  hint="the actor that may run the source"),
+        FormField("suspected_control.p", "Suspected control probability", "number",
+                  hint="0–1: how likely that actor runs it"),
+        FormField("suspected_control.since", "Suspected control since", hint="optional date: 1936, 1936-09 …"),
         FormField("aliases", "Aliases", "lines", hint="one per line"),
         FormField("interests", "Interests", "lines", hint="one per line"),
         FormField("note", "Note", "textarea"),
@@ -299,6 +340,10 @@ ENTRY_FORMS: dict[str, tuple[FormField, ...]] = {
         FormField("prior", "Prior", "number", hint="0–1; empty: uniform"),
         FormField("deception_by", "Deception by", "select", ref="actors",
                   hint="the actor who would have fed the evidence"),
+        FormField("mimics", "Mimics", "ids", ref="hypotheses",
+                  hint="a deception's cover story: the hypotheses it is made to look like, comma-separated"),
+        FormField("reach", "Reach", "number",
+                  hint="0–1: the chance a deception fools a channel nobody suspects; empty: 0.5"),
         FormField("raised_by", "Raised by", "ids", ref="reports", hint="reports that raised it, comma-separated"),
         FormField("note", "Note", "textarea"),
     ),
@@ -432,12 +477,17 @@ def _show(value: Any) -> str:
 
 def field_errors(kind: str, entry_id: str | None, problems: list[Any]) -> tuple[dict[str, str], list[str]]:
     """(messages by form field, messages that belong to no field of this form) from validation problems."""
+    import re
+
     names = {f.name for f in ENTRY_FORMS[kind]}
     by_field: dict[str, str] = {}
     general: list[str] = []
     for p in problems:
-        field_name = str(getattr(p, "field", "") or "")
+        field_name = re.sub(r"\[\d+\]", "", str(getattr(p, "field", "") or ""))  # mimics[0] -> mimics
         mine = getattr(p, "kind", kind) == kind and (entry_id is None or getattr(p, "entry", "") in ("", entry_id))
+        if mine and not field_name:  # an entry-level rule that names its field first ("reach is the reach of …")
+            first = str(getattr(p, "message", "")).removeprefix("Value error, ").split(" ", 1)[0]
+            field_name = first if first in names else ""
         target = None
         if mine and field_name:
             parts = field_name.split(".")
