@@ -11,20 +11,6 @@ from sevenfold.cli import main
 from tests.model.test_case_files import MINIMAL
 
 
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "cli.db"
-    monkeypatch.setenv("SEVENFOLD_DB", str(path))
-    return path
-
-
-@pytest.fixture
-def case_file(tmp_path: Path) -> Path:
-    f = tmp_path / "c1.yaml"
-    f.write_text(MINIMAL)
-    return f
-
-
 def test_validate_ok_and_bad(case_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(case_file)]) == 0
     bad = tmp_path / "bad.yaml"

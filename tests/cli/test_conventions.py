@@ -15,20 +15,6 @@ from sevenfold.cli import app, main
 from tests.model.test_case_files import MINIMAL
 
 
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "cli.db"
-    monkeypatch.setenv("SEVENFOLD_DB", str(path))
-    return path
-
-
-@pytest.fixture
-def case_file(tmp_path: Path) -> Path:
-    f = tmp_path / "c1.yaml"
-    f.write_text(MINIMAL)
-    return f
-
-
 def _stdin(monkeypatch: pytest.MonkeyPatch, data: str | bytes) -> None:
     raw = data.encode() if isinstance(data, str) else data
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))

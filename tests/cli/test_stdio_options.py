@@ -106,18 +106,6 @@ def test_every_file_option_is_classified() -> None:
 
 # ---- fixtures --------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "cli.db"
-    monkeypatch.setenv("SEVENFOLD_DB", str(path))
-    return path
-
-
-@pytest.fixture
-def case_file(tmp_path: Path) -> Path:
-    f = tmp_path / "c1.yaml"
-    f.write_text(MINIMAL)
-    return f
 
 
 @pytest.fixture
