@@ -33,6 +33,7 @@ from typing import Any
 import networkx as nx
 
 from sevenfold.model import Case, custody_chain
+from sevenfold.model.custody import origin_names
 from sevenfold.model.dates import date_bounds
 from sevenfold.model.results import Assessment
 
@@ -314,6 +315,8 @@ def provenance_figure(case: Case, assessment: Assessment | None = None, *, links
             groups.append((origin.id, members))
             grouped.update(members)
     groups += [(None, [r.id]) for r in reports if r.id not in grouped]
+    # an origin is named after the sources it started with, as in alerts and on the page
+    names = origin_names(case.reports, assessment.origins or []) if assessment is not None else {}
 
     # custody: a source's column counts hand-overs to the report (0: handed it to the record)
     depth: dict[str, int] = {}
@@ -410,11 +413,12 @@ def provenance_figure(case: Case, assessment: Assessment | None = None, *, links
             y += n.h + GAP
         if boxed:
             y += PAD - GAP
-            label = f"origin {oid} · {len(members)} reports"
+            name = names.get(str(oid), str(oid))
+            label = f"{name} · {len(members)} reports"  # shortened on a word boundary; whole in the title
             o = Node(key=f"origin:{oid}", kind="origin", entry=str(oid), x=report_x - 8.0, y=top, w=report_w + 16.0,
                      h=y - top, lines=wrap_label(label, report_w + 16.0 - 2 * PAD - 2, 1),
                      anchor=anchor_id("origin", str(oid)),
-                     title=f"origin {oid}: {len(members)} reports share it, so they count as one piece of evidence: "
+                     title=f"origin {name}: {len(members)} reports share it, so they count as one piece of evidence: "
                            + ", ".join(members), members=list(members))
             origin_nodes.append(o)
             y += 4.0

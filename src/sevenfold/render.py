@@ -8,6 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from sevenfold.ach.language import bottom_line_text, budget_text, probability_text
+from sevenfold.model import Case
+from sevenfold.model.custody import origin_names
 from sevenfold.model.results import Assessment, WeightFactor
 
 
@@ -84,7 +86,9 @@ def render_why(result: Assessment, console: Console, limit: int = 12) -> None:
             console.print(f"  [dim]… and {len(quiet) - limit} more (all of them in --json)[/]")
 
 
-def render_assessment(result: Assessment, console: Console, why: bool = False) -> None:
+def render_assessment(result: Assessment, console: Console, why: bool = False, *, case: Case | None = None) -> None:
+    """Print ``result``; with the assessed ``case``, origins are named after the sources they started with
+    (:func:`sevenfold.model.custody.origin_names`: "o1 — curveball, relayed by bnd"), as in alerts."""
     console.rule(f"[bold]{escape(result.case)}[/] — {escape(result.title)}")
     if result.question:
         console.print(f"[bold]Question:[/] {escape(result.question)}")
@@ -130,7 +134,8 @@ def render_assessment(result: Assessment, console: Console, why: bool = False) -
         console.print(t)
     budget = result.deception_budget
     if budget is not None:
-        text = budget_text(budget.hypothesis, budget.flips_to, budget.origins, budget.size)
+        names = origin_names(case.reports, result.origins or []) if case is not None else {}
+        text = budget_text(budget.hypothesis, budget.flips_to, [names.get(o, o) for o in budget.origins], budget.size)
         console.print(f"[bold]Deception budget:[/] {escape(text)}")
     if result.linchpins:
         pins = escape(", ".join(result.linchpins))

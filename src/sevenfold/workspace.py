@@ -14,7 +14,8 @@ the store when first used (:class:`StoredCase`).
 Blind rating (:func:`blind_reports`, :func:`ratings_seen_by`, :func:`case_seen_by`,
 :func:`assess_seen_by`, :func:`assessment_seen_by`, :func:`audit_seen_by`): what one analyst may see of the
 others' ratings, and the assessment computed from only that; the web's page, JSON, exports and reports go
-through these.
+through these. Blind rating applies to those who rate on the case: a :class:`Viewer` whose role cannot
+rate (a reader) is anchored by nothing and sees the whole team's result.
 
 The domain rules live here, not in a front end:
 
@@ -279,7 +280,7 @@ class AssessmentCache:
         self._lock = threading.Lock()
         self._computing: dict[tuple[str, tuple[int, str]], threading.Lock] = {}
 
-    def _entry(self, store: Store, case_id: str, viewer: str | None = None
+    def _entry(self, store: Store, case_id: str, viewer: str | Viewer | None = None
                ) -> tuple[tuple[Case, Assessment, bytes], int]:
         """The (case, assessment, JSON) of the current version; with ``viewer``, the stored case and the
         assessment and JSON as that analyst may see them (:func:`assess_seen_by`)."""
@@ -341,7 +342,7 @@ class AssessmentCache:
                 self._computing.pop(key, None)
             return entry, version
 
-    def peek_json(self, store: Store, case_id: str, viewer: str | None = None) -> tuple[bytes, int] | None:
+    def peek_json(self, store: Store, case_id: str, viewer: str | Viewer | None = None) -> tuple[bytes, int] | None:
         """The cached JSON of the current version, or None (cheap: one indexed query). With ``viewer``, the
         JSON as that analyst may see it (:func:`assess_seen_by`)."""
         version = store.version(case_id)
@@ -362,13 +363,13 @@ class AssessmentCache:
             return None
         return hit[2], version[0]
 
-    def get(self, store: Store, case_id: str, viewer: str | None = None) -> tuple[Case, int, Assessment]:
+    def get(self, store: Store, case_id: str, viewer: str | Viewer | None = None) -> tuple[Case, int, Assessment]:
         """The stored case, its revision and its assessment; with ``viewer``, the assessment as that analyst
         may see it (:func:`assess_seen_by`; the case returned is still the whole stored case)."""
         (case, assessment, _), revision = self._entry(store, case_id, viewer)
         return case, revision, assessment
 
-    def json_bytes(self, store: Store, case_id: str, viewer: str | None = None) -> tuple[bytes, int]:
+    def json_bytes(self, store: Store, case_id: str, viewer: str | Viewer | None = None) -> tuple[bytes, int]:
         """The assessment as JSON (what `sevenfold assess --json` prints, compact) and its revision; with
         ``viewer``, as that analyst may see it (:func:`assess_seen_by`)."""
         entry, revision = self._entry(store, case_id, viewer)
@@ -384,38 +385,63 @@ class AssessmentCache:
 
 
 # ---- blind rating: what one analyst may see of the others' ratings ---------------------------------
+#: the case roles that rate (:mod:`sevenfold.store.accounts`); blind rating applies to these only
+RATING_ROLES = frozenset({"analyst", "owner"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at a case: their name and their role on it (``None``: not known, as on the command line,
+    taken as one who rates). A viewer who cannot rate (a reader) is not kept from the others' ratings."""
+
+    name: str
+    role: str | None = None
+
+    @property
+    def rates(self) -> bool:
+        return self.role is None or self.role in RATING_ROLES
+
+
+def as_viewer(viewer: str | Viewer) -> Viewer:
+    """``viewer`` as a :class:`Viewer` (a bare name is one who rates)."""
+    return viewer if isinstance(viewer, Viewer) else Viewer(viewer)
+
+
 def blind_rating(case: Case) -> bool:
     """The case's setting (``case.blind_rating``): each analyst rates a report before seeing the others'."""
     return bool(case.case.extra.get("blind_rating"))
 
 
-def blind_reports(case: Case, viewer: str) -> set[str]:
+def blind_reports(case: Case, viewer: str | Viewer) -> set[str]:
     """Under blind rating, the reports whose other analysts' ratings ``viewer`` may not see yet: those
-    ``viewer`` has not rated under every hypothesis. Empty when the case does not rate blind."""
-    if not blind_rating(case):
+    ``viewer`` has not rated under every hypothesis. Empty when the case does not rate blind, and for a
+    viewer who cannot rate on it (:attr:`Viewer.rates`: a reader sees the whole team's ratings)."""
+    who = as_viewer(viewer)
+    if not blind_rating(case) or not who.rates:
         return set()
     hypotheses = {h.id for h in case.hypotheses}
     mine: dict[str, set[str]] = {}
     for rt in case.ratings:
-        if rt.analyst == viewer:
+        if rt.analyst == who.name:
             mine.setdefault(rt.report, set()).add(rt.hypothesis)
     return {r.id for r in case.reports if not hypotheses <= mine.get(r.id, set())}
 
 
-def ratings_seen_by(case: Case, viewer: str) -> list[Rating]:
+def ratings_seen_by(case: Case, viewer: str | Viewer) -> list[Rating]:
     """The ratings ``viewer`` may see: all, but under blind rating not the others' of :func:`blind_reports`."""
     hidden = blind_reports(case, viewer)
-    return [rt for rt in case.ratings if rt.report not in hidden or rt.analyst == viewer]
+    name = as_viewer(viewer).name
+    return [rt for rt in case.ratings if rt.report not in hidden or rt.analyst == name]
 
 
-def case_seen_by(case: Case, viewer: str) -> Case:
+def case_seen_by(case: Case, viewer: str | Viewer) -> Case:
     """The case as ``viewer`` may see it (its ratings: :func:`ratings_seen_by`); for its JSON and exports."""
     if not blind_reports(case, viewer):
         return case
     return case.model_copy(update={"ratings": ratings_seen_by(case, viewer)})
 
 
-def assessment_seen_by(data: dict[str, Any], case: Case, viewer: str) -> dict[str, Any]:
+def assessment_seen_by(data: dict[str, Any], case: Case, viewer: str | Viewer) -> dict[str, Any]:
     """An assessment's JSON as ``viewer`` may see it: while blind rating hides some report's ratings from them,
     no analyst's separate posterior (``per_analyst``), no ``analysts`` disagreement or disputed cells, no
     ``analyst_disagreement`` alert. The team's pooled result stays, as on the page."""
@@ -428,7 +454,7 @@ def assessment_seen_by(data: dict[str, Any], case: Case, viewer: str) -> dict[st
     return out
 
 
-def seen_signature(case: Case, viewer: str) -> str:
+def seen_signature(case: Case, viewer: str | Viewer) -> str:
     """What distinguishes the ratings ``viewer`` may see from the whole case's: ``""`` when they see
     everything; otherwise a digest of the ratings kept from them (two viewers with the same digest see
     the same ratings, at the same case version)."""
@@ -437,12 +463,13 @@ def seen_signature(case: Case, viewer: str) -> str:
         return ""
     import hashlib
 
+    name = as_viewer(viewer).name
     kept_back = sorted((rt.report, rt.hypothesis, rt.analyst or "") for rt in case.ratings
-                       if rt.report in hidden and rt.analyst != viewer)
+                       if rt.report in hidden and rt.analyst != name)
     return "blind:" + hashlib.sha256(json.dumps(kept_back).encode()).hexdigest()
 
 
-def assess_seen_by(case: Case, viewer: str, assessment: Assessment | None = None) -> Assessment:
+def assess_seen_by(case: Case, viewer: str | Viewer, assessment: Assessment | None = None) -> Assessment:
     """The assessment ``viewer`` may see: under blind rating, that of :func:`case_seen_by` — posteriors,
     diagnosticity, inconsistency, whys, alerts and budget all computed without the ratings kept from them —
     with no per-analyst part while anything is hidden (:func:`assessment_seen_by`). ``assessment`` is the
@@ -460,7 +487,7 @@ def assess_seen_by(case: Case, viewer: str, assessment: Assessment | None = None
         "alerts": [a for a in result.alerts if a.kind != "analyst_disagreement"]})
 
 
-def seen_by(case: Case, assessment: Assessment, viewer: str) -> tuple[Case, Assessment]:
+def seen_by(case: Case, assessment: Assessment, viewer: str | Viewer) -> tuple[Case, Assessment]:
     """The case and its assessment as ``viewer`` may see them (:func:`case_seen_by`, :func:`assess_seen_by`):
     what a report or export made for them holds."""
     if not blind_reports(case, viewer):
@@ -468,12 +495,13 @@ def seen_by(case: Case, assessment: Assessment, viewer: str) -> tuple[Case, Asse
     return case_seen_by(case, viewer), assess_seen_by(case, viewer, assessment)
 
 
-def audit_seen_by(records: list[dict[str, Any]], case: Case, viewer: str) -> list[dict[str, Any]]:
+def audit_seen_by(records: list[dict[str, Any]], case: Case, viewer: str | Viewer) -> list[dict[str, Any]]:
     """Audit records (JSON) as ``viewer`` may see them: under blind rating, the others' ratings of
     :func:`blind_reports` are left out of ``before`` / ``after`` (the record then says ``redacted``)."""
     hidden = blind_reports(case, viewer)
     if not hidden:
         return records
+    name = as_viewer(viewer).name
     out = []
     for rec in records:
         before, after = rec.get("before"), rec.get("after")
@@ -486,7 +514,7 @@ def audit_seen_by(records: list[dict[str, Any]], case: Case, viewer: str) -> lis
 
         def shown(key: str, b_r: dict[str, Any] = b_r, a_r: dict[str, Any] = a_r) -> bool:
             value = b_r.get(key) or a_r.get(key)
-            return not (isinstance(value, dict) and value.get("report") in hidden and value.get("analyst") != viewer)
+            return not (isinstance(value, dict) and value.get("report") in hidden and value.get("analyst") != name)
 
         keys = set(b_r) | set(a_r)
         if all(shown(k) for k in keys):
@@ -550,7 +578,7 @@ class Workspace:
         """The stored case and its revision."""
         return self.store.load_case_with_revision(case_id)
 
-    def assessment(self, case_id: str, viewer: str | None = None) -> tuple[Assessment, int]:
+    def assessment(self, case_id: str, viewer: str | Viewer | None = None) -> tuple[Assessment, int]:
         """The assessment of the stored case (:func:`sevenfold.assess`) and its revision, computed once per
         store version; with ``viewer``, as that analyst may see it (:func:`assess_seen_by`)."""
         _, revision, assessment = self.cache.get(self.store, case_id, viewer)
@@ -932,7 +960,7 @@ class Workspace:
 
     def burn_with_what_if(self, case_id: str, source: str, since: str, *, burn_actor: str | None = None,
                           note: str = "", expected_revision: int | None = None, actor: str | None = None,
-                          burn_id: str | None = None, impact: bool = True, viewer: str | None = None,
+                          burn_id: str | None = None, impact: bool = True, viewer: str | Viewer | None = None,
                           ) -> tuple[Case, int, BurnImpact | None, WhatIf | None]:
         """:meth:`burn`, and the what-if its impact was computed from (one assessment before, one after);
         with ``viewer``, both computed on the case as that analyst may see it (:func:`case_seen_by`)."""

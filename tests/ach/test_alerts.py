@@ -116,3 +116,18 @@ def test_ids_that_differ_by_a_vowel_sign_are_two_ids():
     hyps = [{"id": "काम", "statement": "पहला उत्तर"}, {"id": "कम", "statement": "बिलकुल अलग दावा"}]
     case = build_case(hypotheses=hyps, reports=[{"id": "r1", "source": "s"}], ratings={"r1": ["C", "I"]})
     assert overlapping_hypotheses(case) == []
+
+
+def test_analysts_inside_a_near_tie_do_not_disagree():
+    # each analyst's own posteriors are a near tie that leans a different way (one weak source, a slight
+    # lean): their arg-max differs, but neither has a single leader, so that is no disagreement
+    reports = [{"id": "r0", "source": "s0"}]
+    ratings = [{"report": "r0", "hypothesis": h, "consistency": g, "analyst": n}
+               for n, row in (("alice", ["C", "N", "N"]), ("bob", ["N", "C", "N"]))
+               for h, g in zip("abc", row, strict=True)]
+    a = assess_case(build_case(hypotheses=THREE, sources=[{"id": "s0"}], reports=reports, ratings=ratings))
+    per = {h.id: h.per_analyst for h in a.hypotheses}
+    assert per["a"]["alice"] > per["b"]["alice"] and per["b"]["bob"] > per["a"]["bob"]  # the arg-max differs
+    assert per["a"]["alice"] < 1.25 * per["b"]["alice"]  # ... inside the near-tie band
+    assert a.analysts.disagreement < 0.05
+    assert "analyst_disagreement" not in [al.kind for al in a.alerts]

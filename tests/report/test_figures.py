@@ -257,3 +257,22 @@ def test_the_report_draws_the_same_layered_graph_when_it_fits_a_page() -> None:
     big_origins, _ = origin_groups(big, run_assessment(big))
     _, alt = plots.provenance_graph(big, big_origins)  # 3,300 px tall: the page gets the compact overview
     assert "read left to right" not in alt and "100 reports" in alt
+
+
+@pytest.mark.parametrize("name", ["zarubin-1937.yaml", "internal-threat-1937.yaml"])
+def test_origin_boxes_are_named_after_the_sources_they_started_with(name: str) -> None:
+    from sevenfold.model.custody import origin_names
+
+    case = load_case(DATA / name)
+    a = run_assessment(case)
+    names = origin_names(case.reports, a.origins or [])
+    boxes = [n for n in provenance_figure(case, a).nodes if n.kind == "origin"]
+    assert boxes
+    for box in boxes:
+        full = f"{names[box.entry]} · {len(box.members)} reports"
+        assert names[box.entry].startswith(f"{box.entry} — ")  # a source's name, not the bare id
+        (label,) = box.lines
+        assert label.startswith(f"{box.entry} — ")
+        kept = label.removesuffix("…").rstrip()
+        assert full.startswith(kept) and (label == full or label.endswith("…")), (label, full)
+        assert f"origin {names[box.entry]}:" in box.title  # the whole name in the box's <title>

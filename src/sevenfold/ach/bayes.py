@@ -207,8 +207,11 @@ def run(case: Case, *, origins: list[OriginResult] | None = None,
         analysts_out = AnalystDisagreement(
             analysts=labels, disagreement=round(view.js_bits, 4), cells=view.cells,
             pooled={hid[k]: round(float(post[k]), 4) for k in range(H)})
-        tops = {labels[a]: name(int(top_of(view.posteriors[a]))) for a in range(len(labels))}
-        if view.js_bits >= DISAGREEMENT_ALERT_BITS or len(set(tops.values())) > 1:
+        # an analyst whose own posteriors are a near tie has no single leader (the wording rule of the verdict)
+        tops = {labels[a]: (None if near_tie({hid[k]: float(view.posteriors[a, k]) for k in range(H)})
+                            else name(int(top_of(view.posteriors[a])))) for a in range(len(labels))}
+        leaders_differ = len({t for t in tops.values() if t is not None}) > 1
+        if view.js_bits >= DISAGREEMENT_ALERT_BITS or leaders_differ:
             cells = ", ".join(f"{c['report']}/{c['hypothesis']}" for c in view.cells[:3])
             leaders = "; ".join(f"{who}: {top or 'no single leader'}" for who, top in tops.items())
             alerts.append(Alert(kind="analyst_disagreement",

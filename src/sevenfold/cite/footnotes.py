@@ -193,6 +193,15 @@ def _plain(text: str) -> list[RawNote]:
             repeat = 1 <= n <= last and complete and _PLAIN_LEAD.match(line)
             # a note after a jump in the numbering (1 -> 50), once the notes have begun: kept, gap reported
             jump = n > last and (last or start) and complete and _PLAIN_LEAD.match(line)
+            if jump and notes and n > last + 20 and _looks_like_a_year(n) and not (
+                    start and _next_number(lines, i) == n + 1):
+                # "1937. Purges begin." after note 1: a year starting a line, unless a Notes section
+                # goes on from it (1937, 1938, ...)
+                target = cur if cur is not None else notes[-1]
+                target.problems.append(f"line {i + 1} starts with {n}, read as a year, not as note {n}: "
+                                       f"kept as text of note {target.n}")
+                target.text = f"{target.text} {line.strip()}"
+                continue
             if last < n <= last + 20 or repeat or jump:
                 cur = RawNote(n=n, text=m.group("body").strip(), line=i + 1)
                 notes.append(cur)
@@ -215,6 +224,23 @@ def _plain(text: str) -> list[RawNote]:
         elif cur is not None and not line.strip():
             cur = None
     return split_run_together(notes)
+
+
+#: numbers read as years when they start a line far above the note numbering (1 -> 1937)
+YEAR_RANGE = (1000, 2100)
+
+
+def _looks_like_a_year(n: int) -> bool:
+    return YEAR_RANGE[0] <= n <= YEAR_RANGE[1]
+
+
+def _next_number(lines: list[str], i: int) -> int | None:
+    """The number of the next line after ``lines[i]`` that starts like a plain note, or None."""
+    for line in lines[i + 1:]:
+        m = _PLAIN.match(line)
+        if m:
+            return int(m.group("n1") or m.group("n2"))
+    return None
 
 
 _PLAIN_LEAD = re.compile(r"^[ \t\f\v]{0,4}(?:\[\d{1,6}\]|\d{1,6}[.)])[ \t]{1,4}[^\W\d_\s]")

@@ -322,7 +322,7 @@ def assess(
     if json_out:
         print_json(result.to_json_dict())
         return
-    render_assessment(result, console, why=why)
+    render_assessment(result, console, why=why, case=case)
 
 
 def demo(
@@ -357,7 +357,7 @@ def demo(
             if json_out:
                 summary.append({"case": stored.id, "top": result.top, "confidence": result.confidence})
             else:
-                render_assessment(result, console)
+                render_assessment(result, console, case=stored)
             if report_dir is not None:
                 _write_report(stored, result, report_dir, quiet=json_out)
     if json_out:

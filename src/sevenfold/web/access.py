@@ -16,6 +16,7 @@ from fastapi import Depends, HTTPException, Path, Request
 
 from sevenfold.store.accounts import ROLE_RANK, Role, case_role
 from sevenfold.web.auth import Principal, current_principal
+from sevenfold.workspace import Viewer
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class CaseContext:
 
     def can(self, role: Role) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+    @property
+    def viewer(self) -> Viewer:
+        """The user and their role on the case, for what blind rating lets them see (the library's rule)."""
+        return Viewer(self.user.name, self.role)
 
 
 def case_access(min_role: Role):  # type: ignore[no-untyped-def]

@@ -115,7 +115,7 @@ def _load_seen(request: Request, ctx: CaseContext) -> tuple[Case, int]:
     """The case as the caller may see it: under blind rating, without the others' ratings of the reports the
     caller has not rated yet (:func:`sevenfold.workspace.case_seen_by`)."""
     case, revision = _load(request, ctx.case_id)
-    return case_seen_by(case, ctx.user.name), revision
+    return case_seen_by(case, ctx.viewer), revision
 
 
 # ---- session, users, tokens --------------------------------------------------------------------
@@ -389,11 +389,11 @@ def api_what_if(request: Request, ctx: Reader,
     from sevenfold import api as library
 
     case, revision = _load(request, ctx.case_id)  # blind rating: computed from the ratings the caller may see
-    change = library.what_if(case_seen_by(case, ctx.user.name), source=source, since=since, actor=actor,
+    change = library.what_if(case_seen_by(case, ctx.viewer), source=source, since=since, actor=actor,
                              exclude=exclude or (), as_of=as_of)
     data = change.to_json_dict()
     for part in ("before", "after"):  # whole assessments: their per-analyst parts as the caller may see them
-        data[part] = assessment_seen_by(data[part], case, ctx.user.name)
+        data[part] = assessment_seen_by(data[part], case, ctx.viewer)
     return JSONResponse(data, headers=etag(revision))
 
 
@@ -412,7 +412,7 @@ def api_fusion(request: Request, ctx: Reader,
 async def api_assessment(request: Request, ctx: Reader) -> Response:
     # hot path: a cache hit is served on the event loop (no thread hop); a miss computes in a thread
     cache, store = request.app.state.assessments, request.app.state.store
-    viewer = ctx.user.name  # under blind rating, computed from the ratings this analyst may see (assess_seen_by)
+    viewer = ctx.viewer  # under blind rating, computed from the ratings this analyst may see (assess_seen_by)
     hit = cache.peek_json(store, ctx.case_id, viewer)
     body, revision = (hit if hit is not None
                       else await run_in_threadpool(cache.json_bytes, store, ctx.case_id, viewer))
@@ -427,7 +427,7 @@ def api_case_audit(request: Request, ctx: Reader,
     found = [r.to_json_dict() for r in _audit.records(request.app.state.store, ctx.case_id, limit=limit,
                                                       current_case_only=True)]
     case, _ = _load(request, ctx.case_id)
-    return audit_seen_by(found, case, ctx.user.name)
+    return audit_seen_by(found, case, ctx.viewer)
 
 
 # ---- grants ------------------------------------------------------------------------------------
@@ -583,7 +583,7 @@ def clear_rating(request: Request, ctx: CaseContext, report_id: str, hypothesis_
 def api_ratings(request: Request, ctx: Reader,
                 analyst: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
     case, revision = _load(request, ctx.case_id)
-    rows = [rt.model_dump(mode="json", exclude_none=True) for rt in ratings_seen_by(case, ctx.user.name)
+    rows = [rt.model_dump(mode="json", exclude_none=True) for rt in ratings_seen_by(case, ctx.viewer)
             if analyst is None or rt.analyst == analyst]
     return JSONResponse(rows, headers=etag(revision))
 
@@ -665,7 +665,7 @@ def store_burn(request: Request, ctx: CaseContext, body: BurnIn,
     with precondition():
         case, revision, impact, change = workspace(request, ctx.who).burn_with_what_if(
             ctx.case_id, body.source, body.since, burn_actor=body.actor, note=body.note, burn_id=body.id,
-            expected_revision=parse_if_match(if_match), viewer=ctx.user.name)
+            expected_revision=parse_if_match(if_match), viewer=ctx.viewer)
     return case, revision, cast("BurnImpact", impact), cast("WhatIf", change)
 
 

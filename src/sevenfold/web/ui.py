@@ -179,7 +179,7 @@ def _workspace_context(request: Request, ctx: CaseContext, **extra: Any) -> dict
     store = request.app.state.store
     try:
         # blind rating: the assessment of the case as this analyst may see it (workspace.assess_seen_by)
-        case, revision, assessment = request.app.state.assessments.get(store, ctx.case_id, ctx.user.name)
+        case, revision, assessment = request.app.state.assessments.get(store, ctx.case_id, ctx.viewer)
         not_assessed = None
     except AssessmentError as exc:  # e.g. no hypotheses yet: show what is missing and the forms to add it
         case, revision = store.load_case_with_revision(ctx.case_id)
@@ -197,7 +197,7 @@ def _workspace_context(request: Request, ctx: CaseContext, **extra: Any) -> dict
         "shuffled": views.shuffled_hypotheses(case), "hyp_order": views.hypothesis_order(case, ctx.user.name),
     }
     if assessment is not None:
-        out.update(views.verdict_context(case, assessment, ctx.user.name))
+        out.update(views.verdict_context(case, assessment, ctx.user.name, role=ctx.role))
     else:
         out.update(rows=[], bars=[], sources=[], timeline=views.timeline(case), graph=None,
                    timeline_fig=views.timeline_view(case), alerts=[])
@@ -274,7 +274,7 @@ def ui_burn_preview(request: Request, ctx: Reader, source: Annotated[str, Query(
     from pydantic import ValidationError
 
     case, _ = request.app.state.assessments.load(request.app.state.store, ctx.case_id)
-    case = case_seen_by(case, ctx.user.name)  # blind rating: from the ratings this analyst may see
+    case = case_seen_by(case, ctx.viewer)  # blind rating: from the ratings this analyst may see
     try:
         body = BurnIn(source=source, since=since or "0001")
         result = burn_what_if(case, body.source, since or None)
@@ -542,7 +542,7 @@ def _rating_form_error(request: Request, ctx: CaseContext, message: str, report:
 
 def _posteriors(request: Request, ctx: CaseContext) -> dict[str, float | None] | None:
     try:
-        _, _, a = request.app.state.assessments.get(request.app.state.store, ctx.case_id, ctx.user.name)
+        _, _, a = request.app.state.assessments.get(request.app.state.store, ctx.case_id, ctx.viewer)
     except AssessmentError:
         return None
     return {h.id: h.posterior for h in a.hypotheses}
@@ -553,12 +553,12 @@ def _after_rating(request: Request, ctx: CaseContext, report: str, hypothesis: s
     after = _posteriors(request, ctx)
     reason = report_why = None
     try:
-        case, _, a = request.app.state.assessments.get(request.app.state.store, ctx.case_id, ctx.user.name)
+        case, _, a = request.app.state.assessments.get(request.app.state.store, ctx.case_id, ctx.viewer)
         result = next((r for r in a.reports if r.id == report), None)
         reason, report_why = (result.reason, result.why) if result is not None else (None, None)
     except AssessmentError:
         case, _ = _case(request, ctx.case_id)
-    why = views.why_unmoved(case_seen_by(case, ctx.user.name), ctx.user.name, report, before, after, reason,
+    why = views.why_unmoved(case_seen_by(case, ctx.viewer), ctx.user.name, report, before, after, reason,
                             why=report_why, hypothesis=hypothesis)
     flash = f"rated {report} against {hypothesis}: {value or 'cleared'}"
     return _to_workspace(request, ctx, flash=flash, why=why, **extra)
@@ -652,7 +652,7 @@ def ui_report(request: Request, ctx: Reader, fmt: str) -> Response:
     if fmt not in ("html", "pdf"):
         raise NotFound(f"no report format {fmt!r}; use html or pdf")
     case, revision, assessment = request.app.state.assessments.get(request.app.state.store, ctx.case_id)
-    case, assessment = seen_by(case, assessment, ctx.user.name)  # blind rating: not the others' ratings yet
+    case, assessment = seen_by(case, assessment, ctx.viewer)  # blind rating: not the others' ratings yet
     headers = {"Content-Disposition": attachment(f"{ctx.case_id}-report.{fmt}"), "ETag": f'"{revision}"'}
     if fmt == "html":
         return Response(str(library.report(case, "html", assessment=assessment)), media_type="text/html",

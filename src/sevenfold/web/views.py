@@ -97,16 +97,18 @@ def hypothesis_order(case: Case, me: str) -> list[str]:
     return sorted(ids, key=lambda h: hashlib.sha256(f"{case.id}\0{me}\0{h}".encode()).hexdigest())
 
 
-def matrix(case: Case, assessment: Assessment, me: str, limit: int | None = None) -> list[Row]:
+def matrix(case: Case, assessment: Assessment, me: str, limit: int | None = None, *,
+           role: str | None = None) -> list[Row]:
     """The ACH matrix as rows of cells; every analyst's ratings, disagreement flagged.
 
     Under blind rating, a report's row shows only your own ratings until you have rated it under every
     hypothesis: the others' chips, the mean colour and the disagreement mark are kept back (counted).
+    ``role`` is yours on the case: a reader, who does not rate, is kept from nothing.
     """
-    from sevenfold.workspace import blind_reports
+    from sevenfold.workspace import Viewer, blind_reports
 
     visible = visible_report_ids(case)
-    kept_back = blind_reports(case, me)  # the library's rule, as in the JSON API
+    kept_back = blind_reports(case, Viewer(me, role))  # the library's rule, as in the JSON API
     order = hypothesis_order(case, me)
     by_cell: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for rt in case.ratings:
@@ -185,13 +187,13 @@ def sources_table(case: Case, assessment: Assessment) -> list[dict[str, Any]]:
     return rows
 
 
-def verdict_context(case: Case, assessment: Assessment, me: str) -> dict[str, Any]:
+def verdict_context(case: Case, assessment: Assessment, me: str, *, role: str | None = None) -> dict[str, Any]:
     """What the case page shows of an assessment. ``assessment`` is the one ``me`` may see
     (:func:`sevenfold.workspace.assess_seen_by`): under blind rating it was computed without the ratings
-    kept from them, and has no per-analyst part while any is kept."""
+    kept from them, and has no per-analyst part while any is kept. ``role`` is ``me``'s on the case."""
     from sevenfold.ach.language import budget_text
     from sevenfold.model.custody import origin_names
-    from sevenfold.workspace import blind_reports
+    from sevenfold.workspace import Viewer, blind_reports
 
     names = origin_names(case.reports, assessment.origins or [])
     budget = assessment.deception_budget
@@ -201,7 +203,7 @@ def verdict_context(case: Case, assessment: Assessment, me: str) -> dict[str, An
                                   [names.get(o, o) for o in budget.origins], budget.size)
     raters = {rt.analyst for rt in case.ratings}
     return {
-        "rows": matrix(case, assessment, me), "bars": hypothesis_bars(assessment),
+        "rows": matrix(case, assessment, me, role=role), "bars": hypothesis_bars(assessment),
         "sources": sources_table(case, assessment), "timeline": timeline(case),
         "graph": graph_figure(case, assessment), "timeline_fig": timeline_view(case),
         "alerts": [{"kind": al.kind, "message": alert_text(al.message), "reports": al.reports}
@@ -209,7 +211,7 @@ def verdict_context(case: Case, assessment: Assessment, me: str) -> dict[str, An
         "analysts": assessment.analysts.analysts if assessment.analysts else [],
         "origin_names": names, "budget_line": budget_line,
         # blind rating keeps each analyst's own posterior from you until you have rated every report
-        "analysts_kept": len(raters) > 1 and bool(blind_reports(case, me)),
+        "analysts_kept": len(raters) > 1 and bool(blind_reports(case, Viewer(me, role))),
     }
 
 

@@ -20,11 +20,12 @@ import pytest
 CHROMIUM = os.environ.get("SEVENFOLD_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-# The README's screenshots are refreshed on request only (SEVENFOLD_UPDATE_SCREENSHOTS=1); a normal test
-# run still takes every screenshot, into a scratch folder, so the tree stays clean in CI.
+# The README's screenshots (all taken by test_screenshots.py) are refreshed on request only
+# (SEVENFOLD_UPDATE_SCREENSHOTS=1); a normal test run still takes every screenshot, into a scratch folder,
+# so the tree stays clean in CI. The other browser tests keep their pictures in the scratch folder.
+SCRATCH = Path(tempfile.gettempdir()) / "sevenfold-screenshots"
 SCREENSHOTS = (Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-               if os.environ.get("SEVENFOLD_UPDATE_SCREENSHOTS")
-               else Path(tempfile.gettempdir()) / "sevenfold-screenshots")
+               if os.environ.get("SEVENFOLD_UPDATE_SCREENSHOTS") else SCRATCH)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

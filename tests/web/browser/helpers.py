@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.browser.conftest import SCREENSHOTS
+from tests.web.browser.conftest import SCRATCH
 
 expect = pytest.importorskip("playwright.sync_api").expect
 expect.set_options(timeout=15_000)  # two busy cores: a swap may take more than the default 5 s
@@ -21,8 +21,8 @@ def login(page: Any, base: str, name: str, password: str) -> None:
 
 
 def shot(page: Any, name: str, full: bool = True) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=full)
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCRATCH / name), full_page=full)
 
 
 def open_kind(page: Any, kind: str) -> None:

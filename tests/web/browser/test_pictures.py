@@ -2,8 +2,9 @@
 inside its box and no two boxes overlapping (measured in the browser), a click on a node goes to its
 row, the what-if marks its fallen reports, and a failed request leaves no stale value on screen.
 
-Screenshots (1440 px and 800 px): timeline-W.png and whatif-W.png of the bundled Zarubin case,
-provenance-100-W.png and timeline-100-W.png of the 100-report case.
+Screenshots (1440 px and 800 px, into the scratch folder; docs/screenshots/ comes from test_screenshots.py):
+timeline-W.png and whatif-W.png of the bundled Zarubin case, provenance-100-W.png and timeline-100-W.png of
+the 100-report case.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.report.figures_cases import case_100
-from tests.web.browser.conftest import SCREENSHOTS
+from tests.web.browser.conftest import SCRATCH
 from tests.web.browser.helpers import login
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -49,8 +50,8 @@ MEASURE = """() => {
 
 
 def _snap(locator: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    locator.screenshot(path=str(SCREENSHOTS / name))
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(SCRATCH / name))
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The workbench in a real browser: log in, create a case, add evidence, rate, burn, access denied.
 
-Takes a screenshot of each main page; with SEVENFOLD_UPDATE_SCREENSHOTS=1 they replace docs/screenshots/
-(used by the README and docs/workbench.md).
+Takes a screenshot of each step into the scratch folder (docs/screenshots/ comes from test_screenshots.py).
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.browser.conftest import SCREENSHOTS
+from tests.web.browser.conftest import SCRATCH
 from tests.web.browser.helpers import add_entry, login, shot
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -67,8 +66,8 @@ def test_analyst_workflow_and_access_denied(live_server, page) -> None:  # type:
     mine = {(r.report, r.hypothesis): r.consistency for r in case.ratings if r.analyst == "alice"}
     assert mine == {("new-intercept", "genuine"): "II", ("new-intercept", "sub-source-fabrication"): "CC"}
     page.wait_for_selector("#graph svg")
-    page.locator("#matrix-panel").screenshot(path=str(SCREENSHOTS / "matrix.png"))
-    page.locator("#hypotheses-panel").screenshot(path=str(SCREENSHOTS / "posteriors.png"))
+    page.locator("#matrix-panel").screenshot(path=str(SCRATCH / "matrix.png"))
+    page.locator("#hypotheses-panel").screenshot(path=str(SCRATCH / "posteriors.png"))
 
     # burn a source: preview what falls, then burn it
     page.select_option("[data-testid=burn-source]", "zarubin")
@@ -85,15 +84,15 @@ def test_analyst_workflow_and_access_denied(live_server, page) -> None:  # type:
     page.fill("[data-testid=burn-since]", "1936-06")
     page.click("[data-testid=burn-preview]")
     page.wait_for_selector("[data-testid=burn-outcome]")
-    page.locator("#burn-panel").screenshot(path=str(SCREENSHOTS / "burn.png"))
+    page.locator("#burn-panel").screenshot(path=str(SCRATCH / "burn.png"))
     page.click("[data-testid=burn-commit]")
     expect(page.get_by_test_id("flash")).to_contain_text("burned zarubin from 1936-06")
     page.wait_for_selector("[data-testid=burns]")
     assert any(b.source == "zarubin" for b in store.load_case(case_id).burns)
     assert "burned" in page.inner_text("[data-testid=sources]")
-    page.locator("#sources-panel").screenshot(path=str(SCREENSHOTS / "sources.png"))
-    page.locator("#timeline-panel").screenshot(path=str(SCREENSHOTS / "timeline.png"))
-    page.locator("#graph-panel").screenshot(path=str(SCREENSHOTS / "provenance.png"))
+    page.locator("#sources-panel").screenshot(path=str(SCRATCH / "sources.png"))
+    page.locator("#timeline-panel").screenshot(path=str(SCRATCH / "timeline.png"))
+    page.locator("#graph-panel").screenshot(path=str(SCRATCH / "provenance.png"))
     page.goto(base + "/")
     shot(page, "cases.png", full=False)
     assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors
