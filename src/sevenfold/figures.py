@@ -549,11 +549,6 @@ def provenance_figure(case: Case, assessment: Assessment | None = None, *, links
                   dots=dots, focus_x=round(max(col_left[0] - 8.0, 0.0), 1))
 
 
-def _inside(inner: Node, outer: Node) -> bool:
-    return (outer.x <= inner.x and inner.x + inner.w <= outer.x + outer.w and outer.y <= inner.y
-            and inner.y + inner.h <= outer.y + outer.h)
-
-
 def _derivation_order(members: list[str], by_id: Mapping[str, Any], case_order: Mapping[str, int]) -> list[str]:
     """An origin's reports with what they derive from first (case order otherwise; cycles kept)."""
     g = nx.DiGraph()

@@ -7,9 +7,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from sevenfold.ach.language import bottom_line_text, budget_text, probability_text
+from sevenfold.ach.language import bottom_line_text, deception_budget_line, probability_text
 from sevenfold.model import Case
-from sevenfold.model.custody import origin_names
 from sevenfold.model.results import Assessment, WeightFactor
 
 
@@ -132,10 +131,8 @@ def render_assessment(result: Assessment, console: Console, why: bool = False, *
             credibility = str(r.credibility) if r.credibility else "—"
             t.add_row(*_cells(r.id, r.source or "", r.origin or "—", credibility, _fmt(r.diagnosticity)))
         console.print(t)
-    budget = result.deception_budget
-    if budget is not None:
-        names = origin_names(case.reports, result.origins or []) if case is not None else {}
-        text = budget_text(budget.hypothesis, budget.flips_to, [names.get(o, o) for o in budget.origins], budget.size)
+    text = deception_budget_line(result, case)
+    if text is not None:
         console.print(f"[bold]Deception budget:[/] {escape(text)}")
     if result.linchpins:
         pins = escape(", ".join(result.linchpins))

@@ -495,6 +495,18 @@ def seen_by(case: Case, assessment: Assessment, viewer: str | Viewer) -> tuple[C
     return case_seen_by(case, viewer), assess_seen_by(case, viewer, assessment)
 
 
+def what_if_seen_by(case: Case, viewer: str | Viewer, **change: Any) -> dict[str, Any]:
+    """:func:`sevenfold.api.what_if` (``change``: its keyword arguments) as ``viewer`` may see it, as JSON:
+    computed on the case as they may see it (:func:`case_seen_by`), its whole assessments (``before``,
+    ``after``) without the per-analyst parts blind rating keeps from them (:func:`assessment_seen_by`)."""
+    from sevenfold.api import what_if
+
+    data = what_if(case_seen_by(case, viewer), **change).to_json_dict()
+    for part in ("before", "after"):
+        data[part] = assessment_seen_by(data[part], case, viewer)
+    return data
+
+
 def audit_seen_by(records: list[dict[str, Any]], case: Case, viewer: str | Viewer) -> list[dict[str, Any]]:
     """Audit records (JSON) as ``viewer`` may see them: under blind rating, the others' ratings of
     :func:`blind_reports` are left out of ``before`` / ``after`` (the record then says ``redacted``)."""

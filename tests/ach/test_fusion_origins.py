@@ -107,10 +107,12 @@ def test_agreement_without_a_checked_outcome_lifts_no_grade() -> None:
 
 
 def test_an_outcome_on_an_unconnected_item_anchors_nothing() -> None:
-    # two more sources agree on an item nobody else states, and an outcome checks it: their trust counts;
-    # the six sources of the fixture share no item with them, so theirs stays agreement only
+    # two more sources agree on two items nobody else states, and an outcome checks one: their trust counts
+    # (it also measured them on the unchecked one); the six sources of the fixture share no item with them,
+    # so theirs stays agreement only
     pair = [{"id": f"r-{s}", "source": s, "date": "1939",
-             "claims": [{"object": "elsewhere", "attribute": "exists", "value": "yes"}]} for s in ("s8", "s9")]
+             "claims": [{"object": "elsewhere", "attribute": "exists", "value": "yes"},
+                        {"object": "elsewhere-too", "attribute": "exists", "value": "yes"}]} for s in ("s8", "s9")]
     outcome = [{"claim": {"object": "elsewhere", "attribute": "exists", "value": "yes"}, "verdict": "confirmed"}]
     by_id = {s.id: s for s in run_assessment(_case(pair, outcomes=outcome)).sources}
     assert all(by_id[s].fusion_trust is not None and "not counted" not in (by_id[s].reason or "") for s in ("s8", "s9"))

@@ -39,4 +39,4 @@ def test_render_and_report_show_the_tie_and_the_deception_budget():
     assert "Deception budget: 1 independent origin (o1)" in text
     view = build_view(case, a)
     assert view.bottom_line.startswith("No hypothesis stands out")
-    assert view.deception_budget.startswith("1 independent origin (o1)")
+    assert view.deception_budget.startswith("1 independent origin (o1 — s1)")  # named, as on the page

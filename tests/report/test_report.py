@@ -193,3 +193,13 @@ def test_pdf_renderer_fetches_nothing_but_data_uris():
                 response.read()
     with weasyprint.urls.fetch(fetcher, "data:text/plain;base64,aGk=") as response:
         assert response.read() == b"hi"
+
+
+def test_deception_budget_names_origins_like_the_cli_and_the_page():
+    from sevenfold.pipeline import run_assessment
+    from sevenfold.report.view import build_view
+
+    path = next(p for p in bundled_case_paths() if "internal-threat" in p.name)
+    case = load_case(path)
+    view = build_view(case, run_assessment(case))
+    assert view.deception_budget and re.search(r"\bo\d+ — [a-z]", view.deception_budget), view.deception_budget

@@ -247,6 +247,15 @@ def weight_factors(ev: Evidence, i: int, memo: dict[int, list[WeightFactor]] | N
 
 # ---- a rating edit that moved nothing ------------------------------------------------------------------
 
+def posteriors_unmoved(before: dict[str, float | None], after: dict[str, float | None]) -> bool:
+    """True when ``after`` holds the same hypotheses as ``before`` and none of their posteriors moved by
+    ``QUIET`` or more (a posterior that is None on either side is not compared)."""
+    if set(before) != set(after):
+        return False
+    return not any(b is not None and (a := after[h]) is not None and abs(b - a) >= QUIET
+                   for h, b in before.items())
+
+
 def edit_unmoved_reason(case: Case, report_id: str, why: ReportWhy | None, *, analyst: str | None = None,
                         hypothesis: str | None = None) -> str | None:
     """Why an edit of ``report_id``'s ratings (by ``analyst``, of the cell under ``hypothesis``) moved no

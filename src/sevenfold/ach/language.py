@@ -5,7 +5,13 @@ Every threshold lives here, once, and is documented in docs/assessment.md.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sevenfold.model.results import ConfidenceLevel
+
+if TYPE_CHECKING:
+    from sevenfold.model import Case
+    from sevenfold.model.results import Assessment
 
 # ICD 203 (2015) "expressions of likelihood". Each band is [lower, upper); the even-chance band is
 # closed on both sides and the top band includes 1.0. ICD 203 leaves 0-1 % and 99-100 % unnamed: we
@@ -225,3 +231,16 @@ def budget_text(hypothesis: str, flips_to: str | None, origins: list[str], size:
                 f"{flips_to} draw level with or overtake {hypothesis}")
     return (f"{size} independent origins ({which}) would have to be controlled for {flips_to} to draw level "
             f"with or overtake {hypothesis}")
+
+
+def deception_budget_line(assessment: Assessment, case: Case | None = None) -> str | None:
+    """The deception budget of ``assessment`` in words (None without one); with the assessed ``case``, each
+    origin named after the sources it started with (:func:`sevenfold.model.custody.origin_names`:
+    "o1 — curveball, relayed by bnd"), as in alerts."""
+    budget = assessment.deception_budget
+    if budget is None:
+        return None
+    from sevenfold.model.custody import origin_names
+
+    names = origin_names(case.reports, assessment.origins or []) if case is not None else {}
+    return budget_text(budget.hypothesis, budget.flips_to, [names.get(o, o) for o in budget.origins], budget.size)

@@ -6,14 +6,16 @@ r_s ~ Beta(a0 + confirmed + k·t, b0 + refuted + k·(1 − t))
 * confirmed / refuted: ``track_record`` plus outcomes dated <= as_of on the source's own reports
   (``outcome.report``) or on claims it made (``outcome.claim``: same value counts as the verdict, a
   different value for the same object/attribute as its opposite; each statement once, a copied or
-  relayed claim credited to its originator, a synthesis's to nobody);
+  relayed claim credited to its originator, a synthesis's to nobody), one test per report: the
+  outcomes on a report and on its claims count once, refuted if any of them went against it;
 * t: trust learned by fusion (if given) as ``k = FUSION_PSEUDO_COUNT`` pseudo-observations; a trust
   marked :class:`AgreementOnly` is shown but adds nothing (agreement is not confirmation).
 
 What fusion reads inside an assessment (:func:`fusion_votes`): each origin's statements once, credited
 to the source the origin started with; syntheses and what is copied from them state nothing. Which
 learned trust counts (:func:`counted_trust`): only a source linked, through items stated by several
-origins, to an item a dated claim outcome has checked.
+origins, to an item a dated claim outcome has checked, and which states an unchecked item another
+origin also states (otherwise the trust only repeats its own outcomes).
 """
 
 from __future__ import annotations
@@ -47,6 +49,15 @@ class AgreementOnly(float):
     """A fusion trust learned from agreement alone (no checked outcome behind it): shown in the
     source's reason, never blended into its reliability."""
 
+    why = "agreement between independent origins, and no checked outcome on the items they share"
+
+
+class CheckedOnly(AgreementOnly):
+    """A fusion trust that measured the source only on items outcomes have checked: its track record
+    already holds those verdicts, so it is shown and not blended in a second time."""
+
+    why = "it measures only items that outcomes checked, already counted in the record"
+
 
 @dataclass
 class SourceReliability:
@@ -57,8 +68,10 @@ class SourceReliability:
     refuted: int = 0
     fusion_trust: float | None = None
     suspect: list[str] = field(default_factory=list)  # why it may be adversary-fed
-    #: the fusion trust came from agreement alone and is not blended in (see :func:`counted_trust`)
+    #: the fusion trust is shown and not blended in (see :func:`counted_trust`)
     agreement_only: bool = False
+    #: why the fusion trust is not blended in
+    not_counted_why: str = AgreementOnly.why
 
     @property
     def mean(self) -> float:
@@ -86,8 +99,7 @@ class SourceReliability:
             parts = ["no track record or outcomes: prior only" if self.agreement_only
                      else "no track record, outcomes or fusion trust: prior only"]
         if self.agreement_only and self.fusion_trust is not None:
-            parts.append(f"fusion trust {self.fusion_trust:.2f} not counted (agreement between independent "
-                         "origins, and no checked outcome on the items they share)")
+            parts.append(f"fusion trust {self.fusion_trust:.2f} not counted ({self.not_counted_why})")
         text = "; ".join(parts) + f" -> {grade} ({ADMIRALTY_WORDS[grade]}), r={self.mean:.2f}"
         if self.suspect:
             text += "; " + "; ".join(self.suspect)
@@ -103,35 +115,51 @@ def _same_value(a: object, b: object) -> bool:
 def outcome_counts(case: Case, visible_reports: set[str]) -> dict[str, tuple[int, int]]:
     """(confirmed, refuted) per source from outcomes dated <= as_of on its visible reports/claims.
 
-    A claim outcome judges each source's statement of that item once, credited as fusion credits it
-    (:func:`_statements`): repeating, relaying or synthesising a claim earns no record of its own."""
+    The unit is the report: one act of reporting is one test of its originator, however many outcomes
+    judge it. An outcome on a report and the outcomes on the claims it states are one test: confirmed
+    when every verdict on it agrees with what it said, refuted as soon as one does not (a report with a
+    false claim in it was not right, and true detail wrapped around a false point is how a controlled
+    channel works). A claim outcome judges each source's statement of that item once, credited as fusion
+    credits it (:func:`_statements`): repeating, relaying or synthesising a claim earns no record of its
+    own. A statement repeated in several reports of its originator is judged on the first of them that
+    has its own report outcome, else on the earliest (the one fusion reads)."""
     by_report = {r.id: r for r in case.reports if r.id in visible_reports}
+    order = {r.id: k for k, r in enumerate(case.reports)}
     statements = _statements(by_report, {r.id: r for r in case.reports})
+    tests: dict[tuple[str, str], list[bool]] = {}  # (source, report id) -> verdicts (True: it was right)
+    known = case.known_outcomes()
+    for o in known:
+        if o.report is not None and (rep := by_report.get(o.report)) is not None:
+            tests.setdefault((originating_source(rep), rep.id), []).append(o.verdict == "confirmed")
+    report_tested = set(tests)
+
+    def rank(rid: str) -> tuple[float, int]:
+        when = by_report[rid].date
+        return (float(date_start(when).toordinal()) if when is not None else float("inf"), order[rid])
+
+    for o in known:
+        if o.report is not None or o.claim is None or o.claim.value is None:
+            continue  # a claim outcome on an item without a value cannot judge any claim
+        for (credit, obj, att, _key), (value, rids) in statements.items():
+            if obj != o.claim.object or att != o.claim.attribute:
+                continue
+            agrees = _same_value(value, o.claim.value) == (o.verdict == "confirmed")
+            tested = [rid for rid in rids if (credit, rid) in report_tested]
+            tests.setdefault((credit, min(tested or rids, key=rank)), []).append(agrees)
     counts: dict[str, list[int]] = {}
-    for o in case.known_outcomes():
-        if o.report is not None:
-            rep = by_report.get(o.report)
-            if rep is not None:
-                slot = counts.setdefault(originating_source(rep), [0, 0])
-                slot[0 if o.verdict == "confirmed" else 1] += 1
-        elif o.claim is not None:
-            if o.claim.value is None:
-                continue  # outcome on an item without a value: cannot judge any claim
-            for (credit, obj, att, _key), value in statements.items():
-                if obj != o.claim.object or att != o.claim.attribute:
-                    continue
-                agrees = _same_value(value, o.claim.value) == (o.verdict == "confirmed")
-                slot = counts.setdefault(credit, [0, 0])
-                slot[0 if agrees else 1] += 1
+    for (source, _rid), verdicts in tests.items():
+        counts.setdefault(source, [0, 0])[0 if all(verdicts) else 1] += 1
     return {k: (v[0], v[1]) for k, v in counts.items()}
 
 
-def _statements(reports: Mapping[str, Report], every: Mapping[str, Report]) -> dict[tuple[str, str, str, str], object]:
-    """Each source's claims once: ``(credited source, object, attribute, value key) -> value``, credited
-    as :func:`fusion_votes` credits them (a copy to the originator of what it copies, a relay to its
-    originator; a synthesis and what is copied from it state nothing). ``every``: all the case's reports,
-    so that a copy of a left-out report is still credited to that report's originator."""
-    out: dict[tuple[str, str, str, str], object] = {}
+def _statements(reports: Mapping[str, Report],
+                every: Mapping[str, Report]) -> dict[tuple[str, str, str, str], tuple[object, list[str]]]:
+    """Each source's claims once: ``(credited source, object, attribute, value key) -> (value, ids of the
+    reports stating it)``, credited as :func:`fusion_votes` credits them (a copy to the originator of
+    what it copies, a relay to its originator; a synthesis and what is copied from it state nothing).
+    ``every``: all the case's reports, so that a copy of a left-out report is still credited to that
+    report's originator."""
+    out: dict[tuple[str, str, str, str], tuple[object, list[str]]] = {}
     for rep in reports.values():
         root = _root(rep, every)
         if not rep.claims or synthesised(root):
@@ -139,7 +167,9 @@ def _statements(reports: Mapping[str, Report], every: Mapping[str, Report]) -> d
         credit = originating_source(root)
         for cl in rep.claims:
             key = cl.value.strip().casefold() if isinstance(cl.value, str) else _value_key(cl.value)
-            out.setdefault((credit, str(cl.object), str(cl.attribute), key), cl.value)
+            rids = out.setdefault((credit, str(cl.object), str(cl.attribute), key), (cl.value, []))[1]
+            if rep.id not in rids:
+                rids.append(rep.id)
     return out
 
 
@@ -166,7 +196,8 @@ def reliability_of(source: Source, outcome: tuple[int, int], trust: float | None
         a += FUSION_PSEUDO_COUNT * trust
         b += FUSION_PSEUDO_COUNT * (1.0 - trust)
     return SourceReliability(source.id, a, b, confirmed, refuted, None if trust is None else float(trust),
-                             list(suspect), agreement_only)
+                             list(suspect), agreement_only,
+                             trust.why if isinstance(trust, AgreementOnly) else AgreementOnly.why)
 
 
 # ---- what fusion reads inside an assessment, and which of its trust counts ------------------------
@@ -259,6 +290,10 @@ def counted_trust(case: Case, votes: Sequence[Report], trust: Mapping[str, float
     against a verified value, directly or through the sources that agree with one. Agreement among
     origins that nobody has checked is what a deceiver feeding several channels produces; it is not
     confirmation.
+
+    A source that states no unchecked item another origin also states was measured by the fit only on
+    checked items: its trust is its own outcomes over again (already in its track record, one test per
+    report) and is marked :class:`CheckedOnly`.
     """
     if trust is None:
         return None
@@ -271,9 +306,23 @@ def counted_trust(case: Case, votes: Sequence[Report], trust: Mapping[str, float
             x = parent[x]
         return x
 
+    stated: dict[str, set[tuple[str, str]]] = {}
+    claimants: dict[tuple[str, str], set[str]] = {}
     for rep in votes:
         for cl in rep.claims:
-            a, b = find(("source", rep.source)), find(("item", str(cl.object), str(cl.attribute)))
+            item = (str(cl.object), str(cl.attribute))
+            stated.setdefault(rep.source, set()).add(item)
+            claimants.setdefault(item, set()).add(rep.source)
+            a, b = find(("source", rep.source)), find(("item", *item))
             parent[a] = b
-    anchored = {find(("item", *item)) for item in checked_items(case) if ("item", *item) in parent}
-    return {s: float(t) if find(("source", s)) in anchored else AgreementOnly(t) for s, t in trust.items()}
+    checked = checked_items(case)
+    anchored = {find(("item", *item)) for item in checked if ("item", *item) in parent}
+
+    def marked(s: str, t: float) -> float:
+        if find(("source", s)) not in anchored:
+            return AgreementOnly(t)
+        if not any(item not in checked and len(claimants[item]) > 1 for item in stated.get(s, ())):
+            return CheckedOnly(t)
+        return float(t)
+
+    return {s: marked(s, t) for s, t in trust.items()}

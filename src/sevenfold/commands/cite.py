@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sevenfold.commands._common import (
+    STDIO,
     check_output,
     data_on_stdout,
     is_stdio,
@@ -32,7 +33,7 @@ JSON_INDENT_MAX = 10_000  # citations above which --json is written on one line
 
 
 def _read_bytes(path: str) -> bytes:
-    if path == "-":
+    if is_stdio(path):
         return read_stdin_bytes()  # size-limited like a file
     try:
         return Path(path).read_bytes()
@@ -42,18 +43,6 @@ def _read_bytes(path: str) -> bytes:
 
 def _dump(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
-
-
-def _write_json_bytes(data: bytes) -> None:
-    """UTF-8 JSON straight to standard output (100,000 notes: no decode, concatenation and re-encode)."""
-    out = getattr(sys.stdout, "buffer", None)
-    if out is None:  # a text-only stream (an embedding application)
-        sys.stdout.write(data.decode("utf-8") + "\n")
-        return
-    sys.stdout.flush()
-    out.write(data)
-    out.write(b"\n")
-    out.flush()
 
 
 FootnoteStyle = Literal["auto", "superscript", "markdown", "plain"]  # of sevenfold.cite.footnotes.extract
@@ -97,8 +86,10 @@ def audit_cmd(
     if as_json:
         # indented for reading; one line when large (100,000 citations: a third of the size and time)
         total = sum(len(fn.citations) for fn in result.footnotes)
-        _write_json_bytes(result.__pydantic_serializer__.to_json(
-            result, indent=2 if total <= JSON_INDENT_MAX else None, exclude={"works": {"__all__": {"citation"}}}))
+        # UTF-8 bytes straight to standard output (100,000 notes: no decode and re-encode)
+        write_output(STDIO, result.__pydantic_serializer__.to_json(
+            result, indent=2 if total <= JSON_INDENT_MAX else None, exclude={"works": {"__all__": {"citation"}}})
+            + b"\n")
     else:
         with data_on_stdout(is_stdio(csl)):
             _render(result, name, limit)

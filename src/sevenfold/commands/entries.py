@@ -67,7 +67,7 @@ def add(case_id: CaseArg, kind: KindArg,
         name = f"#{len(case.outcomes) - 1}" if kind == "outcomes" else str(entry.get("id", ""))
     from sevenfold.model.case import id_space_warning
 
-    warning = id_space_warning(kind, name) if kind != "outcomes" else None
+    warning = id_space_warning(kind, name)
     if warning:
         typer.echo(f"warning: {warning}", err=True)
     _done(case_id, rev, json_out, f"added {kind} {name}", kind=kind, id=name, added=True,

@@ -9,12 +9,12 @@ import typer
 from rich.table import Table
 
 from sevenfold.commands._common import (
-    STDIO,
     JsonOption,
     check_output,
     console,
     data_on_stdout,
     err,
+    is_stdio,
     one_stdin,
     one_stdout,
     print_json,
@@ -278,7 +278,7 @@ def fuse(
     to_stdout = one_stdout({"--out": out, "--sources-out": sources_out}) is not None
     for written in (out, sources_out):
         check_output(written, inputs=(claims, gold, verified))  # never over an input
-    if backend != "numpy" and str(out) == STDIO:
+    if backend != "numpy" and is_stdio(out):
         raise InputError("--out -: with --backend spark the truths are written by Spark; give a file name")
     with ExitStack() as files, data_on_stdout(to_stdout):
         claims_path = files.enter_context(stdin_file(claims, ".csv"))  # '-': a CSV on standard input
@@ -336,7 +336,7 @@ def _present_fuse(result: Any, json_out: bool, verified: Path | None, sources_ou
 
 
 def _where(path: object) -> str:
-    return "standard output" if str(path) == STDIO else str(path)
+    return "standard output" if is_stdio(path) else str(path)
 
 
 def _present_spark(result: Any) -> None:

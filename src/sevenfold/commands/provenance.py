@@ -192,10 +192,10 @@ def register(app: typer.Typer) -> None:
 def _read_copies(path: Path) -> list[tuple[str, str, float]]:
     import csv
 
-    from sevenfold.commands._common import STDIO, read_stdin_text
+    from sevenfold.commands._common import is_stdio, read_stdin_text
     from sevenfold.model import read_text
 
-    if str(path) == STDIO:
+    if is_stdio(path):
         path, text = Path("<stdin>"), read_stdin_text()
     else:
         text = read_text(path)

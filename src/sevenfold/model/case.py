@@ -138,8 +138,9 @@ def _by_id(entries: list[Any], entry_id: str, kind: str) -> Any:
 
 def id_space_warning(kind: str, entry_id: str) -> str | None:
     """A warning for an entry id holding whitespace (allowed, but it must be quoted on a command line and
-    is easy to mistype in a comma-separated list), suggesting the id with hyphens; None for other ids."""
-    if not any(c.isspace() for c in entry_id):
+    is easy to mistype in a comma-separated list), suggesting the id with hyphens; None for other ids and
+    for kinds without ids (outcomes are numbered)."""
+    if kind not in ID_KINDS or not any(c.isspace() for c in entry_id):
         return None
     return (f"{kind}[{entry_id}].id: the id {entry_id!r} holds spaces; it must be quoted on command lines and "
             f"is easily mistyped in lists — consider {'-'.join(entry_id.split())!r}")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sevenfold.ach.explain import why_text
-from sevenfold.ach.language import bottom_line_text, budget_text, estimative, probability_text
+from sevenfold.ach.language import bottom_line_text, deception_budget_line, estimative, probability_text
 from sevenfold.model import Case, custody_chain
 from sevenfold.model.results import Assessment
 
@@ -203,8 +203,7 @@ def build_view(case: Case, assessment: Assessment) -> ReportView:
     alerts = [{"kind": a.kind, "message": a.message, "reports": ", ".join(a.reports),
                "hypothesis": a.hypothesis or "", "sources": ", ".join(a.sources)} for a in assessment.alerts]
     return ReportView(
-        deception_budget=(budget_text(b.hypothesis, b.flips_to, b.origins, b.size)
-                          if (b := assessment.deception_budget) is not None else ""),
+        deception_budget=deception_budget_line(assessment, case) or "",
         case_id=case.id, title=case.case.title or case.id, question=case.case.question, case_note=case.case.note,
         as_of=assessment.as_of or case.case.as_of or DASH, method=assessment.method,
         has_posteriors=has_post, bottom_line=bottom_line(case, assessment),

@@ -46,10 +46,10 @@ from sevenfold.workspace import (
     EntryExists,
     StaleRevision,
     Workspace,
-    assessment_seen_by,
     audit_seen_by,
     case_seen_by,
     ratings_seen_by,
+    what_if_seen_by,
 )
 
 if TYPE_CHECKING:
@@ -386,14 +386,9 @@ def api_what_if(request: Request, ctx: Reader,
                 source: Annotated[str | None, Query(max_length=200)] = None,
                 since: Annotated[HistDate | None, Query()] = None,
                 actor: Annotated[str | None, Query(max_length=200)] = None) -> JSONResponse:
-    from sevenfold import api as library
-
-    case, revision = _load(request, ctx.case_id)  # blind rating: computed from the ratings the caller may see
-    change = library.what_if(case_seen_by(case, ctx.viewer), source=source, since=since, actor=actor,
-                             exclude=exclude or (), as_of=as_of)
-    data = change.to_json_dict()
-    for part in ("before", "after"):  # whole assessments: their per-analyst parts as the caller may see them
-        data[part] = assessment_seen_by(data[part], case, ctx.viewer)
+    case, revision = _load(request, ctx.case_id)
+    data = what_if_seen_by(case, ctx.viewer, source=source, since=since, actor=actor, exclude=exclude or (),
+                           as_of=as_of)  # blind rating: as the caller may see it
     return JSONResponse(data, headers=etag(revision))
 
 

@@ -50,6 +50,7 @@ from sevenfold.workspace import (
     references,
     seen_by,
 )
+from sevenfold.workspace import blind_rating as is_blind  # the form field of ui_meta is called blind_rating
 
 router = APIRouter(include_in_schema=False)
 Me = Annotated[Principal, Depends(current_principal)]
@@ -193,7 +194,7 @@ def _workspace_context(request: Request, ctx: CaseContext, **extra: Any) -> dict
         "editor": _editor_context(case, revision), "open_kind": None,
         "grants": sorted(accounts.grants_on_case(store, ctx.case_id).items()) if ctx.can("owner") else [],
         "is_admin": ctx.user.is_admin,
-        "analysts": [], "pdf_available": _pdf_available(), "blind": views.blind_rating(case),
+        "analysts": [], "pdf_available": _pdf_available(), "blind": is_blind(case),
         "shuffled": views.shuffled_hypotheses(case), "hyp_order": views.hypothesis_order(case, ctx.user.name),
     }
     if assessment is not None:
@@ -421,7 +422,7 @@ def _save_entry(request: Request, ctx: CaseContext, kind: str, entry_id: str | N
             data = views.form_to_entry(kind, form)
             ws.add(ctx.case_id, kind, data)
             done = f"added {label} {data.get('id', '')}".strip()
-            warning = id_space_warning(kind, str(data.get("id", ""))) if kind != "outcomes" else None
+            warning = id_space_warning(kind, str(data.get("id", "")))
             if warning:
                 done += f" — warning: {warning}"
         else:
@@ -602,7 +603,7 @@ def _meta_form(request: Request, ctx: CaseContext, status: int, values: dict[str
     case, revision = _case(request, ctx.case_id)
     if values is None:
         values = {"title": case.case.title, "question": case.case.question, "as_of": case.case.as_of or "",
-                  "note": case.case.note, "blind_rating": "1" if views.blind_rating(case) else "",
+                  "note": case.case.note, "blind_rating": "1" if is_blind(case) else "",
                   "shuffle_hypotheses": "1" if views.shuffled_hypotheses(case) else ""}
     response = render(request, "_meta_form.html", status=status, case=case, revision=revision, values=values,
                       errors=errors, notice=notice)

@@ -75,13 +75,6 @@ def _tone(scores: list[float]) -> str:
     return "ii"
 
 
-def blind_rating(case: Case) -> bool:
-    """The case's setting: analysts see others' ratings of a report only once they have rated it."""
-    from sevenfold.workspace import blind_rating as library_rule
-
-    return library_rule(case)
-
-
 def shuffled_hypotheses(case: Case) -> bool:
     return bool(case.case.extra.get("shuffle_hypotheses"))
 
@@ -160,16 +153,16 @@ def hypothesis_bars(assessment: Assessment) -> list[dict[str, Any]]:
 def sources_table(case: Case, assessment: Assessment) -> list[dict[str, Any]]:
     """One row per source; ``originated`` counts the reports whose custody chain starts with it, ``relayed``
     those it passed on (as their ``source`` after an ``origin``, or on their ``via``)."""
-    from sevenfold.model.custody import custody_chain
+    from sevenfold.model.custody import originating_source, relayers
 
     results = {s.id: s for s in assessment.sources}
     burned = {b.source for b in case.burns}
     originated: dict[str, int] = defaultdict(int)
     relayed: dict[str, int] = defaultdict(int)
     for r in case.reports:
-        chain = custody_chain(r)
-        originated[chain[0]] += 1
-        for sid in set(chain[1:]) - {chain[0]}:
+        first = originating_source(r)
+        originated[first] += 1
+        for sid in set(relayers(r)) - {first}:
             relayed[sid] += 1
     rows = []
     for s in case.sources:
@@ -191,16 +184,12 @@ def verdict_context(case: Case, assessment: Assessment, me: str, *, role: str | 
     """What the case page shows of an assessment. ``assessment`` is the one ``me`` may see
     (:func:`sevenfold.workspace.assess_seen_by`): under blind rating it was computed without the ratings
     kept from them, and has no per-analyst part while any is kept. ``role`` is ``me``'s on the case."""
-    from sevenfold.ach.language import budget_text
+    from sevenfold.ach.language import deception_budget_line
     from sevenfold.model.custody import origin_names
     from sevenfold.workspace import Viewer, blind_reports
 
     names = origin_names(case.reports, assessment.origins or [])
-    budget = assessment.deception_budget
-    budget_line = None
-    if budget is not None:
-        budget_line = budget_text(budget.hypothesis, budget.flips_to,
-                                  [names.get(o, o) for o in budget.origins], budget.size)
+    budget_line = deception_budget_line(assessment, case)
     raters = {rt.analyst for rt in case.ratings}
     return {
         "rows": matrix(case, assessment, me, role=role), "bars": hypothesis_bars(assessment),
@@ -574,13 +563,9 @@ def why_unmoved(case: Case, analyst: str, report_id: str, before: dict[str, floa
                 hypothesis: str | None = None) -> str | None:
     """When a rating edit left every posterior where it was, the library's reason in a user's words (else
     None): ``why`` is the report's ``ReportWhy`` after the edit (sevenfold.ach.explain.edit_unmoved_reason)."""
-    from sevenfold.ach.explain import edit_unmoved_reason
+    from sevenfold.ach.explain import edit_unmoved_reason, posteriors_unmoved
 
-    if before is None or after is None or set(before) != set(after):
-        return None
-    moved = any(b is not None and after[h] is not None and abs(b - after[h]) >= 5e-5  # type: ignore[operator]
-                for h, b in before.items())
-    if moved:
+    if before is None or after is None or not posteriors_unmoved(before, after):
         return None
     text = edit_unmoved_reason(case, report_id, why, analyst=None if analyst == FACE_VALUE else analyst,
                                hypothesis=hypothesis)
