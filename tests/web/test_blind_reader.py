@@ -6,7 +6,6 @@ from the others' ratings of what they have not rated. The rule is the library's
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
@@ -16,16 +15,7 @@ pytest.importorskip("argon2")
 import sevenfold
 from sevenfold.workspace import Viewer, Workspace, blind_reports
 from tests.web.conftest import World
-
-CASE = "/api/v1/cases/tiny"
-
-
-def _others(rows: list[dict[str, Any]], me: str) -> set[tuple[str, str, str | None]]:
-    return {(r["report"], r["hypothesis"], r.get("analyst")) for r in rows if r.get("analyst") != me}
-
-
-def _rate(c: Any, report: str, hyp: str, code: str) -> None:
-    assert c.put(f"{CASE}/ratings/{report}/{hyp}", json={"consistency": code}).status_code == 200
+from tests.web.test_blind_api import CASE, _others, _rate
 
 
 @pytest.fixture
