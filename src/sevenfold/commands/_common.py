@@ -74,10 +74,19 @@ def open_store(db: str | None):  # type: ignore[no-untyped-def]
 
 
 def looks_like_file(ref: str) -> bool:
+    """Whether ``ref`` names a file (or standard input) rather than being inline text or an id: inline
+    YAML with a line break, or a name the file system cannot hold, is never a file."""
     if ref == STDIO:
         return True
+    if "\n" in ref or "\x00" in ref:
+        return False
     p = Path(ref)
-    return p.suffix.lower() in {".yaml", ".yml", ".json"} or p.exists()
+    if p.suffix.lower() in {".yaml", ".yml", ".json"}:
+        return True
+    try:
+        return p.exists()
+    except OSError:  # a name too long for the file system, say
+        return False
 
 
 def load_case_file(ref: str | Path) -> Case:

@@ -29,16 +29,12 @@ def register(app: typer.Typer) -> None:
 
 def _data(text: str) -> dict[str, Any]:
     """An entry as YAML or JSON text ('-': standard input), or a file holding it."""
-    import yaml
-
     from sevenfold.commands._common import looks_like_file, read_stdin_text
     from sevenfold.model import read_text
+    from sevenfold.safe_yaml import load_yaml
 
     raw = read_stdin_text() if text == "-" else read_text(text) if looks_like_file(text) else text
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise InputError(f"DATA: not YAML or JSON: {exc}") from None
+    data = load_yaml(raw, "DATA")  # the case reader's limits: aliases, depth, size
     if not isinstance(data, dict):
         raise InputError("DATA: expected a mapping of fields, e.g. '{id: r9, source: s1, text: ...}'")
     return data
