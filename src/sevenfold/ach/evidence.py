@@ -13,6 +13,7 @@ Notation (docs/assessment.md): reports i, hypotheses h, analysts a.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
@@ -485,38 +486,36 @@ def inherit_from_originals(case: Case, report_ids: list[str], weight: np.ndarray
 def _report_weight(r: float, modality: str, hops: int, interest: str, who: str,
                    copy_p: float, originator: str = "") -> tuple[float, str, tuple[WeightTerm, ...]]:
     """Effective reliability w of one report (at most 1), its one-line explanation and its factors."""
-    w = r
     why = [f"source r={r:.2f}"]
     terms: list[WeightTerm] = [("reliability", r, f"{originator} (the source it started with)")]
+
+    def factor(kind: str, value: float, detail: str, said: str) -> None:
+        """One multiplicative factor: in the one-line explanation (``said``) and among the terms."""
+        why.append(said)
+        terms.append((kind, value, detail))
+
     m = MODALITY_WEIGHT[modality]
     if m != 1.0:
-        why.append(f"{modality} ×{m:g}")
-        terms.append(("modality", m, modality))
-    w *= m
+        factor("modality", m, modality, f"{modality} ×{m:g}")
     if hops:
         hop = HOP_WEIGHT ** hops
-        w *= hop
-        why.append(f"{hops} hop(s) ×{hop:.2f}")
-        terms.append(("hops", hop, f"{hops} hand-over(s) on its custody chain"))
+        factor("hops", hop, f"{hops} hand-over(s) on its custody chain", f"{hops} hop(s) ×{hop:.2f}")
     if interest == "pro":
-        w *= INTERESTED_WEIGHT
-        why.append(f"goes the way {who} wants ×{INTERESTED_WEIGHT:g}")
-        terms.append(("interest", INTERESTED_WEIGHT, f"goes the way {who} wants"))
+        factor("interest", INTERESTED_WEIGHT, f"goes the way {who} wants",
+               f"goes the way {who} wants ×{INTERESTED_WEIGHT:g}")
     elif interest == "unknown":
-        w *= INTERESTED_WEIGHT
-        why.append(f"{who} has an interest of unknown direction ×{INTERESTED_WEIGHT:g}")
-        terms.append(("interest", INTERESTED_WEIGHT, f"{who} has an interest of unknown direction"))
+        factor("interest", INTERESTED_WEIGHT, f"{who} has an interest of unknown direction",
+               f"{who} has an interest of unknown direction ×{INTERESTED_WEIGHT:g}")
     elif interest == "admits":
-        w *= AGAINST_INTEREST_WEIGHT
-        why.append(f"marked against {who}'s interest ×{AGAINST_INTEREST_WEIGHT:g}")
-        terms.append(("interest", AGAINST_INTEREST_WEIGHT, f"marked against {who}'s interest"))
+        factor("interest", AGAINST_INTEREST_WEIGHT, f"marked against {who}'s interest",
+               f"marked against {who}'s interest ×{AGAINST_INTEREST_WEIGHT:g}")
     elif interest == "against":
-        why.append(f"goes against {who}'s interest: no interest discount")
-        terms.append(("interest", 1.0, f"goes against {who}'s interest: no discount"))
+        factor("interest", 1.0, f"goes against {who}'s interest: no discount",
+               f"goes against {who}'s interest: no interest discount")
     if copy_p > 0:
-        w *= 1.0 - copy_p
-        why.append(f"copies another source (p={copy_p:.2f}) ×{1 - copy_p:.2f}")
-        terms.append(("copy", 1.0 - copy_p, f"copies another source (p={copy_p:.2f})"))
+        factor("copy", 1.0 - copy_p, f"copies another source (p={copy_p:.2f})",
+               f"copies another source (p={copy_p:.2f}) ×{1 - copy_p:.2f}")
+    w = math.prod(value for _, value, _ in terms)  # the factors, in order: r × modality × hops × interest × copy
     if w > 1.0:
         terms.append(("cap", 1.0, "a weight is at most 1"))
     w = min(w, 1.0)
