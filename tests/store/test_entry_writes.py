@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from sevenfold.errors import CaseValidationError, InputError, NotFound
 from sevenfold.model import Rating, load_case
@@ -19,6 +19,7 @@ from sevenfold.store.audit import records, verify_chain
 from sevenfold.store.maintenance import check_store
 from sevenfold.store.tables import entry_tables
 from sevenfold.workspace import StaleRevision, Workspace
+from tests.store.test_hardening import _tamper_rating
 
 DATA = Path(__file__).resolve().parents[2] / "src" / "sevenfold" / "data"
 CASE_ID = "zarubin-1937"
@@ -130,14 +131,6 @@ def test_if_match_and_nothing_written_on_refusal(store_url: str) -> None:
         store.update_case(CASE_ID, lambda c: None, actor=ACTOR)
         _, rev3 = ws.rate(CASE_ID, r, h, analyst="carol", consistency="I")
         assert rev3 == rev2 + 2
-
-
-def _tamper_rating(store: Store) -> None:
-    ratings = entry_tables["ratings"]
-    with store.write() as conn:
-        row = conn.execute(ratings.select().where(ratings.c.pos == 1)).first()
-        new = "CC" if row.body.get("consistency") != "CC" else "II"
-        conn.execute(update(ratings).where(ratings.c.pos == 1).values(body={**row.body, "consistency": new}))
 
 
 def test_tampering_is_still_detected_after_per_entry_writes(store_url: str) -> None:
